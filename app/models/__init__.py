@@ -1,0 +1,26 @@
+"""SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
+
+from app.models.activity import ActivityAttendance, ActivityFile, TrainingActivity
+from app.models.assessment import Assessment
+from app.models.audit import AuditEntry, ImportedRow
+from app.models.case import ExcellentCase
+from app.models.catalogue import AbilityPoint, EvidenceItem
+from app.models.choice import AbilityChoice
+from app.models.course import SchoolCourse
+from app.models.deadline import Deadline
+from app.models.evidence import Blob, EvidenceFile
+from app.models.hours import HoursRecord
+from app.models.plan import PlanDocument
+from app.models.programme import Programme
+from app.models.school import School, TeachingPoint
+from app.models.support import SupportRecord
+from app.models.teacher import Teacher
+from app.models.team import StudyGroup, Team, TeamMember
+
+__all__ = [
+    "AbilityChoice", "AbilityPoint", "ActivityAttendance", "ActivityFile", "Assessment",
+    "AuditEntry", "Blob", "Deadline", "EvidenceFile", "EvidenceItem", "ExcellentCase",
+    "HoursRecord", "ImportedRow", "PlanDocument", "Programme", "School", "SchoolCourse",
+    "StudyGroup", "SupportRecord", "Teacher", "TeachingPoint", "Team", "TeamMember",
+    "TrainingActivity",
+]

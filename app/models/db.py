@@ -1,0 +1,52 @@
+"""The SQLite engine: foreign keys on, WAL, FULL sync, transactional DDL."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+SessionFactory = Callable[[], Session]
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def make_engine(path: Path, *, journal_mode: str = "WAL") -> Engine:
+    """Create the engine for one database file.
+
+    The driver's own transaction handling is switched off and SQLAlchemy emits
+    BEGIN itself, so DDL in migrations rolls back with the data (pysqlite notes).
+    synchronous=FULL: rural power cuts are common and the write rate is tiny.
+    """
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False,
+                                                             "timeout": 10})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
+        dbapi_conn.isolation_level = None
+        for pragma in ("foreign_keys=ON", f"journal_mode={journal_mode}",
+                       "synchronous=FULL", "busy_timeout=10000"):
+            dbapi_conn.execute(f"PRAGMA {pragma}")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def session_factory(engine: Engine) -> SessionFactory:
+    def _make() -> Session:
+        return Session(engine, expire_on_commit=False)
+    return _make
+
+
+def looks_like_sqlite(path: Path) -> bool:
+    """True for an empty or missing file too (it becomes a new database)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    with open(path, "rb") as fh:
+        return fh.read(16) == SQLITE_HEADER

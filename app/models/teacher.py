@@ -1,0 +1,41 @@
+"""The teacher roster."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlmodel import Field, SQLModel
+
+from app.models.base import now
+
+STATUS_ACTIVE = "在岗"
+STATUS_EXEMPT = "免修"
+STATUS_RETIRED = "退休"
+STATUS_LEFT = "调离"
+STATUSES = (STATUS_ACTIVE, STATUS_EXEMPT, STATUS_RETIRED, STATUS_LEFT)
+STAFF_TYPES = ("在编", "临聘", "代课")
+GENDERS = ("男", "女")
+
+
+class Teacher(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    gender: str = ""
+    id_number: Optional[str] = Field(default=None, unique=True)   # stored once, validated
+    phone: str = ""
+    subject: str = ""
+    stage: str = ""
+    staff_type: str = "在编"
+    title: str = ""                            # 职称
+    staff_no: Optional[str] = Field(default=None, unique=True)    # 工号
+    teaching_point_id: Optional[int] = Field(default=None, foreign_key="teachingpoint.id",
+                                             ondelete="SET NULL")
+    group_id: Optional[int] = Field(default=None, foreign_key="studygroup.id",
+                                    ondelete="SET NULL")
+    status: str = STATUS_ACTIVE
+    status_reason: str = ""
+    retire_date: Optional[date] = None
+    note: str = ""
+    created_at: datetime = Field(default_factory=now)
+    updated_at: datetime = Field(default_factory=now)

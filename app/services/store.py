@@ -1,0 +1,121 @@
+"""The content-addressed evidence store: store/ab/cd/<sha256>.
+
+Files are copied in under a temporary name while hashed, fsynced, re-read and
+checked, then renamed to their hash. The same content is stored once however
+many records use it. Original names live only in the database, so a hostile
+name (`../x`, `CON.txt`, NFD, 300 characters) never reaches the file system.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.errors import StorageError, ValidationError
+from app.services import faults
+from app.services.fileio import CHUNK, FAT32_LIMIT, fsync_dir, os_errors, replace_with_retry, sha256_file
+from app.services.progress import NO_PROGRESS, Progress
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    size: int
+
+
+def display_name(raw: str) -> str:
+    """The name to keep in the database: the last path component, no control characters."""
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch >= " " and ch != "\x7f").strip()
+    return name[:255] or "未命名文件"
+
+
+class EvidenceStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a sha256: {sha256!r}")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def add_file(self, source: Path, progress: Progress = NO_PROGRESS) -> StoredFile:
+        source = Path(source)
+        with os_errors(source):
+            if not source.is_file():
+                raise StorageError(f"找不到文件“{source}”，或它不是普通文件。")
+            size = source.stat().st_size
+        if size >= FAT32_LIMIT:
+            raise ValidationError(
+                f"文件“{source.name}”大小为 {size / 1024 ** 3:.1f} GB，超过 4 GB。"
+                "U盘（FAT32）无法存放这么大的单个文件，请压缩或剪短视频后再添加。")
+        tmp_dir = self.root / "incoming"
+        tmp = tmp_dir / f"{uuid.uuid4().hex}.part"
+        h = hashlib.sha256()
+        try:
+            with os_errors(tmp_dir):
+                tmp_dir.mkdir(parents=True, exist_ok=True)
+            done = 0
+            with os_errors(source), open(source, "rb") as src, open(tmp, "wb") as dst:
+                while chunk := src.read(CHUNK):
+                    dst.write(chunk)
+                    h.update(chunk)
+                    done += len(chunk)
+                    progress.report(done, max(size, 1), f"正在复制 {source.name}")
+                dst.flush()
+                os.fsync(dst.fileno())
+            faults.hit("store.after_copy")
+            digest = h.hexdigest()
+            with os_errors(tmp):
+                if sha256_file(tmp) != digest:
+                    raise StorageError(f"复制“{source.name}”后校验失败，磁盘可能有问题。文件未添加。")
+            final = self.path_for(digest)
+            with os_errors(final):
+                if final.exists() and sha256_file(final) == digest:
+                    tmp.unlink()
+                else:
+                    final.parent.mkdir(parents=True, exist_ok=True)
+                    replace_with_retry(tmp, final)
+                    fsync_dir(final.parent)
+            faults.hit("store.after_rename")
+            return StoredFile(digest, done)
+        finally:
+            if tmp.exists():
+                tmp.unlink(missing_ok=True)
+
+    def add_bytes(self, data: bytes) -> StoredFile:
+        digest = hashlib.sha256(data).hexdigest()
+        final = self.path_for(digest)
+        if not final.exists():
+            tmp = self.root / "incoming" / f"{uuid.uuid4().hex}.part"
+            with os_errors(final):
+                tmp.parent.mkdir(parents=True, exist_ok=True)
+                with open(tmp, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                final.parent.mkdir(parents=True, exist_ok=True)
+                replace_with_retry(tmp, final)
+        return StoredFile(digest, len(data))
+
+    def verify(self, sha256: str) -> bool:
+        path = self.path_for(sha256)
+        return path.is_file() and sha256_file(path) == sha256
+
+    def all_hashes(self) -> set[str]:
+        found = set()
+        if not self.root.exists():
+            return found
+        for p in self.root.glob("??/??/*"):
+            if len(p.name) == 64:
+                found.add(p.name)
+        return found
+
+    def remove(self, sha256: str) -> None:
+        self.path_for(sha256).unlink(missing_ok=True)

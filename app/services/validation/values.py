@@ -1,0 +1,82 @@
+"""Phones, dates, hours and free text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+from app.errors import ValidationError
+
+MAX_HOURS_PER_RECORD = 200.0
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+
+def normalize_text(raw: object) -> str:
+    """Trim, fold full-width spaces; keep everything else as typed."""
+    if raw is None:
+        return ""
+    return str(raw).replace("\u3000", " ").strip()
+
+
+def validate_phone(raw: object) -> str:
+    if raw is None or str(raw).strip() == "":
+        return ""
+    if isinstance(raw, float):
+        raw = int(raw)
+    value = re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", str(raw)))
+    if value.startswith("+86"):
+        value = value[3:]
+    elif value.startswith("86") and len(value) == 13:
+        value = value[2:]
+    if _MOBILE.match(value) or _LANDLINE.match(value):
+        return value
+    raise ValidationError(f"联系电话 {raw} 格式不正确：手机号应为11位（1开头），座机如 0411-12345678。",
+                          field="phone")
+
+
+def mask_phone(value: str | None) -> str:
+    if not value:
+        return ""
+    if len(value) >= 11 and _MOBILE.match(value):
+        return value[:3] + "****" + value[-4:]
+    return value[:-4] + "****" if len(value) > 4 else "****"
+
+
+_DATE_PATTERNS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+
+def parse_date(raw: object, *, field: str = "日期", required: bool = False) -> date | None:
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        if required:
+            raise ValidationError(f"{field}不能为空。", field=field)
+        return None
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    for pattern in _DATE_PATTERNS:
+        try:
+            value = datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        if not 1990 <= value.year <= 2100:
+            break
+        return value
+    raise ValidationError(f"{field}“{raw}”不是有效日期，请写成 2026-09-01 这样的格式。", field=field)
+
+
+def validate_hours(raw: object, *, cap: float = MAX_HOURS_PER_RECORD) -> float:
+    try:
+        value = float(unicodedata.normalize("NFKC", str(raw)).strip()) if not isinstance(
+            raw, (int, float)) else float(raw)
+    except (TypeError, ValueError):
+        raise ValidationError(f"学时“{raw}”不是数字。", field="hours") from None
+    if value != value or value <= 0:
+        raise ValidationError(f"学时应为正数，实际为 {raw}。", field="hours")
+    if value > cap:
+        raise ValidationError(f"学时 {value:g} 超过单条记录上限 {cap:g}，请检查是否多输了位数。",
+                              field="hours")
+    return round(value, 2)
