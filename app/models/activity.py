@@ -8,7 +8,7 @@ from typing import Optional
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.base import now
+from app.models.base import now, stamp
 
 
 class TrainingActivity(SQLModel, table=True):
@@ -22,7 +22,7 @@ class TrainingActivity(SQLModel, table=True):
     location: str = ""
     organiser: str = ""
     note: str = ""
-    created_at: datetime = Field(default_factory=now)
+    created_at: datetime = stamp()
 
 
 class ActivityAttendance(SQLModel, table=True):
@@ -39,4 +39,4 @@ class ActivityFile(SQLModel, table=True):
     sha256: str = Field(foreign_key="blob.sha256", ondelete="RESTRICT")
     original_name: str
     size: int
-    added_at: datetime = Field(default_factory=now)
+    added_at: datetime = stamp()

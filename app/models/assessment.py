@@ -8,7 +8,7 @@ from typing import Optional
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.base import now
+from app.models.base import now, stamp
 
 
 class Assessment(SQLModel, table=True):
@@ -24,4 +24,4 @@ class Assessment(SQLModel, table=True):
     reviewer: str = ""
     comment: str = ""
     on_date: date
-    created_at: datetime = Field(default_factory=now)
+    created_at: datetime = stamp()

@@ -7,12 +7,12 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
-from app.models.base import now
+from app.models.base import now, stamp
 
 
 class AuditEntry(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=now)
+    at: datetime = stamp()
     action: str                                # export / key-replace / restore / import ...
     detail: str = ""                           # JSON text
 

@@ -8,7 +8,7 @@ from typing import Optional
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.base import now
+from app.models.base import now, stamp
 
 
 class AbilityChoice(SQLModel, table=True):
@@ -17,4 +17,4 @@ class AbilityChoice(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     teacher_id: int = Field(foreign_key="teacher.id", ondelete="CASCADE", index=True)
     point_code: str = Field(foreign_key="abilitypoint.code", ondelete="RESTRICT")
-    chosen_at: datetime = Field(default_factory=now)
+    chosen_at: datetime = stamp()

@@ -7,7 +7,7 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
-from app.models.base import now
+from app.models.base import now, stamp
 
 
 class Blob(SQLModel, table=True):
@@ -15,7 +15,7 @@ class Blob(SQLModel, table=True):
 
     sha256: str = Field(primary_key=True)
     size: int
-    added_at: datetime = Field(default_factory=now)
+    added_at: datetime = stamp()
 
 
 class EvidenceFile(SQLModel, table=True):
@@ -29,5 +29,5 @@ class EvidenceFile(SQLModel, table=True):
     sha256: str = Field(foreign_key="blob.sha256", ondelete="RESTRICT")
     original_name: str
     size: int
-    added_at: datetime = Field(default_factory=now)
+    added_at: datetime = stamp()
     note: str = ""

@@ -7,7 +7,7 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
-from app.models.base import now
+from app.models.base import now, stamp
 
 SOURCE_MANUAL = "手工录入"
 SOURCE_IMPORT = "平台导入"
@@ -29,4 +29,4 @@ class HoursRecord(SQLModel, table=True):
     course_id: Optional[int] = Field(default=None, foreign_key="schoolcourse.id",
                                      ondelete="CASCADE", index=True)
     note: str = ""
-    created_at: datetime = Field(default_factory=now)
+    created_at: datetime = stamp()

@@ -7,7 +7,7 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
-from app.models.base import now
+from app.models.base import now, stamp
 
 PLAN_KINDS = ("信息化教育教学发展规划", "校本研修方案", "校本应用考核方案", "学期培训计划",
               "整校推进实施方案", "工作总结", "其他")
@@ -26,4 +26,4 @@ class PlanDocument(SQLModel, table=True):
     original_name: str = ""
     size: int = 0
     note: str = ""
-    updated_at: datetime = Field(default_factory=now)
+    updated_at: datetime = stamp()

@@ -7,7 +7,7 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
-from app.models.base import now
+from app.models.base import now, stamp
 
 
 class Programme(SQLModel, table=True):
@@ -19,4 +19,4 @@ class Programme(SQLModel, table=True):
     source: str = ""
     rules_json: str
     adjusted: bool = False
-    updated_at: datetime = Field(default_factory=now)
+    updated_at: datetime = stamp()

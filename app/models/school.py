@@ -7,7 +7,7 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
-from app.models.base import now
+from app.models.base import now, stamp
 
 
 class School(SQLModel, table=True):
@@ -22,8 +22,8 @@ class School(SQLModel, table=True):
     address: str = ""
     contact_phone: str = ""    # the office line, not a personal mobile
     school_year: str = ""      # e.g. 2026-2027学年
-    created_at: datetime = Field(default_factory=now)
-    updated_at: datetime = Field(default_factory=now)
+    created_at: datetime = stamp()
+    updated_at: datetime = stamp()
 
 
 class TeachingPoint(SQLModel, table=True):

@@ -7,7 +7,7 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
-from app.models.base import now
+from app.models.base import now, stamp
 
 STATUS_ACTIVE = "在岗"
 STATUS_EXEMPT = "免修"
@@ -37,5 +37,5 @@ class Teacher(SQLModel, table=True):
     status_reason: str = ""
     retire_date: Optional[date] = None
     note: str = ""
-    created_at: datetime = Field(default_factory=now)
-    updated_at: datetime = Field(default_factory=now)
+    created_at: datetime = stamp()
+    updated_at: datetime = stamp()

@@ -1,0 +1,1 @@
+"""The `tisheng` command line: a thin layer over app.services."""

@@ -1,0 +1,126 @@
+"""Entry point of `tisheng` and `python -m app`.
+
+Command groups live in app/cli/cmd_*.py; each exposes register(subparsers, common)
+and sets func=handler(args, ws_opener) -> exit code. With no sub-command the
+desktop window opens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+
+from app import APP_NAME, __version__
+from app.errors import AppError
+
+log = logging.getLogger("app.cli")
+
+# Listed explicitly so a frozen build finds them; unknown extra modules are discovered too.
+KNOWN_MODULES = ["cmd_school", "cmd_teachers", "cmd_records", "cmd_assessment", "cmd_check",
+                 "cmd_gui", "cmd_excel", "cmd_bundle", "cmd_forms", "cmd_backup"]
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own messages are English
+        translations = {"the following arguments are required": "缺少必填参数",
+                        "unrecognized arguments": "无法识别的参数",
+                        "invalid choice": "无效的选项",
+                        "expected one argument": "需要一个参数值",
+                        "argument": "参数"}
+        for en, zh in translations.items():
+            message = message.replace(en, zh)
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: 错误：{message}\n")
+        sys.exit(2)
+
+
+def _command_modules() -> list[str]:
+    import app.cli as pkg
+    found = {m.name for m in pkgutil.iter_modules(pkg.__path__) if m.name.startswith("cmd_")}
+    return [m for m in KNOWN_MODULES if m in found] + sorted(found - set(KNOWN_MODULES))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # Sub-commands share `common`, whose options default to SUPPRESS so that an option
+    # given before the sub-command is not reset by it; the top level has its own copy.
+    common = ChineseArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="目录", default=argparse.SUPPRESS,
+                        help="数据文件夹（默认为系统用户数据目录，或环境变量 TISHENG_DATA_DIR）")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="以 JSON 格式输出，便于脚本处理")
+    parser = ChineseArgumentParser(
+        prog="tisheng", add_help=False,
+        description=f"{APP_NAME}：学校信息技术应用能力提升工程的离线管理工具。不带子命令时打开桌面窗口。")
+    parser.add_argument("--data-dir", metavar="目录",
+                        help="数据文件夹（默认为系统用户数据目录，或环境变量 TISHENG_DATA_DIR）")
+    parser.add_argument("--json", action="store_true", help="以 JSON 格式输出，便于脚本处理")
+    parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}",
+                        help="显示版本号")
+    parser.add_argument("--demo", action="store_true", help="打开示例学校（数据文件夹为空时自动创建）")
+    sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=ChineseArgumentParser)
+    for name in _command_modules():
+        importlib.import_module(f"app.cli.{name}").register(sub, common)
+    for p in sub.choices.values():
+        p.add_argument_group  # noqa: B018 (help texts are Chinese already)
+    parser._positionals.title = "子命令"
+    parser._optionals.title = "选项"
+    return parser
+
+
+def _setup_logging(data_dir: str | None) -> None:
+    from logging.handlers import RotatingFileHandler
+
+    from app.paths import data_paths
+    try:
+        logs = data_paths(data_dir).logs
+        logs.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(logs / "tisheng.log", maxBytes=1_000_000, backupCount=5,
+                                      encoding="utf-8")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args.data_dir)
+    opened = []
+
+    def ws_opener():
+        from app.services.workspace import Workspace
+        if not opened:
+            opened.append(Workspace.open(args.data_dir))
+        return opened[0]
+
+    try:
+        if args.command is None:
+            from app.cli.cmd_gui import run_gui
+            return run_gui(args)
+        return int(args.func(args, ws_opener) or 0)
+    except AppError as exc:
+        sys.stderr.write("错误：" + exc.full_message() + "\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("已中断。\n")
+        return 130
+    except Exception:
+        log.exception("unexpected error")
+        from app.paths import data_paths
+        sys.stderr.write("发生了意外错误，操作未完成。详细信息已记录在日志文件："
+                         f"{data_paths(args.data_dir).logs / 'tisheng.log'}\n")
+        return 3
+    finally:
+        for ws in opened:
+            ws.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

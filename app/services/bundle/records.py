@@ -1,0 +1,286 @@
+"""The school's records as bundle.json, and where every payload file goes in the bag.
+
+Everything is read in one session (one SQLite read transaction, so one
+consistent snapshot). Personal ID numbers and phone numbers are masked unless
+the user chose otherwise; the masking also scrubs them from any free text
+(notes, compliance messages) before the JSON is written.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app import APP_NAME, __version__
+from app.errors import AppError, StorageError
+from app.models import (AbilityChoice, AbilityPoint, ActivityAttendance, ActivityFile, Assessment,
+                        Deadline, EvidenceFile, EvidenceItem, ExcellentCase, HoursRecord, PlanDocument,
+                        Programme, School, SchoolCourse, StudyGroup, SupportRecord, Teacher,
+                        TeachingPoint, Team, TeamMember, TrainingActivity)
+from app.services.bundle.safe_names import Folder
+from app.services.validation import mask_id_number, mask_phone
+
+FORMAT = "tisheng-bundle"
+FORMAT_VERSION = 1
+BUNDLE_JSON = "data/bundle.json"
+REPORT_PATH = "data/报表/汇总.xlsx"
+EVIDENCE_DIR = "data/证据"
+PLAN_DIR = "data/方案"
+ACTIVITY_DIR = "data/活动"
+FOLDER_LIMIT = 40          # teacher / point / activity folder names, so files keep ≥ 60 units
+
+
+class NoSchoolError(AppError):
+    pass
+
+
+@dataclass(frozen=True)
+class PayloadFile:
+    """One file of data/: copied from the evidence store, or generated (source None)."""
+
+    path: str
+    sha256: str
+    size: int
+    source: Path | None
+    role: str                         # evidence / plan / activity / report / records
+    original_name: str = ""
+
+
+@dataclass
+class BundlePlan:
+    school_name: str
+    school_code: str
+    contact_phone: str
+    programme_name: str
+    teacher_count: int
+    masked: bool
+    records: dict[str, Any]            # bundle.json without "files", "compliance", bag fields
+    files: list[PayloadFile] = field(default_factory=list)
+    secrets: dict[str, str] = field(default_factory=dict)   # full value → masked value
+
+    @property
+    def store_bytes(self) -> int:
+        return sum(f.size for f in self.files if f.source is not None)
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready copy of a value read from the database."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def row_dict(obj: Any, *, drop: tuple[str, ...] = ()) -> dict[str, Any]:
+    data = obj.model_dump()
+    return {k: plain(v) for k, v in data.items() if k not in drop}
+
+
+def scrub(obj: Any, secrets: dict[str, str]) -> Any:
+    """Replace every full ID/phone number inside any string of a JSON structure."""
+    if not secrets:
+        return obj
+    if isinstance(obj, str):
+        for full, masked in secrets.items():
+            if full in obj:
+                obj = obj.replace(full, masked)
+        return obj
+    if isinstance(obj, dict):
+        return {k: scrub(v, secrets) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [scrub(v, secrets) for v in obj]
+    return obj
+
+
+def _file_entry(f: PayloadFile) -> dict[str, Any]:
+    return {"path": f.path, "sha256": f.sha256, "size": f.size, "original_name": f.original_name}
+
+
+class _Planner:
+    def __init__(self, ws, s: Session) -> None:
+        self.ws = ws
+        self.s = s
+        self.files: list[PayloadFile] = []
+        self.missing: list[str] = []
+
+    def stored(self, path: str, sha: str, size: int, role: str, original: str, what: str) -> PayloadFile:
+        source = self.ws.store.path_for(sha)
+        try:
+            actual = source.stat().st_size
+        except OSError:
+            actual = None
+        if actual != size:
+            self.missing.append(f"{what}：{original}（本机存储中{'缺少该文件' if actual is None else '文件大小不符'}）")
+        f = PayloadFile(path, sha, size, source, role, original)
+        self.files.append(f)
+        return f
+
+
+def build_plan(ws, *, unmask: bool = False) -> BundlePlan:
+    """Read the database once and lay out bundle.json and every payload file."""
+    with ws.sessions() as s:
+        school = s.exec(select(School)).first()
+        if school is None:
+            raise NoSchoolError("尚未设置学校信息，无法导出报送包。请先完成学校的初始设置。")
+        prog = s.exec(select(Programme)).first()
+        p = _Planner(ws, s)
+        points = {a.code: a for a in s.exec(select(AbilityPoint))}
+        items = {i.id: i for i in s.exec(select(EvidenceItem))}
+        teachers = list(s.exec(select(Teacher).order_by(Teacher.id)))
+        secrets: dict[str, str] = {}
+        folders: dict[int, str] = {}
+        teacher_root = Folder(EVIDENCE_DIR)
+        teacher_rows = []
+        for seq, t in enumerate(teachers, 1):
+            label = f"{t.staff_no or f'{seq:03d}'}_{t.name}"
+            folders[t.id] = teacher_root.claim_folder(label, limit=FOLDER_LIMIT)
+            row = row_dict(t)
+            if not unmask:
+                if t.id_number:
+                    secrets[t.id_number] = mask_id_number(t.id_number)
+                if t.phone and len(t.phone) >= 7:
+                    secrets[t.phone] = mask_phone(t.phone)
+                row["id_number"] = mask_id_number(t.id_number) if t.id_number else t.id_number
+                row["phone"] = mask_phone(t.phone) if t.phone else t.phone
+            row["seq"] = seq
+            row["folder"] = folders[t.id]
+            teacher_rows.append(row)
+
+        evidence_rows = []
+        point_folders: dict[tuple[int, str], Folder] = {}
+        teacher_folders: dict[int, Folder] = {}
+        for ef in s.exec(select(EvidenceFile).order_by(EvidenceFile.teacher_id, EvidenceFile.point_code,
+                                                       EvidenceFile.item_id, EvidenceFile.id)):
+            item = items.get(ef.item_id)
+            code = ef.point_code or (item.point_code if item else None)
+            if code:
+                label = f"{code}_{points[code].name}" if code in points else code
+                key = (ef.teacher_id, code)
+            else:
+                label = f"个人材料_{item.title if item else ef.item_id}"
+                key = (ef.teacher_id, f"item:{ef.item_id}")
+            folder = point_folders.get(key)
+            if folder is None:
+                parent = teacher_folders.setdefault(ef.teacher_id, Folder(folders[ef.teacher_id]))
+                folder = point_folders[key] = Folder(parent.claim_folder(label, limit=FOLDER_LIMIT))
+            path = folder.claim(ef.original_name, fallback=f"证据{ef.id}")
+            p.stored(path, ef.sha256, ef.size, "evidence", ef.original_name, "证据文件")
+            row = row_dict(ef)
+            row.update(path=path, item_title=item.title if item else "", item_seq=item.seq if item else None)
+            evidence_rows.append(row)
+
+        plan_rows = []
+        plan_folder = Folder(PLAN_DIR)
+        for doc in s.exec(select(PlanDocument).order_by(PlanDocument.id)):
+            row = row_dict(doc)
+            row["path"] = None
+            if doc.sha256:
+                ext = ""
+                stem, dot, tail = (doc.original_name or "").rpartition(".")
+                if dot and stem and len(tail) <= 12:
+                    ext = "." + tail
+                path = plan_folder.claim(f"{doc.kind}_{doc.title}{ext}", fallback=f"方案{doc.id}")
+                p.stored(path, doc.sha256, doc.size, "plan", doc.original_name, "方案文件")
+                row["path"] = path
+            plan_rows.append(row)
+
+        activity_rows = []
+        act_root = Folder(ACTIVITY_DIR)
+        attendance: dict[int, list[int]] = {}
+        for a in s.exec(select(ActivityAttendance).order_by(ActivityAttendance.id)):
+            attendance.setdefault(a.activity_id, []).append(a.teacher_id)
+        act_files: dict[int, list[ActivityFile]] = {}
+        for f in s.exec(select(ActivityFile).order_by(ActivityFile.id)):
+            act_files.setdefault(f.activity_id, []).append(f)
+        for act in s.exec(select(TrainingActivity).order_by(TrainingActivity.on_date, TrainingActivity.id)):
+            row = row_dict(act)
+            row["attendees"] = attendance.get(act.id, [])
+            row["files"] = []
+            files = act_files.get(act.id, [])
+            if files:
+                folder = Folder(act_root.claim_folder(f"{act.on_date:%Y%m%d}_{act.title}", limit=FOLDER_LIMIT))
+                for f in files:
+                    path = folder.claim(f.original_name, fallback=f"活动文件{f.id}")
+                    p.stored(path, f.sha256, f.size, "activity", f.original_name, "活动记录")
+                    row["files"].append({"id": f.id, "path": path, "sha256": f.sha256, "size": f.size,
+                                         "original_name": f.original_name})
+            activity_rows.append(row)
+
+        if p.missing:
+            raise StorageError(f"有 {len(p.missing)} 个文件在本机存储中缺失或已损坏，无法导出。"
+                               "请从备份恢复，或删除后重新添加这些文件。", details=p.missing[:50])
+
+        members: dict[int, list[dict]] = {}
+        for m in s.exec(select(TeamMember).order_by(TeamMember.id)):
+            members.setdefault(m.team_id, []).append(row_dict(m, drop=("team_id",)))
+        teams = []
+        for team in s.exec(select(Team).order_by(Team.id)):
+            row = row_dict(team)
+            row["members"] = members.get(team.id, [])
+            teams.append(row)
+
+        used_points = sorted({c.point_code for c in s.exec(select(AbilityChoice))}
+                             | {r["point_code"] for r in evidence_rows if r.get("point_code")})
+        used_items = sorted({r["item_id"] for r in evidence_rows})
+        rules = json.loads(prog.rules_json) if prog else None
+        records: dict[str, Any] = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "app": {"name": APP_NAME, "version": __version__},
+            "personal_data": {
+                "masked": not unmask,
+                "policy": "full" if unmask else "masked",
+                "note": ("导出时用户选择了不隐去身份证号和手机号（完整个人信息）。" if unmask
+                         else "身份证号、手机号已部分隐去。"),
+            },
+            "school": row_dict(school),
+            "teaching_points": [row_dict(tp) for tp in s.exec(select(TeachingPoint).order_by(TeachingPoint.id))],
+            "programme": ({"preset_id": prog.preset_id, "name": prog.name, "source": prog.source,
+                           "adjusted": prog.adjusted, "updated_at": plain(prog.updated_at),
+                           "rules": rules} if prog else None),
+            "teams": teams,
+            "study_groups": [row_dict(g) for g in s.exec(select(StudyGroup).order_by(StudyGroup.id))],
+            "teachers": teacher_rows,
+            "ability_points": [row_dict(points[c]) for c in used_points if c in points],
+            "evidence_items": [row_dict(items[i]) for i in used_items if i in items],
+            "choices": [row_dict(c) for c in s.exec(select(AbilityChoice).order_by(AbilityChoice.teacher_id,
+                                                                                 AbilityChoice.id))],
+            "evidence": evidence_rows,
+            "hours": [row_dict(h) for h in s.exec(select(HoursRecord).order_by(HoursRecord.teacher_id,
+                                                                              HoursRecord.id))],
+            "activities": activity_rows,
+            "courses": [row_dict(c) for c in s.exec(select(SchoolCourse).order_by(SchoolCourse.id))],
+            "assessments": [row_dict(a) for a in s.exec(select(Assessment).order_by(Assessment.teacher_id,
+                                                                                    Assessment.id))],
+            "support": [row_dict(r) for r in s.exec(select(SupportRecord).order_by(SupportRecord.id))],
+            "excellent_cases": [row_dict(c) for c in s.exec(select(ExcellentCase).order_by(ExcellentCase.id))],
+            "plans": plan_rows,
+            "deadlines": [row_dict(d) for d in s.exec(select(Deadline).order_by(Deadline.due_on, Deadline.id))],
+        }
+        return BundlePlan(school_name=school.name, school_code=school.code,
+                          contact_phone=school.contact_phone or "",
+                          programme_name=prog.name if prog else "", teacher_count=len(teachers),
+                          masked=not unmask, records=records, files=p.files, secrets=secrets)
+
+
+def bundle_json_bytes(plan: BundlePlan, *, extra: dict[str, Any], files: list[PayloadFile]) -> bytes:
+    """bundle.json: the records, the bag fields in `extra`, and every other payload file."""
+    doc = dict(plan.records)
+    doc.update(extra)
+    doc["files"] = [dict(_file_entry(f), role=f.role) for f in sorted(files, key=lambda f: f.path)
+                    if f.path != BUNDLE_JSON]
+    doc = scrub(doc, plan.secrets)
+    return (json.dumps(doc, ensure_ascii=False, indent=1, default=plain) + "\n").encode("utf-8")

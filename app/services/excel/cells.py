@@ -1,0 +1,173 @@
+"""Writing cells the safe way: text stays text, widths fit Chinese, pages print.
+
+Every user-supplied string goes through `put()`: a value starting with = + - @
+(or a tab/CR) is stored as a string cell with Excel's quote-prefix style, so
+Excel shows the original text and never evaluates it (OWASP ASVS 1.2.10).
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from app.services.fileio import fsync_dir, os_errors, replace_with_retry
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_FORMAT = "@"
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+REQUIRED_FONT = Font(bold=True, color="C00000")
+TITLE_FONT = Font(bold=True, size=14)
+ERROR_FILL = PatternFill("solid", fgColor="FF9999")     # the red of the error workbook
+WARN_FILL = PatternFill("solid", fgColor="FFE699")
+GOOD_FONT = Font(color="006100")
+BAD_FONT = Font(color="C00000", bold=True)
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center")
+
+
+def looks_like_formula(text: str) -> bool:
+    return bool(text) and text[0] in FORMULA_TRIGGERS
+
+
+def put(cell: Cell, value: Any, *, text: bool = False) -> Cell:
+    """Store a value; strings are always string cells (never formulas).
+
+    `text=True` stores numbers as their text too (ID and phone columns).
+    """
+    if value is None:
+        cell.value = None
+        return cell
+    if isinstance(value, bool):
+        value = "是" if value else "否"
+    if text and not isinstance(value, str):
+        value = format_plain(value)
+    if isinstance(value, str):
+        value = _clean_text(value)
+        cell.value = value
+        cell.data_type = "s"
+        if looks_like_formula(value):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+        if isinstance(value, datetime):
+            cell.number_format = "yyyy-mm-dd hh:mm"
+        elif isinstance(value, date):
+            cell.number_format = "yyyy-mm-dd"
+    if text:
+        cell.number_format = TEXT_FORMAT
+    return cell
+
+
+def _clean_text(value: str) -> str:
+    # XML 1.0 forbids most control characters; openpyxl would raise IllegalCharacterError.
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        value = "".join(c if ord(c) >= 32 or c in "\t\n\r" else " " for c in value)
+    return value[:32767]
+
+
+def format_plain(value: Any) -> str:
+    """A cell value the way a person reads it (no 1.1e+17, no trailing .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        if value.is_integer() and abs(value) < 1e21:
+            return str(int(value))
+        return f"{value:g}" if abs(value) >= 1e15 else repr(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == datetime.min.time() \
+            else value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def text_width(text: str) -> int:
+    """Excel width units: CJK characters count two."""
+    longest = max((line for line in str(text).split("\n")), key=len, default="")
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+
+
+def fit_widths(ws: Worksheet, *, min_width: int = 6, max_width: int = 40,
+               sample_rows: int = 300, fixed: dict[int, float] | None = None) -> None:
+    """Set each column's width from its header and the first rows."""
+    widths: dict[int, int] = {}
+    for r, row in enumerate(ws.iter_rows(values_only=True), 1):
+        if r > sample_rows:
+            break
+        for c, value in enumerate(row, 1):
+            if value is not None:
+                widths[c] = max(widths.get(c, 0), text_width(format_plain(value)))
+    for c, w in widths.items():
+        ws.column_dimensions[get_column_letter(c)].width = max(min_width, min(max_width, w + 2))
+    for c, w in (fixed or {}).items():
+        ws.column_dimensions[get_column_letter(c)].width = w
+
+
+def write_header(ws: Worksheet, row: int, labels: Iterable[str], *,
+                 required: Iterable[str] = ()) -> None:
+    required = set(required)
+    for c, label in enumerate(labels, 1):
+        cell = put(ws.cell(row=row, column=c), label)
+        cell.font = REQUIRED_FONT if label in required else HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = CENTER
+
+
+def print_setup(ws: Worksheet, *, header_row: int = 1, landscape: bool | None = None,
+                columns: int | None = None) -> None:
+    """A4, fit to one page wide, header rows repeated, frozen and filtered."""
+    ncols = columns or ws.max_column or 1
+    last = get_column_letter(ncols)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
+    if ws.max_row >= header_row:
+        ws.auto_filter.ref = f"A{header_row}:{last}{max(ws.max_row, header_row)}"
+    ws.print_title_rows = f"1:{header_row}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if landscape is None:
+        total = sum((ws.column_dimensions[get_column_letter(c)].width or 9)
+                    for c in range(1, ncols + 1))
+        landscape = total > 95
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def save_workbook(wb: Workbook, dest: Path) -> Path:
+    """Save through a temporary file and rename, so a crash never leaves half a file."""
+    dest = Path(dest)
+    tmp = dest.with_name(dest.name + ".tmp")
+    with os_errors(dest):
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            wb.save(tmp)
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            replace_with_retry(tmp, dest)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        fsync_dir(dest.parent)
+    return dest

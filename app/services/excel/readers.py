@@ -1,0 +1,393 @@
+"""Read .xlsx, .csv and .xls into rows that carry the row number Excel shows.
+
+Every reader yields `(excel_row, values)` for one sheet at a time and never
+holds more than the caller keeps. xlsx goes through openpyxl in read-only,
+data-only mode after `safety.prescan_xlsx`; merged ranges and formulas without
+a cached value are found by a cheap byte scan of the sheet part (read-only
+openpyxl does not report them). CSV is decoded by BOM, strict UTF-8 with a
+sanity check, then GB18030 (see `decode_text`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from app.errors import AppError
+from app.services.excel.safety import (DEFAULT_LIMITS, XLSX_ADVICE, FileRejected, Limits,
+                                       not_a_workbook, prescan_xlsx, sniff)
+
+Row = tuple[int, tuple[Any, ...]]          # (Excel row number, cell values)
+
+
+@dataclass
+class SheetScan:
+    """What the byte scan of one sheet part found."""
+
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
+    uncached: list[tuple[int, int]] = field(default_factory=list)          # (row, col) of formulas
+
+
+@dataclass
+class SheetSource:
+    name: str
+    rows: Callable[[], Iterator[Row]]      # a fresh iterator from the first row
+    scan: Callable[[], SheetScan]
+    hidden: bool = False
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    kind: str                              # "xlsx" | "csv" | "xls"
+    sheets: list[SheetSource]
+    encoding: str | None = None            # CSV only, e.g. "UTF-8" or "GB18030（GBK）"
+    warnings: list[str] = field(default_factory=list)
+    close: Callable[[], None] = lambda: None
+
+
+# ---------------------------------------------------------------- dispatch
+
+def open_source(path: Path, limits: Limits = DEFAULT_LIMITS,
+                header_score: Callable[[list[list[Any]]], int] | None = None) -> SourceFile:
+    """Open any supported file; the caller must call `.close()`."""
+    path = Path(path)
+    kind = sniff(path)
+    suffix = path.suffix.lower()
+    if kind.name == "empty":
+        raise not_a_workbook(path, kind)
+    if suffix in (".xlsx", ".xlsm", ".xltx", ".xltm"):
+        if kind.name != "zip":
+            if kind.name == "ole":
+                return _try_xls(path, limits, renamed=True)
+            raise not_a_workbook(path, kind)
+        return open_xlsx(path, limits)
+    if suffix in (".xls", ".et"):
+        if kind.name == "zip":            # an xlsx saved with the old extension
+            return open_xlsx(path, limits)
+        if kind.name == "ole":
+            return _try_xls(path, limits, renamed=False)
+        if kind.name == "html":
+            raise not_a_workbook(path, kind)
+        if kind.name == "csv":             # "xls" exports that are really tab-separated text
+            return open_csv(path, limits, header_score)
+        raise not_a_workbook(path, kind)
+    if suffix in (".csv", ".txt", ".tsv"):
+        if kind.name == "zip":
+            return open_xlsx(path, limits)
+        if kind.name in ("csv",):
+            return open_csv(path, limits, header_score)
+        raise FileRejected(f"文件“{path.name}”不是文本格式的 CSV 文件。{XLSX_ADVICE}")
+    raise FileRejected(f"不支持文件“{path.name}”的格式（{suffix or '无扩展名'}）。"
+                       "请使用 Excel 工作簿（.xlsx）、CSV（.csv）或旧版 Excel（.xls）文件。")
+
+
+# ---------------------------------------------------------------- xlsx
+
+_CELL_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+_UNCACHED = re.compile(
+    rb'<(?:\w+:)?c\s([^>]*)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*'
+    rb'(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
+_R_ATTR = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_T_STR = re.compile(rb'\bt="str"')
+
+
+def col_index(letters: bytes | str) -> int:
+    if isinstance(letters, bytes):
+        letters = letters.decode("ascii")
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def scan_sheet_part(zf: zipfile.ZipFile, part: str, chunk: int = 1 << 20,
+                    overlap: int = 1 << 16) -> SheetScan:
+    """Find merged ranges and formulas with no cached value by scanning bytes.
+
+    A regex over the decompressed part, chunk by chunk, so memory stays flat; an
+    Excel empty-string result (`t="str"` with `<v></v>`) counts as cached.
+    """
+    merged: set[tuple[int, int, int, int]] = set()
+    uncached: set[tuple[int, int]] = set()
+    with zf.open(part) as fh:
+        tail = b""
+        while True:
+            block = fh.read(chunk)
+            if not block and not tail:
+                break
+            data = tail + block
+            if b"f" in data and (b"<f" in data or b":f" in data):
+                for m in _UNCACHED.finditer(data):
+                    attrs = m.group(1)
+                    if _T_STR.search(attrs):
+                        continue
+                    r = _R_ATTR.search(attrs)
+                    uncached.add((int(r.group(2)), col_index(r.group(1))) if r else (0, 0))
+            if b"mergeCell" in data:
+                for m in _CELL_REF.finditer(data):
+                    c1, r1 = col_index(m.group(1)), int(m.group(2))
+                    c2 = col_index(m.group(3)) if m.group(3) else c1
+                    r2 = int(m.group(4)) if m.group(4) else r1
+                    merged.add((r1, c1, r2, c2))
+            if not block:
+                break
+            tail = data[-overlap:]
+    return SheetScan(sorted(merged), sorted(uncached))
+
+
+def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
+    from openpyxl import load_workbook
+
+    prescan_xlsx(path, limits)
+    label = f"文件“{path.name}”"
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds on broken parts
+        raise _xlsx_failure(path, exc) from None
+    try:
+        zf = wb._archive
+    except AttributeError:  # pragma: no cover - openpyxl internals changed
+        zf = None
+    warnings = []
+    if path.suffix.lower() in (".xlsm", ".xltm"):
+        warnings.append(f"{label}是启用宏的工作簿；宏不会被执行，只读取单元格内容。")
+    sheets = []
+    for ws in wb.worksheets:
+        if not hasattr(ws, "iter_rows"):
+            continue                       # chart sheets
+        ws.reset_dimensions()              # trust the rows, not a stale <dimension>
+        part = getattr(ws, "_worksheet_path", None)
+
+        def rows(ws=ws) -> Iterator[Row]:
+            max_col = limits.max_columns
+            try:
+                for n, values in enumerate(ws.iter_rows(values_only=True), 1):
+                    yield n, values[:max_col] if len(values) > max_col else values
+            except AppError:
+                raise
+            except Exception as exc:
+                raise _xlsx_failure(path, exc) from None
+
+        def scan(part=part) -> SheetScan:
+            if zf is None or part is None:
+                return SheetScan()
+            try:
+                return scan_sheet_part(zf, part)
+            except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+                raise _xlsx_failure(path, exc) from None
+
+        sheets.append(SheetSource(ws.title, rows, scan, hidden=ws.sheet_state != "visible"))
+    return SourceFile(path, "xlsx", sheets, warnings=warnings, close=wb.close)
+
+
+def _xlsx_failure(path: Path, exc: Exception) -> FileRejected:
+    name = type(exc).__name__
+    label = f"文件“{path.name}”"
+    if "Entities" in name or "DTDForbidden" in name or "ExternalReference" in name:
+        return FileRejected(f"{label}包含不安全的 XML 内容（实体定义），可能是恶意文件，已拒绝读取。")
+    if isinstance(exc, MemoryError):
+        return FileRejected(f"{label}过大，无法安全读取。请删去无关内容后再导入。")
+    return FileRejected(f"{label}已损坏或不完整，无法读取（{name}）。"
+                        f"请重新获取文件，或{XLSX_ADVICE}")
+
+
+# ---------------------------------------------------------------- xls
+
+def _try_xls(path: Path, limits: Limits, *, renamed: bool) -> SourceFile:
+    label = f"文件“{path.name}”"
+    advice = "请在 Excel 或 WPS 中打开它，“另存为” Excel 工作簿（*.xlsx）后再导入。"
+    if path.stat().st_size > limits.max_text_bytes:
+        raise FileRejected(f"{label}超过 {limits.max_text_bytes // (1 << 20)} MB，"
+                           f"旧版 .xls 文件过大。{advice}")
+    try:
+        import xlrd
+    except ImportError:
+        raise FileRejected(f"{label}是旧版 Excel（.xls）格式，本机无法直接读取。{advice}") from None
+    try:
+        try:
+            book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+        except NotImplementedError:
+            book = xlrd.open_workbook(str(path), on_demand=True)
+    except Exception:
+        if renamed:
+            raise not_a_workbook(path, sniff(path)) from None
+        raise FileRejected(f"{label}无法作为旧版 Excel（.xls）读取：可能已加密、已损坏，或是 WPS 专用格式。"
+                           f"{advice}") from None
+    sheets = []
+    for idx in range(book.nsheets):
+        sh = book.sheet_by_index(idx)
+
+        def rows(sh=sh) -> Iterator[Row]:
+            for r in range(sh.nrows):
+                yield r + 1, tuple(_xls_value(book, c) for c in sh.row(r)[:limits.max_columns])
+
+        def scan(sh=sh) -> SheetScan:
+            merged = [(r1 + 1, c1 + 1, r2, c2) for r1, r2, c1, c2 in getattr(sh, "merged_cells", [])]
+            return SheetScan(merged, [])
+
+        sheets.append(SheetSource(sh.name, rows, scan, hidden=getattr(sh, "visibility", 0) != 0))
+    warnings = []
+    if renamed:
+        warnings.append(f"{label}的扩展名是 .xlsx，但内容是旧版 .xls 格式；已按 .xls 读取。")
+    return SourceFile(path, "xls", sheets, warnings=warnings, close=book.release_resources)
+
+
+def _xls_value(book: Any, cell: Any) -> Any:
+    import xlrd
+    t = cell.ctype
+    if t in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return None
+    if t == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+        except Exception:
+            return cell.value
+    if t == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if t == xlrd.XL_CELL_NUMBER:
+        v = cell.value
+        return int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 1e15 else v
+    return cell.value
+
+
+# ---------------------------------------------------------------- csv
+
+ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8（带BOM）", "gb18030": "GB18030（GBK）",
+                   "utf-16": "UTF-16"}
+
+
+def _suspicious(ch: str) -> bool:
+    """Two-byte UTF-8 range (Latin-1 … Arabic): what GBK bytes turn into when misread."""
+    return "\u0080" <= ch <= "\u07ff" and ch != "\u00b7"
+
+
+def _cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0003134f"
+
+
+def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
+    """BOM, then strict UTF-8 with the GBK-looks-like-UTF-8 check, then GB18030."""
+    label = f"文件“{name}”" if name else "文件"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise FileRejected(f"{label}的编码（UTF-16）有误，无法读取。请用 Excel 另存为“CSV UTF-8”后再导入。") \
+                from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        odd = sum(1 for ch in text if _suspicious(ch))
+        if not odd:
+            return text, "utf-8"
+        try:
+            alt = data.decode("gb18030")
+        except UnicodeDecodeError:
+            return text, "utf-8"
+        if any(_cjk(ch) for ch in alt) and not any(_suspicious(ch) for ch in alt) and \
+                sum(1 for ch in text if _cjk(ch)) == 0:
+            return alt, "gb18030"
+        return text, "utf-8"
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        raise FileRejected(f"{label}的文字编码无法识别（既不是 UTF-8 也不是 GBK）。"
+                           "请在 Excel/WPS 中打开后另存为“CSV UTF-8”或 .xlsx 再导入。") from None
+
+
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+def _choose_delimiter(text: str, header_score: Callable[[list[list[Any]]], int] | None) -> str:
+    sample_lines = text[:65536].splitlines()[:40]
+    sample = "\n".join(sample_lines)
+    best, best_key = ",", (-1, -1)
+    for d in _DELIMITERS:
+        try:
+            rows = list(csv.reader(io.StringIO(sample), delimiter=d))
+        except csv.Error:
+            continue
+        widths = [len(r) for r in rows if any(c.strip() for c in r)]
+        if not widths:
+            continue
+        score = header_score([list(r) for r in rows]) if header_score else 0
+        common = max(set(widths), key=widths.count)
+        key = (score, common if common > 1 else 0)
+        if key > best_key:
+            best, best_key = d, key
+    return best
+
+
+_QUOTED_FORMULA = re.compile(r"^'[=+\-@\t\r]")
+
+
+def _csv_cell(text: str) -> Any:
+    if text == "" or text.isspace():
+        return None
+    if _QUOTED_FORMULA.match(text):      # our own CSV exports escape formulas with '
+        return text[1:]
+    return text
+
+
+def open_csv(path: Path, limits: Limits = DEFAULT_LIMITS,
+             header_score: Callable[[list[list[Any]]], int] | None = None) -> SourceFile:
+    label = f"文件“{path.name}”"
+    size = path.stat().st_size
+    if size > limits.max_text_bytes:
+        raise FileRejected(f"{label}有 {size / (1 << 20):.0f} MB，超过 CSV 导入上限 "
+                           f"{limits.max_text_bytes // (1 << 20)} MB。请分成几个文件导入。")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileRejected(f"无法读取{label}：{exc.strerror or exc}") from None
+    text, encoding = decode_text(data, path.name)
+    del data
+    if "\x00" in text:
+        raise FileRejected(f"{label}含有二进制内容，不是文本格式的 CSV 文件。{XLSX_ADVICE}")
+    delimiter = _choose_delimiter(text, header_score)
+
+    def rows() -> Iterator[Row]:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            for n, record in enumerate(reader, 1):
+                if len(record) > limits.max_columns:
+                    record = record[:limits.max_columns]
+                yield n, tuple(_csv_cell(c) for c in record)
+        except csv.Error as exc:
+            raise FileRejected(f"{label}的 CSV 格式有误（引号不成对？）：{exc}") from None
+
+    sheet = SheetSource(path.stem, rows, lambda: SheetScan())
+    return SourceFile(path, "csv", [sheet], encoding=ENCODING_LABELS.get(encoding, encoding))
+
+
+def is_blank(values: tuple[Any, ...]) -> bool:
+    for v in values:
+        if v is None:
+            continue
+        if isinstance(v, str) and (not v or v.isspace()):
+            continue
+        return False
+    return True
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text for matching headers and messages."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == datetime.min.time() else str(value)
+    return str(value)

@@ -1,0 +1,170 @@
+"""From a file on disk to header + data rows, with nothing written anywhere.
+
+`load_table()` opens the file safely, picks the sheet whose header names the
+most known fields, finds the header rows under any title rows, fills vertically
+merged cells down (as Excel shows them), drops blank and 合计/小计 rows and
+refuses a sheet above the row limit. The result is plain data the roster and
+hours importers validate; the GUI can show it as a preview.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.services.excel.headers import (FieldIndex, FieldSpec, HeaderInfo, detect_header,
+                                        is_summary_row)
+from app.services.excel.readers import Row, SheetScan, is_blank, open_source
+from app.services.excel.safety import DEFAULT_LIMITS, FileRejected, Limits
+from app.services.progress import NO_PROGRESS, Progress
+
+MAX_TRAILING_BLANKS = 10_000       # a formatted but empty tail is the end of the data
+
+
+@dataclass
+class Table:
+    path: Path
+    kind: str                          # xlsx | csv | xls
+    sheet: str
+    header: HeaderInfo                 # as detected (before any override)
+    preamble: list[Row]                # title and header rows, for the error workbook
+    rows: list[Row]                    # data rows, blank and 合计 rows removed
+    index: FieldIndex
+    encoding: str | None = None
+    skipped_blank: int = 0
+    skipped_summary: list[int] = field(default_factory=list)
+    uncached: list[tuple[int, int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sheet_names: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"文件“{self.path.name}”"
+
+    def check_formulas(self, columns: Sequence[int]) -> None:
+        """Refuse when a column we use holds formulas that were never calculated."""
+        wanted = {c + 1 for c in columns}
+        first_data = self.header.last_row + 1
+        header_rows = set(self.header.rows)
+        for r, c in self.uncached:
+            if r == 0 or r in header_rows or (r >= first_data and c in wanted):
+                from openpyxl.utils import get_column_letter
+                where = f"（如工作表“{self.sheet}”的 {get_column_letter(c)}{r} 单元格）" if r else ""
+                raise FileRejected(f"{self.label}含未计算的公式{where}，请在 Excel/WPS 中打开并保存后再导入。")
+
+
+def load_table(path: Path, fields: Sequence[FieldSpec], *, limits: Limits = DEFAULT_LIMITS,
+               progress: Progress = NO_PROGRESS, what: str = "表格") -> Table:
+    path = Path(path)
+    index = FieldIndex(fields)
+
+    def header_score(rows: list[list[Any]]) -> int:
+        return max((index.row_score(r) for r in rows[:limits.header_scan_rows]), default=0)
+
+    src = open_source(path, limits, header_score)
+    try:
+        candidates = []
+        for sheet in src.sheets:
+            if sheet.hidden:
+                continue
+            it = sheet.rows()
+            head: list[Row] = []
+            for row in it:
+                head.append(row)
+                if len(head) >= limits.header_scan_rows:
+                    break
+            header = detect_header(head, index)
+            if header is not None:
+                candidates.append((header.score, -len(candidates), sheet, it, head, header))
+            else:
+                _close(it)
+        if not candidates:
+            raise FileRejected(_no_header_message(path, index, src.kind, what))
+        candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
+        _score, _o, sheet, it, head, header = candidates[0]
+        for other in candidates[1:]:
+            _close(other[3])
+        scan = sheet.scan()
+        table = Table(path=path, kind=src.kind, sheet=sheet.name, header=header, preamble=[],
+                      rows=[], index=index, encoding=src.encoding, uncached=scan.uncached,
+                      warnings=list(src.warnings), sheet_names=[s.name for s in src.sheets])
+        _collect(table, head, it, scan, limits, progress)
+        return table
+    finally:
+        src.close()
+
+
+def _close(it: Any) -> None:
+    close = getattr(it, "close", None)
+    if close:
+        close()
+
+
+def _collect(table: Table, head: list[Row], rest: Any, scan: SheetScan, limits: Limits,
+             progress: Progress) -> None:
+    header = table.header
+    last_header = header.last_row
+    key_cols = [c.index for c in header.columns if c.field in ("name", "id_number")]
+    fills: dict[int, list[tuple[int, int]]] = {}          # top row → [(col, last row)]
+    for r1, c1, r2, _c2 in scan.merged:
+        if r2 > r1 and r1 > last_header:
+            fills.setdefault(r1, []).append((c1 - 1, r2))
+    active: list[tuple[int, int, Any]] = []                # (col, last row, value)
+    data_count = 0
+    trailing_blank = 0
+
+    def take(n: int, values: tuple[Any, ...]) -> bool:
+        nonlocal data_count, trailing_blank, active
+        if n <= last_header:
+            table.preamble.append((n, values))
+            return True
+        if active:
+            active = [a for a in active if a[1] >= n]
+            if active:
+                vals = list(values)
+                for col, _last, value in active:
+                    while len(vals) <= col:
+                        vals.append(None)
+                    if vals[col] is None:
+                        vals[col] = value
+                values = tuple(vals)
+        if n in fills:
+            for col, last in fills[n]:
+                if col < len(values) and values[col] is not None:
+                    active.append((col, last, values[col]))
+        if is_blank(values):
+            table.skipped_blank += 1
+            trailing_blank += 1
+            return trailing_blank < MAX_TRAILING_BLANKS
+        trailing_blank = 0
+        if is_summary_row(values, key_cols):
+            table.skipped_summary.append(n)
+            return True
+        data_count += 1
+        if data_count > limits.max_rows:
+            raise FileRejected(f"{table.label}的工作表“{table.sheet}”超过 {limits.max_rows:,} 行数据，"
+                               f"超出单次导入上限（{limits.max_rows:,} 行）。请把它分成几个文件分别导入。")
+        table.rows.append((n, values))
+        if data_count % 500 == 0:
+            progress.report(data_count, 0, f"正在读取第 {n} 行")
+        return True
+
+    for n, values in head:
+        if not take(n, values):
+            _close(rest)
+            return
+    for n, values in rest:
+        if not take(n, values):
+            _close(rest)
+            break
+    progress.check()
+
+
+def _no_header_message(path: Path, index: FieldIndex, kind: str, what: str) -> str:
+    examples = "、".join(f"“{f.label}”" for f in index.fields if f.required) or \
+        "、".join(f"“{f.label}”" for f in index.fields[:3])
+    extra = "" if kind != "csv" else "（若是 CSV 文件，也请确认用逗号分隔）"
+    return (f"文件“{path.name}”中没有找到{what}的表头：前几行里没有 {examples} 等列名{extra}。"
+            "请确认选对了文件，或下载本软件的导入模板，按模板填写后再导入。")
