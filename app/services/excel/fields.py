@@ -24,6 +24,8 @@ ROSTER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("teaching_point", "教学点", ("所在教学点", "所属教学点", "校区", "所在校区", "任教学校/教学点")),
     FieldSpec("status", "状态", ("在岗状态", "任职状态", "人员状态", "在职状态", "教师状态")),
     FieldSpec("status_reason", "状态说明", ("免修原因", "状态原因", "变动原因")),
+    FieldSpec("group", "学科研修组", ("研修组", "教研组", "学科组", "所在研修组")),
+    FieldSpec("retire_date", "退休日期", ("退休时间", "预计退休日期")),
     FieldSpec("note", "备注", ("说明",)),
 )
 

@@ -35,6 +35,7 @@ class Table:
     encoding: str | None = None
     skipped_blank: int = 0
     skipped_summary: list[int] = field(default_factory=list)
+    summary_rows: list[Row] = field(default_factory=list)   # the 合计/footer rows themselves
     uncached: list[tuple[int, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sheet_names: list[str] = field(default_factory=list)
@@ -141,6 +142,7 @@ def _collect(table: Table, head: list[Row], rest: Any, scan: SheetScan, limits: 
         trailing_blank = 0
         if is_summary_row(values, key_cols):
             table.skipped_summary.append(n)
+            table.summary_rows.append((n, values))
             return True
         data_count += 1
         if data_count > limits.max_rows:

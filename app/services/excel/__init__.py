@@ -1,0 +1,41 @@
+"""Rosters and hours in and out of Excel, as school offices really have them.
+
+Public API (no Qt here; the GUI calls these on a worker thread):
+
+- templates:  write_roster_template(dest, ...), write_hours_template(dest, ...),
+              write_template(ws, "roster" | "hours", dest)
+- rosters:    preview_roster(ws, path) → ImportPreview; remap_roster(ws, preview, {col: field});
+              commit_roster(ws, preview, skip_invalid=False) → ImportResult;
+              import_roster(ws, path, dry_run=False, skip_invalid=False) → ImportResult
+- hours:      preview_hours / remap_hours / commit_hours / import_hours (same shape)
+- errors:     write_error_workbook(preview.table, preview.errors) → Path
+- report:     write_report(ws, dest, unmask=False, progress=NO_PROGRESS) → Path
+
+Reading is hardened: a zip pre-scan before openpyxl, defusedxml inside openpyxl
+(checked right here), read-only mode, a row limit, and Chinese messages that
+name the file for every refusal.
+"""
+
+from __future__ import annotations
+
+import openpyxl
+
+if openpyxl.DEFUSEDXML is not True:  # pragma: no cover - a packaging mistake, not a user error
+    raise ImportError("openpyxl is not using defusedxml: install defusedxml and do not set "
+                      "OPENPYXL_DEFUSEDXML=False; hostile .xlsx files could exhaust memory.")
+
+from app.services.excel.error_workbook import write_error_workbook  # noqa: E402
+from app.services.excel.hours_import import (commit_hours, import_hours, preview_hours,  # noqa: E402
+                                             remap_hours)
+from app.services.excel.report import write_report  # noqa: E402
+from app.services.excel.results import ImportPreview, ImportResult, PlannedRow, RowProblem  # noqa: E402
+from app.services.excel.roster_import import (commit_roster, import_roster, preview_roster,  # noqa: E402
+                                              remap_roster)
+from app.services.excel.safety import DEFAULT_LIMITS, FileRejected, Limits  # noqa: E402
+from app.services.excel.templates import (write_hours_template, write_roster_template,  # noqa: E402
+                                          write_template)
+
+__all__ = ["DEFAULT_LIMITS", "FileRejected", "ImportPreview", "ImportResult", "Limits", "PlannedRow",
+           "RowProblem", "commit_hours", "commit_roster", "import_hours", "import_roster",
+           "preview_hours", "preview_roster", "remap_hours", "remap_roster", "write_error_workbook",
+           "write_hours_template", "write_report", "write_roster_template", "write_template"]

@@ -1,0 +1,162 @@
+"""What an import shows before it writes (preview) and what it did (result)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.services.excel.headers import ColumnInfo, FieldSpec
+from app.services.excel.table import Table
+
+ERROR = "error"
+WARNING = "warning"
+
+ADD, UPDATE, UNCHANGED, ERROR_ROW, SKIP, DUPLICATE = "add", "update", "unchanged", "error", "skip", "duplicate"
+ACTION_LABELS = {ADD: "新增", UPDATE: "更新", UNCHANGED: "无变化", ERROR_ROW: "有错误", SKIP: "跳过",
+                 DUPLICATE: "重复"}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem in one cell: the row as Excel shows it, the column, the value and why."""
+
+    row: int
+    column: str                   # the header text in the file (or our label when there is no column)
+    value: str
+    message: str
+    letter: str = ""              # column letter, "" when the problem is not tied to one cell
+    severity: str = ERROR
+
+    @property
+    def cell(self) -> str:
+        return f"{self.letter}{self.row}" if self.letter and self.row else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message,
+                "cell": self.cell}
+
+    def describe(self) -> str:
+        where = f"第 {self.row} 行" if self.row else "文件"
+        col = f"“{self.column}”列" + (f"（{self.letter} 列）" if self.letter else "") if self.column else ""
+        value = f"值“{self.value}”" if self.value else "值为空"
+        return f"{where}{col}，{value}：{self.message}"
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """What committing would do with one row (or one record of a wide hours row)."""
+
+    row: int
+    action: str                   # add | update | unchanged | error | skip | duplicate
+    values: dict[str, Any]        # clean values by field key (raw text for error rows)
+    teacher_id: int | None = None
+    teacher_name: str = ""
+    changes: tuple[str, ...] = ()  # labels of fields an update changes
+    note: str = ""
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """Everything the GUI's import preview shows; nothing has been written.
+
+    Re-check with another column mapping through `remap_roster` / `remap_hours`,
+    then hand it to `commit_roster` / `commit_hours`.
+    """
+
+    kind: str                     # "roster" | "hours"
+    path: Path
+    sheet: str
+    header_rows: tuple[int, ...]
+    encoding: str | None
+    columns: tuple[ColumnInfo, ...]
+    fields: tuple[FieldSpec, ...]
+    rows: tuple[PlannedRow, ...]
+    errors: tuple[RowProblem, ...]
+    warnings: tuple[RowProblem, ...]
+    notices: tuple[str, ...]      # file-level remarks (encoding, skipped 合计 rows, new 教学点 …)
+    mode: str = ""                # hours only: "long" | "wide"
+    table: Table | None = field(default=None, repr=False, compare=False)
+    mapping: dict[int, str | None] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def error_rows(self) -> list[int]:
+        return sorted({p.row for p in self.errors if p.row})
+
+    @property
+    def recognised(self) -> dict[str, str]:
+        """field key → column header, for the columns that will be read."""
+        return {c.field: c.header for c in self.columns if c.field}
+
+    @property
+    def ignored(self) -> list[ColumnInfo]:
+        return [c for c in self.columns if not c.field]
+
+    @property
+    def field_choices(self) -> list[tuple[str, str]]:
+        """(key, label) pairs a mapping combo box offers (plus "不导入" for None)."""
+        return [(f.key, f.label) for f in self.fields]
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    path: Path
+    ok: bool
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0              # invalid rows left out (with --skip-invalid), or all when refused
+    written: bool = False
+    dry_run: bool = False
+    errors: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    error_workbook: Path | None = None
+    sheet: str = ""
+    encoding: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "added": self.added, "updated": self.updated,
+                "unchanged": self.unchanged, "skipped": self.skipped, "written": self.written,
+                "dry_run": self.dry_run, "file": str(self.path), "sheet": self.sheet,
+                "encoding": self.encoding,
+                "errors": [p.to_dict() for p in self.errors],
+                "warnings": [p.to_dict() for p in self.warnings],
+                "notices": list(self.notices),
+                "error_workbook": str(self.error_workbook) if self.error_workbook else None}
+
+    def summary(self) -> str:
+        what = "教师" if self.kind == "roster" else "条学时记录"
+        unit = "人" if self.kind == "roster" else "条"
+        if self.kind == "roster":
+            counts = f"新增 {self.added} {unit}，更新 {self.updated} {unit}，无变化 {self.unchanged} {unit}"
+        else:
+            counts = f"新增 {self.added} {unit}，已导入过（跳过）{self.unchanged} {unit}"
+        if self.dry_run:
+            head = "试导入（未写入任何数据）"
+        elif self.written:
+            head = "导入完成"
+        else:
+            head = "未导入"
+        tail = ""
+        if self.errors:
+            rows = len({p.row for p in self.errors})
+            tail = f"；{rows} 行有错误（共 {len(self.errors)} 处）"
+            if self.written:
+                tail += f"，已跳过 {self.skipped} 行"
+            elif not self.dry_run:
+                tail += "，为保证数据完整，整个文件都没有导入。请改正后重新导入，或使用 --skip-invalid 只导入正确的行"
+        del what
+        return f"{head}：{counts}{tail}。"

@@ -1,0 +1,463 @@
+"""Import a teacher roster (花名册) from our template or another system's export.
+
+Three steps, so the GUI can show a preview and let the user fix the column
+mapping before anything is written:
+
+    preview = preview_roster(ws, path)                 # read + check every row
+    preview = remap_roster(ws, preview, {4: "phone"})  # optional: change the mapping
+    result  = commit_roster(ws, preview)               # one transaction, or nothing
+
+`import_roster()` does all three for the CLI. Every row is checked before
+anything is written and all problems are reported together. Teachers are
+matched by ID number; a teacher already in the database with the same ID but
+another name is a conflict, never merged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app.errors import ValidationError
+from app.models import AuditEntry, StudyGroup, Teacher, TeachingPoint
+from app.models.base import now
+from app.models.teacher import GENDERS, STAFF_TYPES, STATUS_ACTIVE, STATUSES
+from app.services import faults
+from app.services.excel.cells import format_plain
+from app.services.excel.fields import (EXAMPLE_MARK, GENDER_SYNONYMS, ROSTER_FIELDS, STAFF_TYPE_SYNONYMS,
+                                       STATUS_SYNONYMS)
+from app.services.excel.headers import ColumnInfo, apply_mapping
+from app.services.excel.readers import cell_text
+from app.services.excel.results import (ADD, ERROR, ERROR_ROW, UNCHANGED, UPDATE, WARNING, ImportPreview,
+                                        ImportResult, PlannedRow, RowProblem)
+from app.services.excel.safety import DEFAULT_LIMITS, FileRejected, Limits
+from app.services.excel.table import Table, load_table
+from app.services.progress import NO_PROGRESS, Progress
+from app.services.validation import (normalize_text, parse_date, validate_id_number,
+                                     validate_phone)
+
+KIND = "roster"
+LABELS = {f.key: f.label for f in ROSTER_FIELDS}
+TEXT_FIELDS = ("subject", "stage", "title", "teaching_point", "group", "status_reason", "note")
+TEACHER_ATTRS = ("name", "gender", "id_number", "phone", "subject", "stage", "staff_type", "title",
+                 "staff_no", "status", "status_reason", "retire_date", "note")
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
+_CJK_SPACES = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+NUMERIC_ID_MESSAGE = ("身份证号被存成了数字，Excel 只保留15位有效数字，末尾几位已经丢失（无法自动恢复）。"
+                      "请把该列设为“文本”格式后重新填写完整的18位号码。")
+
+
+# ---------------------------------------------------------------- public API
+
+def read_roster(path: Path, *, limits: Limits = DEFAULT_LIMITS,
+                progress: Progress = NO_PROGRESS) -> Table:
+    """Read the file and find its header; no database access."""
+    table = load_table(Path(path), ROSTER_FIELDS, limits=limits, progress=progress, what="教师花名册")
+    return table
+
+
+def preview_roster(ws, source: Path | Table, *, mapping: dict[int, str | None] | None = None,
+                   limits: Limits = DEFAULT_LIMITS, progress: Progress = NO_PROGRESS) -> ImportPreview:
+    """Read (unless given a Table) and check every row against the database; writes nothing."""
+    table = source if isinstance(source, Table) else read_roster(source, limits=limits, progress=progress)
+    with ws.sessions() as s:
+        return _plan(s, table, mapping, progress).preview(table, mapping)
+
+
+def remap_roster(ws, preview: ImportPreview, mapping: dict[int, str | None],
+                 progress: Progress = NO_PROGRESS) -> ImportPreview:
+    """Check the same rows again with the user's column mapping (column index → field key or None)."""
+    if preview.table is None:
+        raise ValueError("preview has no table")
+    merged = dict(preview.mapping or {})
+    merged.update(mapping)
+    return preview_roster(ws, preview.table, mapping=merged, progress=progress)
+
+
+def commit_roster(ws, preview: ImportPreview, *, skip_invalid: bool = False,
+                  progress: Progress = NO_PROGRESS) -> ImportResult:
+    """Write the previewed rows in one transaction (rows are checked again inside it)."""
+    if preview.table is None:
+        raise ValueError("preview has no table")
+    return _run(ws, preview.table, preview.mapping, dry_run=False, skip_invalid=skip_invalid,
+                progress=progress)
+
+
+def import_roster(ws, path: Path, *, dry_run: bool = False, skip_invalid: bool = False,
+                  mapping: dict[int, str | None] | None = None, error_workbook: bool = True,
+                  limits: Limits = DEFAULT_LIMITS, progress: Progress = NO_PROGRESS) -> ImportResult:
+    """Read, check and (unless dry_run or any row is invalid) write; for the CLI."""
+    table = read_roster(path, limits=limits, progress=progress)
+    result = _run(ws, table, mapping, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress)
+    if error_workbook and result.errors:
+        from app.services.excel.error_workbook import try_write_error_workbook
+        result.error_workbook = try_write_error_workbook(table, result.errors, result.warnings,
+                                                         result.notices)
+    return result
+
+
+# ---------------------------------------------------------------- planning
+
+@dataclass
+class _Plan:
+    header_columns: tuple[ColumnInfo, ...]
+    rows: list[PlannedRow] = field(default_factory=list)
+    errors: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    adds: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[tuple[Teacher, dict[str, Any]]] = field(default_factory=list)
+    new_points: list[str] = field(default_factory=list)
+    error_rows: set[int] = field(default_factory=set)
+
+    def preview(self, table: Table, mapping: dict[int, str | None] | None) -> ImportPreview:
+        return ImportPreview(KIND, table.path, table.sheet, table.header.rows, table.encoding,
+                             self.header_columns, ROSTER_FIELDS, tuple(self.rows), tuple(self.errors),
+                             tuple(self.warnings), tuple(self.notices), table=table,
+                             mapping=dict(mapping) if mapping else None)
+
+
+def _teacher_values(t: Teacher, points: dict[int, str], groups: dict[int, str]) -> dict[str, Any]:
+    d = {k: getattr(t, k) for k in TEACHER_ATTRS}
+    d["teaching_point"] = points.get(t.teaching_point_id, "") if t.teaching_point_id else ""
+    d["group"] = groups.get(t.group_id, "") if t.group_id else ""
+    d["staff_no"] = d["staff_no"] or ""
+    return d
+
+
+def _clean_name(raw: Any) -> str:
+    name = normalize_text(raw)
+    name = unicodedata.normalize("NFKC", name) if any("\uff01" <= c <= "\uff5e" for c in name) else name
+    return _CJK_SPACES.sub("", name)   # "王  芳" typed to line up two-character names
+
+
+def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
+          progress: Progress) -> _Plan:
+    header = apply_mapping(table.header, mapping, table.index)
+    cols = {c.field: c for c in header.columns if c.field}
+    plan = _Plan(header.columns)
+    missing = [LABELS[k] for k in ("name", "id_number") if k not in cols]
+    if missing:
+        raise FileRejected(f"{table.label}中没有找到“{'”“'.join(missing)}”列（表头在第 "
+                           f"{'、'.join(str(r) for r in header.rows)} 行）。花名册必须有姓名和身份证号两列；"
+                           "如果列名不同，请在导入预览中指定对应的列。")
+    table.check_formulas([c.index for c in cols.values()])
+    plan.notices.extend(table.warnings)
+    if table.encoding:
+        plan.notices.append(f"文件编码：{table.encoding}")
+    if table.skipped_summary:
+        plan.notices.append("已跳过合计/说明行：第 " + "、".join(map(str, table.skipped_summary[:20]))
+                            + (" 等" if len(table.skipped_summary) > 20 else "") + " 行")
+    ignored = [c.header for c in header.columns if not c.field and c.header]
+    if ignored:
+        plan.notices.append("未使用的列：" + "、".join(ignored))
+
+    teachers = list(s.exec(select(Teacher)))
+    points = {p.id: p.name for p in s.exec(select(TeachingPoint))}
+    point_ids = {name: pid for pid, name in points.items()}
+    groups = {g.id: g.name for g in s.exec(select(StudyGroup))}
+    group_ids = {name: gid for gid, name in groups.items()}
+    by_id = {t.id_number: t for t in teachers if t.id_number}
+    by_staff_no = {t.staff_no: t for t in teachers if t.staff_no}
+    no_id_by_name: dict[str, list[Teacher]] = {}
+    for t in teachers:
+        if not t.id_number:
+            no_id_by_name.setdefault(t.name, []).append(t)
+    seen_ids: dict[str, int] = {}
+    seen_staff: dict[str, int] = {}
+    claimed: set[int] = set()
+    new_points: dict[str, int] = {}
+    examples = 0
+
+    from app.services.teachers import validate_teacher_fields
+
+    for i, (n, values) in enumerate(table.rows):
+        if i % 200 == 0:
+            progress.check()
+            if i:
+                progress.report(i, len(table.rows), f"正在检查第 {n} 行")
+        nvals = len(values)
+
+        def raw(key: str) -> Any:
+            c = cols.get(key)
+            return values[c.index] if c is not None and c.index < nvals else None
+
+        if _is_example(raw("name"), raw("note")):
+            examples += 1
+            continue
+        problems: list[RowProblem] = []
+
+        def bad(key: str, value: Any, message: str, severity: str = ERROR) -> None:
+            c = cols.get(key)
+            p = RowProblem(n, c.header if c else LABELS.get(key, key), format_plain(value), message,
+                           c.letter if c else "", severity)
+            (problems if severity == ERROR else plan.warnings).append(p)
+
+        clean: dict[str, Any] = {}
+        given: set[str] = set()
+        # -- name
+        name_raw = raw("name")
+        name = _clean_name(name_raw)
+        if not name:
+            bad("name", name_raw, "姓名为空。")
+        elif len(name) > 30 or any(ch.isdigit() for ch in name):
+            bad("name", name_raw, "姓名不正确（不能含数字，最多30个字）。")
+        else:
+            clean["name"] = name
+        # -- ID number
+        id_raw = raw("id_number")
+        id_number = None
+        if id_raw is None or (isinstance(id_raw, str) and not id_raw.strip()):
+            bad("id_number", id_raw, "身份证号为空。导入花名册时按身份证号识别教师，必须填写。")
+        elif isinstance(id_raw, (int, float)) and not isinstance(id_raw, bool):
+            bad("id_number", id_raw, NUMERIC_ID_MESSAGE)
+        elif isinstance(id_raw, str) and _SCIENTIFIC.match(id_raw.strip()):
+            bad("id_number", id_raw, "身份证号显示为科学计数法，说明它曾被存成数字，末尾几位已经丢失（无法自动恢复）。"
+                                     "请把该列设为“文本”格式后重新填写完整的18位号码。")
+        else:
+            try:
+                id_number = validate_id_number(id_raw)
+                clean["id_number"] = id_number
+            except ValidationError as exc:
+                bad("id_number", id_raw, exc.user_message)
+        # -- enumerations
+        for key, synonyms, allowed in (("gender", GENDER_SYNONYMS, GENDERS),
+                                       ("staff_type", STAFF_TYPE_SYNONYMS, STAFF_TYPES),
+                                       ("status", STATUS_SYNONYMS, STATUSES)):
+            value = raw(key)
+            text = _enum_text(value)
+            if not text:
+                continue
+            canon = synonyms.get(text) or synonyms.get(text.lower())
+            if canon is None:
+                bad(key, value, f"{LABELS[key]}应为：{'、'.join(allowed)}。")
+            else:
+                clean[key] = canon
+                given.add(key)
+        # -- phone
+        phone_raw = raw("phone")
+        if phone_raw not in (None, ""):
+            try:
+                phone = validate_phone(phone_raw)
+                if phone:
+                    clean["phone"] = phone
+                    given.add("phone")
+            except ValidationError as exc:
+                bad("phone", phone_raw, exc.user_message)
+        # -- 工号
+        sn_raw = raw("staff_no")
+        staff_no = normalize_text(format_plain(sn_raw)) if sn_raw is not None else ""
+        if staff_no:
+            if len(staff_no) > 20:
+                bad("staff_no", sn_raw, "工号过长（最多20位）。")
+            else:
+                clean["staff_no"] = staff_no
+                given.add("staff_no")
+        # -- dates and free text
+        rd_raw = raw("retire_date")
+        if rd_raw not in (None, ""):
+            try:
+                clean["retire_date"] = parse_date(rd_raw, field="退休日期")
+                given.add("retire_date")
+            except ValidationError as exc:
+                bad("retire_date", rd_raw, exc.user_message)
+        for key in TEXT_FIELDS:
+            text = normalize_text(cell_text(raw(key)))
+            if text:
+                if len(text) > 200:
+                    bad(key, raw(key), f"{LABELS[key]}过长（最多200字）。")
+                    continue
+                clean[key] = text
+                given.add(key)
+        if "group" in clean and clean["group"] not in group_ids:
+            bad("group", raw("group"), f"学科研修组“{clean['group']}”不存在，请先在“团队”页面建立，"
+                                       "或清空该单元格。")
+
+        # -- duplicates inside the file and identity against the database
+        existing: Teacher | None = None
+        if id_number:
+            first = seen_ids.get(id_number)
+            if first is not None:
+                bad("id_number", id_raw, f"与第 {first} 行的身份证号相同：同一位教师在文件中出现了两次，"
+                                         "请删除重复的一行。")
+            else:
+                seen_ids[id_number] = n
+            existing = by_id.get(id_number)
+            if existing is not None and "name" in clean and existing.name != clean["name"]:
+                bad("name", name_raw, f"该身份证号在系统中属于教师“{existing.name}”，与本行姓名“{clean['name']}”"
+                                      "不一致。为防止把两个人的信息合并，本行不会导入；请核对姓名或身份证号"
+                                      "（如确需改名，请在“教师”页面修改）。")
+        if staff_no and "staff_no" in clean:
+            first = seen_staff.get(staff_no)
+            if first is not None:
+                bad("staff_no", sn_raw, f"与第 {first} 行的工号相同，工号不能重复。")
+            else:
+                seen_staff[staff_no] = n
+            owner = by_staff_no.get(staff_no)
+            if owner is not None and existing is None and owner.id_number and owner.id_number != id_number:
+                bad("staff_no", sn_raw, f"工号 {staff_no} 在系统中已属于教师“{owner.name}”（身份证号不同）。")
+            elif owner is not None and existing is not None and owner.id != existing.id:
+                bad("staff_no", sn_raw, f"工号 {staff_no} 在系统中已属于教师“{owner.name}”。")
+        if existing is None and id_number and "name" in clean and not problems:
+            candidate = None
+            owner = by_staff_no.get(staff_no) if staff_no else None
+            if owner is not None and not owner.id_number and owner.name == clean["name"]:
+                candidate = owner
+            else:
+                same = [t for t in no_id_by_name.get(clean["name"], []) if t.id not in claimed]
+                if len(same) == 1:
+                    candidate = same[0]
+            if candidate is not None:
+                existing = candidate
+                claimed.add(candidate.id)
+                bad("name", name_raw, f"系统中的教师“{candidate.name}”尚未登记身份证号，已按姓名匹配为同一人，"
+                                      "将补充身份证号；如不是同一人，请先在“教师”页面区分。", WARNING)
+
+        if problems:
+            plan.errors.extend(problems)
+            plan.error_rows.add(n)
+            plan.rows.append(PlannedRow(n, ERROR_ROW, {k: format_plain(raw(k)) for k in cols},
+                                        existing.id if existing else None,
+                                        existing.name if existing else name))
+            continue
+
+        # -- merge with what the database has, then the shared teacher rules
+        if existing is not None:
+            base = _teacher_values(existing, points, groups)
+            merged = dict(base)
+            merged.update({k: v for k, v in clean.items() if k in given or k in ("name", "id_number")})
+        else:
+            merged = {"staff_type": "在编", "status": STATUS_ACTIVE}
+            merged.update(clean)
+        try:
+            final = validate_teacher_fields(merged)
+        except ValidationError as exc:
+            key = exc.field if exc.field in cols else \
+                "status" if exc.field == "status_reason" and "status" in cols else \
+                "id_number" if exc.field == "gender" else "name"
+            bad(key, raw(key), exc.user_message)
+            plan.errors.extend(problems)
+            plan.error_rows.add(n)
+            plan.rows.append(PlannedRow(n, ERROR_ROW, {k: format_plain(raw(k)) for k in cols},
+                                        existing.id if existing else None, name))
+            continue
+        point = final.get("teaching_point") or ""
+        if point and point not in point_ids and point not in new_points:
+            new_points[point] = n
+            plan.new_points.append(point)
+        if existing is None:
+            plan.adds.append(final)
+            plan.rows.append(PlannedRow(n, ADD, final, None, final["name"]))
+        else:
+            base = _teacher_values(existing, points, groups)
+            changes = tuple(LABELS.get(k, k) for k in (*TEACHER_ATTRS, "teaching_point", "group")
+                            if _differs(base.get(k), final.get(k)))
+            if changes:
+                plan.updates.append((existing, final))
+                plan.rows.append(PlannedRow(n, UPDATE, final, existing.id, existing.name, changes))
+            else:
+                plan.rows.append(PlannedRow(n, UNCHANGED, final, existing.id, existing.name))
+    if examples:
+        plan.notices.append(f"已跳过模板中的示例行 {examples} 行")
+    if plan.new_points:
+        plan.notices.append("将新建教学点：" + "、".join(plan.new_points))
+    if not plan.rows and not plan.errors:
+        raise FileRejected(f"{table.label}的工作表“{table.sheet}”在表头（第 {table.header.last_row} 行）"
+                           "下面没有教师数据。")
+    return plan
+
+
+def _enum_text(value: Any) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell_text(value))) if value is not None else ""
+
+
+def _is_example(name: Any, note: Any) -> bool:
+    if isinstance(note, str) and note.strip() == EXAMPLE_MARK:
+        return True
+    return isinstance(name, str) and name.strip().endswith(("（示例）", "(示例)"))
+
+
+def _differs(a: Any, b: Any) -> bool:
+    return (a or "") != (b or "")
+
+
+# ---------------------------------------------------------------- writing
+
+def _run(ws, table: Table, mapping: dict[int, str | None] | None, *, dry_run: bool,
+         skip_invalid: bool, progress: Progress) -> ImportResult:
+    with ws.sessions() as s:
+        plan = _plan(s, table, mapping, progress)
+        result = ImportResult(KIND, table.path, ok=not plan.errors, dry_run=dry_run,
+                              errors=list(plan.errors), warnings=list(plan.warnings),
+                              notices=list(plan.notices), sheet=table.sheet, encoding=table.encoding)
+        result.added = len(plan.adds)
+        result.updated = len(plan.updates)
+        result.unchanged = sum(1 for r in plan.rows if r.action == UNCHANGED)
+        result.skipped = len(plan.error_rows)
+        if dry_run or (plan.errors and not skip_invalid):
+            if plan.errors and not dry_run:
+                result.added = result.updated = result.unchanged = 0
+                result.skipped = len(plan.rows)
+            s.rollback()
+            return result
+        if not plan.adds and not plan.updates:
+            return result
+        _apply(s, plan, table, progress)
+        s.commit()
+        result.written = True
+        return result
+
+
+def _apply(s: Session, plan: _Plan, table: Table, progress: Progress) -> None:
+    point_ids = {p.name: p.id for p in s.exec(select(TeachingPoint))}
+    for name in plan.new_points:
+        tp = TeachingPoint(name=name)
+        s.add(tp)
+        s.flush()
+        point_ids[name] = tp.id
+    group_ids = {g.name: g.id for g in s.exec(select(StudyGroup))}
+    faults.hit("import.roster.points")
+    stamp = now()
+    total = len(plan.adds) + len(plan.updates)
+    done = 0
+    new = []
+    for values in plan.adds:
+        t = Teacher(**{k: values.get(k) for k in TEACHER_ATTRS})
+        t.teaching_point_id = point_ids.get(values.get("teaching_point") or "")
+        t.group_id = group_ids.get(values.get("group") or "")
+        t.created_at = t.updated_at = stamp
+        new.append(t)
+        done += 1
+        if done % 500 == 0:
+            progress.report(done, total, "正在写入教师")
+    s.add_all(new)
+    s.flush()
+    faults.hit("import.roster.added")
+    for teacher, values in plan.updates:
+        for k in TEACHER_ATTRS:
+            setattr(teacher, k, values.get(k))
+        teacher.teaching_point_id = point_ids.get(values.get("teaching_point") or "")
+        teacher.group_id = group_ids.get(values.get("group") or "")
+        teacher.updated_at = stamp
+        s.add(teacher)
+        done += 1
+        if done % 500 == 0:
+            progress.report(done, total, "正在更新教师")
+    s.flush()
+    faults.hit("import.roster.updated")
+    s.add(AuditEntry(action="import-roster", detail=json.dumps(
+        {"file": table.path.name, "sheet": table.sheet, "added": len(plan.adds),
+         "updated": len(plan.updates), "skipped_rows": sorted(plan.error_rows)[:200]},
+        ensure_ascii=False)))
+    progress.check()
+    faults.hit("import.roster.before_commit")
+
+
+__all__ = ["commit_roster", "import_roster", "preview_roster", "read_roster", "remap_roster",
+           "NUMERIC_ID_MESSAGE"]
