@@ -113,9 +113,17 @@ def close_support(ws, teacher_ref, *, new_result: str | None = None, closed_on=N
         if r is None:
             raise NotFoundError(f"{t.name} 没有未结束的帮扶记录。")
         derived = load(s).by_id(t.id).result
-        result = normalize_text(new_result) or derived
-        if result not in rules.scale:
-            raise RuleViolation(f"{t.name} 尚未完成复评（当前结果：{derived}）。请先对帮扶后的证据重新评定等级。")
+        this_round = len(s.exec(select(SupportRecord.id).where(SupportRecord.teacher_id == t.id)).all()) + 1
+        regraded = s.exec(select(Assessment.id).where(Assessment.teacher_id == t.id,
+                                                      Assessment.round == this_round)).first() is not None
+        result = normalize_text(new_result)
+        if result and result not in rules.scale:
+            raise ValidationError(f"复评结果“{result}”不在本校考核等级中（{'/'.join(rules.scale)}）。", field="result")
+        if not result:
+            if not regraded or derived not in rules.scale:
+                raise RuleViolation(f"{t.name} 尚未完成复评（当前结果：{derived}）。"
+                                    "请先对帮扶后的证据重新评定等级，或在结束时填写复评结果。")
+            result = derived
         r.new_result = result
         r.closed_on = parse_date(closed_on) or date.today()
         s.add(r)

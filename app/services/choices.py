@@ -41,7 +41,7 @@ def allowed_environments(environment: str) -> set[str]:
 def outside_environment_reason(point: PointInfo, environment: str) -> str | None:
     if point.environment in allowed_environments(environment):
         return None
-    return (f"能力点 {point.label} 适用于{point.environment}学习环境，"
+    return (f"能力点 {point.code}（{point.name}）适用于{point.environment}学习环境，"
             f"本校（或所在教学点）为{environment}环境，不能选择")
 
 
