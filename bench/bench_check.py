@@ -1,0 +1,41 @@
+"""Compliance check of a 1,000-teacher school against a bare read of the same rows."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+from make_school import make_school
+
+TABLES = ("teacher", "hoursrecord", "abilitychoice", "evidencefile", "assessment", "evidenceitem",
+          "supportrecord", "excellentcase", "activityattendance", "plandocument")
+
+
+def best(fn, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def run(quick: bool):
+    from app.services.compliance import run_check
+    from app.services.workspace import Workspace
+    n = 200 if quick else 1000
+    with tempfile.TemporaryDirectory() as d:
+        make_school(Path(d), teachers=n)
+        with Workspace.open(d) as ws:
+            ours = best(lambda: run_check(ws))
+            db = ws.paths.database
+
+            def bare():
+                con = sqlite3.connect(db)
+                for t in TABLES:
+                    con.execute(f"SELECT * FROM {t}").fetchall()
+                con.close()
+            base = best(bare)
+    return [(f"check_{n}_teachers", ours, base)]
