@@ -9,7 +9,7 @@ with permissions 0600. A full backup of the data folder carries the key file
 under keys/retired/ and records both fingerprints in the audit log; the district
 must then register the new fingerprint.
 
-Public API: `school_key(ws)`, `sign_file(ws, path, trusted_comment)`,
+Public API: `school_key(ws)`, `sign_file(ws, path, trusted_comment)`, `sign_bytes(…)`,
 `export_public(ws, dest)`, `replace_key(ws)`, `key_exists(ws)`.
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import logging
 import os
@@ -213,8 +214,7 @@ def _open_document(doc: dict, path: Path) -> tuple[Ed25519PrivateKey, minisign.P
 
 def _audit(ws, action: str, detail: dict) -> None:
     with ws.sessions() as s:
-        s.add(AuditEntry(at=datetime.now().astimezone().replace(microsecond=0), action=action,
-                         detail=json.dumps(detail, ensure_ascii=False)))
+        s.add(AuditEntry(action=action, detail=json.dumps(detail, ensure_ascii=False)))
         s.commit()
 
 
@@ -262,6 +262,15 @@ def sign_file(ws, path: Path, trusted_comment: str, untrusted_comment: str | Non
     private, pk, _doc = _ensure(ws)
     with os_errors(path):
         digest = minisign.blake2b_file(Path(path), progress)
+    return minisign.sign_bytes_prehashed(
+        private, pk.key_id, digest, trusted_comment,
+        untrusted_comment or f"signature from Tisheng school key {fingerprint_for(pk.raw)}")
+
+
+def sign_bytes(ws, data: bytes, trusted_comment: str, untrusted_comment: str | None = None) -> str:
+    """Like sign_file, for a message already in memory (the tag manifest)."""
+    private, pk, _doc = _ensure(ws)
+    digest = hashlib.blake2b(data, digest_size=64).digest()
     return minisign.sign_bytes_prehashed(
         private, pk.key_id, digest, trusted_comment,
         untrusted_comment or f"signature from Tisheng school key {fingerprint_for(pk.raw)}")

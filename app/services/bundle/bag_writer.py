@@ -1,0 +1,420 @@
+"""Streaming BagIt writer: a folder (default) or a single stored ZIP64 archive.
+
+Files are streamed from the evidence store to the target while hashed; the
+hash must equal the one recorded at import (local bit rot is caught before it
+reaches the district). Every file is fsynced and dropped from the OS cache so
+that the read-back pass reads what the device holds (on Windows through an
+unbuffered handle), which is what catches fake-capacity sticks.
+
+Everything is written under a `.partial` name; `finish()` renames it. A
+crash, a cancel or a pulled stick therefore never leaves a final-named bag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from app.errors import StorageError
+from app.services.fileio import fsync_dir, os_errors, replace_with_retry
+from app.services.progress import Progress
+
+log = logging.getLogger(__name__)
+
+BUF = 4 * 1024 * 1024
+OnBytes = Callable[[int], None]
+
+
+class ReadbackError(StorageError):
+    """A file read back from the target differs from what was written."""
+
+
+def _drop_cache(fd: int) -> None:
+    if hasattr(os, "posix_fadvise"):
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        except OSError:
+            pass
+
+
+def _win_read_unbuffered(path: Path, consume: Callable[[bytes], None]) -> None:
+    """Read a file with FILE_FLAG_NO_BUFFERING so the data comes from the device."""
+    import ctypes
+    from ctypes import wintypes
+
+    k32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    k32.CreateFileW.argtypes = [wintypes.LPCWSTR, wintypes.DWORD, wintypes.DWORD, ctypes.c_void_p,
+                                wintypes.DWORD, wintypes.DWORD, wintypes.HANDLE]
+    k32.CreateFileW.restype = wintypes.HANDLE
+    k32.ReadFile.argtypes = [wintypes.HANDLE, ctypes.c_void_p, wintypes.DWORD,
+                             ctypes.POINTER(wintypes.DWORD), ctypes.c_void_p]
+    k32.ReadFile.restype = wintypes.BOOL
+    k32.VirtualAlloc.argtypes = [ctypes.c_void_p, ctypes.c_size_t, wintypes.DWORD, wintypes.DWORD]
+    k32.VirtualAlloc.restype = ctypes.c_void_p
+    k32.VirtualFree.argtypes = [ctypes.c_void_p, ctypes.c_size_t, wintypes.DWORD]
+    k32.CloseHandle.argtypes = [wintypes.HANDLE]
+    generic_read, share_rw, open_existing = 0x80000000, 0x1 | 0x2, 3
+    no_buffering, sequential = 0x20000000, 0x08000000
+    handle = k32.CreateFileW(str(path), generic_read, share_rw, None, open_existing,
+                             no_buffering | sequential, None)
+    if handle is None or handle == ctypes.c_void_p(-1).value:
+        raise ctypes.WinError(ctypes.get_last_error())
+    buf = k32.VirtualAlloc(None, BUF, 0x3000, 0x04)      # page-aligned, sector-aligned
+    if not buf:
+        k32.CloseHandle(handle)
+        raise ctypes.WinError(ctypes.get_last_error())
+    try:
+        got = wintypes.DWORD()
+        while True:
+            if not k32.ReadFile(handle, buf, BUF, ctypes.byref(got), None):
+                raise ctypes.WinError(ctypes.get_last_error())
+            if got.value == 0:
+                break
+            consume(ctypes.string_at(buf, got.value))
+    finally:
+        k32.VirtualFree(buf, 0, 0x8000)
+        k32.CloseHandle(handle)
+
+
+def hash_from_device(path: Path, progress: Progress | None = None,
+                     on_bytes: OnBytes | None = None) -> tuple[str, int]:
+    """(sha256, size) of a file as the device holds it, not as the cache remembers it."""
+    h = hashlib.sha256()
+    total = 0
+
+    def consume(chunk) -> None:
+        nonlocal total
+        h.update(chunk)
+        total += len(chunk)
+        if on_bytes is not None:
+            on_bytes(len(chunk))
+        if progress is not None:
+            progress.check()
+
+    if sys.platform == "win32":
+        try:
+            _win_read_unbuffered(path, consume)
+            return h.hexdigest(), total
+        except OSError as exc:
+            if total:
+                raise
+            log.info("unbuffered read of %s not possible (%s); using a normal read", path, exc)
+    buf = bytearray(BUF)
+    view = memoryview(buf)
+    with open(path, "rb", buffering=0) as fh:
+        _drop_cache(fh.fileno())
+        while n := fh.readinto(buf):
+            consume(view[:n])
+    return h.hexdigest(), total
+
+
+def copy_hashing(src: Path, dst, progress: Progress | None, on_bytes: OnBytes | None) -> tuple[str, int]:
+    """Stream src into the open binary file dst; returns (sha256, bytes)."""
+    h = hashlib.sha256()
+    total = 0
+    buf = bytearray(BUF)
+    view = memoryview(buf)
+    with open(src, "rb", buffering=0) as fh:
+        while n := fh.readinto(buf):
+            chunk = view[:n]
+            dst.write(chunk)
+            h.update(chunk)
+            total += n
+            if on_bytes is not None:
+                on_bytes(n)
+            if progress is not None:
+                progress.check()
+    return h.hexdigest(), total
+
+
+def bytes_under(folder: Path) -> int:
+    """Bytes of the files below a folder (what an interrupted export already wrote)."""
+    total = 0
+    for dirpath, _dirs, files in os.walk(folder):
+        for f in files:
+            try:
+                total += os.stat(os.path.join(dirpath, f)).st_size
+            except OSError:
+                pass
+    return total
+
+
+def remove_tree(path: Path) -> bool:
+    """Best effort: a pulled stick cannot be cleaned, and that is fine (`.partial`)."""
+    try:
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        return True
+    except OSError as exc:
+        log.warning("could not remove %s: %s", path, exc)
+        return False
+
+
+class DirSink:
+    """Writes the bag as a folder `<dest>/<name>.partial`, renamed to `<dest>/<name>`."""
+
+    kind = "folder"
+
+    def __init__(self, dest: Path, name: str, progress: Progress, resume_from: Path | None = None) -> None:
+        self.dest = dest
+        self.name = name
+        self.final = dest / name
+        self.root = dest / f"{name}.partial"
+        self.progress = progress
+        self.written: dict[str, str] = {}        # bag path → sha256 written
+        self.reused = 0
+        with os_errors(self.root):
+            if resume_from is not None and resume_from != self.root and resume_from.is_dir():
+                os.replace(resume_from, self.root)
+            self.root.mkdir(parents=True, exist_ok=True)
+            # a stale attempt's tag files (and above all its signature) must never survive
+            for child in self.root.iterdir():
+                if child.name == "data" and child.is_dir() and not child.is_symlink():
+                    continue
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child)
+                else:
+                    child.unlink()
+
+    def _target(self, rel: str) -> Path:
+        return self.root.joinpath(*rel.split("/"))
+
+    def put_file(self, rel: str, src: Path, expected_sha: str, size: int,
+                 on_bytes: OnBytes | None = None) -> None:
+        target = self._target(rel)
+        with os_errors(target):
+            if target.is_file() and target.stat().st_size == size:
+                # resuming: a file an interrupted attempt already wrote is kept if intact
+                sha, _n = hash_from_device(target, self.progress)
+                if sha == expected_sha:
+                    self.written[rel] = sha
+                    self.reused += 1
+                    if on_bytes is not None:
+                        on_bytes(size)
+                    return
+            target.parent.mkdir(parents=True, exist_ok=True)
+        if not src.is_file():
+            raise StorageError(f"本机存储中缺少文件“{src.name}”（将写入 {rel}），无法导出。")
+        with os_errors(target):
+            with open(target, "wb") as out:
+                sha, n = copy_hashing(src, out, self.progress, on_bytes)
+                out.flush()
+                os.fsync(out.fileno())
+                _drop_cache(out.fileno())
+        if sha != expected_sha or n != size:
+            raise StorageError(f"本机存储中的文件已损坏（将写入 {rel}）：内容与添加时记录的校验值不符。"
+                               "请从备份恢复该文件，或删除后重新添加。")
+        self.written[rel] = sha
+
+    def put_bytes(self, rel: str, data: bytes) -> None:
+        target = self._target(rel)
+        with os_errors(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+                _drop_cache(out.fileno())
+        self.written[rel] = hashlib.sha256(data).hexdigest()
+
+    def prune(self, keep: set[str]) -> None:
+        """Delete whatever an earlier attempt left that is not part of this bag."""
+        data = self.root / "data"
+        if not data.is_dir():
+            return
+        for dirpath, dirs, files in os.walk(data, topdown=False):
+            for f in files:
+                p = Path(dirpath) / f
+                rel = p.relative_to(self.root).as_posix()
+                if rel not in keep:
+                    with os_errors(p):
+                        p.unlink()
+            for d in dirs:
+                p = Path(dirpath) / d
+                try:
+                    p.rmdir()
+                except OSError:
+                    pass
+
+    def list_files(self) -> set[str]:
+        found = set()
+        for dirpath, _dirs, files in os.walk(self.root):
+            for f in files:
+                found.add((Path(dirpath) / f).relative_to(self.root).as_posix())
+        return found
+
+    def read_back(self, expected: dict[str, str], on_bytes: OnBytes | None = None,
+                  progress_text: Callable[[str], None] | None = None) -> None:
+        """Every file from the device must match; nothing else may be there."""
+        with os_errors(self.root):
+            present = self.list_files()
+        missing = sorted(set(expected) - present)
+        extra = sorted(present - set(expected))
+        bad = []
+        for rel in sorted(expected):
+            if rel in missing:
+                continue
+            if progress_text is not None:
+                progress_text(rel)
+            with os_errors(self._target(rel)):
+                sha, _n = hash_from_device(self._target(rel), self.progress, on_bytes)
+            if sha != expected[rel]:
+                bad.append(rel)
+        if missing or extra or bad:
+            details = ([f"缺少：{p}" for p in missing] + [f"多出：{p}" for p in extra]
+                       + [f"内容不符：{p}" for p in bad])
+            raise ReadbackError("写入后回读校验失败：U盘上的文件与写入的内容不一致。U盘可能已损坏、"
+                                "被拔出，或是扩容盘。报送包未封存，请换一个U盘重试。", details=details[:50])
+
+    def finish(self) -> Path:
+        with os_errors(self.final):
+            fsync_dir(self.root)
+            if self.final.exists():
+                raise StorageError(f"目标位置已存在同名文件夹“{self.final}”，未覆盖。请重新导出。")
+            _rename_dir(self.root, self.final)
+            fsync_dir(self.dest)
+        return self.final
+
+    def abort(self) -> None:
+        remove_tree(self.root)
+
+
+def _rename_dir(src: Path, dst: Path, attempts: int = 5) -> None:
+    for i in range(attempts):
+        try:
+            os.rename(src, dst)
+            return
+        except PermissionError:   # antivirus or the indexer holding a file open (WinError 5/32)
+            if i == attempts - 1:
+                raise
+            time.sleep(0.3 * (i + 1))
+
+
+class ZipSink:
+    """Writes `<dest>/<name>.zip.partial` (stored, ZIP64, UTF-8 names), renamed to `<name>.zip`.
+
+    Entries sit under `<name>/` as BagIt's serialization rules ask. The central
+    directory is only written at the end, so an interrupted zip is useless by
+    construction, and the `.partial` name says so.
+    """
+
+    kind = "zip"
+
+    def __init__(self, dest: Path, name: str, progress: Progress) -> None:
+        self.dest = dest
+        self.name = name
+        self.final = dest / f"{name}.zip"
+        self.root = dest / f"{name}.zip.partial"
+        self.progress = progress
+        self.written: dict[str, str] = {}
+        self.sizes: dict[str, int] = {}
+        self.reused = 0
+        self._stamp = time.localtime()[:6]
+        with os_errors(self.root):
+            self._fh = open(self.root, "wb")
+            self._zip = zipfile.ZipFile(self._fh, "w", compression=zipfile.ZIP_STORED, allowZip64=True)
+
+    def _info(self, rel: str, size: int) -> zipfile.ZipInfo:
+        zi = zipfile.ZipInfo(f"{self.name}/{rel}", date_time=self._stamp)
+        zi.compress_type = zipfile.ZIP_STORED
+        zi.file_size = size
+        zi.external_attr = 0o644 << 16
+        return zi
+
+    def put_file(self, rel: str, src: Path, expected_sha: str, size: int,
+                 on_bytes: OnBytes | None = None) -> None:
+        with os_errors(self.root):
+            with self._zip.open(self._info(rel, size), "w", force_zip64=size >= 2 ** 31) as out:
+                sha, n = copy_hashing(src, out, self.progress, on_bytes)
+        if sha != expected_sha or n != size:
+            raise StorageError(f"本机存储中的文件已损坏（将写入 {rel}）：内容与添加时记录的校验值不符。"
+                               "请从备份恢复该文件，或删除后重新添加。")
+        self.written[rel] = sha
+        self.sizes[rel] = n
+
+    def put_bytes(self, rel: str, data: bytes) -> None:
+        with os_errors(self.root):
+            with self._zip.open(self._info(rel, len(data)), "w") as out:
+                out.write(data)
+        self.written[rel] = hashlib.sha256(data).hexdigest()
+        self.sizes[rel] = len(data)
+
+    def prune(self, keep: set[str]) -> None:
+        return None
+
+    def read_back(self, expected: dict[str, str], on_bytes: OnBytes | None = None,
+                  progress_text: Callable[[str], None] | None = None) -> None:
+        """Deferred to finish(): a zip can only be read once its central directory exists."""
+        self._expected = dict(expected)
+        self._on_bytes = on_bytes
+        self._progress_text = progress_text
+
+    def finish(self) -> Path:
+        expected = dict(getattr(self, "_expected", {}))
+        expected.update({k: v for k, v in self.written.items() if k not in expected})
+        with os_errors(self.root):
+            self._zip.close()
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            _drop_cache(self._fh.fileno())
+            self._fh.close()
+            self._verify_zip(expected)
+            if self.final.exists():
+                raise StorageError(f"目标位置已存在同名文件“{self.final}”，未覆盖。请重新导出。")
+            replace_with_retry(self.root, self.final)
+            fsync_dir(self.dest)
+        return self.final
+
+    def _verify_zip(self, expected: dict[str, str]) -> None:
+        prefix = f"{self.name}/"
+        seen: dict[str, str] = {}
+        bad = []
+        with open(self.root, "rb") as fh:
+            _drop_cache(fh.fileno())
+            with zipfile.ZipFile(fh) as zf:
+                for info in zf.infolist():
+                    if info.is_dir():
+                        continue
+                    rel = info.filename[len(prefix):] if info.filename.startswith(prefix) else info.filename
+                    if getattr(self, "_progress_text", None):
+                        self._progress_text(rel)
+                    h = hashlib.sha256()
+                    try:
+                        with zf.open(info) as src:
+                            while chunk := src.read(BUF):
+                                h.update(chunk)
+                                if getattr(self, "_on_bytes", None):
+                                    self._on_bytes(len(chunk))
+                                self.progress.check()
+                    except zipfile.BadZipFile:
+                        bad.append(rel)
+                        continue
+                    seen[rel] = h.hexdigest()
+        missing = sorted(set(expected) - set(seen))
+        extra = sorted(set(seen) - set(expected))
+        bad += [r for r in sorted(seen) if r in expected and seen[r] != expected[r]]
+        if missing or extra or bad:
+            details = ([f"缺少：{p}" for p in missing] + [f"多出：{p}" for p in extra]
+                       + [f"内容不符：{p}" for p in bad])
+            raise ReadbackError("写入后回读校验失败：U盘上的压缩包与写入的内容不一致。U盘可能已损坏、"
+                                "被拔出，或是扩容盘。报送包未封存，请换一个U盘重试。", details=details[:50])
+
+    def abort(self) -> None:
+        try:
+            self._zip.close()
+        except Exception:  # noqa: BLE001  (a half-written zip may fail to close; it is removed anyway)
+            pass
+        try:
+            self._fh.close()
+        except OSError:
+            pass
+        remove_tree(self.root)
