@@ -11,6 +11,7 @@ import os
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +89,11 @@ def format_plain(value: Any) -> str:
     if isinstance(value, float):
         if value != value:
             return ""
+        if abs(value) >= 1e15 and abs(value) < 1e21:
+            return str(int(Decimal(f"{value:.15g}")))   # what Excel shows: 15 significant digits
         if value.is_integer() and abs(value) < 1e21:
             return str(int(value))
-        return f"{value:g}" if abs(value) >= 1e15 else repr(value)
+        return repr(value)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d") if value.time() == datetime.min.time() \
             else value.strftime("%Y-%m-%d %H:%M")

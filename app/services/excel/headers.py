@@ -96,8 +96,13 @@ class FieldIndex:
         return len({k for k in (self.match(v) for v in values if v is not None) if k})
 
 
-def detect_header(rows: Sequence[Row], index: FieldIndex, *, min_score: int = 2) -> HeaderInfo | None:
-    """Pick the header among the given leading rows (None if nothing looks like one)."""
+def detect_header(rows: Sequence[Row], index: FieldIndex, *, min_score: int = 2,
+                  merged: Sequence[tuple[int, int, int, int]] = ()) -> HeaderInfo | None:
+    """Pick the header among the given leading rows (None if nothing looks like one).
+
+    `merged` (r1, c1, r2, c2) ranges let a header cell merged downwards pull the
+    rows it covers into the header (a two-level header).
+    """
     best: tuple[int, int] | None = None       # (score, position)
     for pos, (_n, values) in enumerate(rows):
         score = index.row_score(values)
@@ -111,27 +116,31 @@ def detect_header(rows: Sequence[Row], index: FieldIndex, *, min_score: int = 2)
     headers: dict[int, str] = {}
     _absorb(rows[pos][1], index, mapping, headers)
     name_col = next((c for c, k in mapping.items() if k == "name"), None)
+    row_no = rows[pos][0]
+    depth = max((r2 - r1 for r1, _c1, r2, _c2 in merged if r1 == row_no and r2 > r1), default=0)
+    below = [p for p in range(pos + 1, min(pos + 1 + min(depth, 3), len(rows)))]
+    forced = set(below)
     # A second header line below (sub-headers under a merged parent), or above.
-    for other in (pos + 1, pos - 1):
-        if not 0 <= other < len(rows):
+    for other in [*below, *([pos + 1] if not below else []), pos - 1]:
+        if not 0 <= other < len(rows) or other in used:
             continue
         values = rows[other][1]
         if is_blank(values):
             continue
-        new = {c: index.match(v) for c, v in enumerate(values)}
-        new = {c: k for c, k in new.items() if k and k not in mapping.values() and c not in mapping}
-        if not new:
-            continue
-        if other > pos and name_col is not None and name_col < len(values) and \
-                values[name_col] not in (None, "") and index.match(values[name_col]) is None:
-            continue                              # the row below has a name: it is data
-        unknown = [v for c, v in enumerate(values)
-                   if v not in (None, "") and index.match(v) is None and c not in headers]
-        if len(unknown) > len(new):
-            continue
-        for c, k in new.items():
-            mapping[c] = k
-            headers[c] = cell_text(values[c]).strip()
+        matches = {c: k for c, k in ((c, index.match(v)) for c, v in enumerate(values)) if k}
+        if other not in forced:
+            if not matches:
+                continue
+            if other > pos and name_col is not None and name_col < len(values) and \
+                    values[name_col] not in (None, "") and index.match(values[name_col]) is None:
+                continue                          # the row below has a name: it is data
+            unknown = [v for c, v in enumerate(values) if v not in (None, "") and c not in matches]
+            if len(unknown) > len(matches):
+                continue
+        for c, k in matches.items():
+            if k not in mapping.values() and c not in mapping:
+                mapping[c] = k
+                headers[c] = cell_text(values[c]).strip()
         for c, v in enumerate(values):
             if v not in (None, "") and c not in headers:
                 headers[c] = cell_text(v).strip()

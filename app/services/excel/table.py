@@ -77,17 +77,20 @@ def load_table(path: Path, fields: Sequence[FieldSpec], *, limits: Limits = DEFA
                 if len(head) >= limits.header_scan_rows:
                     break
             header = detect_header(head, index)
+            scan = None
             if header is not None:
-                candidates.append((header.score, -len(candidates), sheet, it, head, header))
+                scan = sheet.scan()
+                if scan.merged:
+                    header = detect_header(head, index, merged=scan.merged)
+                candidates.append((header.score, -len(candidates), sheet, it, head, header, scan))
             else:
                 _close(it)
         if not candidates:
             raise FileRejected(_no_header_message(path, index, src.kind, what))
         candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
-        _score, _o, sheet, it, head, header = candidates[0]
+        _score, _o, sheet, it, head, header, scan = candidates[0]
         for other in candidates[1:]:
             _close(other[3])
-        scan = sheet.scan()
         table = Table(path=path, kind=src.kind, sheet=sheet.name, header=header, preamble=[],
                       rows=[], index=index, encoding=src.encoding, uncached=scan.uncached,
                       warnings=list(src.warnings), sheet_names=[s.name for s in src.sheets])
