@@ -240,8 +240,17 @@ def bag_name_for(code: str, when: datetime) -> str:
     return f"{ascii_code}_{when:%Y%m%d-%H%M%S}"
 
 
+def _unused_name(dest: Path, name: str) -> str:
+    """Two exports in the same second must not collide with a finished bag."""
+    base, n = name, 1
+    while (dest / name).exists() or (dest / f"{name}.zip").exists():
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
 def _stale_partials(dest: Path, name: str) -> list[Path]:
-    code = name.rsplit("_", 1)[0]
+    code = re.sub(r"_\d{8}-\d{6}(-\d+)?$", "", name)
     pattern = re.compile(rf"^{re.escape(code)}_\d{{8}}-\d{{6}}(-\d+)?(\.zip)?\.partial$")
     try:
         return sorted(p for p in dest.iterdir() if pattern.match(p.name))
@@ -321,8 +330,9 @@ def export_bundle(ws, dest: str | Path, options: ExportOptions = ExportOptions()
     incomplete = bool(blocking) and options.allow_incomplete
     key = keys.school_key(ws)
     when = datetime.now()
-    name = bag_name_for(plan.school_code, when)
     dest_path = Path(dest).expanduser()
+    d = probe_destination(dest_path)
+    name = _unused_name(d.path, bag_name_for(plan.school_code, when))
 
     staging = ws.paths.tmp / f"export-{uuid.uuid4().hex[:12]}"
     with os_errors(staging):
@@ -355,7 +365,6 @@ def export_bundle(ws, dest: str | Path, options: ExportOptions = ExportOptions()
         sizes = [f.size for f in files] + [len(bundle_json)]
         payload_bytes = sum(sizes)
         payload_count = len(sizes)
-        d = probe_destination(dest_path)
         stale = _stale_partials(d.path, name)
         resume = None
         if not options.as_zip:
