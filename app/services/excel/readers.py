@@ -189,9 +189,13 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
 
 
 def _xlsx_failure(path: Path, exc: Exception) -> FileRejected:
+    from defusedxml.common import DefusedXmlException
     name = type(exc).__name__
     label = f"文件“{path.name}”"
-    if "Entities" in name or "DTDForbidden" in name or "ExternalReference" in name:
+    chain, seen = exc, 0
+    while chain is not None and seen < 10 and not isinstance(chain, DefusedXmlException):
+        chain, seen = chain.__cause__ or chain.__context__, seen + 1
+    if isinstance(chain, DefusedXmlException):
         return FileRejected(f"{label}包含不安全的 XML 内容（实体定义），可能是恶意文件，已拒绝读取。")
     if isinstance(exc, MemoryError):
         return FileRejected(f"{label}过大，无法安全读取。请删去无关内容后再导入。")
