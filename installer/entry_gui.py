@@ -1,0 +1,13 @@
+"""Frozen entry point of the windowed program (tisheng.exe): no console, so no stdout."""
+
+import os
+import sys
+
+if sys.stdout is None:          # windowed build: give print() somewhere harmless to go
+    sys.stdout = open(os.devnull, "w", encoding="utf-8")
+if sys.stderr is None:
+    sys.stderr = open(os.devnull, "w", encoding="utf-8")
+
+from app.cli.main import main  # noqa: E402
+
+sys.exit(main())
