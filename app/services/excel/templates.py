@@ -44,10 +44,10 @@ class _Lists:
         self.sheet: Worksheet | None = None
         self.next_col = 1
 
-    def formula(self, title: str, values: Sequence[str]) -> str:
+    def formula(self, title: str, values: Sequence[str], *, on_sheet: bool = False) -> str:
         values = [v for v in dict.fromkeys(values) if v]
         inline = ",".join(values)
-        if len(inline) + 2 <= INLINE_LIMIT and not any(c in inline for c in '"'):
+        if not on_sheet and len(inline) + 2 <= INLINE_LIMIT and '"' not in inline:
             if not any("," in v for v in values):
                 return f'"{inline}"'
         if self.sheet is None:
@@ -62,11 +62,13 @@ class _Lists:
 
 
 def _dropdown(ws: Worksheet, lists: _Lists, column: int, title: str, values: Sequence[str], *,
-              strict: bool = True) -> None:
+              strict: bool = True, on_sheet: bool = False) -> None:
+    """A drop-down; lists that grow (学科, 教学点, 研修组) live on the hidden 选项 sheet."""
     if not values:
         return
     letter = get_column_letter(column)
-    dv = DataValidation(type="list", formula1=lists.formula(title, values), allow_blank=True,
+    dv = DataValidation(type="list", formula1=lists.formula(title, values, on_sheet=on_sheet),
+                        allow_blank=True,
                         showDropDown=False, showErrorMessage=strict,
                         errorStyle="stop" if strict else "warning",
                         errorTitle="输入有误", error=f"请从下拉列表中选择{title}。",
@@ -100,6 +102,9 @@ def _instructions(wb: Workbook, title: str, lines: Sequence[str]) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if "选项" in wb.sheetnames:          # data sheet, 说明, then the hidden lists
+        options = wb["选项"]
+        wb.move_sheet(options, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index("选项"))
 
 
 def write_roster_template(dest: Path, *, teaching_points: Sequence[str] = (),
@@ -118,14 +123,14 @@ def write_roster_template(dest: Path, *, teaching_points: Sequence[str] = (),
     lists = _Lists(wb)
     _dropdown(ws, lists, col["性别"], "性别", GENDERS)
     _dropdown(ws, lists, col["学段"], "学段", STAGES, strict=False)
-    _dropdown(ws, lists, col["任教学科"], "学科", subjects, strict=False)
+    _dropdown(ws, lists, col["任教学科"], "学科", subjects, strict=False, on_sheet=True)
     _dropdown(ws, lists, col["编制类型"], "编制类型", STAFF_TYPES)
     _dropdown(ws, lists, col["职称"], "职称", TITLES, strict=False)
     _dropdown(ws, lists, col["状态"], "状态", STATUSES)
     if teaching_points:
-        _dropdown(ws, lists, col["教学点"], "教学点", teaching_points, strict=False)
+        _dropdown(ws, lists, col["教学点"], "教学点", teaching_points, strict=False, on_sheet=True)
     if groups:
-        _dropdown(ws, lists, col["学科研修组"], "学科研修组", groups)
+        _dropdown(ws, lists, col["学科研修组"], "学科研修组", groups, on_sheet=True)
     id_len = DataValidation(type="textLength", operator="equal", formula1="18", allow_blank=True,
                             showErrorMessage=True, errorStyle="warning", errorTitle="身份证号位数不对",
                             error="身份证号应为18位。", promptTitle="身份证号",
