@@ -480,9 +480,11 @@ def export_bundle(ws, dest: str | Path, options: ExportOptions = ExportOptions()
         faults.hit("export.rename")
         final = sink.finish()
         progress.report(total_work, total_work, "导出完成", force=True)
-    except BaseException:
+    except BaseException as exc:
         if sink is not None:
             sink.abort()
+        if isinstance(exc, OSError):         # e.g. the stick was pulled between two steps
+            raise StorageError(describe_os_error(exc, d.path) + "报送包未封存，请重新导出。") from exc
         raise
     finally:
         remove_tree(staging)
