@@ -4,7 +4,7 @@ Evidence keeps whatever name a teacher's PC gave it; on the stick every path
 component must survive Windows, FAT32/exFAT and every BagIt implementation:
 
 * NFC (a Mac's NFD names would not match the manifest on Windows);
-* no ``< > : " / \\ | ? *``, no control characters or DEL, no ``%`` (RFC 8493
+* no ``< > : " / \\ | ? *``, no control or bidi-override characters, no DEL, no ``%`` (RFC 8493
   wants it percent-encoded and implementations disagree, bagit-python #157);
 * no trailing space or dot, no reserved device name (``CON``, ``nul.txt``, ``COM¹``…);
 * at most 60 UTF-16 units per component and 160 for the whole path inside the bag;
@@ -23,6 +23,8 @@ RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
 MAX_COMPONENT = 60
 MAX_BAG_PATH = 160
 _JOINERS = {"\u200d", "\u200c"}
+# bidirectional overrides make "文件\u202Excod.exe" look like "文件exe.docx"
+_BIDI = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def utf16_len(text: str) -> int:
@@ -64,7 +66,7 @@ def clean_component(raw: str, *, fallback: str = "未命名", limit: int = MAX_C
                     keep_ext: bool = True) -> str:
     """One safe path component (not yet made unique)."""
     name = unicodedata.normalize("NFC", raw or "")
-    name = "".join("_" if (ch in FORBIDDEN or ord(ch) < 32 or ord(ch) == 0x7F
+    name = "".join("_" if (ch in FORBIDDEN or ord(ch) < 32 or ord(ch) == 0x7F or ch in _BIDI
                            or unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp")) else ch
                    for ch in name)
     name = name.strip(" ").rstrip(". ")
