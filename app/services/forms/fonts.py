@@ -70,7 +70,10 @@ def register_fonts() -> None:
         from reportlab.lib.fonts import addMapping
         from reportlab.pdfbase import pdfmetrics, ttfonts
 
+        from app.services.forms import typeset
+
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+        typeset.install()
         pdfmetrics.registerFont(ttfonts.TTFont(REGULAR, str(font_path(False))))
         pdfmetrics.registerFont(ttfonts.TTFont(BOLD, str(font_path(True))))
         addMapping(REGULAR, 0, 0, REGULAR)
