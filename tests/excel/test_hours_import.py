@@ -152,3 +152,13 @@ def test_hours_need_a_programme(ws, tmp_path):
     f = write_rows(tmp_path / "x.xlsx", [["姓名", "类别", "学时"], ["王芳", "网络研修", 2]])
     with pytest.raises(AppError):
         import_hours(ws, f)
+
+
+def test_cumulative_platform_totals_warn_before_adding_on_top(staffed, tmp_path):
+    first = write_rows(tmp_path / "10月.xlsx", [["姓名", "网络研修"], ["王芳", 10]])
+    assert import_hours(staffed, first).added == 1
+    later = write_rows(tmp_path / "11月.xlsx", [["姓名", "网络研修"], ["王芳", 18]])
+    preview = preview_hours(staffed, later)
+    [warning] = preview.warnings
+    assert warning.row == 2 and "已有从平台导入的网络研修学时 10" in warning.message
+    assert "累计" in warning.message

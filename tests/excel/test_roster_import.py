@@ -216,6 +216,14 @@ def test_column_mapping_can_be_overridden_before_commit(ws, tmp_path):
     with pytest.raises(FileRejected):
         preview_roster(ws, f)           # "证件" alone is not a name we guess
     from app.services.excel.roster_import import read_roster
+    blocked = preview_roster(ws, read_roster(f, header_row=1))     # the user points at the header row …
+    assert not blocked.ok and "身份证号" in blocked.blocked and blocked.rows == ()
+    assert [c.header for c in blocked.columns] == ["姓名", "证件", "电话号"]
+    preview = remap_roster(ws, preview_roster(ws, read_roster(f, header_row=1), mapping={1: "id_number"}),
+                           {2: "phone"})                     # … and at the columns
+    assert preview.ok and preview.recognised == {"name": "姓名", "id_number": "证件", "phone": "电话号"}
+    with pytest.raises(FileRejected, match="没有名为“花名册”的工作表"):
+        read_roster(f, sheet="花名册")
     f2 = write_rows(tmp_path / "m2.xlsx", [["姓名", "身份证号", "电话号", "备用"],
                                            ["王芳", make_id(1, male=False), "13800000001", "13900000002"]])
     table = read_roster(f2)
@@ -295,3 +303,10 @@ def test_retire_date_and_exempt_reason(ws, tmp_path):
     assert err.row == 2 and "原因" in err.message
     result = import_roster(ws, write_rows(tmp_path / "e2.xlsx", rows[:1] + rows[2:]))
     assert result.added == 1 and teachers(ws)[make_id(2)].retire_date == date(2027, 6, 30)
+
+
+def test_peek_shows_the_first_rows_of_each_sheet(tmp_path):
+    from app.services.excel.table import peek
+    f = write_rows(tmp_path / "p.xlsx", [["标题"], ["姓名", "证件"], ["王芳", "x"]])
+    [(sheet, rows)] = peek(f, rows=2)
+    assert sheet == "Sheet1" and rows == [(1, ("标题",)), (2, ("姓名", "证件"))]

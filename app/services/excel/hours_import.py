@@ -35,7 +35,7 @@ from app.services.excel.fields import EXAMPLE_MARK, hours_fields
 from app.services.excel.headers import FieldSpec, apply_mapping, normalize_header
 from app.services.excel.readers import cell_text
 from app.services.excel.results import (ADD, DUPLICATE, ERROR, ERROR_ROW, UNCHANGED, WARNING, ImportPreview,
-                                        ImportResult, PlannedRow, RowProblem)
+                                        ImportResult, PlannedRow, RowProblem, blocked_preview)
 from app.services.excel.roster_import import NUMERIC_ID_MESSAGE
 from app.services.excel.safety import DEFAULT_LIMITS, FileRejected, Limits
 from app.services.excel.table import Table, load_table
@@ -62,12 +62,13 @@ def teacher_key(t: Teacher) -> str:
 
 # ---------------------------------------------------------------- public API
 
-def read_hours(ws, path: Path, *, limits: Limits = DEFAULT_LIMITS,
-               progress: Progress = NO_PROGRESS) -> Table:
+def read_hours(ws, path: Path, *, sheet: str | None = None, header_row: int | None = None,
+               limits: Limits = DEFAULT_LIMITS, progress: Progress = NO_PROGRESS) -> Table:
+    """Read the file with the programme's category columns; no writes."""
     with ws.sessions() as s:
         rules = current_rules(s)
     return load_table(Path(path), hours_fields(rules.category_keys), limits=limits, progress=progress,
-                      what="学时")
+                      what="学时", sheet=sheet, header_row=header_row)
 
 
 def preview_hours(ws, source: Path | Table, *, mapping: dict[int, str | None] | None = None,
@@ -76,7 +77,11 @@ def preview_hours(ws, source: Path | Table, *, mapping: dict[int, str | None] | 
     table = source if isinstance(source, Table) else read_hours(ws, source, limits=limits,
                                                                 progress=progress)
     with ws.sessions() as s:
-        return _plan(s, table, mapping, source_label, progress).preview(table, mapping)
+        try:
+            return _plan(s, table, mapping, source_label, progress).preview(table, mapping)
+        except FileRejected as exc:       # shown in the preview; a new mapping may fix it
+            columns = apply_mapping(table.header, mapping, table.index).columns
+            return blocked_preview(KIND, table, columns, tuple(table.index.fields), exc.user_message, mapping)
 
 
 def remap_hours(ws, preview: ImportPreview, mapping: dict[int, str | None],
@@ -181,6 +186,12 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None, sourc
     for t in teachers:
         by_name.setdefault(t.name, []).append(t)
     known_keys = set(s.exec(select(ImportedRow.natural_key)))
+    earlier: dict[tuple[int, str], float] = {}
+    if mode == WIDE:      # platform summaries are often cumulative: warn before adding on top
+        for tid, cat, h in s.exec(select(HoursRecord.teacher_id, HoursRecord.category, HoursRecord.hours)
+                                  .where(HoursRecord.source == SOURCE_IMPORT, HoursRecord.topic == "",
+                                         HoursRecord.on_date.is_(None))):
+            earlier[(tid, cat)] = earlier.get((tid, cat), 0.0) + h
     seen: dict[str, int] = {}
     examples = 0
     cap = rules.record_max
@@ -264,6 +275,14 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None, sourc
                                             note=f"与第 {first} 行重复"))
                 continue
             seen[key] = n
+            before = earlier.get((teacher.id, category), 0.0) if not topic and on_date is None else 0.0
+            if before:
+                c = cols.get(col_key)
+                plan.warnings.append(RowProblem(
+                    n, c.header if c else category, format_plain(h),
+                    f"{teacher.name}已有从平台导入的{category}学时 {before:g}，本次将再增加 {h:g}。"
+                    "如果平台导出的是累计学时，请先在“学时”页面删除旧的导入记录，以免重复计算。",
+                    c.letter if c else "", WARNING))
             plan.records.append((key, values_out))
             plan.rows.append(PlannedRow(n, ADD, values_out, teacher.id, teacher.name))
     if examples:

@@ -80,12 +80,13 @@ class ImportPreview:
     warnings: tuple[RowProblem, ...]
     notices: tuple[str, ...]      # file-level remarks (encoding, skipped 合计 rows, new 教学点 …)
     mode: str = ""                # hours only: "long" | "wide"
+    blocked: str | None = None    # a file-level problem (e.g. no 身份证号 column): fix the mapping first
     table: Table | None = field(default=None, repr=False, compare=False)
     mapping: dict[int, str | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.blocked
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -160,3 +161,11 @@ class ImportResult:
                 tail += "，为保证数据完整，整个文件都没有导入。请改正后重新导入，或使用 --skip-invalid 只导入正确的行"
         del what
         return f"{head}：{counts}{tail}。"
+
+
+def blocked_preview(kind: str, table: Table, columns: tuple[ColumnInfo, ...], fields: tuple[FieldSpec, ...],
+                    message: str, mapping: dict[int, str | None] | None) -> ImportPreview:
+    """A preview that cannot go further until the user changes the column mapping (or the file)."""
+    return ImportPreview(kind, table.path, table.sheet, table.header.rows, table.encoding, columns, fields,
+                         (), (), (), tuple(table.warnings), blocked=message, table=table,
+                         mapping=dict(mapping) if mapping else None)

@@ -36,7 +36,7 @@ from app.services.excel.fields import (EXAMPLE_MARK, GENDER_SYNONYMS, ROSTER_FIE
 from app.services.excel.headers import ColumnInfo, apply_mapping
 from app.services.excel.readers import cell_text
 from app.services.excel.results import (ADD, ERROR, ERROR_ROW, UNCHANGED, UPDATE, WARNING, ImportPreview,
-                                        ImportResult, PlannedRow, RowProblem)
+                                        ImportResult, PlannedRow, RowProblem, blocked_preview)
 from app.services.excel.safety import DEFAULT_LIMITS, FileRejected, Limits
 from app.services.excel.table import Table, load_table
 from app.services.progress import NO_PROGRESS, Progress
@@ -56,11 +56,11 @@ NUMERIC_ID_MESSAGE = ("身份证号被存成了数字，Excel 只保留15位有�
 
 # ---------------------------------------------------------------- public API
 
-def read_roster(path: Path, *, limits: Limits = DEFAULT_LIMITS,
-                progress: Progress = NO_PROGRESS) -> Table:
-    """Read the file and find its header; no database access."""
-    table = load_table(Path(path), ROSTER_FIELDS, limits=limits, progress=progress, what="教师花名册")
-    return table
+def read_roster(path: Path, *, sheet: str | None = None, header_row: int | None = None,
+                limits: Limits = DEFAULT_LIMITS, progress: Progress = NO_PROGRESS) -> Table:
+    """Read the file and find its header (or use the given sheet / header row); no database access."""
+    return load_table(Path(path), ROSTER_FIELDS, limits=limits, progress=progress, what="教师花名册",
+                      sheet=sheet, header_row=header_row)
 
 
 def preview_roster(ws, source: Path | Table, *, mapping: dict[int, str | None] | None = None,
@@ -68,7 +68,11 @@ def preview_roster(ws, source: Path | Table, *, mapping: dict[int, str | None] |
     """Read (unless given a Table) and check every row against the database; writes nothing."""
     table = source if isinstance(source, Table) else read_roster(source, limits=limits, progress=progress)
     with ws.sessions() as s:
-        return _plan(s, table, mapping, progress).preview(table, mapping)
+        try:
+            return _plan(s, table, mapping, progress).preview(table, mapping)
+        except FileRejected as exc:       # shown in the preview; a new mapping may fix it
+            columns = apply_mapping(table.header, mapping, table.index).columns
+            return blocked_preview(KIND, table, columns, ROSTER_FIELDS, exc.user_message, mapping)
 
 
 def remap_roster(ws, preview: ImportPreview, mapping: dict[int, str | None],

@@ -57,7 +57,10 @@ class Table:
 
 
 def load_table(path: Path, fields: Sequence[FieldSpec], *, limits: Limits = DEFAULT_LIMITS,
-               progress: Progress = NO_PROGRESS, what: str = "表格") -> Table:
+               progress: Progress = NO_PROGRESS, what: str = "表格", sheet: str | None = None,
+               header_row: int | None = None) -> Table:
+    """Read one sheet. `sheet` and `header_row` (Excel's number) override the automatic choice,
+    for a preview where the user points at the right sheet or header line."""
     path = Path(path)
     index = FieldIndex(fields)
 
@@ -67,31 +70,41 @@ def load_table(path: Path, fields: Sequence[FieldSpec], *, limits: Limits = DEFA
     src = open_source(path, limits, header_score)
     try:
         candidates = []
-        for sheet in src.sheets:
-            if sheet.hidden:
+        wanted = src.sheets
+        if sheet is not None:
+            wanted = [s for s in src.sheets if s.name == sheet]
+            if not wanted:
+                raise FileRejected(f"文件“{path.name}”中没有名为“{sheet}”的工作表。"
+                                   f"现有工作表：{'、'.join(s.name for s in src.sheets)}。")
+        for source in wanted:
+            if source.hidden and sheet is None:
                 continue
-            it = sheet.rows()
+            it = source.rows()
             head: list[Row] = []
             for row in it:
                 head.append(row)
-                if len(head) >= limits.header_scan_rows:
+                if len(head) >= limits.header_scan_rows and (header_row is None or row[0] >= header_row):
                     break
-            header = detect_header(head, index)
             scan = None
+            if header_row is not None:
+                forced = [r for r in head if r[0] == header_row] or [(header_row, ())]
+                header = detect_header(forced, index, min_score=0)
+            else:
+                header = detect_header(head, index)
             if header is not None:
-                scan = sheet.scan()
-                if scan.merged:
+                scan = source.scan()
+                if scan.merged and header_row is None:
                     header = detect_header(head, index, merged=scan.merged)
-                candidates.append((header.score, -len(candidates), sheet, it, head, header, scan))
+                candidates.append((header.score, -len(candidates), source, it, head, header, scan))
             else:
                 _close(it)
         if not candidates:
             raise FileRejected(_no_header_message(path, index, src.kind, what))
         candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
-        _score, _o, sheet, it, head, header, scan = candidates[0]
+        _score, _o, chosen, it, head, header, scan = candidates[0]
         for other in candidates[1:]:
             _close(other[3])
-        table = Table(path=path, kind=src.kind, sheet=sheet.name, header=header, preamble=[],
+        table = Table(path=path, kind=src.kind, sheet=chosen.name, header=header, preamble=[],
                       rows=[], index=index, encoding=src.encoding, uncached=scan.uncached,
                       warnings=list(src.warnings), sheet_names=[s.name for s in src.sheets])
         _collect(table, head, it, scan, limits, progress)
@@ -173,3 +186,25 @@ def _no_header_message(path: Path, index: FieldIndex, kind: str, what: str) -> s
     extra = "" if kind != "csv" else "（若是 CSV 文件，也请确认用逗号分隔）"
     return (f"文件“{path.name}”中没有找到{what}的表头：前几行里没有 {examples} 等列名{extra}。"
             "请确认选对了文件，或下载本软件的导入模板，按模板填写后再导入。")
+
+
+def peek(path: Path, *, rows: int = 20, limits: Limits = DEFAULT_LIMITS) -> list[tuple[str, list[Row]]]:
+    """The first rows of every visible sheet (safely opened), so a preview can let the user
+    point at the right sheet and header row when automatic detection found none."""
+    src = open_source(Path(path), limits)
+    try:
+        out = []
+        for source in src.sheets:
+            if source.hidden:
+                continue
+            head: list[Row] = []
+            it = source.rows()
+            for row in it:
+                head.append(row)
+                if len(head) >= rows:
+                    break
+            _close(it)
+            out.append((source.name, head))
+        return out
+    finally:
+        src.close()
