@@ -171,3 +171,15 @@ def test_cli_template_import_and_report(tmp_path, capsys):
     assert "空.xlsx" in capsys.readouterr().err
     with Workspace.open(data) as w:
         assert len(hours(w)) == 1 and len(teachers(w)) == 2
+
+
+def test_cancelled_report_leaves_no_file(school_data, tmp_path):
+    from app.errors import CancelledError
+    from app.services.progress import Progress
+    seen = []
+    progress = Progress(lambda done, total, text: (seen.append(text), progress.cancel() if done == 2 else None),
+                        min_interval=0)
+    with pytest.raises(CancelledError):
+        write_report(school_data, tmp_path / "取消.xlsx", progress=progress)
+    assert not (tmp_path / "取消.xlsx").exists() and len(seen) >= 2
+    assert not list(tmp_path.glob("*.tmp"))

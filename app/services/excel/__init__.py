@@ -4,10 +4,14 @@ Public API (no Qt here; the GUI calls these on a worker thread):
 
 - templates:  write_roster_template(dest, ...), write_hours_template(dest, ...),
               write_template(ws, "roster" | "hours", dest)
-- rosters:    preview_roster(ws, path) → ImportPreview; remap_roster(ws, preview, {col: field});
-              commit_roster(ws, preview, skip_invalid=False) → ImportResult;
-              import_roster(ws, path, dry_run=False, skip_invalid=False) → ImportResult
-- hours:      preview_hours / remap_hours / commit_hours / import_hours (same shape)
+- rosters:    read_roster(path, sheet=None, header_row=None) → Table (no DB);
+              preview_roster(ws, path | Table, mapping=None) → ImportPreview (nothing written;
+              .columns, .rows, .errors, .warnings, .notices, .blocked);
+              remap_roster(ws, preview, {column index: field key | None}) → ImportPreview;
+              commit_roster(ws, preview, skip_invalid=False) → ImportResult (one transaction);
+              import_roster(ws, path, dry_run=False, skip_invalid=False) → ImportResult (CLI)
+- hours:      read_hours / preview_hours / remap_hours / commit_hours / import_hours (same shape)
+- peek(path): the first rows of each sheet, to let a user point at the header row
 - errors:     write_error_workbook(preview.table, preview.errors) → Path
 - report:     write_report(ws, dest, unmask=False, progress=NO_PROGRESS) → Path
 
@@ -26,16 +30,18 @@ if openpyxl.DEFUSEDXML is not True:  # pragma: no cover - a packaging mistake, n
 
 from app.services.excel.error_workbook import write_error_workbook  # noqa: E402
 from app.services.excel.hours_import import (commit_hours, import_hours, preview_hours,  # noqa: E402
-                                             remap_hours)
+                                             read_hours, remap_hours)
 from app.services.excel.report import write_report  # noqa: E402
 from app.services.excel.results import ImportPreview, ImportResult, PlannedRow, RowProblem  # noqa: E402
 from app.services.excel.roster_import import (commit_roster, import_roster, preview_roster,  # noqa: E402
-                                              remap_roster)
+                                              read_roster, remap_roster)
 from app.services.excel.safety import DEFAULT_LIMITS, FileRejected, Limits  # noqa: E402
+from app.services.excel.table import Table, peek  # noqa: E402
 from app.services.excel.templates import (write_hours_template, write_roster_template,  # noqa: E402
                                           write_template)
 
 __all__ = ["DEFAULT_LIMITS", "FileRejected", "ImportPreview", "ImportResult", "Limits", "PlannedRow",
            "RowProblem", "commit_hours", "commit_roster", "import_hours", "import_roster",
-           "preview_hours", "preview_roster", "remap_hours", "remap_roster", "write_error_workbook",
+           "peek", "preview_hours", "preview_roster", "read_hours", "read_roster", "remap_hours",
+           "remap_roster", "Table", "write_error_workbook",
            "write_hours_template", "write_report", "write_roster_template", "write_template"]
