@@ -285,6 +285,7 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None, sourc
                     c.letter if c else "", WARNING))
             plan.records.append((key, values_out))
             plan.rows.append(PlannedRow(n, ADD, values_out, teacher.id, teacher.name))
+    plan.errors.sort(key=lambda p: (p.row, len(p.letter), p.letter))
     if examples:
         plan.notices.append(f"已跳过模板中的示例行 {examples} 行")
     if not plan.rows and not plan.errors:

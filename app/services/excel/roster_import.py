@@ -368,6 +368,7 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
                 plan.rows.append(PlannedRow(n, UPDATE, final, existing.id, existing.name, changes))
             else:
                 plan.rows.append(PlannedRow(n, UNCHANGED, final, existing.id, existing.name))
+    plan.errors.sort(key=lambda p: (p.row, len(p.letter), p.letter))
     if examples:
         plan.notices.append(f"已跳过模板中的示例行 {examples} 行")
     if plan.new_points:
