@@ -21,15 +21,17 @@ import os
 import re
 import shutil
 import sys
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from app import APP_NAME, __version__
-from app.errors import AppError, StorageError, ValidationError
+from app.errors import AppError, CancelledError, StorageError, ValidationError
 from app.models import AuditEntry
 from app.services import faults, keys
 from app.services.bundle import layout as L
@@ -338,16 +340,58 @@ def export_bundle(ws, dest: str | Path, options: ExportOptions = ExportOptions()
     with os_errors(staging):
         staging.mkdir(parents=True, exist_ok=True)
     sink = None
+    abort = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-report")
+    report_job = None
     try:
         files: list[PayloadFile] = list(plan.files)
         parts = {"bundle.json": True, "报表/汇总.xlsx": False}
+        stale = _stale_partials(d.path, name)
+        resume = None
+        if not options.as_zip:
+            dirs = [p for p in stale if p.is_dir() and not p.name.endswith(".zip.partial")]
+            resume = dirs[-1] if dirs else None
+        for p in stale:
+            if p != resume:
+                remove_tree(p)
+        reusable = bytes_under(resume / "data") if resume is not None else 0
+        generated = _generated_estimate(plan)
+        check_room(d, [f.size for f in files] + generated, as_zip=options.as_zip, reusable=reusable)
+        faults.hit("export.preflight")
+
+        # The workbook is built in the background while the evidence streams to the stick.
+        xlsx = staging / "汇总.xlsx"
         if plugins.write_report is not None:
-            progress.report(0, 1, "正在生成汇总表…", force=True)
-            xlsx = staging / "汇总.xlsx"
-            if _call_plugin(plugins.write_report, ws, xlsx, unmask=options.unmask_personal, progress=progress):
+            report_job = pool.submit(_call_plugin, plugins.write_report, ws, xlsx,
+                                     unmask=options.unmask_personal, progress=_Linked(progress, abort))
+
+        total_work = 2 * (plan.store_bytes + sum(generated))
+        done = 0
+        current = [""]
+
+        def on_bytes(n: int) -> None:
+            nonlocal done
+            done += n
+            progress.report(min(done, total_work - 1), total_work, current[0])
+
+        if options.as_zip:
+            sink = ZipSink(d.path, name, progress)
+        else:
+            sink = DirSink(d.path, name, progress, resume_from=resume)
+            sink.prune({f.path for f in files} | {BUNDLE_JSON, REPORT_PATH})
+        for f in sorted(files, key=lambda f: f.path):
+            current[0] = f"正在写入 {f.path[5:]}"
+            sink.put_file(f.path, f.source, f.sha256, f.size, on_bytes)
+            faults.hit("export.payload")
+
+        if report_job is not None:
+            progress.report(min(done, total_work - 1), total_work, "正在生成汇总表…", force=True)
+            if report_job.result():
                 with os_errors(xlsx):
-                    files.append(PayloadFile(REPORT_PATH, sha256_file(xlsx), xlsx.stat().st_size, xlsx,
-                                             "report", "汇总.xlsx"))
+                    report_file = PayloadFile(REPORT_PATH, sha256_file(xlsx), xlsx.stat().st_size, xlsx,
+                                              "report", "汇总.xlsx")
+                sink.put_file(report_file.path, xlsx, report_file.sha256, report_file.size, on_bytes)
+                files.append(report_file)
                 parts["报表/汇总.xlsx"] = True
         faults.hit("export.report")
         extra = {
@@ -360,45 +404,12 @@ def export_bundle(ws, dest: str | Path, options: ExportOptions = ExportOptions()
             "compliance": compliance,
         }
         bundle_json = bundle_json_bytes(plan, extra=extra, files=files)
-        faults.hit("export.bundle_json")
-
-        sizes = [f.size for f in files] + [len(bundle_json)]
-        payload_bytes = sum(sizes)
-        payload_count = len(sizes)
-        stale = _stale_partials(d.path, name)
-        resume = None
-        if not options.as_zip:
-            dirs = [p for p in stale if p.is_dir() and not p.name.endswith(".zip.partial")]
-            resume = dirs[-1] if dirs else None
-        for p in stale:
-            if p != resume:
-                remove_tree(p)
-        reusable = 0
-        if resume is not None:
-            reusable = bytes_under(resume / "data")
-        check_room(d, sizes, as_zip=options.as_zip, reusable=reusable)
-        faults.hit("export.preflight")
-
-        total_work = 2 * payload_bytes
-        done = 0
-        current = [""]
-
-        def on_bytes(n: int) -> None:
-            nonlocal done
-            done += n
-            progress.report(done, total_work, current[0])
-
-        if options.as_zip:
-            sink = ZipSink(d.path, name, progress)
-        else:
-            sink = DirSink(d.path, name, progress, resume_from=resume)
-            sink.prune({f.path for f in files} | {BUNDLE_JSON})
         sink.put_bytes(BUNDLE_JSON, bundle_json)
         done += len(bundle_json)
-        for f in sorted(files, key=lambda f: f.path):
-            current[0] = f"正在写入 {f.path[5:]}"
-            sink.put_file(f.path, f.source, f.sha256, f.size, on_bytes)
-            faults.hit("export.payload")
+        faults.hit("export.bundle_json")
+        payload_bytes = sum(f.size for f in files) + len(bundle_json)
+        payload_count = len(files) + 1
+        total_work = 2 * payload_bytes
         payload_entries = {f.path: f.sha256 for f in files}
         payload_entries[BUNDLE_JSON] = sink.written[BUNDLE_JSON]
         manifest = L.manifest_bytes(payload_entries)
@@ -481,12 +492,17 @@ def export_bundle(ws, dest: str | Path, options: ExportOptions = ExportOptions()
         final = sink.finish()
         progress.report(total_work, total_work, "导出完成", force=True)
     except BaseException as exc:
+        abort.set()
+        if report_job is not None:
+            report_job.cancel()
+            pool.shutdown(wait=True)          # never delete staging under a running writer
         if sink is not None:
             sink.abort()
         if isinstance(exc, OSError):         # e.g. the stick was pulled between two steps
             raise StorageError(describe_os_error(exc, d.path) + "报送包未封存，请重新导出。") from exc
         raise
     finally:
+        pool.shutdown(wait=True)
         remove_tree(staging)
 
     result = ExportResult(path=final, bag_name=name, seal=seal, fingerprint=key.fingerprint,
@@ -496,6 +512,25 @@ def export_bundle(ws, dest: str | Path, options: ExportOptions = ExportOptions()
                           seconds=time.monotonic() - started)
     _audit_export(ws, result, dest_path)
     return result
+
+
+class _Linked(Progress):
+    """The progress a background part gets: silent, but cancelled with the export."""
+
+    def __init__(self, parent: Progress, abort: threading.Event) -> None:
+        super().__init__(None)
+        self._parent, self._abort = parent, abort
+
+    def check(self) -> None:
+        if self._abort.is_set():
+            raise CancelledError()
+        self._parent.check()
+
+
+def _generated_estimate(plan: BundlePlan) -> list[int]:
+    """Sizes to reserve for the workbook and bundle.json before they exist."""
+    records = sum(len(v) for v in plan.records.values() if isinstance(v, list))
+    return [1024 ** 2 + 16 * 1024 * plan.teacher_count, 64 * 1024 + 2 * 1024 * records]
 
 
 def _call_plugin(fn: Callable, *args, **kwargs) -> bool:
