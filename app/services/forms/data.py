@@ -221,7 +221,9 @@ def summary_form(snap: Snapshot, report) -> SummaryForm:
     names = {v.teacher.id: v.teacher.name for v in snap.teachers}
     names.update({t.id: t.name for t in snap.excluded})
     teams = []
-    for t in sorted(snap.teams, key=lambda t: (t.kind, t.id)):
+    kind_order = {k: n for n, k in enumerate([*(school_rules.get("teams_required") or []), "校级管理团队",
+                                             "信息化教学创新研修团队", "培训指导团队"])}
+    for t in sorted(snap.teams, key=lambda t: (kind_order.get(t.kind, 99), t.kind, t.id)):
         members = snap.members.get(t.id, [])
         lead = next((m for m in members if m.is_first_responsible), None) or \
             next((m for m in members if m.role in ("组长", "校长", "负责人", "团队负责人")), None)

@@ -64,11 +64,10 @@ def story(n: NoticeForm, school: SchoolInfo, ink: Ink, *, programme: str,
     contact = school.contact_phone
     tail = ("公示期间，如对公示结果有异议，请以书面形式或当面向学校提升工程项目办反映"
             + (f"，联系电话：{ink.m(contact)}" if contact else "") + "。反映情况应实事求是，署真实姓名。")
-    out.append(ink.raw(tail, Styles.body_indent))
     sign = Table([[[Spacer(1, 10 * mm), ink.p(f"{school.name}（盖章）", Styles.right, where),
                     Paragraph("______年____月____日", Styles.right)], StampBox()]],
                  colWidths=[CONTENT_W - 52 * mm, 52 * mm], hAlign="LEFT")
     sign.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 10), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-    out.append(KeepTogether([Spacer(1, 2 * mm), sign]))
+    out.append(KeepTogether([ink.raw(tail, Styles.body_indent), Spacer(1, 2 * mm), sign]))
     return out

@@ -98,8 +98,9 @@ def result_table(ink: Ink, t: TeacherForm, where: str):
     rows = [["考核结果", ink.raw(f'<font color="{colour}"><b>{ink.m(result)}</b></font>', Styles.result),
              "总学时", f"{t.hours_total:g} 学时",
              "优秀案例", ink.cell("；".join(t.excellent_cases), Styles.cell, vw, where, empty="无")]]
-    cmds = [("BACKGROUND", (c, 0), (c, -1), FILL_SOFT) for c in (0, 2, 4)]
-    cmds += [("FONT", (c, 0), (c, -1), BOLD, 9.5, 12.4) for c in (0, 2, 4)]
+    cmds = [("BACKGROUND", (c, 0), (c, 0), FILL_SOFT) for c in (0, 2, 4)]
+    cmds += [("FONT", (c, 0), (c, 0), BOLD, 9.5, 12.4) for c in (0, 2, 4)]
+    cmds += [("BACKGROUND", (0, 1), (0, -1), FILL_SOFT), ("FONT", (0, 1), (0, -1), BOLD, 9.5, 12.4)]
     cmds += [("ALIGN", (0, 0), (-1, -1), "CENTER")]
     note = t.result_note or (f"免修：{t.exempt_reason}" if t.exempt_reason else "")
     if note:

@@ -60,6 +60,8 @@ def render(fs: FormSet, out: str | Path | BinaryIO, *, kinds: Sequence[str] | No
            seal: SealInfo | None = None, progress: Progress = NO_PROGRESS) -> RenderResult:
     """Print the forms of `fs` (those in `kinds`, default all present) into `out`."""
     register_fonts()
+    if isinstance(out, Path):
+        out = str(out)
     kinds = tuple(kinds or KINDS)
     incomplete = bool(seal and seal.allow_incomplete)
     ink = Ink()
