@@ -1,0 +1,179 @@
+"""The reviewer's queue: evidence items waiting for a grade, and who may grade them.
+
+An item is queued for 初评 when it has files and no grade, and for 复评 when its
+teacher has an open 帮扶 covering its point and its latest grade (from an
+earlier round) is the failing one. Grades themselves are written by
+`assessment.assess`; the results follow from `grading` — nothing here decides a
+result.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import select
+
+from app.models import Assessment
+from app.services.evidence import TEACHER_LEVEL, EvidenceRow, list_evidence
+from app.services.snapshot import Snapshot, TeacherView, load_ws
+from app.services.teams import list_teams
+
+FIRST = "初评"
+AGAIN = "复评"
+DONE = "已评"
+GUIDANCE_KINDS = ("信息化教学创新研修团队", "培训指导团队")
+
+
+@dataclass(frozen=True)
+class FileRef:
+    evidence_id: int
+    name: str
+    kind: str
+    size: int
+    sha256: str
+    added_at: datetime
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    teacher_id: int
+    teacher: str
+    staff_no: str
+    subject: str
+    group: str
+    point_code: str | None
+    point_name: str
+    item_id: int
+    item_seq: int
+    item_title: str
+    stage: str                  # 初评 / 复评 / 已评
+    files: tuple[FileRef, ...]
+    grade: str | None           # the latest grade, if any (for 复评: the failing one)
+    round: int                  # the round a grade given now will be recorded in
+    last_reviewer: str
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.teacher_id, self.item_id)
+
+    @property
+    def code(self) -> str:
+        """The CODE the assessment service expects (个人 for per-teacher items)."""
+        return self.point_code or TEACHER_LEVEL
+
+    @property
+    def point_label(self) -> str:
+        return f"{self.point_code} {self.point_name}" if self.point_code else "个人项目"
+
+    @property
+    def item_label(self) -> str:
+        return f"{self.item_seq}. {self.item_title}"
+
+
+def _group_names(snap: Snapshot) -> dict[int, str]:
+    return {g.id: g.name for g in snap.groups}
+
+
+def _round_for(v: TeacherView, code: str | None) -> int:
+    """Same rule as assessment.assess: one more round per 帮扶 covering this point."""
+    return 1 + sum(1 for r in v.supports if r.point_code in (None, code))
+
+
+def _open_support_covers(v: TeacherView, code: str | None) -> bool:
+    return any(r.closed_on is None and r.point_code in (None, code) for r in v.supports)
+
+
+def queue_from_snapshot(snap: Snapshot, evidence: list[EvidenceRow], *, include_graded: bool = False
+                        ) -> list[QueueItem]:
+    """Every item a reviewer should look at, in group → teacher → point → item order."""
+    fail = snap.rules.grading["fail"]
+    groups = _group_names(snap)
+    files: dict[tuple[int, int], list[FileRef]] = defaultdict(list)
+    for e in evidence:
+        files[(e.teacher_id, e.item_id)].append(FileRef(e.id, e.original_name, e.kind, e.size, e.sha256,
+                                                        e.added_at, e.warnings))
+    out = []
+    for v in snap.active:
+        t = v.teacher
+        group = groups.get(t.group_id, "") if t.group_id else ""
+        sections = [(code, snap.catalogue[code].name, states) for code, states in v.point_items.items()]
+        if v.personal_items:
+            sections.append((None, "", v.personal_items))
+        for code, name, states in sections:
+            rnd = _round_for(v, code)
+            again = _open_support_covers(v, code)
+            for st in states:
+                if st.files and not st.grade:
+                    stage = FIRST
+                elif again and st.grade == fail and st.round < rnd and st.files:
+                    stage = AGAIN
+                elif include_graded and st.grade:
+                    stage = DONE
+                else:
+                    continue
+                out.append(QueueItem(t.id, t.name, t.staff_no or "", t.subject or "", group, code, name,
+                                     st.item.id, st.item.seq, st.item.title, stage,
+                                     tuple(files.get((t.id, st.item.id), ())), st.grade, rnd, st.reviewer))
+    order = {name: i for i, name in enumerate(sorted(set(groups.values())))}
+    out.sort(key=lambda q: (order.get(q.group, len(order)), q.teacher_id))
+    return out
+
+
+def build_queue(ws, *, include_graded: bool = False) -> list[QueueItem]:
+    return queue_from_snapshot(load_ws(ws), list_evidence(ws), include_graded=include_graded)
+
+
+def filter_queue(items: list[QueueItem], *, reviewer: str = "", group: str = "", point: str = "",
+                 stage: str = "") -> list[QueueItem]:
+    """Narrow the queue. A reviewer never sees their own evidence (回避), and items graded
+    before (复评, 已评) show only to whoever graded them, or to anyone if nobody is recorded."""
+    out = []
+    for q in items:
+        if group and q.group != group:
+            continue
+        if point and (q.point_code or TEACHER_LEVEL) != point:
+            continue
+        if stage and q.stage != stage:
+            continue
+        if reviewer:
+            if q.teacher == reviewer:
+                continue
+            if q.stage != FIRST and q.last_reviewer and q.last_reviewer != reviewer:
+                continue
+        out.append(q)
+    return out
+
+
+def reviewer_names(ws) -> list[str]:
+    """Members of the guidance teams first, then the other teams' members; no repeats."""
+    teams = list_teams(ws)
+    ordered = sorted(teams, key=lambda t: (t.kind not in GUIDANCE_KINDS, t.id))
+    out: list[str] = []
+    for team in ordered:
+        for m in team.members:
+            if m.name and m.name not in out:
+                out.append(m.name)
+    return out
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    item_id: int
+    round: int
+    grade: str
+    reviewer: str
+    comment: str
+    on_date: date
+
+
+def grade_history(ws, teacher_id: int) -> dict[int, list[GradeRow]]:
+    """All grades of one teacher's items, oldest round first, keyed by item id."""
+    out: dict[int, list[GradeRow]] = defaultdict(list)
+    with ws.sessions() as s:
+        q = select(Assessment).where(Assessment.teacher_id == teacher_id).order_by(Assessment.round, Assessment.id)
+        for a in s.exec(q):
+            out[a.item_id].append(GradeRow(a.item_id, a.round, a.grade, a.reviewer, a.comment, a.on_date))
+    return dict(out)
