@@ -60,12 +60,12 @@ def make_forms(ws, dest: Path, *, kind: str | None = None, teacher: str | None =
     kinds = _kinds(kind, teacher)
     span = parse_period(period)
     include_key = KIND_KEY in kinds and (kind is not None or seal is not None or _has_key(ws))
+    if seal is not None:
+        _check_seal_school(ws, seal)
     progress.report(0, 1, "正在读取数据", force=True)
     fs = gather(ws, kinds=kinds, teacher=teacher, period=span, include_key=include_key)
     if KIND_PERSONAL in kinds and not fs.teachers and kinds == (KIND_PERSONAL,):
         raise AppError("没有需要打印个人签字确认表的教师。请先录入教师。")
-    if seal is not None and seal.school_code and fs.school.code and seal.school_code != fs.school.code:
-        raise AppError(f"封存信息属于学校代码 {seal.school_code}，与本校（{fs.school.code}）不符，未打印。")
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".partial")
     try:
@@ -92,6 +92,16 @@ def write_forms(ws, dest: Path, *, kind: str | None = None, teacher: str | None 
                 progress: Progress = NO_PROGRESS) -> Path:
     """Print the forms into `dest` (a .pdf path) and return it. See make_forms."""
     return make_forms(ws, dest, kind=kind, teacher=teacher, seal=seal, period=period, progress=progress).path
+
+
+def _check_seal_school(ws, seal: SealInfo) -> None:
+    from sqlmodel import select
+
+    from app.models import School
+    with ws.sessions() as s:
+        code = s.exec(select(School.code)).first()
+    if seal.school_code and code and seal.school_code != code:
+        raise AppError(f"封存信息属于学校代码 {seal.school_code}，与本校（{code}）不符，未打印。")
 
 
 def _has_key(ws) -> bool:
