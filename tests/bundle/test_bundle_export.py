@@ -367,3 +367,24 @@ def test_zip_export_verifies(school, usb, plugins, tmp_path):
     out = tmp_path / "x"
     safe_extract(result.path, out)
     assert bagit_valid(out)[0] and minisign_ok(out)[0]
+
+
+def test_with_the_real_workbook_and_forms(school, usb):
+    """The real summary workbook and sign-off forms, when those modules are there."""
+    plugins = export_mod.default_plugins()
+    if plugins.write_forms is None or plugins.write_report is None:
+        pytest.skip("workbook or forms module not there yet")
+    ws, info = school
+    plugins.run_check = lambda ws: FakeReport([FakeFinding("blocking", "校本研修方案未备案")])
+    result = export_bundle(ws, usb, ExportOptions(allow_incomplete=True), plugins=plugins)
+    if not result.parts.get(L.FORMS_PDF):
+        pytest.skip("forms module is still a placeholder")
+    from pypdf import PdfReader
+    reader = PdfReader(str(result.path / L.FORMS_PDF))
+    first = reader.pages[0].extract_text()
+    compact = re.sub(r"\s", "", first)
+    assert result.seal.seal_code in compact or result.seal.seal_code.replace("-", "") in compact
+    assert bagit_valid(result.path)[0] and minisign_ok(result.path)[0]
+    assert verify_path(result.path).ok
+    text = _xlsx_text(result.path / "data/报表/汇总.xlsx") if result.parts["报表/汇总.xlsx"] else ""
+    assert all(idn not in text for idn in info.id_numbers)

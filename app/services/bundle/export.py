@@ -1,12 +1,13 @@
 """Export the sealed bundle (报送包) onto a stick.
 
 Order (see /work/shared/spec/bundle.md): read the records once → compliance
-check (blocking findings refuse unless allow_incomplete) → generate the summary
-workbook and bundle.json locally → check the target (exists, writable, room,
-FAT32 limits) → stream the payload into `<name>.partial` → manifest → seal code
-→ sign-off PDF with that seal → bagit.txt, bag-info.txt, school.pub, README →
-tag manifest → read every file back from the device → signature, written last
-→ rename. Only a finished export writes to the database (one audit entry).
+check (blocking findings refuse unless allow_incomplete) → check the target
+(exists, writable, room, FAT32 limits) → stream the evidence into
+`<name>.partial` while the summary workbook is built in the background →
+workbook and bundle.json → manifest → seal code → sign-off PDF with that seal →
+bagit.txt, bag-info.txt, school.pub, README → tag manifest → read every file
+back from the device → signature, written last → rename. Only a finished export
+writes to the database (one audit entry).
 
 A `.partial` left by a crash or a pulled stick is picked up by the next export:
 intact payload files are kept (re-hashed), everything else is rewritten.
@@ -325,6 +326,7 @@ def export_bundle(ws, dest: str | Path, options: ExportOptions = ExportOptions()
         n_warnings = len(report.findings) - len(blocking)
         compliance = dict(report.to_dict())
         compliance["checked"] = True
+        del report                               # its snapshot holds every row; free it early
         if blocking and not options.allow_incomplete:
             raise ExportBlockedError(blocking)
     else:
@@ -409,6 +411,8 @@ def export_bundle(ws, dest: str | Path, options: ExportOptions = ExportOptions()
         faults.hit("export.bundle_json")
         payload_bytes = sum(f.size for f in files) + len(bundle_json)
         payload_count = len(files) + 1
+        compliance_checked = bool(compliance.get("checked"))
+        plan.records, compliance, extra, bundle_json = {}, {}, {}, b""   # the forms need the memory
         total_work = 2 * payload_bytes
         payload_entries = {f.path: f.sha256 for f in files}
         payload_entries[BUNDLE_JSON] = sink.written[BUNDLE_JSON]
@@ -451,7 +455,7 @@ def export_bundle(ws, dest: str | Path, options: ExportOptions = ExportOptions()
             ("Tisheng-Program", plan.programme_name),
             ("Tisheng-Teacher-Count", plan.teacher_count),
             ("Tisheng-Personal-Data", "masked" if plan.masked else "full"),
-            ("Tisheng-Compliance", "checked" if compliance.get("checked") else "not-checked"),
+            ("Tisheng-Compliance", "checked" if compliance_checked else "not-checked"),
             ("Tisheng-Blocking-Findings", len(blocking)),
             ("Tisheng-Allow-Incomplete", "yes" if incomplete else "no"),
             ("Tisheng-Parts", ", ".join(k for k, v in parts.items() if v)),
