@@ -11,9 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from sqlmodel import select
+
 from app.errors import NotFoundError, RuleViolation, ValidationError
+from app.models import EvidenceItem
 from app.services import choices
-from app.services.choices import DIMENSIONS, PointInfo, rule_problems
+from app.services.choices import DIMENSIONS, ENV_LEVEL, PointInfo, rule_problems
+from app.services.evidence import ItemInfo, item_info
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.snapshot import Snapshot, load_ws
 
@@ -193,3 +197,66 @@ def assign_common_point(ws, group_id: int, progress: Progress = NO_PROGRESS) -> 
             added.append(row.name)
     progress.report(len(members), len(members), "完成", force=True)
     return BulkAssignResult(group.name, point, tuple(added), tuple(already), tuple(skipped), tuple(refused))
+
+
+def evidence_items_by_point(ws) -> dict[str, list[ItemInfo]]:
+    """The required evidence items of every point in the catalogue (for hover and the side panel)."""
+    out: dict[str, list[ItemInfo]] = {}
+    with ws.sessions() as s:
+        for e in s.exec(select(EvidenceItem).where(EvidenceItem.point_code != None)  # noqa: E711
+                        .order_by(EvidenceItem.seq)):
+            out.setdefault(e.point_code, []).append(item_info(e))
+    return out
+
+
+def rule_summary(micro: dict | None, environment: str) -> str:
+    """The programme's selection rule in one Chinese sentence (the check itself is rule_problems)."""
+    if micro is None:
+        return "本项目方案不设微能力点，无需选点。"
+    parts = []
+    lo, hi = micro.get("min_points"), micro.get("max_points")
+    if lo and hi and lo == hi:
+        parts.append(f"选择 {lo} 个能力点")
+    elif lo and hi:
+        parts.append(f"选择 {lo}–{hi} 个能力点")
+    elif lo:
+        parts.append(f"至少选择 {lo} 个能力点")
+    if micro.get("min_dimensions"):
+        parts.append(f"覆盖至少 {micro['min_dimensions']} 个维度")
+    allowed = [e for e, lv in sorted(ENV_LEVEL.items(), key=lambda x: x[1]) if lv <= ENV_LEVEL.get(environment, 0)]
+    parts.append(f"只能在{'、'.join(allowed)}环境的能力点中选择")
+    beyond = micro.get("min_beyond_a_in_rich") or 0
+    if beyond and ENV_LEVEL.get(environment, 0) > 0:
+        parts.append(f"其中至少 {beyond} 个为 B/C 类")
+    return f"本校方案要求：{'，'.join(parts)}（{environment}环境）。"
+
+
+@dataclass(frozen=True)
+class ChoiceState:
+    """What the 选点 panel needs for one teacher; the live check runs rule_problems on it."""
+    teacher_id: int
+    name: str
+    staff_no: str
+    subject: str
+    environment: str
+    exempt_reason: str | None
+    points: tuple[PointInfo, ...]
+    chosen: tuple[str, ...]
+    files_by_point: dict[str, int]
+    micro: dict | None
+
+    def problems(self, codes: list[str] | tuple[str, ...]) -> list[str]:
+        known = {p.code: p for p in self.points}
+        return rule_problems(self.micro, self.environment, [known[c] for c in codes if c in known])
+
+
+def teacher_choice_state(ws, teacher_id: int) -> ChoiceState:
+    snap = load_ws(ws)
+    v = snap.by_id(teacher_id)
+    if v is None:
+        raise NotFoundError("找不到该教师，可能已被删除或已调离。")
+    t = v.teacher
+    files = {code: sum(st.files for st in states) for code, states in v.point_items.items()}
+    return ChoiceState(t.id, t.name, t.staff_no or "", t.subject or "", v.environment, v.exempt_reason,
+                       tuple(snap.catalogue.values()), tuple(p.code for p in v.points),
+                       {c: n for c, n in files.items() if n}, snap.rules.micro)

@@ -76,3 +76,23 @@ def test_assign_needs_a_group_with_a_point(small):
     teams.save_group(ws, g.id, name="综合组", common_point="A1", member_ids=[s.ids["刘洋"]])
     r = matrix.assign_common_point(ws, g.id)
     assert r.skipped == ("刘洋",) and not r.added
+
+
+def test_teacher_choice_state_runs_the_programme_rule(small, tmp_path):
+    from tests.services_part2.school import submit_all
+    ws, s = small
+    choices.set_choices(ws, s.ids["王芳"], ["A1", "A3", "A6"])
+    submit_all(ws, s.ids["王芳"], "A1", tmp_path)
+    st = matrix.teacher_choice_state(ws, s.ids["王芳"])
+    assert st.chosen == ("A1", "A3", "A6") and st.files_by_point == {"A1": 2}
+    assert st.problems(["A1", "A3", "A6"]) == []
+    assert st.problems(["A1"]) == choices.check_selection(ws, s.ids["王芳"], ["A1"]).problems   # one rule
+    zhao = matrix.teacher_choice_state(ws, s.ids["赵敏"])
+    assert zhao.environment == "多媒体"
+    assert any("不能选择" in p for p in zhao.problems(["A1", "A3", "B2"]))
+    assert "至少选择 3 个能力点" in matrix.rule_summary(st.micro, "混合")
+    assert "多媒体、混合" in matrix.rule_summary(st.micro, "混合")
+    items = matrix.evidence_items_by_point(ws)
+    assert len(items) == 30 and [i.title for i in items["B2"]] == ["微课程设计方案", "微课视频"]
+    with pytest.raises(NotFoundError):
+        matrix.teacher_choice_state(ws, 9999)

@@ -1,0 +1,102 @@
+"""微能力 page: 按教师选点 and 全校选点总览."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from app.services import matrix as matrix_service
+from app.ui.micro import page_kit
+from app.ui.micro.events_bridge import connect_reload, notify
+from app.ui.micro.school_matrix_view import SchoolMatrixWidget
+from app.ui.micro.teacher_choice_panel import TeacherChoicePanel
+from app.ui.micro.teacher_picker import PickerRow, TeacherPicker
+
+TONE = {"符合": "ok", "不符合": "bad", "未选点": "warn", "免修": "muted"}
+
+
+class MicroPage(QWidget):
+    TITLE = "微能力"
+
+    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws, self._events = ws, events
+        self._items: dict | None = None
+        self._stale = True
+        self._pending_teacher: int | None = None
+        self._build_ui()
+        self._connect_signals()
+
+    def _build_ui(self) -> None:
+        self.tabs = QTabWidget()
+        self.picker = TeacherPicker(note_header="选点")
+        self.panel = TeacherChoicePanel(self._ws)
+        split = QSplitter()
+        split.addWidget(self.picker)
+        split.addWidget(self.panel)
+        split.setStretchFactor(1, 1)
+        split.setSizes([260, 900])
+        self.matrix = SchoolMatrixWidget(self._ws)
+        self.tabs.addTab(split, self.tr("按教师选点"))
+        self.tabs.addTab(self.matrix, self.tr("全校选点总览"))
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.tabs)
+
+    def _connect_signals(self) -> None:
+        self.picker.teacher_selected.connect(self._on_picker_teacher_selected)
+        self.panel.saved.connect(self._on_panel_saved)
+        self.matrix.teacher_activated.connect(self.show_teacher)
+        self.matrix.choices_changed.connect(self._on_matrix_choices_changed)
+        connect_reload(self._events, self._mark_stale, "teachers", "school", "teams", "choices", "evidence",
+                       "assessment", "data")
+
+    # public ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload the teacher list and the matrix (one snapshot) in the background."""
+        self._stale = False
+
+        def work(_p):
+            items = self._items if self._items is not None else matrix_service.evidence_items_by_point(self._ws)
+            return items, matrix_service.school_matrix(self._ws)
+
+        page_kit.run(self, work, self._on_loaded)
+
+    def show_teacher(self, teacher_id: int) -> None:
+        """Open one teacher's points (used by navigation and the matrix's double-click)."""
+        self.tabs.setCurrentIndex(0)
+        if not self.picker.select_teacher(teacher_id):
+            self._pending_teacher = teacher_id
+
+    # internals ------------------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def _mark_stale(self, *_args) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def _on_loaded(self, result) -> None:
+        self._items, m = result
+        self.picker.set_rows([PickerRow(r.teacher_id, r.name, r.staff_no, r.subject, r.group,
+                                        r.status if r.status != "符合" else f"符合（{len(r.codes)}个）",
+                                        TONE.get(r.status, "")) for r in m.rows])
+        self.matrix.set_matrix(m)
+        if self._pending_teacher is not None:
+            tid, self._pending_teacher = self._pending_teacher, None
+            self.picker.select_teacher(tid)
+
+    def _on_picker_teacher_selected(self, teacher_id: int) -> None:
+        self.panel.load(teacher_id, self._items or {})
+
+    def _on_panel_saved(self, _teacher_id: int) -> None:
+        if not notify(self._events, "choices"):
+            self.refresh()
+
+    def _on_matrix_choices_changed(self) -> None:
+        if not notify(self._events, "choices"):
+            self.refresh()

@@ -1,0 +1,68 @@
+"""Part-2 GUI tests: offscreen Qt, a fresh data folder per test, and no dialog ever blocks."""
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"     # before any PySide6 import
+
+from dataclasses import dataclass, field  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtWidgets import QFileDialog, QMessageBox  # noqa: E402
+
+from tests.services_part2.school import build_small_school  # noqa: E402
+
+
+@dataclass
+class Dialogs:
+    """Every message box and file dialog a test triggers, and the answers it gives."""
+    answers: list = field(default_factory=list)          # for question(): True = 是
+    open_files: list = field(default_factory=list)       # for getOpenFileNames()
+    save_file: str = ""                                   # for getSaveFileName()
+    seen: list = field(default_factory=list)              # (kind, title, text)
+
+    def texts(self, kind: str | None = None) -> list[str]:
+        return [t for k, _title, t in self.seen if kind is None or k == kind]
+
+
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch):
+    d = Dialogs()
+
+    def question(parent, title, text, *a, **k):
+        d.seen.append(("question", title, text))
+        if not d.answers:
+            raise AssertionError(f"unexpected question: {title}: {text}")
+        return QMessageBox.StandardButton.Yes if d.answers.pop(0) else QMessageBox.StandardButton.No
+
+    def box(kind):
+        def show(parent, title, text, *a, **k):
+            d.seen.append((kind, title, text))
+            return QMessageBox.StandardButton.Ok
+        return show
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    for kind in ("information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(box(kind)))
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: d.seen.append(("exec", self.windowTitle(), self.text())) or 0)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        staticmethod(lambda *a, **k: (list(d.open_files), "")))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (d.save_file, "")))
+    return d
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _font(qapp):
+    from PySide6.QtGui import QFontDatabase
+    from app.resources import resource_path
+    QFontDatabase.addApplicationFont(str(resource_path("fonts", "TishengSansSC-Regular.ttf")))
+
+
+@pytest.fixture
+def small(ws):
+    return ws, build_small_school(ws)
+
+
+@pytest.fixture
+def events(qapp):
+    from tests.ui_part2.helpers import make_events
+    return make_events()
