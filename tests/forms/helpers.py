@@ -14,8 +14,8 @@ PDFTOTEXT = shutil.which("pdftotext")
 
 
 def pages_text(pdf: Path) -> list[str]:
-    """Text of every page, via pdftotext (poppler), whitespace removed for easy matching."""
-    out = subprocess.run([PDFTOTEXT, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True).stdout
+    """Text of every page, via `pdftotext -layout` (reading order as printed), whitespace removed."""
+    out = subprocess.run([PDFTOTEXT, "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True).stdout
     pages = out.decode("utf-8").split("\f")
     if pages and not pages[-1].strip():
         pages = pages[:-1]

@@ -67,6 +67,7 @@ def register_fonts() -> None:
     with _lock:
         if _registered:
             return
+        from reportlab import rl_config
         from reportlab.lib.fonts import addMapping
         from reportlab.pdfbase import pdfmetrics, ttfonts
 
@@ -74,6 +75,8 @@ def register_fonts() -> None:
 
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
         typeset.install()
+        # Binary (Flate only) streams: no ASCII85 step, ~20% smaller and faster PDFs.
+        rl_config.useA85 = 0
         pdfmetrics.registerFont(ttfonts.TTFont(REGULAR, str(font_path(False))))
         pdfmetrics.registerFont(ttfonts.TTFont(BOLD, str(font_path(True))))
         addMapping(REGULAR, 0, 0, REGULAR)

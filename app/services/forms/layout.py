@@ -38,6 +38,7 @@ LIGHT = colors.Color(0.6, 0.6, 0.6)
 FILL = colors.Color(0.92, 0.92, 0.92)
 FILL_SOFT = colors.Color(0.965, 0.965, 0.965)
 RED = colors.Color(0.75, 0.05, 0.05)
+MUTED = colors.Color(0.45, 0.45, 0.45)
 RED_FILL = colors.Color(1.0, 0.94, 0.94)
 
 EMPTY = "—"
@@ -109,6 +110,16 @@ class Ink:
 
     def m(self, text: str, where: str = "") -> str:
         return self.check(text, where)[0]
+
+    def plain(self, text: str, font: str, size: float, width: float) -> str | None:
+        """`text` unchanged when every line fits `width` as a plain table string (no wrapping,
+        no markup, every character in the font): much cheaper than a Paragraph."""
+        if missing_chars(text):
+            return None
+        for line in text.split("\n"):
+            if stringWidth(line, font, size) > width - 10.5:
+                return None
+        return text
 
     def cell(self, text: str, style: ParagraphStyle, width: float, where: str = "",
              empty: str = EMPTY):

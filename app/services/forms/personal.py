@@ -6,7 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from app.services.forms.dto import FORM_TITLES, KIND_PERSONAL, SchoolInfo, TeacherForm
-from app.services.forms.layout import (BOLD, CONTENT_W, EMPTY, FILL_SOFT, Ink, Styles, banner, heading,
+from app.services.forms.layout import (BOLD, CONTENT_W, EMPTY, FILL_SOFT, MUTED, RED, REGULAR, Ink, Styles, banner, heading,
                                        info_table, sign_block, table)
 
 FILES_PER_ROW = 6          # a row never grows taller than a page: long file lists continue
@@ -14,59 +14,64 @@ FILES_PER_ROW = 6          # a row never grows taller than a page: long file lis
 FAILING = {"不合格", "未提交", "待评", "未选点"}
 
 
-def _grade_cell(ink: Ink, grade: str, width: float):
-    if not grade:
-        return ink.raw('<font color="#777777">未评</font>', Styles.cell_c)
-    if grade in FAILING:
-        return ink.raw(f'<font color="#c00000">{ink.m(grade)}</font>', Styles.cell_bc)
-    return ink.cell(grade, Styles.cell_c, width)
-
-
 def points_table(ink: Ink, t: TeacherForm, where: str):
     w = [10 * mm, 44 * mm, CONTENT_W - 10 * mm - 44 * mm - 17 * mm - 22 * mm, 17 * mm, 22 * mm]
     rows = [["序号", "考核材料", "提交的文件", "等级", "评审人"]]
-    cmds = []
+    cmds, heads = [], []
     for block in t.points:
         r = len(rows)
-        if block.code:
-            head = f"<b>{ink.m(block.code)}　{ink.m(block.name, where)}</b>"
-            if block.dimension:
-                head += f'　　<font color="#555555">维度：{ink.m(block.dimension)}</font>'
-        else:
-            head = f"<b>{ink.m(block.name or '个人考核材料', where)}</b>"
         result = block.result or "未评"
-        colour = "#c00000" if result in FAILING else "#000000"
-        head += f'　　<font color="#555555">能力点结果：</font><font color="{colour}"><b>{ink.m(result)}</b></font>'
-        rows.append([ink.raw(head, Styles.cell), "", "", "", ""])
+        bad = result in FAILING
+        name = f"{block.code}　{block.name}" if block.code else (block.name or "个人考核材料")
+        dim = f"　　维度：{block.dimension}" if block.dimension else ""
+        head = None if bad else ink.plain(f"{name}{dim}　　能力点结果：{result}", BOLD, 9.5, CONTENT_W)
+        if head is None:
+            colour = "#c00000" if bad else "#000000"
+            head = ink.raw(f"<b>{ink.m(name, where)}</b>"
+                           + (f'<font color="#555555">{ink.m(dim)}</font>' if dim else "")
+                           + f'　　<font color="#555555">能力点结果：</font>'
+                             f'<font color="{colour}"><b>{ink.m(result)}</b></font>', Styles.cell)
+        else:
+            cmds.append(("FONT", (0, r), (0, r), BOLD, 9.5, 12.4))
+        heads.append(r)
+        rows.append([head, "", "", "", ""])
         cmds += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), FILL_SOFT)]
         if not block.items:
-            rows.append(["", ink.raw('<font color="#777777">（该能力点没有规定的考核材料）</font>',
-                                     Styles.cell), "", "", ""])
-            cmds.append(("SPAN", (1, len(rows) - 1), (-1, len(rows) - 1)))
+            rows.append(["", "（该能力点没有规定的考核材料）", "", "", ""])
+            cmds += [("SPAN", (1, r + 1), (-1, r + 1)), ("TEXTCOLOR", (1, r + 1), (1, r + 1), MUTED)]
         for seq, item in enumerate(block.items, 1):
             files = list(item.files)
             chunks = [files[i:i + FILES_PER_ROW] for i in range(0, len(files), FILES_PER_ROW)] or [[]]
             for n, chunk in enumerate(chunks):
-                if chunk:
-                    listing = "<br/>".join(f"{i + 1 + n * FILES_PER_ROW}. {ink.m(f, where)}"
-                                           for i, f in enumerate(chunk))
-                    files_cell = ink.raw(listing, Styles.cell_s)
-                else:
-                    files_cell = ink.raw('<font color="#c00000">（未提交）</font>', Styles.cell_s)
+                r = len(rows)
                 first = n == 0
+                if chunk:
+                    lines = [f"{i + 1 + n * FILES_PER_ROW}. {f}" for i, f in enumerate(chunk)]
+                    files_cell = ink.plain("\n".join(lines), REGULAR, 8.5, w[2])
+                    if files_cell is None or any("\n" in f for f in chunk):
+                        files_cell = ink.raw("<br/>".join(ink.m(x, where) for x in lines), Styles.cell_s)
+                    else:
+                        cmds.append(("FONT", (2, r), (2, r), REGULAR, 8.5, 11))
+                else:
+                    files_cell = "（未提交）"
+                    cmds += [("TEXTCOLOR", (2, r), (2, r), RED), ("FONT", (2, r), (2, r), REGULAR, 8.5, 11)]
                 label = item.label if first else f"{item.label}（续，共 {len(files)} 个文件）"
-                grade = item.grade + ("（复评）" if item.round > 1 and item.grade else "")
+                grade = (item.grade + ("（复评）" if item.round > 1 else "")) if item.grade else "未评"
+                if first:
+                    if not item.grade:
+                        cmds.append(("TEXTCOLOR", (3, r), (3, r), MUTED))
+                    elif item.grade in FAILING:
+                        cmds += [("TEXTCOLOR", (3, r), (3, r), RED), ("FONT", (3, r), (3, r), BOLD, 9.5, 12.4)]
                 rows.append([str(seq) if first else "",
                              ink.cell(label, Styles.cell, w[1], where),
                              files_cell,
-                             _grade_cell(ink, grade, w[3]) if first else "",
-                             ink.cell(item.reviewer, Styles.cell_c, w[4], where, empty="")
-                             if first else ""])
+                             ink.cell(grade, Styles.cell_c, w[3], where) if first else "",
+                             ink.cell(item.reviewer, Styles.cell_c, w[4], where, empty="") if first else ""])
     if len(rows) == 1:
-        msg = "免修，不参加本次校本考核" if t.exempt_reason else "尚未选择能力点"
-        rows.append([ink.raw(f'<font color="#777777">{msg}</font>', Styles.cell_c), "", "", "", ""])
-        cmds.append(("SPAN", (0, 1), (-1, 1)))
-    cmds += [("ALIGN", (0, 1), (0, -1), "CENTER")]
+        rows.append(["免修，不参加本次校本考核" if t.exempt_reason else "尚未选择能力点", "", "", "", ""])
+        cmds += [("SPAN", (0, 1), (-1, 1)), ("TEXTCOLOR", (0, 1), (0, 1), MUTED)]
+    cmds += [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (3, 1), (4, -1), "CENTER")]
+    cmds += [("ALIGN", (0, r), (-1, r), "LEFT") for r in heads]
     return table(rows, w, style_cmds=cmds)
 
 
@@ -80,7 +85,9 @@ def hours_table(ink: Ink, t: TeacherForm, where: str):
         elif line.ok:
             verdict = "达标"
         else:
-            verdict = ink.raw('<font color="#c00000"><b>未达标</b></font>', Styles.cell_c)
+            verdict = "未达标"
+            r = len(rows)
+            cmds += [("TEXTCOLOR", (3, r), (3, r), RED), ("FONT", (3, r), (3, r), BOLD, 9.5, 12.4)]
         rows.append([ink.cell(line.label, Styles.cell, w[0], where),
                      line.required or EMPTY, line.done or "0", verdict])
     if len(rows) == 1:
@@ -95,13 +102,15 @@ def result_table(ink: Ink, t: TeacherForm, where: str):
     w = [lw, vw] * 3
     result = t.result or "未评"
     colour = "#c00000" if result in FAILING else "#000000"
-    rows = [["考核结果", ink.raw(f'<font color="{colour}"><b>{ink.m(result)}</b></font>', Styles.result),
+    rows = [["考核结果", ink.cell(result, Styles.result, vw, where),
              "总学时", f"{t.hours_total:g} 学时",
              "优秀案例", ink.cell("；".join(t.excellent_cases), Styles.cell, vw, where, empty="无")]]
     cmds = [("BACKGROUND", (c, 0), (c, 0), FILL_SOFT) for c in (0, 2, 4)]
     cmds += [("FONT", (c, 0), (c, 0), BOLD, 9.5, 12.4) for c in (0, 2, 4)]
     cmds += [("BACKGROUND", (0, 1), (0, -1), FILL_SOFT), ("FONT", (0, 1), (0, -1), BOLD, 9.5, 12.4)]
-    cmds += [("ALIGN", (0, 0), (-1, -1), "CENTER")]
+    cmds += [("ALIGN", (0, 0), (-1, -1), "CENTER"), ("FONT", (1, 0), (1, 0), BOLD, 12, 15)]
+    if colour != "#000000":
+        cmds.append(("TEXTCOLOR", (1, 0), (1, 0), RED))
     note = t.result_note or (f"免修：{t.exempt_reason}" if t.exempt_reason else "")
     if note:
         rows.append(["说明", ink.cell(note, Styles.cell, CONTENT_W - lw, where), "", "", "", ""])
