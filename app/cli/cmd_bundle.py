@@ -11,18 +11,27 @@ from app.errors import StorageError
 from app.services.progress import Progress
 
 
+def _parser(sub, name: str, common, **kw):
+    """A sub-command parser whose own help texts are Chinese too."""
+    p = sub.add_parser(name, parents=[common], add_help=False, **kw)
+    p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+    p._positionals.title = "参数"
+    p._optionals.title = "选项"
+    return p
+
+
 def register(sub, common) -> None:
-    p = sub.add_parser("key", parents=[common], help="学校签名密钥（查看、导出公钥、更换）",
+    p = _parser(sub, "key", common, help="学校签名密钥（查看、导出公钥、更换）",
                        description="学校的签名密钥在第一次使用时自动生成，私钥只保存在数据文件夹中，"
                                    "不会写入报送包或日志。区县凭登记的公钥指纹核对报送包。")
     ks = p.add_subparsers(dest="action", metavar="操作", required=True)
-    a = ks.add_parser("show", parents=[common], help="显示公钥指纹和 minisign 格式的公钥")
+    a = _parser(ks, "show", common, help="显示公钥指纹和 minisign 格式的公钥")
     a.set_defaults(func=cmd_key_show)
-    a = ks.add_parser("export-public", parents=[common], help="把公钥写入文件，供区县登记",
+    a = _parser(ks, "export-public", common, help="把公钥写入文件，供区县登记",
                       description="写出 minisign 格式的公钥文件（两行文本），交区县登记。")
     a.add_argument("file", metavar="FILE", type=Path, help="要写入的公钥文件，如 E:\\学校公钥.pub")
     a.set_defaults(func=cmd_key_export)
-    a = ks.add_parser("replace", parents=[common], help="生成新密钥，停用旧密钥（会记录）",
+    a = _parser(ks, "replace", common, help="生成新密钥，停用旧密钥（会记录）",
                       description="电脑更换、密钥损坏或疑似泄露时使用。旧密钥移入 keys/retired/，"
                                   "更换记录写入操作日志。更换后必须把新的公钥指纹重新报区县登记，"
                                   "否则区县会拒收之后的报送包。")
@@ -30,7 +39,7 @@ def register(sub, common) -> None:
     a.add_argument("--reason", default="", help="更换原因（写入操作日志）")
     a.set_defaults(func=cmd_key_replace)
 
-    p = sub.add_parser("export", parents=[common], help="导出并封存报送包（写到U盘）",
+    p = _parser(sub, "export", common, help="导出并封存报送包（写到U盘）",
                        description="把学校全部记录、汇总表、方案和证据文件写成 BagIt 报送包，"
                                    "回读校验后用学校密钥签名。写入过程中文件夹名以 .partial 结尾，"
                                    "全部完成后才改为正式名称；中途失败可直接重新导出。")
@@ -42,7 +51,7 @@ def register(sub, common) -> None:
     p.add_argument("--zip", action="store_true", help="写成单个 zip 文件（FAT32 U盘上不能超过 4 GB）")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("verify", parents=[common], help="核验报送包（文件夹或 zip）",
+    p = _parser(sub, "verify", common, help="核验报送包（文件夹或 zip）",
                        description="检查报送包是否完整、未被改动、文件不多不少，并核对学校签名。"
                                    "全部通过时退出码为0，否则为1。不需要学校数据文件夹。")
     p.add_argument("paths", metavar="PATH", nargs="+", help="报送包文件夹或 zip 文件")

@@ -388,3 +388,43 @@ def test_with_the_real_workbook_and_forms(school, usb):
     assert verify_path(result.path).ok
     text = _xlsx_text(result.path / "data/报表/汇总.xlsx") if result.parts["报表/汇总.xlsx"] else ""
     assert all(idn not in text for idn in info.id_numbers)
+
+
+def test_preview_says_what_is_needed_without_writing(school, usb, plugins, monkeypatch):
+    ws, _ = school
+    p = export_mod.preview_export(ws, usb, plugins=plugins)
+    assert p.can_export and p.teachers == 40 and p.needed_bytes > p.payload_bytes > 0
+    assert list(usb.iterdir()) == []
+    plugins.run_check = lambda ws: FakeReport([FakeFinding("blocking", "校本研修方案未备案")])
+    assert export_mod.preview_export(ws, usb, plugins=plugins).blocking == ["校本研修方案未备案"]
+    assert not export_mod.preview_export(ws, usb, plugins=plugins).can_export
+    assert export_mod.preview_export(ws, usb, ExportOptions(allow_incomplete=True), plugins=plugins).can_export
+    monkeypatch.setattr(export_mod.shutil, "disk_usage", lambda p: type("U", (), {"free": 1000})())
+    small = export_mod.preview_export(ws, usb, ExportOptions(allow_incomplete=True), plugins=plugins)
+    assert not small.can_export and "剩余空间不足" in small.problems[0]
+    missing = export_mod.preview_export(ws, usb / "nope", plugins=plugins)
+    assert any("不存在" in m for m in missing.problems)
+
+
+def test_second_concurrent_export_is_refused(school, usb, plugins):
+    ws, _ = school
+    from app.services.bundle.export import ExportBusyError, export_lock
+    with export_lock(ws):
+        script = ("import sys; sys.path.insert(0, %r)\n"
+                  "from app.services.workspace import Workspace\n"
+                  "from app.services.bundle.export import export_bundle, Plugins, ExportBusyError\n"
+                  "ws = Workspace.open(%r)\n"
+                  "try:\n    export_bundle(ws, %r, plugins=Plugins())\nexcept ExportBusyError:\n"
+                  "    print('busy')\n") % (str(Path(__file__).resolve().parents[2]), str(ws.paths.root), str(usb))
+        import sys
+        r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+        assert r.stdout.strip() == "busy", r.stderr
+    assert list(usb.iterdir()) == []
+    assert verify_path(export_bundle(ws, usb, plugins=plugins).path).ok
+
+
+def test_verify_points_at_the_bag_inside_a_folder(school, usb, plugins):
+    ws, _ = school
+    bag = export_bundle(ws, usb, plugins=plugins).path
+    report = verify_path(usb)
+    assert not report.ok and bag.name in report.errors[0]

@@ -26,6 +26,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -243,6 +244,34 @@ def bag_name_for(code: str, when: datetime) -> str:
     return f"{ascii_code}_{when:%Y%m%d-%H%M%S}"
 
 
+class ExportBusyError(AppError):
+    """Another export of this data folder is running (GUI and CLI at once)."""
+
+
+@contextmanager
+def export_lock(ws):
+    """One export per data folder at a time: a second one would take the first one's
+    `.partial` for a stale attempt. The OS drops the lock when the process dies."""
+    path = ws.paths.tmp / "export.lock"
+    with os_errors(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "a+b")
+    try:
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+                fh.seek(0)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise ExportBusyError("另一个导出正在进行（可能在另一个窗口或命令行中）。请等它完成后再导出。") from None
+        yield
+    finally:
+        fh.close()
+
+
 def _unused_name(dest: Path, name: str) -> str:
     """Two exports in the same second must not collide with a finished bag."""
     base, n = name, 1
@@ -306,9 +335,79 @@ def _readme(plan: BundlePlan, name: str, seal: SealInfo, key: keys.SchoolKeyInfo
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
+@dataclass(frozen=True)
+class ExportPreview:
+    """What the GUI shows before the user presses 导出 (nothing is written)."""
+
+    dest: Path
+    free_bytes: int
+    needed_bytes: int
+    fs_type: str
+    teachers: int
+    files: int
+    payload_bytes: int
+    blocking: list[str]
+    warnings: int
+    compliance_checked: bool
+    problems: list[str] = field(default_factory=list)     # why exporting here would fail now
+
+    @property
+    def can_export(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict:
+        return {"dest": str(self.dest), "free_bytes": self.free_bytes, "needed_bytes": self.needed_bytes,
+                "fs_type": self.fs_type, "teachers": self.teachers, "files": self.files,
+                "payload_bytes": self.payload_bytes, "blocking": self.blocking, "warnings": self.warnings,
+                "compliance_checked": self.compliance_checked, "problems": self.problems,
+                "can_export": self.can_export}
+
+
+def preview_export(ws, dest: str | Path, options: ExportOptions = ExportOptions(),
+                   plugins: Plugins | None = None) -> ExportPreview:
+    """Size, room, file system and blocking findings for an export to dest, without writing it."""
+    plugins = plugins if plugins is not None else default_plugins()
+    plan = build_plan(ws, unmask=options.unmask_personal)
+    blocking: list[str] = []
+    n_warnings = 0
+    if plugins.run_check is not None:
+        report = plugins.run_check(ws)
+        blocking = [getattr(f, "message", str(f)) for f in report.blocking]
+        n_warnings = len(report.findings) - len(blocking)
+    sizes = [f.size for f in plan.files] + _generated_estimate(plan)
+    problems: list[str] = []
+    if blocking and not options.allow_incomplete:
+        problems.append(f"还有 {len(blocking)} 项必须处理的问题。")
+    try:
+        d = probe_destination(dest)
+    except AppError as exc:
+        return ExportPreview(Path(dest), 0, space_needed(sizes, 32 * 1024, as_zip=options.as_zip), "",
+                             plan.teacher_count, len(plan.files) + 2, sum(sizes), blocking, n_warnings,
+                             plugins.run_check is not None, problems + [exc.user_message])
+    try:
+        needed = check_room(d, sizes, as_zip=options.as_zip)
+    except AppError as exc:
+        needed = space_needed(sizes, d.cluster, as_zip=options.as_zip)
+        problems.append(exc.user_message)
+    return ExportPreview(d.path, d.free, needed, d.fs_type, plan.teacher_count, len(plan.files) + 2,
+                         sum(sizes), blocking, n_warnings, plugins.run_check is not None, problems)
+
+
 def export_bundle(ws, dest: str | Path, options: ExportOptions = ExportOptions(),
                   progress: Progress = NO_PROGRESS, plugins: Plugins | None = None) -> ExportResult:
-    """Write, check, sign and publish one bundle; see the module docstring."""
+    """Write, check, sign and publish one bundle; see the module docstring.
+
+    Raises ExportBlockedError (blocking findings), StorageError (target missing, read-only,
+    too small, stick pulled, read-back mismatch), ValidationError (FAT32 limits),
+    ExportBusyError, CancelledError. On any of them no final-named bag exists and the
+    database is unchanged.
+    """
+    with export_lock(ws):
+        return _export(ws, dest, options, progress, plugins)
+
+
+def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
+            plugins: Plugins | None) -> ExportResult:
     started = time.monotonic()
     plugins = plugins if plugins is not None else default_plugins()
     progress.report(0, 1, "正在读取学校记录…", force=True)

@@ -237,6 +237,12 @@ def verify_path(path: str | Path, key: RegisteredKey | None = None,
         report.errors.append("这是未完成的导出（文件夹或文件名以 .partial 结尾）：导出中途被取消、出错或U盘被拔出，"
                              "它不是已封存的报送包。请在学校重新导出。")
     try:
+        if p.is_dir() and not (p / L.BAGIT_TXT).exists():
+            inner = sorted(c.name for c in p.iterdir() if c.is_dir() and (c / L.BAGIT_TXT).exists())
+            if inner:
+                report.errors.append("这个文件夹本身不是报送包，它里面有：" + "、".join(inner[:10])
+                                     + "。请选择报送包文件夹本身（含 bagit.txt 的那一层）。")
+                return report
         if p.is_dir():
             src = FolderBag(p)
         elif p.is_file():
