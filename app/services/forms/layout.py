@@ -9,6 +9,7 @@ a PDF form XObject that every page of the form refers to (one pass, no re-layout
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from xml.sax.saxutils import escape
@@ -245,7 +246,9 @@ class StampBox(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        c = self.canv
+        use_form(self.canv, "Stamp", self._draw)
+
+    def _draw(self, c) -> None:
         cx, cy, r = self.width / 2, self.height / 2, STAMP_D / 2
         c.saveState()
         c.setStrokeColor(LIGHT)
@@ -275,7 +278,10 @@ class SignatureLines(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        c = self.canv
+        key = "Sign" + hashlib.sha1(repr((self.roles, round(self.width, 2), self.dates)).encode()).hexdigest()[:10]
+        use_form(self.canv, key, self._draw)
+
+    def _draw(self, c) -> None:
         size = 10.5
         label_w = max(stringWidth(r + "：", REGULAR, size) for r in self.roles) + 4
         date_w = 150 if self.dates else 0
@@ -422,7 +428,6 @@ class FormCanvas(Canvas):
         super().__init__(*args, **kw)
         self._ctx = context
         self._tisheng_section: Section | None = None
-        self._qr_defined = False
         self.setAuthor(context.school)
         self.setCreator("提升工程2.0 整校推进助手")
         self.setProducer("提升工程2.0 整校推进助手 (reportlab)")
@@ -437,6 +442,95 @@ class FormCanvas(Canvas):
         super().save()
 
 
+def use_form(c: Canvas, name: str, draw, x: float = 0, y: float = 0) -> None:
+    """Draw `draw(c)` once into a PDF form XObject named `name` and place it at (x, y).
+
+    Whatever is the same on many pages (the seal block, the school header, the signature
+    lines, the seal circle) is stored once in the file and referenced from every page:
+    smaller PDFs and much less work for a 1,000-teacher print run."""
+    defined = getattr(c, "_tisheng_forms", None)
+    if defined is None:
+        defined = c._tisheng_forms = set()
+    if name not in defined:
+        c.beginForm(name)
+        draw(c)
+        c.endForm()
+        defined.add(name)
+    c.saveState()
+    c.translate(x, y)
+    c.doForm(name)
+    c.restoreState()
+
+
+HEADER_TOP = PAGE_H - 9 * mm
+RULE_Y = FOOTER_H - 2.5 * mm
+
+
+def _header_static(ctx: PageContext):
+    """School name (one or two lines, never cut), the 资料不完整 tag, the rule."""
+    def draw(c: Canvas) -> None:
+        top = HEADER_TOP
+        left_w = CONTENT_W * 0.56 - (30 * mm if ctx.incomplete else 4 * mm)
+        size = fit_size(ctx.school, BOLD, 10, left_w, 7.5)
+        lines = split_to_width(ctx.school, BOLD, size, left_w)
+        if len(lines) > 2:                     # a very long name: smaller still, wrapped
+            size = 7
+            lines = split_to_width(ctx.school, BOLD, size, left_w)
+        c.setFillColor(INK)
+        c.setFont(BOLD, size)
+        y = top + (size + 1.5) * (len(lines) - 1) / 2
+        for line in lines:
+            c.drawString(MARGIN_X, y, line)
+            y -= size + 1.5
+        if ctx.incomplete:
+            tag = "资料不完整"
+            w = stringWidth(tag, BOLD, 9) + 10
+            x = MARGIN_X + left_w + 4 * mm
+            c.setFillColor(RED)
+            c.roundRect(x, top - 3.5, w, 14, 2, stroke=0, fill=1)
+            c.setFillColor(colors.white)
+            c.setFont(BOLD, 9)
+            c.drawString(x + 5, top, tag)
+        c.setStrokeColor(INK)
+        c.setLineWidth(0.8)
+        c.line(MARGIN_X, PAGE_H - 13.5 * mm, PAGE_W - MARGIN_X, PAGE_H - 13.5 * mm)
+        c.setLineWidth(0.5)
+        c.line(MARGIN_X, RULE_Y, PAGE_W - MARGIN_X, RULE_Y)
+        c.setFont(REGULAR, 7.5)
+        c.setFillColor(GREY)
+        c.drawRightString(PAGE_W - MARGIN_X, RULE_Y - 9 * mm - 11, f"打印日期：{ctx.printed_on:%Y年%m月%d日}")
+    return draw
+
+
+def _seal_static(seal: SealInfo):
+    """QR code, seal code, fingerprint and bag name: identical on every page."""
+    def draw(c: Canvas) -> None:
+        qr_y = RULE_Y - 2 * mm - QR_SIZE
+        draw_qr(c, seal.qr_payload(), MARGIN_X, qr_y, QR_SIZE)
+        tx = MARGIN_X + QR_SIZE + 3 * mm
+        c.setFillColor(INK)
+        c.setFont(BOLD, 9.5)
+        c.drawString(tx, qr_y + QR_SIZE - 10, f"封存码：{seal.seal_code}")
+        c.setFont(REGULAR, 9)
+        c.drawString(tx, qr_y + QR_SIZE - 23, f"密钥指纹：{seal.fingerprint}")
+        c.setFont(REGULAR, 7.5)
+        c.setFillColor(GREY)
+        if seal.bag_name:
+            c.drawString(tx, qr_y + QR_SIZE - 35, f"报送包：{seal.bag_name}")
+        c.drawString(tx, qr_y + 1, "扫码或输入封存码，与报送包核验结果比对")
+        if seal.allow_incomplete:
+            c.setFillColor(RED)
+            c.setFont(BOLD, 8.5)
+            c.drawRightString(PAGE_W - MARGIN_X, qr_y + QR_SIZE - 10, "资料不完整时导出")
+    return draw
+
+
+def _unsealed_note(c: Canvas) -> None:
+    c.setFont(REGULAR, 7.5)
+    c.setFillColor(GREY)
+    c.drawString(MARGIN_X, RULE_Y - 9 * mm, "本表未随报送包封存，仅供校内核对；报送区县时请打印报送包内的签字确认表。")
+
+
 def _furniture(c: FormCanvas, doc) -> None:
     """Header and footer of one page; runs when the page's content is complete."""
     ctx: PageContext = c._ctx
@@ -447,84 +541,25 @@ def _furniture(c: FormCanvas, doc) -> None:
     sec.pages += 1
     if sec.pages == 1:
         sec.first_page = ctx.page_no
+    use_form(c, "Hdr", _header_static(ctx))
+    if ctx.seal is not None:
+        use_form(c, "Seal", _seal_static(ctx.seal))
+    elif sec.kind != "公示":
+        use_form(c, "Unsealed", _unsealed_note)
     c.saveState()
-    top = PAGE_H - 9 * mm
-    # header: school name left, form title (and teacher) right
+    # the form's title (and the teacher) top right
     right_text = sec.title + (f" · {sec.who}" if sec.who else "")
-    right_w = min(stringWidth(right_text, REGULAR, 9), CONTENT_W * 0.45)
-    left_w = CONTENT_W - right_w - (34 * mm if ctx.incomplete else 8 * mm)
-    size = fit_size(ctx.school, BOLD, 10, left_w, 7.5)
-    lines = split_to_width(ctx.school, BOLD, size, left_w)[:2]
-    c.setFillColor(INK)
-    c.setFont(BOLD, size)
-    y = top if len(lines) == 1 else top + 4
-    for line in lines:
-        c.drawString(MARGIN_X, y, line)
-        y -= size + 1.5
-    rsize = fit_size(right_text, REGULAR, 9, CONTENT_W * 0.45, 6.5)
+    rsize = fit_size(right_text, REGULAR, 9, CONTENT_W * 0.42, 6.5)
     c.setFont(REGULAR, rsize)
     c.setFillColor(GREY)
-    c.drawRightString(PAGE_W - MARGIN_X, top, right_text)
-    if ctx.incomplete:
-        tag = "资料不完整"
-        w = stringWidth(tag, BOLD, 9) + 10
-        x = MARGIN_X + left_w + 4 * mm
-        c.setFillColor(RED)
-        c.roundRect(x, top - 3.5, w, 14, 2, stroke=0, fill=1)
-        c.setFillColor(colors.white)
-        c.setFont(BOLD, 9)
-        c.drawString(x + 5, top, tag)
-    c.setStrokeColor(INK)
-    c.setLineWidth(0.8)
-    c.line(MARGIN_X, PAGE_H - 13.5 * mm, PAGE_W - MARGIN_X, PAGE_H - 13.5 * mm)
-
-    # footer
-    rule_y = FOOTER_H - 2.5 * mm
-    c.setLineWidth(0.5)
-    c.line(MARGIN_X, rule_y, PAGE_W - MARGIN_X, rule_y)
+    c.drawRightString(PAGE_W - MARGIN_X, HEADER_TOP, right_text)
+    # 第 x 页 / 共 y 页: y is a form XObject written when the form is complete
     right_x = PAGE_W - MARGIN_X
+    mid = RULE_Y - 9 * mm
+    num_w = stringWidth("共 999 页", REGULAR, 9)
     c.setFillColor(INK)
     c.setFont(REGULAR, 9)
-    mid = rule_y - 9 * mm
-    num_w = stringWidth("共 999 页", REGULAR, 9)
     c.drawRightString(right_x - num_w, mid, f"第 {sec.pages} 页 / ")
-    c.saveState()
     c.translate(right_x - num_w, mid)
     c.doForm(f"TotPg{sec.idx}")
-    c.restoreState()
-    c.setFont(REGULAR, 7.5)
-    c.setFillColor(GREY)
-    c.drawRightString(right_x, mid - 11, f"打印日期：{ctx.printed_on:%Y年%m月%d日}")
-    seal = ctx.seal
-    if seal is not None:
-        qr_y = rule_y - 2 * mm - QR_SIZE
-        if not c._qr_defined:
-            c.beginForm("SealQR")
-            draw_qr(c, seal.qr_payload(), 0, 0, QR_SIZE)
-            c.endForm()
-            c._qr_defined = True
-        c.saveState()
-        c.translate(MARGIN_X, qr_y)
-        c.doForm("SealQR")
-        c.restoreState()
-        tx = MARGIN_X + QR_SIZE + 3 * mm
-        c.setFillColor(INK)
-        c.setFont(BOLD, 9.5)
-        c.drawString(tx, qr_y + QR_SIZE - 10, f"封存码：{seal.seal_code}")
-        c.setFont(REGULAR, 9)
-        c.drawString(tx, qr_y + QR_SIZE - 23, f"密钥指纹：{seal.fingerprint}")
-        c.setFont(REGULAR, 7.5)
-        c.setFillColor(GREY)
-        info = f"报送包：{seal.bag_name}" if seal.bag_name else ""
-        if info:
-            c.drawString(tx, qr_y + QR_SIZE - 35, info)
-        c.drawString(tx, qr_y + 1, "扫码或输入封存码，与报送包核验结果比对")
-        if seal.allow_incomplete:
-            c.setFillColor(RED)
-            c.setFont(BOLD, 8.5)
-            c.drawRightString(right_x, qr_y + QR_SIZE - 10, "资料不完整时导出")
-    elif sec.kind != "公示":
-        c.setFont(REGULAR, 7.5)
-        c.setFillColor(GREY)
-        c.drawString(MARGIN_X, mid, "本表未随报送包封存，仅供校内核对；报送区县时请打印报送包内的签字确认表。")
     c.restoreState()
