@@ -19,6 +19,7 @@ class Dialogs:
     open_files: list = field(default_factory=list)       # for getOpenFileNames()
     save_file: str = ""                                   # for getSaveFileName()
     seen: list = field(default_factory=list)              # (kind, title, text)
+    opened: list = field(default_factory=list)            # files handed to the system viewer
 
     def texts(self, kind: str | None = None) -> list[str]:
         return [t for k, _title, t in self.seen if kind is None or k == kind]
@@ -46,7 +47,12 @@ def dialogs(monkeypatch):
     monkeypatch.setattr(QMessageBox, "exec", lambda self: d.seen.append(("exec", self.windowTitle(), self.text())) or 0)
     monkeypatch.setattr(QFileDialog, "getOpenFileNames",
                         staticmethod(lambda *a, **k: (list(d.open_files), "")))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (d.open_files[0] if d.open_files else "", "")))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (d.save_file, "")))
+    opened = d.opened = []
+    from PySide6.QtGui import QDesktopServices
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
     return d
 
 

@@ -1,0 +1,102 @@
+"""证据材料 page: 按教师提交 and 全校缺交清单."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from app.services import missing_evidence
+from app.services.school import get_school
+from app.ui.evidence.missing_view import MissingListWidget
+from app.ui.evidence.teacher_evidence_panel import TeacherEvidencePanel
+from app.ui.micro import page_kit
+from app.ui.micro.events_bridge import connect_reload, notify
+from app.ui.micro.teacher_picker import PickerRow, TeacherPicker
+
+
+def _tone(note: str) -> str:
+    if note == "已齐全":
+        return "ok"
+    if note == "免修":
+        return "muted"
+    return "bad" if note.startswith("缺") else "warn"
+
+
+class EvidencePage(QWidget):
+    TITLE = "证据材料"
+
+    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws, self._events = ws, events
+        self._stale = True
+        self._pending_teacher: int | None = None
+        self._build_ui()
+        self._connect_signals()
+
+    def _build_ui(self) -> None:
+        self.tabs = QTabWidget()
+        self.picker = TeacherPicker(note_header="证据")
+        self.panel = TeacherEvidencePanel(self._ws)
+        split = QSplitter()
+        split.addWidget(self.picker)
+        split.addWidget(self.panel)
+        split.setStretchFactor(1, 1)
+        split.setSizes([260, 900])
+        self.missing = MissingListWidget(self._ws)
+        self.tabs.addTab(split, self.tr("按教师提交"))
+        self.tabs.addTab(self.missing, self.tr("全校缺交清单"))
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.tabs)
+
+    def _connect_signals(self) -> None:
+        self.picker.teacher_selected.connect(self._on_picker_teacher_selected)
+        self.panel.changed.connect(self._on_panel_changed)
+        self.missing.teacher_activated.connect(self.show_teacher)
+        connect_reload(self._events, self._mark_stale, "teachers", "school", "teams", "choices", "evidence",
+                       "assessment", "data")
+
+    def refresh(self) -> None:
+        self._stale = False
+
+        def work(_p):
+            progress, missing = missing_evidence.evidence_overview(self._ws)
+            school = get_school(self._ws)
+            return progress, missing, school.name if school else ""
+
+        page_kit.run(self, work, self._on_loaded)
+
+    def show_teacher(self, teacher_id: int, record_id: int | None = None) -> None:
+        """Open one teacher's evidence (record_id: an evidence item to select)."""
+        self.tabs.setCurrentIndex(0)
+        self._pending_item = record_id
+        if not self.picker.select_teacher(teacher_id):
+            self._pending_teacher = teacher_id
+        elif record_id is not None and self.picker.current_id() == teacher_id:
+            self.panel.load(teacher_id, keep_item=record_id)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def _mark_stale(self, *_args) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def _on_loaded(self, result) -> None:
+        progress, missing, school = result
+        self.picker.set_rows([PickerRow(p.teacher_id, p.name, p.staff_no, p.subject, p.group, p.note, _tone(p.note))
+                              for p in progress])
+        self.missing.set_rows(missing, school)
+        if self._pending_teacher is not None:
+            tid, self._pending_teacher = self._pending_teacher, None
+            self.picker.select_teacher(tid)
+
+    def _on_picker_teacher_selected(self, teacher_id: int) -> None:
+        self.panel.load(teacher_id, keep_item=getattr(self, "_pending_item", None))
+        self._pending_item = None
+
+    def _on_panel_changed(self, _teacher_id: int) -> None:
+        if not notify(self._events, "evidence"):
+            self.refresh()
