@@ -32,6 +32,7 @@ set -e
 python3 -c "import json,sys; d=json.load(open('$WORK/check.json')); print('blocking findings:', d['blocking'])"
 
 step "export"
+mkdir -p "$WORK/out"
 "$CLI" --data-dir "$WORK/data" export "$WORK/out" --allow-incomplete
 BAG="$(find "$WORK/out" -mindepth 1 -maxdepth 1 -type d | head -1)"
 echo "bag: $(basename "$BAG"), $(du -sh "$BAG" | cut -f1)"
