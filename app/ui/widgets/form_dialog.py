@@ -1,0 +1,247 @@
+"""Add/edit forms that validate as you type and show each message beside its field.
+
+A form subclasses FormDialog, adds fields in `_build_fields()`, and overrides
+
+* `check(values) -> {field: message}`: the live validation (call the service's
+  own validator, e.g. `teachers.validate_teacher_fields`, through
+  `collect_errors` so every field's problem is found, not only the first);
+* `save(values) -> result`: the service call. A ValidationError it raises is
+  shown beside its field; any other AppError goes to `show_error`.
+
+Messages appear under a field once the user has edited it, and under every
+field when 保存 is pressed. Open the dialog with `open()` (window-modal, no
+nested event loop) and connect `saved(result)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel,
+                               QLineEdit, QPlainTextEdit, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+
+from app.errors import AppError, ValidationError
+from app.ui.widgets.fields import DateField, FileField, combo_value
+
+GENERAL = "_"
+
+
+def collect_errors(validate: Callable[[dict], Any], values: dict, neutral: dict[str, Any],
+                   resolve: Callable[[str | None], str] = lambda f: f or GENERAL) -> dict[str, str]:
+    """Run a stop-at-first-error validator repeatedly, neutralising each bad field, to get all errors."""
+    errors: dict[str, str] = {}
+    current = dict(values)
+    for _ in range(len(neutral) + 1):
+        try:
+            validate(current)
+            return errors
+        except ValidationError as exc:
+            key = resolve(exc.field)
+            if key in errors or key not in neutral:
+                errors.setdefault(key, exc.user_message)
+                return errors
+            errors[key] = exc.user_message
+            current[key] = neutral[key]
+    return errors
+
+
+class _Field:
+    def __init__(self, key: str, label: str, widget: QWidget, error: QLabel, aliases: tuple[str, ...]) -> None:
+        self.key, self.label, self.widget, self.error, self.aliases = key, label, widget, error, aliases
+
+
+class FormDialog(QDialog):
+    saved = Signal(object)
+
+    def __init__(self, parent: QWidget | None, title: str, *, intro: str = "", width: int = 520) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(width)
+        self.result_value: Any = None
+        self._fields: dict[str, _Field] = {}
+        self._touched: set[str] = set()
+        self._submitted = False
+        self._errors: dict[str, str] = {}
+        self._build_frame(intro)
+        self._build_fields()
+        self._revalidate()
+
+    def _build_frame(self, intro: str) -> None:
+        self.intro = QLabel(intro)
+        self.intro.setWordWrap(True)
+        self.intro.setVisible(bool(intro))
+        self.general_error = QLabel()
+        self.general_error.setObjectName("error__")
+        self.general_error.setProperty("role", "error")
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        body = QWidget()
+        self.form = QFormLayout(body)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("保存")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.accepted.connect(self._on_save_clicked)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.intro)
+        lay.addWidget(self.general_error)
+        lay.addWidget(scroll, 1)
+        lay.addWidget(self.buttons)
+
+    def _build_fields(self) -> None:
+        """Override: add the fields with add_field()."""
+
+    def add_field(self, key: str, label: str, widget: QWidget, *, hint: str = "",
+                  aliases: tuple[str, ...] = ()) -> QWidget:
+        box = QWidget()
+        col = QVBoxLayout(box)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(2)
+        col.addWidget(widget)
+        error = QLabel()
+        error.setObjectName(f"error_{key}")
+        error.setProperty("role", "error")
+        error.setWordWrap(True)
+        error.hide()
+        col.addWidget(error)
+        if hint:
+            tip = QLabel(hint)
+            tip.setProperty("role", "hint")
+            tip.setWordWrap(True)
+            col.addWidget(tip)
+        widget.setObjectName(f"field_{key}")
+        self.form.addRow(f"{label}：", box)
+        self._fields[key] = _Field(key, label, widget, error, aliases)
+        self._connect_change(key, widget)
+        return widget
+
+    def add_row(self, label: str, widget: QWidget) -> None:
+        self.form.addRow(f"{label}：" if label else "", widget)
+
+    def field(self, key: str) -> QWidget:
+        return self._fields[key].widget
+
+    def _connect_change(self, key: str, widget: QWidget) -> None:
+        def changed(*_args) -> None:
+            self._touched.add(key)
+            self._revalidate()
+        if isinstance(widget, QLineEdit):
+            widget.textChanged.connect(changed)
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(changed)
+            if widget.isEditable():
+                widget.editTextChanged.connect(changed)
+        elif isinstance(widget, QPlainTextEdit):
+            widget.textChanged.connect(changed)
+        elif isinstance(widget, QCheckBox):
+            widget.toggled.connect(changed)
+        elif isinstance(widget, (QDoubleSpinBox, QSpinBox)):
+            widget.valueChanged.connect(changed)
+        elif hasattr(widget, "changed"):
+            widget.changed.connect(changed)
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, f in self._fields.items():
+            w = f.widget
+            if isinstance(w, QLineEdit):
+                out[key] = w.text()
+            elif isinstance(w, QComboBox):
+                out[key] = combo_value(w)
+            elif isinstance(w, QPlainTextEdit):
+                out[key] = w.toPlainText()
+            elif isinstance(w, QCheckBox):
+                out[key] = w.isChecked()
+            elif isinstance(w, (QDoubleSpinBox, QSpinBox)):
+                out[key] = w.value()
+            elif isinstance(w, DateField):
+                out[key] = w.value()
+            elif isinstance(w, FileField):
+                out[key] = w.path()
+            elif hasattr(w, "value"):
+                out[key] = w.value()
+        return out
+
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
+        """Override: {field key: message} for every problem (live validation)."""
+        return {}
+
+    def save(self, values: dict[str, Any]) -> Any:
+        """Override: call the service and return its result."""
+        raise NotImplementedError
+
+    def resolve_field(self, name: str | None) -> str:
+        """Map a ValidationError.field (a key, or a label such as 退休日期) to a form key."""
+        if not name:
+            return GENERAL
+        if name in self._fields:
+            return name
+        for f in self._fields.values():
+            if name == f.label or name in f.aliases:
+                return f.key
+        return GENERAL
+
+    def error_text(self, key: str) -> str:
+        label = self.general_error if key == GENERAL else self._fields[key].error
+        return label.text() if label.isVisibleTo(self) else ""
+
+    def errors(self) -> dict[str, str]:
+        return dict(self._errors)
+
+    def _revalidate(self) -> None:
+        try:
+            self._errors = self.check(self.values())
+        except AppError as exc:
+            self._errors = {GENERAL: exc.user_message}
+        self._show_errors()
+
+    def _show_errors(self) -> None:
+        for key, f in self._fields.items():
+            message = self._errors.get(key, "") if (self._submitted or key in self._touched) else ""
+            f.error.setText(message)
+            f.error.setVisible(bool(message))
+            f.widget.setProperty("invalid", bool(message))
+            f.widget.style().unpolish(f.widget)
+            f.widget.style().polish(f.widget)
+        general = self._errors.get(GENERAL, "") if self._submitted else ""
+        self.general_error.setText(general)
+        self.general_error.setVisible(bool(general))
+
+    def show_field_error(self, exc: ValidationError) -> None:
+        key = self.resolve_field(exc.field)
+        self._errors[key] = exc.full_message()
+        self._submitted = True
+        self._show_errors()
+        if key in self._fields:
+            self._fields[key].widget.setFocus()
+
+    def _on_save_clicked(self) -> None:
+        self._submitted = True
+        self._revalidate()
+        if self._errors:
+            first = next((k for k in self._fields if k in self._errors), None)
+            if first:
+                self._fields[first].widget.setFocus()
+            return
+        try:
+            result = self.save(self.values())
+        except ValidationError as exc:
+            self.show_field_error(exc)
+            return
+        except AppError as exc:
+            from app.ui.errors import show_error
+            show_error(self, exc)
+            return
+        self.result_value = result
+        self.saved.emit(result)
+        self.accept()

@@ -1,0 +1,198 @@
+"""A searchable table of records: search box (filters as you type), view, count, context menu.
+
+    table = RecordTable(TeacherTableModel(), settings_name="teachers", settings=ctx.settings)
+    table.set_rows(rows)
+    table.current_row()          # the selected DTO (via ROW_ROLE, independent of sorting/filtering)
+    table.select_key(teacher_id) # select and scroll to a record; False if it is filtered out or gone
+    table.row_activated          # double-click / Enter on a row, with the DTO
+
+Action buttons go into `table.button_bar` (left of the search box); the same
+QActions are offered in the right-click menu via `add_action`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QTableView,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from app.ui.widgets.table_model import RowTableModel, SearchProxy
+
+
+class RecordTable(QWidget):
+    row_activated = Signal(object)
+    selection_changed = Signal(object)      # the selected DTO or None
+
+    def __init__(self, model: RowTableModel, *, settings_name: str = "", settings=None,
+                 placeholder: str = "搜索（姓名、学科、工号等，空格分隔多个词）", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.model.setParent(self)
+        self.proxy = SearchProxy(self)
+        self.proxy.setSourceModel(model)
+        self._settings_name, self._settings = settings_name, settings
+        self._actions: list[QAction] = []
+        self._build_ui(placeholder)
+        self._connect_signals()
+        self._restore_header()
+
+    def _build_ui(self, placeholder: str) -> None:
+        self.search = QLineEdit(placeholderText=placeholder, clearButtonEnabled=True)
+        self.search.setObjectName("search")
+        self.search.setMinimumWidth(260)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.button_bar = QHBoxLayout()
+        self.button_bar.setSpacing(6)
+        top = QHBoxLayout()
+        top.addLayout(self.button_bar)
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+        top.addWidget(self.search)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.verticalHeader().setDefaultSectionSize(28)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setMinimumWidth(36)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for i, col in enumerate(self.model.COLUMNS):
+            self.view.setColumnWidth(i, col.width)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(top)
+        lay.addWidget(self.view, 1)
+
+    def _connect_signals(self) -> None:
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.view.doubleClicked.connect(self._on_view_double_clicked)
+        self.view.activated.connect(self._on_view_double_clicked)
+        self.view.customContextMenuRequested.connect(self._on_view_context_menu)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+        self.view.horizontalHeader().sectionResized.connect(self._save_header)
+        self.view.horizontalHeader().sortIndicatorChanged.connect(self._save_header)
+
+    def add_button(self, action: QAction) -> QToolButton:
+        """Show an action as a button above the table and in the right-click menu."""
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.button_bar.addWidget(button)
+        self.add_action(action)
+        return button
+
+    def add_action(self, action: QAction) -> None:
+        self._actions.append(action)
+
+    def set_rows(self, rows: list[Any]) -> None:
+        keep = self.current_key()
+        self.model.set_rows(rows)
+        if keep is not None:
+            self.select_key(keep, scroll=False)
+        self._update_count()
+
+    def current_row(self) -> Any | None:
+        index = self.view.selectionModel().currentIndex()
+        if not index.isValid() or not self.view.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            return None
+        return index.data(RowTableModel.ROW_ROLE)
+
+    def current_key(self) -> Any | None:
+        row = self.current_row()
+        return self.model.key(row) if row is not None else None
+
+    def select_key(self, key: Any, *, scroll: bool = True) -> bool:
+        """Select the record with this key; clears the search first if it hides the record."""
+        pos = self.model.position_of(key)
+        if pos is None:
+            return False
+        proxy_index = self.proxy.mapFromSource(self.model.index(pos, 0))
+        if not proxy_index.isValid() and self.search.text():
+            self.search.clear()
+            proxy_index = self.proxy.mapFromSource(self.model.index(pos, 0))
+        if not proxy_index.isValid():
+            return False
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.selectionModel().setCurrentIndex(proxy_index, flags)
+        if scroll:
+            self.view.scrollTo(proxy_index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def visible_rows(self) -> list[Any]:
+        return [self.proxy.index(i, 0).data(RowTableModel.ROW_ROLE) for i in range(self.proxy.rowCount())]
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _update_count(self, *args) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        self.count_label.setText(f"共 {total} 条" if shown == total else f"显示 {shown} / 共 {total} 条")
+
+    def _on_search_text_changed(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._update_count()
+
+    def _on_view_double_clicked(self, index: QModelIndex) -> None:
+        row = index.data(RowTableModel.ROW_ROLE)
+        if row is not None:
+            self.row_activated.emit(row)
+
+    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.selection_changed.emit(current.data(RowTableModel.ROW_ROLE) if current.isValid() else None)
+
+    def _on_view_context_menu(self, pos: QPoint) -> None:
+        if not self._actions:
+            return
+        index = self.view.indexAt(pos)
+        if index.isValid():
+            self.view.selectRow(index.row())
+        menu = QMenu(self)
+        for action in self._actions:
+            menu.addAction(action)
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def _restore_header(self) -> None:
+        if self._settings is None or not self._settings_name:
+            return
+        from app.ui.settings import table_state_key
+        state = self._settings.get(table_state_key(self._settings_name))
+        if not state.isEmpty():
+            self.view.horizontalHeader().restoreState(state)
+
+    def _save_header(self, *args) -> None:
+        if self._settings is None or not self._settings_name:
+            return
+        from app.ui.settings import table_state_key
+        self._settings.set(table_state_key(self._settings_name), self.view.horizontalHeader().saveState())
+
+
+def standard_action(parent: QWidget, text: str, slot, shortcut: QKeySequence | str | None = None,
+                    tip: str = "") -> QAction:
+    """A QAction with Chinese text, an optional shortcut (active while the parent page is shown)."""
+    action = QAction(text, parent)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        parent.addAction(action)
+    if tip:
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+    action.triggered.connect(lambda _checked=False: slot())
+    return action
