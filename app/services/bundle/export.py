@@ -15,6 +15,7 @@ intact payload files are kept (re-hashed), everything else is rewritten.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -406,6 +407,58 @@ def export_bundle(ws, dest: str | Path, options: ExportOptions = ExportOptions()
         return _export(ws, dest, options, progress, plugins)
 
 
+@dataclass
+class _Paperwork:
+    """What is generated rather than copied: workbook, bundle.json, manifest, seal, forms."""
+
+    report_file: PayloadFile | None = None
+    bundle_json: bytes = b""
+    manifest: bytes = b""
+    seal: SealInfo | None = None
+    pdf: Path | None = None
+    parts: dict[str, bool] = field(default_factory=dict)
+
+
+def _paperwork(ws, plan: BundlePlan, plugins: Plugins, options: ExportOptions, staging: Path,
+               extra: dict, key: keys.SchoolKeyInfo, name: str, incomplete: bool,
+               progress: Progress) -> _Paperwork:
+    """Everything the seal depends on, then the forms that print it.
+
+    Every payload hash is known before a byte is copied (evidence hashes come from the
+    database and the copy must reproduce them), so the manifest, the seal code and the
+    sign-off PDF are prepared while the evidence streams to the stick.
+    """
+    out = _Paperwork(parts={"bundle.json": True, "报表/汇总.xlsx": False, L.FORMS_PDF: False})
+    files = list(plan.files)
+    if plugins.write_report is not None:
+        xlsx = staging / "汇总.xlsx"
+        if _call_plugin(plugins.write_report, ws, xlsx, unmask=options.unmask_personal, progress=progress):
+            with os_errors(xlsx):
+                out.report_file = PayloadFile(REPORT_PATH, sha256_file(xlsx), xlsx.stat().st_size, xlsx,
+                                              "report", "汇总.xlsx")
+            files.append(out.report_file)
+            out.parts["报表/汇总.xlsx"] = True
+    faults.hit("export.report")
+    extra = dict(extra, parts={k: v for k, v in out.parts.items() if k != L.FORMS_PDF})
+    out.bundle_json = bundle_json_bytes(plan, extra=extra, files=files)
+    faults.hit("export.bundle_json")
+    entries = {f.path: f.sha256 for f in files}
+    entries[BUNDLE_JSON] = hashlib.sha256(out.bundle_json).hexdigest()
+    out.manifest = L.manifest_bytes(entries)
+    seal_code, digest = seal_code_for(out.manifest)
+    out.seal = SealInfo(seal_code=seal_code, digest_hex=digest, fingerprint=key.fingerprint,
+                        school_code=plan.school_code, bag_name=name, allow_incomplete=incomplete)
+    faults.hit("export.manifest")
+    if plugins.write_forms is not None:
+        pdf = staging / "forms.pdf"
+        if _call_plugin(plugins.write_forms, ws, pdf, kind=None, teacher=None, seal=out.seal,
+                        progress=progress):
+            out.pdf = pdf
+            out.parts[L.FORMS_PDF] = True
+    faults.hit("export.forms")
+    return out
+
+
 def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
             plugins: Plugins | None) -> ExportResult:
     started = time.monotonic()
@@ -442,11 +495,9 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
         staging.mkdir(parents=True, exist_ok=True)
     sink = None
     abort = threading.Event()
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-report")
-    report_job = None
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-paperwork")
+    job = None
     try:
-        files: list[PayloadFile] = list(plan.files)
-        parts = {"bundle.json": True, "报表/汇总.xlsx": False}
         stale = _stale_partials(d.path, name)
         resume = None
         if not options.as_zip:
@@ -457,14 +508,22 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
                 remove_tree(p)
         reusable = bytes_under(resume / "data") if resume is not None else 0
         generated = _generated_estimate(plan)
-        check_room(d, [f.size for f in files] + generated, as_zip=options.as_zip, reusable=reusable)
+        check_room(d, [f.size for f in plan.files] + generated, as_zip=options.as_zip, reusable=reusable)
         faults.hit("export.preflight")
 
-        # The workbook is built in the background while the evidence streams to the stick.
-        xlsx = staging / "汇总.xlsx"
-        if plugins.write_report is not None:
-            report_job = pool.submit(_call_plugin, plugins.write_report, ws, xlsx,
-                                     unmask=options.unmask_personal, progress=_Linked(progress, abort))
+        extra = {
+            "bag_name": name,
+            "exported_at": when.astimezone().isoformat(timespec="seconds"),
+            "key_fingerprint": key.fingerprint,
+            "allow_incomplete": incomplete,
+            "incomplete": {"allowed_by_user": options.allow_incomplete, "blocking": len(blocking)},
+            "compliance": compliance,
+        }
+        compliance_checked = bool(compliance.get("checked"))
+        del compliance
+        job = pool.submit(_paperwork, ws, plan, plugins, options, staging, extra, key, name, incomplete,
+                          _Linked(progress, abort))
+        del extra
 
         total_work = 2 * (plan.store_bytes + sum(generated))
         done = 0
@@ -479,60 +538,36 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
             sink = ZipSink(d.path, name, progress)
         else:
             sink = DirSink(d.path, name, progress, resume_from=resume)
-            sink.prune({f.path for f in files} | {BUNDLE_JSON, REPORT_PATH})
-        for f in sorted(files, key=lambda f: f.path):
+            sink.prune({f.path for f in plan.files} | {BUNDLE_JSON, REPORT_PATH})
+        for f in sorted(plan.files, key=lambda f: f.path):
             current[0] = f"正在写入 {f.path[5:]}"
             sink.put_file(f.path, f.source, f.sha256, f.size, on_bytes)
             faults.hit("export.payload")
+            if job.done() and job.exception() is not None:
+                break                                  # the paperwork failed: stop copying now
 
-        if report_job is not None:
-            progress.report(min(done, total_work - 1), total_work, "正在生成汇总表…", force=True)
-            if report_job.result():
-                with os_errors(xlsx):
-                    report_file = PayloadFile(REPORT_PATH, sha256_file(xlsx), xlsx.stat().st_size, xlsx,
-                                              "report", "汇总.xlsx")
-                sink.put_file(report_file.path, xlsx, report_file.sha256, report_file.size, on_bytes)
-                files.append(report_file)
-                parts["报表/汇总.xlsx"] = True
-        faults.hit("export.report")
-        extra = {
-            "bag_name": name,
-            "exported_at": when.astimezone().isoformat(timespec="seconds"),
-            "key_fingerprint": key.fingerprint,
-            "allow_incomplete": incomplete,
-            "incomplete": {"allowed_by_user": options.allow_incomplete, "blocking": len(blocking)},
-            "parts": parts,
-            "compliance": compliance,
-        }
-        bundle_json = bundle_json_bytes(plan, extra=extra, files=files)
-        sink.put_bytes(BUNDLE_JSON, bundle_json)
-        done += len(bundle_json)
-        faults.hit("export.bundle_json")
-        payload_bytes = sum(f.size for f in files) + len(bundle_json)
+        if not job.done():
+            progress.report(min(done, total_work - 1), total_work, "正在生成汇总表和签字确认表…", force=True)
+        paper = job.result()
+        files = list(plan.files)
+        if paper.report_file is not None:
+            rf = paper.report_file
+            sink.put_file(rf.path, rf.source, rf.sha256, rf.size, on_bytes)
+            files.append(rf)
+        sink.put_bytes(BUNDLE_JSON, paper.bundle_json)
+        payload_bytes = sum(f.size for f in files) + len(paper.bundle_json)
         payload_count = len(files) + 1
-        compliance_checked = bool(compliance.get("checked"))
-        plan.records, compliance, extra, bundle_json = {}, {}, {}, b""   # the forms need the memory
+        done += len(paper.bundle_json)
         total_work = 2 * payload_bytes
-        payload_entries = {f.path: f.sha256 for f in files}
-        payload_entries[BUNDLE_JSON] = sink.written[BUNDLE_JSON]
-        manifest = L.manifest_bytes(payload_entries)
-        sink.put_bytes(L.MANIFEST, manifest)
-        seal_code, digest = seal_code_for(manifest)
-        seal = SealInfo(seal_code=seal_code, digest_hex=digest, fingerprint=key.fingerprint,
-                        school_code=plan.school_code, bag_name=name, allow_incomplete=incomplete)
-        faults.hit("export.manifest")
-
-        parts[L.FORMS_PDF] = False
-        if plugins.write_forms is not None:
-            progress.report(done, total_work, "正在生成签字确认表…", force=True)
-            pdf = staging / "forms.pdf"
-            if _call_plugin(plugins.write_forms, ws, pdf, kind=None, teacher=None, seal=seal,
-                            progress=progress):
-                with os_errors(pdf):
-                    sink.put_file(L.FORMS_PDF, pdf, sha256_file(pdf), pdf.stat().st_size)
-                parts[L.FORMS_PDF] = True
+        plan.records, paper.bundle_json = {}, b""
+        sink.put_bytes(L.MANIFEST, paper.manifest)
+        seal = paper.seal
+        seal_code, digest = seal.seal_code, seal.digest_hex
+        if paper.pdf is not None:
+            with os_errors(paper.pdf):
+                sink.put_file(L.FORMS_PDF, paper.pdf, sha256_file(paper.pdf), paper.pdf.stat().st_size)
+        parts = paper.parts
         parts_missing = [k for k, v in parts.items() if not v]
-        faults.hit("export.forms")
 
         info_fields = [
             ("Source-Organization", plan.school_name),
@@ -596,9 +631,7 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
         progress.report(total_work, total_work, "导出完成", force=True)
     except BaseException as exc:
         abort.set()
-        if report_job is not None:
-            report_job.cancel()
-            pool.shutdown(wait=True)          # never delete staging under a running writer
+        pool.shutdown(wait=True)              # never delete staging under a running writer
         if sink is not None:
             sink.abort()
         if isinstance(exc, OSError):         # e.g. the stick was pulled between two steps
