@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlmodel import select
 
 from app.models import Assessment
+from app.services.assessment import SupportRow
 from app.services.evidence import TEACHER_LEVEL, EvidenceRow, list_evidence
 from app.services.snapshot import Snapshot, TeacherView, load_ws
 from app.services.teams import list_teams
@@ -177,3 +178,146 @@ def grade_history(ws, teacher_id: int) -> dict[int, list[GradeRow]]:
         for a in s.exec(q):
             out[a.item_id].append(GradeRow(a.item_id, a.round, a.grade, a.reviewer, a.comment, a.on_date))
     return dict(out)
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One required item of one teacher, with every grade it has had."""
+    point_code: str | None
+    point_name: str
+    item_id: int
+    item_seq: int
+    item_title: str
+    state: str                  # 缺 / 已提交 / 已评
+    files: tuple[FileRef, ...]
+    history: tuple[GradeRow, ...]
+    round_now: int              # the round a grade given now is recorded in
+
+    @property
+    def code(self) -> str:
+        return self.point_code or TEACHER_LEVEL
+
+    @property
+    def latest(self) -> GradeRow | None:
+        return self.history[-1] if self.history else None
+
+    @property
+    def key(self) -> int:
+        return self.item_id
+
+
+@dataclass(frozen=True)
+class TeacherSheet:
+    teacher_id: int
+    name: str
+    staff_no: str
+    exempt_reason: str | None
+    rows: tuple[SheetRow, ...]
+    point_results: dict[str, str]
+    result: str
+    open_support: SupportRow | None  # the 帮扶 still open, if any
+    cases: tuple[str | None, ...]    # point codes (None = the teacher as a whole) marked as excellent cases
+    scale: tuple[str, ...]
+    fail: str
+    excellent: str
+
+
+def _support(r, name: str) -> SupportRow:
+    return SupportRow(r.id, r.teacher_id, name, r.point_code, r.helper, r.plan, r.opened_on, r.reassess_on,
+                      r.closed_on, r.new_result)
+
+
+def teacher_sheet(ws, teacher_id: int) -> TeacherSheet:
+    """Everything the 按教师评定 tab shows for one teacher."""
+    from app.errors import NotFoundError
+    snap = load_ws(ws)
+    v = snap.by_id(teacher_id)
+    if v is None:
+        raise NotFoundError("找不到该教师，可能已被删除或已调离。")
+    history = grade_history(ws, teacher_id)
+    files: dict[int, list[FileRef]] = defaultdict(list)
+    for e in list_evidence(ws, teacher_id):
+        files[e.item_id].append(FileRef(e.id, e.original_name, e.kind, e.size, e.sha256, e.added_at, e.warnings))
+    rows = []
+    sections = [(code, snap.catalogue[code].name, states) for code, states in v.point_items.items()]
+    if v.personal_items:
+        sections.append((None, "个人项目", v.personal_items))
+    for code, name, states in sections:
+        rnd = _round_for(v, code)
+        for st in states:
+            rows.append(SheetRow(code, name, st.item.id, st.item.seq, st.item.title, st.state,
+                                 tuple(files.get(st.item.id, ())), tuple(history.get(st.item.id, ())), rnd))
+    t = v.teacher
+    g = snap.rules.grading
+    return TeacherSheet(t.id, t.name, t.staff_no or "", v.exempt_reason, tuple(rows), dict(v.point_results),
+                        v.result, next((_support(r, t.name) for r in v.supports if r.closed_on is None), None),
+                        tuple(c.point_code for c in v.cases), tuple(snap.rules.scale), g["fail"],
+                        g.get("excellent") or snap.rules.scale[0])
+
+
+@dataclass(frozen=True)
+class NeedsSupport:
+    teacher_id: int
+    teacher: str
+    group: str
+    failed_points: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CaseCandidate:
+    teacher_id: int
+    teacher: str
+    group: str
+    point_code: str
+    point_name: str
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    """The 校本考核 dashboard: the compliance summary's figures plus what is waiting."""
+    active: int
+    results: dict[str, int]
+    to_grade: int
+    to_regrade: int
+    support_open: int
+    support_closed: int
+    needs_support: tuple[NeedsSupport, ...]
+    cases: int
+    share: float
+    share_min: float | None
+    candidates: tuple[CaseCandidate, ...]
+    scale: tuple[str, ...]
+    fail: str
+
+    @property
+    def share_met(self) -> bool | None:
+        return None if not self.share_min else self.share >= self.share_min
+
+
+def summary_from_snapshot(snap: Snapshot, evidence: list[EvidenceRow] | None = None) -> AssessmentSummary:
+    from app.services.compliance.engine import run_on_snapshot
+    report = run_on_snapshot(snap)
+    s = report.summary
+    queue = queue_from_snapshot(snap, evidence or [])
+    groups = _group_names(snap)
+    fail = snap.rules.grading["fail"]
+    excellent = snap.rules.grading.get("excellent") or snap.rules.scale[0]
+    needs, candidates = [], []
+    for v in snap.active:
+        t = v.teacher
+        group = groups.get(t.group_id, "") if t.group_id else ""
+        if v.result == fail and not any(r.closed_on is None for r in v.supports):
+            needs.append(NeedsSupport(t.id, t.name, group,
+                                      tuple(c for c, r in v.point_results.items() if r == fail)))
+        marked = {c.point_code for c in v.cases}
+        for code, result in v.point_results.items():
+            if result == excellent and code not in marked:
+                candidates.append(CaseCandidate(t.id, t.name, group, code, snap.catalogue[code].name))
+    return AssessmentSummary(s["active"], dict(s["results"]), sum(1 for q in queue if q.stage == FIRST),
+                             sum(1 for q in queue if q.stage == AGAIN), s["support_open"], s["support_closed"],
+                             tuple(needs), s["excellent_cases"], s["excellent_share"], s["excellent_share_min"],
+                             tuple(candidates), tuple(snap.rules.scale), fail)
+
+
+def assessment_summary(ws) -> AssessmentSummary:
+    return summary_from_snapshot(load_ws(ws), [])

@@ -76,3 +76,33 @@ def test_grade_history(small, tmp_path):
     (rows,) = hist.values()
     assert [(g.round, g.grade, g.comment) for g in rows] == [(1, "不合格", "需重做"), (2, "优秀", "")]
     assert str(rows[0].on_date) == "2026-11-01"
+
+
+def test_teacher_sheet_and_summary_follow_the_rule(small, tmp_path):
+    ws, s = small
+    _setup(ws, s, tmp_path)
+    wang = s.ids["王芳"]
+    sheet = review_queue.teacher_sheet(ws, wang)
+    assert [(r.code, r.item_seq, r.state) for r in sheet.rows[:3]] == [("A1", 1, "已提交"), ("A1", 2, "已提交"),
+                                                                       ("A3", 1, "缺")]
+    assert sheet.point_results == {"A1": "待评", "A3": "未提交", "A6": "未提交"} and sheet.result == "未提交"
+    summ = review_queue.assessment_summary(ws)
+    assert summ.to_grade == 3 and summ.to_regrade == 0 and summ.active == 4
+    assessment.assess(ws, wang, "A1", "1", "优秀", reviewer="张伟")
+    assessment.assess(ws, wang, "A1", "2", "优秀", reviewer="张伟")
+    sheet = review_queue.teacher_sheet(ws, wang)
+    assert sheet.point_results["A1"] == "优秀"
+    assert [(r.latest.grade, r.latest.reviewer) for r in sheet.rows[:2]] == [("优秀", "张伟")] * 2
+    summ = review_queue.assessment_summary(ws)
+    assert summ.to_grade == 1 and [(c.teacher, c.point_code) for c in summ.candidates] == [("王芳", "A1")]
+    # a failing item: the teacher needs 帮扶 until one is opened
+    choices.set_choices(ws, s.ids["李明"], ["A1", "A3", "A6"])
+    evidence.add_evidence(ws, s.ids["李明"], "A1", "1", sample_file(tmp_path, "l.docx"))
+    assessment.assess(ws, s.ids["李明"], "A1", "1", "不合格", reviewer="张伟")
+    summ = review_queue.assessment_summary(ws)
+    assert [(n.teacher, n.failed_points) for n in summ.needs_support] == [("李明", ("A1",))]
+    assert summ.results == {"不合格": 1, "未提交": 2, "未选点": 1}   # 李明; 王芳 and 张伟 still miss items
+    assessment.open_support(ws, s.ids["李明"], helper="张伟", point_code="A1")
+    summ = review_queue.assessment_summary(ws)
+    assert summ.support_open == 1 and not [n for n in summ.needs_support if n.teacher == "李明"]
+    assert review_queue.teacher_sheet(ws, s.ids["李明"]).open_support.helper == "张伟"
