@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
-
-
-class StandInEvents(QObject):
-    """Used only while the shell's AppEvents is not importable."""
-    teachers_changed = Signal()
-    choices_changed = Signal()
-    evidence_changed = Signal()
-    assessment_changed = Signal()
-
-
 def make_events():
-    try:
-        from app.ui.events import AppEvents
-    except ImportError:
-        return StandInEvents()
+    from app.ui.events import AppEvents
     return AppEvents()
 
 
 def wait_idle(qtbot, timeout: int = 10000) -> None:
     """Wait until every background job of the part-2 pages has finished."""
-    from app.ui.micro import page_kit
-    qtbot.waitUntil(lambda: not page_kit._LIVE, timeout=timeout)
+    from app.ui import jobs
+    qtbot.waitUntil(lambda: not jobs.active_jobs(), timeout=timeout)
 
 
 def drop_files(widget, paths, pos=None) -> bool:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
-
 from app.services.evidence import EvidenceRow
 from app.services.missing_evidence import ItemStatus, MissingRow
+from app.ui.widgets.table_model import ALIGN_CENTER, ALIGN_RIGHT, Column, RowTableModel
 
-STATE_COLOURS = {"缺": QColor("#c0392b"), "已提交": QColor("#2a6fdb"), "已评": QColor("#1b7f3b")}
-WARN = QColor("#a15c00")
+STATE_COLOURS = {"缺": "#c0392b", "已提交": "#2a6fdb", "已评": "#1b7f3b"}
+WARN = "#a15c00"
 
 
 def human_size(n: int) -> str:
@@ -24,33 +22,13 @@ def human_size(n: int) -> str:
     return f"{n / 1024 ** 3:.2f} GB"
 
 
-class _RowsModel(QAbstractTableModel):
-    SORT_ROLE = Qt.ItemDataRole.UserRole
-    ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-    HEADERS: tuple[str, ...] = ()
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list = []
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def set_rows(self, rows) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list:
-        return list(self._rows)
+def _item_tip(r: ItemStatus) -> str:
+    limits = []
+    if r.item.max_mb:
+        limits.append(f"建议不超过 {r.item.max_mb} MB")
+    if r.item.max_minutes:
+        limits.append(f"视频不超过 {r.item.max_minutes} 分钟")
+    return f"{r.point_code or '个人'} {r.point_name}：{r.item.title}" + (f"（{'，'.join(limits)}）" if limits else "")
 
 
 class ItemCol(IntEnum):
@@ -62,31 +40,19 @@ class ItemCol(IntEnum):
     GRADE = 5
 
 
-class ItemStatusModel(_RowsModel):
-    HEADERS = ("能力点", "证据项目", "要求类型", "状态", "文件", "等级")
+class ItemStatusModel(RowTableModel):
+    COLUMNS = (
+        Column("能力点", lambda r: r.point_code or "个人", width=60, tooltip=lambda r: r.point_name),
+        Column("证据项目", lambda r: f"{r.item.seq}. {r.item.title}", width=220, tooltip=_item_tip),
+        Column("要求类型", lambda r: "/".join(r.item.kinds) or "不限", width=110),
+        Column("状态", lambda r: r.state, width=60, align=ALIGN_CENTER, colour=lambda r: STATE_COLOURS.get(r.state)),
+        Column("文件", lambda r: str(r.files) if r.files else "", sort=lambda r: r.files, width=45, align=ALIGN_CENTER),
+        Column("等级", lambda r: r.grade or "", width=60, align=ALIGN_CENTER),
+    )
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        r: ItemStatus = self._rows[index.row()]
-        col = ItemCol(index.column())
-        if role == self.ROW_ROLE:
-            return r
-        if role in (Qt.ItemDataRole.DisplayRole, self.SORT_ROLE):
-            return {ItemCol.POINT: r.point_code or "个人", ItemCol.ITEM: f"{r.item.seq}. {r.item.title}",
-                    ItemCol.KINDS: "/".join(r.item.kinds) or "不限", ItemCol.STATE: r.state,
-                    ItemCol.FILES: r.files if role == self.SORT_ROLE else (str(r.files) if r.files else ""),
-                    ItemCol.GRADE: r.grade or ""}[col]
-        if role == Qt.ItemDataRole.ForegroundRole and col is ItemCol.STATE:
-            return QBrush(STATE_COLOURS.get(r.state, QColor("black")))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            limits = []
-            if r.item.max_mb:
-                limits.append(f"建议不超过 {r.item.max_mb} MB")
-            if r.item.max_minutes:
-                limits.append(f"视频不超过 {r.item.max_minutes} 分钟")
-            return f"{r.point_code or '个人'} {r.point_name}：{r.item.title}" + (f"（{'，'.join(limits)}）" if limits else "")
-        return None
+    @staticmethod
+    def key(row: ItemStatus):
+        return row.item.id
 
 
 class FileCol(IntEnum):
@@ -97,30 +63,19 @@ class FileCol(IntEnum):
     NOTE = 4
 
 
-class EvidenceFileModel(_RowsModel):
-    HEADERS = ("文件名", "类型", "大小", "添加日期", "提醒")
+class EvidenceFileModel(RowTableModel):
+    COLUMNS = (
+        Column("文件名", lambda r: r.original_name, width=260),
+        Column("类型", lambda r: r.kind, width=70),
+        Column("大小", lambda r: human_size(r.size), sort=lambda r: r.size, width=80, align=ALIGN_RIGHT),
+        Column("添加日期", lambda r: r.added_at.strftime("%Y-%m-%d %H:%M"), width=130),
+        Column("提醒", lambda r: ("⚠ " + "；".join(r.warnings)) if r.warnings else "", width=260,
+               colour=lambda r: WARN if r.warnings else None),
+    )
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        r: EvidenceRow = self._rows[index.row()]
-        col = FileCol(index.column())
-        if role == self.ROW_ROLE:
-            return r
-        if role == self.SORT_ROLE:
-            return {FileCol.NAME: r.original_name.casefold(), FileCol.KIND: r.kind, FileCol.SIZE: r.size,
-                    FileCol.DATE: r.added_at.isoformat(), FileCol.NOTE: len(r.warnings)}[col]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return {FileCol.NAME: r.original_name, FileCol.KIND: r.kind, FileCol.SIZE: human_size(r.size),
-                    FileCol.DATE: r.added_at.strftime("%Y-%m-%d %H:%M"),
-                    FileCol.NOTE: ("⚠ " + "；".join(r.warnings)) if r.warnings else ""}[col]
-        if role == Qt.ItemDataRole.ForegroundRole and col is FileCol.NOTE and r.warnings:
-            return QBrush(WARN)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(r.warnings) if r.warnings else r.original_name
-        if role == Qt.ItemDataRole.TextAlignmentRole and col is FileCol.SIZE:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        return None
+    @staticmethod
+    def key(row: EvidenceRow):
+        return row.id
 
 
 class MissingCol(IntEnum):
@@ -134,26 +89,25 @@ class MissingCol(IntEnum):
     NOTE = 7
 
 
-class MissingModel(_RowsModel):
-    HEADERS = ("教师", "工号", "学科", "研修组", "能力点", "证据项目", "要求类型", "说明")
+def _order(r: MissingRow) -> tuple:
+    return (r.point_order, r.item_seq)
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        r: MissingRow = self._rows[index.row()]
-        col = MissingCol(index.column())
-        if role == self.ROW_ROLE:
-            return r
-        if role == self.SORT_ROLE:
-            # sorting by teacher / group / point keeps each teacher's items in point order
-            key = {MissingCol.TEACHER: (r.teacher, r.teacher_id), MissingCol.STAFF_NO: (r.staff_no,),
-                   MissingCol.SUBJECT: (r.subject, r.teacher), MissingCol.GROUP: (r.group or "￿", r.teacher),
-                   MissingCol.POINT: (f"{r.point_order:04d}", r.teacher), MissingCol.ITEM: (r.item_title, r.teacher),
-                   MissingCol.KINDS: (r.kinds,), MissingCol.NOTE: (r.note,)}[col]
-            return "\x1f".join(str(k) for k in key) + f"\x1f{r.point_order:04d}\x1f{r.item_seq:02d}"
-        if role == Qt.ItemDataRole.DisplayRole:
-            return {MissingCol.TEACHER: r.teacher, MissingCol.STAFF_NO: r.staff_no, MissingCol.SUBJECT: r.subject,
-                    MissingCol.GROUP: r.group, MissingCol.POINT: f"{r.point_code} {r.point_name}".strip(),
-                    MissingCol.ITEM: f"{r.item_seq}. {r.item_title}" if r.item_seq else r.item_title,
-                    MissingCol.KINDS: r.kinds, MissingCol.NOTE: r.note}[col]
-        return None
+
+class MissingModel(RowTableModel):
+    """Sorting by teacher, group or point keeps each teacher's items in point order."""
+    COLUMNS = (
+        Column("教师", lambda r: r.teacher, sort=lambda r: (r.teacher, r.teacher_id) + _order(r), width=80),
+        Column("工号", lambda r: r.staff_no, width=70),
+        Column("学科", lambda r: r.subject, sort=lambda r: (r.subject, r.teacher, r.teacher_id) + _order(r), width=70),
+        Column("研修组", lambda r: r.group,
+               sort=lambda r: (r.group == "", r.group, r.teacher, r.teacher_id) + _order(r), width=100),
+        Column("能力点", lambda r: f"{r.point_code} {r.point_name}".strip(),
+               sort=lambda r: _order(r)[:1] + (r.teacher, r.teacher_id, r.item_seq), width=170),
+        Column("证据项目", lambda r: f"{r.item_seq}. {r.item_title}" if r.item_seq else r.item_title, width=170),
+        Column("要求类型", lambda r: r.kinds, width=90),
+        Column("说明", lambda r: r.note, width=150),
+    )
+
+    @staticmethod
+    def key(row: MissingRow):
+        return (row.teacher_id, row.point_code, row.item_seq)

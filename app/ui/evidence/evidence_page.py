@@ -9,8 +9,8 @@ from app.services.school import get_school
 from app.ui.evidence.missing_view import MissingListWidget
 from app.ui.evidence.teacher_evidence_panel import TeacherEvidencePanel
 from app.ui.micro import page_kit
-from app.ui.micro.events_bridge import connect_reload, notify
 from app.ui.micro.teacher_picker import PickerRow, TeacherPicker
+from app.ui.pages.base import Page
 
 
 def _tone(note: str) -> str:
@@ -21,13 +21,14 @@ def _tone(note: str) -> str:
     return "bad" if note.startswith("缺") else "warn"
 
 
-class EvidencePage(QWidget):
+class EvidencePage(Page):
     TITLE = "证据材料"
+    SUBTITLE = "按能力点提交证据文件（可把文件直接拖进窗口）；全校缺交清单可导出 Excel"
+    LISTENS_TO = ("school", "teachers", "teams", "choices", "evidence", "assessment")
 
     def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ws, events, parent)
         self._ws, self._events = ws, events
-        self._stale = True
         self._pending_teacher: int | None = None
         self._build_ui()
         self._connect_signals()
@@ -45,18 +46,16 @@ class EvidencePage(QWidget):
         self.tabs.addTab(split, self.tr("按教师提交"))
         self.tabs.addTab(self.missing, self.tr("全校缺交清单"))
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.tabs)
+        lay.setContentsMargins(18, 14, 18, 8)
+        lay.addWidget(self.header())
+        lay.addWidget(self.tabs, 1)
 
     def _connect_signals(self) -> None:
         self.picker.teacher_selected.connect(self._on_picker_teacher_selected)
         self.panel.changed.connect(self._on_panel_changed)
         self.missing.teacher_activated.connect(self.show_teacher)
-        connect_reload(self._events, self._mark_stale, "teachers", "school", "teams", "choices", "evidence",
-                       "assessment", "data")
 
     def refresh(self) -> None:
-        self._stale = False
 
         def work(_p):
             progress, missing = missing_evidence.evidence_overview(self._ws)
@@ -64,6 +63,11 @@ class EvidencePage(QWidget):
             return progress, missing, school.name if school else ""
 
         page_kit.run(self, work, self._on_loaded)
+
+    def show_record(self, teacher_id: int | None = None, record_id: int | None = None, kind: str | None = None) -> None:
+        """Navigation from a finding: that teacher's evidence (record_id: an item to select)."""
+        if teacher_id is not None:
+            self.show_teacher(teacher_id, record_id)
 
     def show_teacher(self, teacher_id: int, record_id: int | None = None) -> None:
         """Open one teacher's evidence (record_id: an evidence item to select)."""
@@ -73,16 +77,6 @@ class EvidencePage(QWidget):
             self._pending_teacher = teacher_id
         elif record_id is not None and self.picker.current_id() == teacher_id:
             self.panel.load(teacher_id, keep_item=record_id)
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-
-    def _mark_stale(self, *_args) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
 
     def _on_loaded(self, result) -> None:
         progress, missing, school = result
@@ -98,5 +92,4 @@ class EvidencePage(QWidget):
         self._pending_item = None
 
     def _on_panel_changed(self, _teacher_id: int) -> None:
-        if not notify(self._events, "evidence"):
-            self.refresh()
+        self.notify("evidence")

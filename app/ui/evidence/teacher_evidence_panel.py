@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QSplitter, QTableView, QVBoxLayout, QWidget)
@@ -16,12 +16,12 @@ from app.services.missing_evidence import AddFilesResult, ItemStatus, TeacherEvi
 from app.ui.evidence.drop_zone import DropZone, local_files
 from app.ui.evidence.evidence_models import EvidenceFileModel, FileCol, ItemCol, ItemStatusModel
 from app.ui.micro import page_kit
+from app.ui.widgets.table_model import SearchProxy
 
 
-def _table(model) -> tuple[QTableView, QSortFilterProxyModel]:
-    proxy = QSortFilterProxyModel()
+def _table(model) -> tuple[QTableView, SearchProxy]:
+    proxy = SearchProxy()
     proxy.setSourceModel(model)
-    proxy.setSortRole(model.SORT_ROLE)
     view = QTableView()
     view.setModel(proxy)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -81,7 +81,7 @@ class TeacherEvidencePanel(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.item_model = ItemStatusModel(self)
-        self.item_proxy = QSortFilterProxyModel(self)
+        self.item_proxy = SearchProxy(self)
         self.item_proxy.setSourceModel(self.item_model)
         self.item_view = ItemTableView()
         self.item_view.setModel(self.item_proxy)

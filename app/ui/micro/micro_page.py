@@ -6,22 +6,23 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.services import matrix as matrix_service
 from app.ui.micro import page_kit
-from app.ui.micro.events_bridge import connect_reload, notify
 from app.ui.micro.school_matrix_view import SchoolMatrixWidget
 from app.ui.micro.teacher_choice_panel import TeacherChoicePanel
 from app.ui.micro.teacher_picker import PickerRow, TeacherPicker
+from app.ui.pages.base import Page
 
 TONE = {"符合": "ok", "不符合": "bad", "未选点": "warn", "免修": "muted"}
 
 
-class MicroPage(QWidget):
+class MicroPage(Page):
     TITLE = "微能力"
+    SUBTITLE = "每位教师在本校信息化环境内选择能力点；全校总览与研修组统一选点"
+    LISTENS_TO = ("school", "teachers", "teams", "choices", "evidence", "assessment")
 
     def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ws, events, parent)
         self._ws, self._events = ws, events
         self._items: dict | None = None
-        self._stale = True
         self._pending_teacher: int | None = None
         self._build_ui()
         self._connect_signals()
@@ -39,22 +40,20 @@ class MicroPage(QWidget):
         self.tabs.addTab(split, self.tr("按教师选点"))
         self.tabs.addTab(self.matrix, self.tr("全校选点总览"))
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.tabs)
+        lay.setContentsMargins(18, 14, 18, 8)
+        lay.addWidget(self.header())
+        lay.addWidget(self.tabs, 1)
 
     def _connect_signals(self) -> None:
         self.picker.teacher_selected.connect(self._on_picker_teacher_selected)
         self.panel.saved.connect(self._on_panel_saved)
         self.matrix.teacher_activated.connect(self.show_teacher)
         self.matrix.choices_changed.connect(self._on_matrix_choices_changed)
-        connect_reload(self._events, self._mark_stale, "teachers", "school", "teams", "choices", "evidence",
-                       "assessment", "data")
 
     # public ---------------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Reload the teacher list and the matrix (one snapshot) in the background."""
-        self._stale = False
 
         def work(_p):
             items = self._items if self._items is not None else matrix_service.evidence_items_by_point(self._ws)
@@ -62,23 +61,18 @@ class MicroPage(QWidget):
 
         page_kit.run(self, work, self._on_loaded)
 
-    def show_teacher(self, teacher_id: int) -> None:
+    def show_record(self, teacher_id: int | None = None, record_id: int | None = None, kind: str | None = None) -> None:
+        """Navigation from a finding: open that teacher's points."""
+        if teacher_id is not None:
+            self.show_teacher(teacher_id)
+
+    def show_teacher(self, teacher_id: int, record_id: int | None = None) -> None:
         """Open one teacher's points (used by navigation and the matrix's double-click)."""
         self.tabs.setCurrentIndex(0)
         if not self.picker.select_teacher(teacher_id):
             self._pending_teacher = teacher_id
 
     # internals ------------------------------------------------------------------------------
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-
-    def _mark_stale(self, *_args) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
 
     def _on_loaded(self, result) -> None:
         self._items, m = result
@@ -94,9 +88,7 @@ class MicroPage(QWidget):
         self.panel.load(teacher_id, self._items or {})
 
     def _on_panel_saved(self, _teacher_id: int) -> None:
-        if not notify(self._events, "choices"):
-            self.refresh()
+        self.notify("choices")
 
     def _on_matrix_choices_changed(self) -> None:
-        if not notify(self._events, "choices"):
-            self.refresh()
+        self.notify("choices")
