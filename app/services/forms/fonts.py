@@ -71,10 +71,11 @@ def register_fonts() -> None:
         from reportlab.lib.fonts import addMapping
         from reportlab.pdfbase import pdfmetrics, ttfonts
 
-        from app.services.forms import typeset
+        from app.services.forms import speed, typeset
 
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
         typeset.install()
+        speed.install()
         # Binary (Flate only) streams: no ASCII85 step, ~20% smaller and faster PDFs.
         rl_config.useA85 = 0
         pdfmetrics.registerFont(ttfonts.TTFont(REGULAR, str(font_path(False))))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from xml.sax.saxutils import escape
 
@@ -74,6 +75,8 @@ class Styles:
 
 # --------------------------------------------------------------------------- text
 
+_width = lru_cache(maxsize=50_000)(stringWidth)
+
 
 @dataclass
 class Ink:
@@ -82,6 +85,16 @@ class Ink:
 
     warnings: list[str] = field(default_factory=list)
     _seen: set = field(default_factory=set)
+    _fixed: dict = field(default_factory=dict)
+
+    def fixed(self, text: str, style: ParagraphStyle) -> Paragraph:
+        """A Paragraph of fixed text (a title, a heading), made once per print run and
+        reused on every form: a short paragraph is re-wrapped each time it is placed."""
+        key = (text, style.name)
+        para = self._fixed.get(key)
+        if para is None:
+            para = self._fixed[key] = self.p(text, style, "表头")
+        return para
 
     def check(self, text: str, where: str) -> tuple[str, bool]:
         """(escaped markup, had-missing-characters)."""
@@ -118,7 +131,7 @@ class Ink:
         if missing_chars(text):
             return None
         for line in text.split("\n"):
-            if stringWidth(line, font, size) > width - 10.5:
+            if _width(line, font, size) > width - 10.5:
                 return None
         return text
 
@@ -130,15 +143,15 @@ class Ink:
             text = empty
         markup, odd = self.check(text, where)
         if (not odd and "\n" not in text and markup == text
-                and stringWidth(text, style.fontName, style.fontSize) <= width - 12.5):
+                and _width(text, style.fontName, style.fontSize) <= width - 12.5):
             return text
         return Paragraph(markup.replace("\n", "<br/>"), style)
 
 
-def heading(text: str, room: float = 28 * mm) -> list:
+def heading(text: str, room: float = 28 * mm, ink: Ink | None = None) -> list:
     """A section heading that is never left alone at the foot of a page (but, unlike
     keepWithNext, lets a long table start under it and continue overleaf)."""
-    return [CondPageBreak(room), Paragraph(text, Styles.h2)]
+    return [CondPageBreak(room), ink.fixed(text, Styles.h2) if ink else Paragraph(text, Styles.h2)]
 
 
 def fit_size(text: str, font: str, size: float, width: float, min_size: float) -> float:
@@ -266,7 +279,7 @@ class StampBox(Flowable):
 class SignatureLines(Flowable):
     """Rows of 「角色（签字）：______　日期：____年__月__日」, handwriting-sized."""
 
-    ROW_H = 14 * mm
+    ROW_H = 12.5 * mm
 
     def __init__(self, roles: list[str], width: float, *, dates: bool = True) -> None:
         super().__init__()
@@ -305,11 +318,15 @@ class SignatureLines(Flowable):
         c.restoreState()
 
 
-def sign_block(roles: list[str], *, stamp: bool = True, dates: bool = True) -> Table:
-    """Signature rows on the left, the seal circle on the right, never split."""
-    stamp_w = STAMP_D + 10 * mm if stamp else 0
+STAMP_COL = STAMP_D + 10 * mm
+
+
+def sign_block(roles: list[str], *, stamp: bool = True, dates: bool = True, above: list = ()) -> Table:
+    """Signature rows on the left (under `above`, e.g. the result and a statement), the
+    seal circle on the right beside them, kept on one page."""
+    stamp_w = STAMP_COL if stamp else 0
     lines = SignatureLines(roles, CONTENT_W - stamp_w, dates=dates)
-    cells = [[lines, StampBox() if stamp else ""]]
+    cells = [[[*above, lines] if above else lines, StampBox() if stamp else ""]]
     t = Table(cells, colWidths=[CONTENT_W - stamp_w, stamp_w] if stamp else [CONTENT_W, 0.01],
               hAlign="LEFT")
     t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 10), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

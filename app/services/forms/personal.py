@@ -6,7 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from app.services.forms.dto import FORM_TITLES, KIND_PERSONAL, SchoolInfo, TeacherForm
-from app.services.forms.layout import (BOLD, CONTENT_W, EMPTY, FILL_SOFT, MUTED, RED, REGULAR, Ink, Styles, banner, heading,
+from app.services.forms.layout import (BOLD, CONTENT_W, EMPTY, STAMP_COL, FILL_SOFT, MUTED, RED, REGULAR, Ink, Styles, banner, heading,
                                        info_table, sign_block, table)
 
 FILES_PER_ROW = 6          # a row never grows taller than a page: long file lists continue
@@ -96,9 +96,9 @@ def hours_table(ink: Ink, t: TeacherForm, where: str):
     return table(rows, w, style_cmds=cmds)
 
 
-def result_table(ink: Ink, t: TeacherForm, where: str):
-    lw = 22 * mm
-    vw = (CONTENT_W - 3 * lw) / 3
+def result_table(ink: Ink, t: TeacherForm, where: str, width: float = CONTENT_W):
+    lw = 19 * mm
+    vw = (width - 3 * lw) / 3
     w = [lw, vw] * 3
     result = t.result or "未评"
     colour = "#c00000" if result in FAILING else "#000000"
@@ -113,16 +113,16 @@ def result_table(ink: Ink, t: TeacherForm, where: str):
         cmds.append(("TEXTCOLOR", (1, 0), (1, 0), RED))
     note = t.result_note or (f"免修：{t.exempt_reason}" if t.exempt_reason else "")
     if note:
-        rows.append(["说明", ink.cell(note, Styles.cell, CONTENT_W - lw, where), "", "", "", ""])
+        rows.append(["说明", ink.cell(note, Styles.cell, width - lw, where), "", "", "", ""])
         cmds += [("SPAN", (1, 1), (-1, 1)), ("ALIGN", (1, 1), (-1, 1), "LEFT")]
     return table(rows, w, header_rows=0, style_cmds=cmds)
 
 
 def story(t: TeacherForm, school: SchoolInfo, ink: Ink, *, incomplete: bool) -> list:
     where = f"教师 {t.name}"
-    out: list = [Paragraph(FORM_TITLES[KIND_PERSONAL], Styles.title)]
+    out: list = [ink.fixed(FORM_TITLES[KIND_PERSONAL], Styles.title)]
     sub = " · ".join(x for x in (school.programme, school.school_year) if x)
-    out.append(ink.p(sub or " ", Styles.subtitle, where))
+    out.append(ink.fixed(sub or " ", Styles.subtitle))
     if incomplete:
         more = [f"……另有 {len(t.problems) - 8} 项"] if len(t.problems) > 8 else []
         out.append(banner(ink, "注意：本表随“资料不完整”的报送包导出，以下内容尚有缺项，不代表该教师已达到项目要求。",
@@ -137,15 +137,17 @@ def story(t: TeacherForm, school: SchoolInfo, ink: Ink, *, incomplete: bool) -> 
     if t.exempt_reason or (t.status and t.status != "在岗"):
         rows.append([("状态", status)])
     out.append(info_table(ink, rows, where, pairs=3, label_w=18 * mm))
-    out += heading("一、所选能力点与考核材料")
+    out += heading("一、所选能力点与考核材料", ink=ink)
     out.append(points_table(ink, t, where))
-    out += heading("二、学时完成情况")
+    out += heading("二、学时完成情况", ink=ink)
     out.append(hours_table(ink, t, where))
+    left = CONTENT_W - STAMP_COL
     out.append(KeepTogether([
-        Paragraph("三、考核结果与签字确认", Styles.h2),
-        result_table(ink, t, where),
-        Spacer(1, 2 * mm),
-        Paragraph("本人已核对以上信息，确认所填内容及提交的考核材料真实、完整。", Styles.body_indent),
-        sign_block(["教师本人（签字）", "考核人（签字）", "校长（签字）"]),
+        ink.fixed("三、考核结果与签字确认", Styles.h2),
+        sign_block(["教师本人（签字）", "考核人（签字）", "校长（签字）"], above=[
+            result_table(ink, t, where, left - 4 * mm),
+            Spacer(1, 2 * mm),
+            ink.fixed("本人已核对以上信息，确认所填内容及提交的考核材料真实、完整。", Styles.body),
+        ]),
     ]))
     return out
