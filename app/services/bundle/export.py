@@ -15,6 +15,7 @@ intact payload files are kept (re-hashed), everything else is rewritten.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -441,6 +442,8 @@ def _paperwork(ws, plan: BundlePlan, plugins: Plugins, options: ExportOptions, s
     faults.hit("export.report")
     extra = dict(extra, parts={k: v for k, v in out.parts.items() if k != L.FORMS_PDF})
     out.bundle_json = bundle_json_bytes(plan, extra=extra, files=files)
+    plan.records, extra = {}, {}         # no longer needed; the forms can use the memory
+    gc.collect()
     faults.hit("export.bundle_json")
     entries = {f.path: f.sha256 for f in files}
     entries[BUNDLE_JSON] = hashlib.sha256(out.bundle_json).hexdigest()
@@ -559,7 +562,7 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
         payload_count = len(files) + 1
         done += len(paper.bundle_json)
         total_work = 2 * payload_bytes
-        plan.records, paper.bundle_json = {}, b""
+        paper.bundle_json = b""
         sink.put_bytes(L.MANIFEST, paper.manifest)
         seal = paper.seal
         seal_code, digest = seal.seal_code, seal.digest_hex

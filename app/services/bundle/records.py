@@ -120,14 +120,19 @@ class Scrubber:
         return "".join(out)
 
     def __call__(self, obj: Any) -> Any:
+        """Scrub in place (dicts and lists are modified); returns obj or the new string."""
         if self.run is None:
             return obj
         if isinstance(obj, str):
-            return self.run.sub(self._fix, obj)
+            return self.run.sub(self._fix, obj) if self.run.search(obj) else obj
         if isinstance(obj, dict):
-            return {k: self(v) for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [self(v) for v in obj]
+            for k, v in obj.items():
+                if isinstance(v, (str, dict, list)):
+                    obj[k] = self(v)
+        elif isinstance(obj, list):
+            for i, v in enumerate(obj):
+                if isinstance(v, (str, dict, list)):
+                    obj[i] = self(v)
         return obj
 
 
@@ -307,10 +312,13 @@ def build_plan(ws, *, unmask: bool = False) -> BundlePlan:
 
 
 def bundle_json_bytes(plan: BundlePlan, *, extra: dict[str, Any], files: list[PayloadFile]) -> bytes:
-    """bundle.json: the records, the bag fields in `extra`, and every other payload file."""
+    """bundle.json: the records, the bag fields in `extra`, and every other payload file.
+
+    Masking scrubs plan.records (and extra) in place, so call it once per plan.
+    """
     doc = dict(plan.records)
     doc.update(extra)
     doc["files"] = [dict(_file_entry(f), role=f.role) for f in sorted(files, key=lambda f: f.path)
                     if f.path != BUNDLE_JSON]
-    doc = scrub(doc, plan.secrets)
+    Scrubber(plan.secrets)(doc)
     return (json.dumps(doc, ensure_ascii=False, indent=1, default=plain) + "\n").encode("utf-8")
