@@ -2,8 +2,9 @@
 
 Both sides start with the evidence store dropped from the page cache. Ours runs in
 a child process so its peak memory can be read (target < 300 MB). Two variants:
-`export_…` is the whole export (compliance check, summary workbook, sign-off forms,
-copy with hashing, fsync, full read-back from the device, signature);
+`export_…` is the whole export (compliance check, summary workbook, sign-off forms —
+prepared in a background thread while the evidence is copied —, copy with hashing,
+fsync, full read-back from the device, signature);
 `export_bag_only_…` leaves out the workbook and forms, which belong to other modules,
 to show the bag writer's own cost. The baseline copies the store with `cp -r` and
 hashes the copies with `sha256sum` (no fsync, no read-back).

@@ -9,11 +9,8 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import main
-from app.services.bundle import layout as L
 from app.services.bundle import export as export_mod
 from app.services.bundle.export import Plugins
-
-from .conftest import FakeReport
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:

@@ -29,7 +29,7 @@ from app.errors import AppError, StorageError, ValidationError
 from app.services.bundle import layout as L
 from app.services.bundle import minisign
 from app.services.bundle.safe_names import check_bag_path
-from app.services.bundle.zip_reader import OUTSIDE, UnsafeZipError, ZipBag, ZipBudgetExceeded
+from app.services.bundle.zip_reader import OUTSIDE, ZipBag, ZipBudgetExceeded
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.seal import fingerprint_for, group_hex, seal_code_for
 
