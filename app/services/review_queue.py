@@ -127,6 +127,21 @@ def build_queue(ws, *, include_graded: bool = False) -> list[QueueItem]:
     return queue_from_snapshot(load_ws(ws), list_evidence(ws), include_graded=include_graded)
 
 
+@dataclass(frozen=True)
+class QueueData:
+    """What the reviewer's screen loads at once: the queue, who may grade, and the scale."""
+    items: list[QueueItem]
+    reviewers: list[str]
+    scale: tuple[str, ...]
+    fail: str
+
+
+def queue_data(ws, *, include_graded: bool = False) -> QueueData:
+    snap = load_ws(ws)
+    return QueueData(queue_from_snapshot(snap, list_evidence(ws), include_graded=include_graded),
+                     reviewer_names(ws), tuple(snap.rules.scale), snap.rules.grading["fail"])
+
+
 def filter_queue(items: list[QueueItem], *, reviewer: str = "", group: str = "", point: str = "",
                  stage: str = "") -> list[QueueItem]:
     """Narrow the queue. A reviewer never sees their own evidence (回避), and items graded
@@ -273,6 +288,16 @@ class CaseCandidate:
 
 
 @dataclass(frozen=True)
+class TeacherResult:
+    teacher_id: int
+    name: str
+    staff_no: str
+    subject: str
+    group: str
+    result: str
+
+
+@dataclass(frozen=True)
 class AssessmentSummary:
     """The 校本考核 dashboard: the compliance summary's figures plus what is waiting."""
     active: int
@@ -288,10 +313,12 @@ class AssessmentSummary:
     candidates: tuple[CaseCandidate, ...]
     scale: tuple[str, ...]
     fail: str
+    cases_short: int                 # more cases the compliance check wants (0 when met or no target)
+    teachers: tuple[TeacherResult, ...] = ()
 
     @property
     def share_met(self) -> bool | None:
-        return None if not self.share_min else self.share >= self.share_min
+        return None if not self.share_min else self.cases_short == 0
 
 
 def summary_from_snapshot(snap: Snapshot, evidence: list[EvidenceRow] | None = None) -> AssessmentSummary:
@@ -316,7 +343,12 @@ def summary_from_snapshot(snap: Snapshot, evidence: list[EvidenceRow] | None = N
     return AssessmentSummary(s["active"], dict(s["results"]), sum(1 for q in queue if q.stage == FIRST),
                              sum(1 for q in queue if q.stage == AGAIN), s["support_open"], s["support_closed"],
                              tuple(needs), s["excellent_cases"], s["excellent_share"], s["excellent_share_min"],
-                             tuple(candidates), tuple(snap.rules.scale), fail)
+                             tuple(candidates), tuple(snap.rules.scale), fail,
+                             next((int(f.need - f.have) for f in report.findings if f.code == "rate.excellent"), 0),
+                             tuple(TeacherResult(v.teacher.id, v.teacher.name, v.teacher.staff_no or "",
+                                                 v.teacher.subject or "",
+                                                 groups.get(v.teacher.group_id, "") if v.teacher.group_id else "",
+                                                 v.result) for v in snap.teachers))
 
 
 def assessment_summary(ws) -> AssessmentSummary:

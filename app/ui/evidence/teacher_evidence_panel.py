@@ -5,8 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QSplitter, QTableView, QVBoxLayout, QWidget)
 
@@ -273,13 +272,7 @@ class TeacherEvidencePanel(QWidget):
         f = self.selected_file()
         if f is None:
             return
-        page_kit.run(self, lambda _p: missing_evidence.viewing_copy(self._ws, f.sha256, f.original_name),
-                     self._open_path, touches_db=False)
-
-    def _open_path(self, path: Path) -> None:
-        self.last_opened = path
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            page_kit.inform(self, self.tr("无法打开"), f"系统中没有能打开“{path.name}”的程序。文件位置：\n{path}")
+        page_kit.open_stored_file(self, self._ws, f.sha256, f.original_name)
 
     def _on_replace_clicked(self) -> None:
         f, d = self.selected_file(), self._data

@@ -9,8 +9,11 @@ Questions go through `ask()` (QMessageBox.question) so tests can answer them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.services.progress import Progress
@@ -33,6 +36,20 @@ def run(parent: QWidget, fn: Callable[[Progress], Any], on_done: Callable[[Any],
                                   touches_db=touches_db)
 
 
+def open_stored_file(parent: QWidget, ws, sha256: str, name: str,
+                     on_opened: Callable[[Path], None] | None = None) -> jobs.Job:
+    """Hand an evidence file to the system viewer (a read-only copy under its original name)."""
+    from app.services.missing_evidence import viewing_copy
+
+    def opened(path: Path) -> None:
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            inform(parent, "无法打开", f"系统中没有能打开“{path.name}”的程序。文件位置：\n{path}")
+        if on_opened is not None:
+            on_opened(path)
+
+    return run(parent, lambda _p: viewing_copy(ws, sha256, name), opened, touches_db=False)
+
+
 def ask(parent: QWidget, title: str, text: str) -> bool:
     """A 是/否 question; 否 is the default so Enter never destroys anything."""
     answer = QMessageBox.question(parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
@@ -44,4 +61,4 @@ def inform(parent: QWidget, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
 
 
-__all__ = ["ask", "inform", "run", "show_error"]
+__all__ = ["ask", "inform", "open_stored_file", "run", "show_error"]
