@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from sqlmodel import select
 
@@ -182,10 +183,23 @@ def hours_requirements(ws) -> tuple[tuple[str, float], ...]:
     return tuple(out + [("总学时", rules.total_min)])
 
 
+def _plans_and_rules(ws) -> SimpleNamespace:
+    from app.models import PlanDocument
+    from app.services.programmes import current_rules
+    with ws.sessions() as s:
+        return SimpleNamespace(rules=current_rules(s), plans=list(s.exec(select(PlanDocument))),
+                               deadlines=list(s.exec(select(Deadline).order_by(Deadline.due_on))))
+
+
+def plan_states(ws) -> tuple[PlanState, ...]:
+    """The required plan documents (and any others) with their best status, without a full snapshot."""
+    return _plan_states(_plans_and_rules(ws))[0]
+
+
 def list_deadlines(ws, today: date | None = None) -> list[DeadlineRow]:
-    snap = snapshot_mod.load_ws(ws, today)
-    _, plans_ok = _plan_states(snap)
-    return [_deadline_row(d, snap.today, plans_ok) for d in snap.deadlines]
+    data = _plans_and_rules(ws)
+    _, plans_ok = _plan_states(data)
+    return [_deadline_row(d, today or date.today(), plans_ok) for d in data.deadlines]
 
 
 def set_deadline_done(ws, deadline_id: int, done_on: date | None) -> None:

@@ -44,12 +44,12 @@ QHeaderView::section {{ background: #f3f5f8; border: none; border-right: 1px sol
 
 def install_translations(app: QApplication) -> list[QTranslator]:
     """Qt's own dialogs and buttons in Chinese (确定/取消/是/否 …), dates as 2026年11月22日."""
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Territory.China))
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     loaded = []
     path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    for name in ("qtbase", "qt"):
+    for name in ("qtbase",):
         tr = QTranslator(app)
-        if tr.load(QLocale(QLocale.Language.Chinese, QLocale.Territory.China), name, "_", path):
+        if tr.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), name, "_", path):
             app.installTranslator(tr)
             loaded.append(tr)
         else:

@@ -55,10 +55,15 @@ class _Field:
 class FormDialog(QDialog):
     saved = Signal(object)
 
-    def __init__(self, parent: QWidget | None, title: str, *, intro: str = "", width: int = 520) -> None:
+    def __init__(self, parent: QWidget | None, title: str, *, intro: str = "", width: int = 520,
+                 embedded: bool = False) -> None:
         super().__init__(parent)
+        self.embedded = embedded
         self.setWindowTitle(title)
-        self.setWindowModality(Qt.WindowModality.WindowModal)
+        if embedded:                 # a form inside a page: a plain child widget, never closes
+            self.setWindowFlags(Qt.WindowType.Widget)
+        else:
+            self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(width)
         self.result_value: Any = None
         self._fields: dict[str, _Field] = {}
@@ -68,6 +73,13 @@ class FormDialog(QDialog):
         self._build_frame(intro)
         self._build_fields()
         self._revalidate()
+        if not embedded:
+            body_height = self.form.parentWidget().sizeHint().height()
+            self.resize(max(width, self.sizeHint().width()), min(body_height + 140, 760))
+
+    def reject(self) -> None:
+        if not self.embedded:        # Esc inside a page must not hide the form
+            super().reject()
 
     def _build_frame(self, intro: str) -> None:
         self.intro = QLabel(intro)
@@ -92,6 +104,9 @@ class FormDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         self.buttons.accepted.connect(self._on_save_clicked)
         self.buttons.rejected.connect(self.reject)
+        if self.embedded:
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).hide()
+            self.buttons.setCenterButtons(False)
         lay = QVBoxLayout(self)
         lay.addWidget(self.intro)
         lay.addWidget(self.general_error)
@@ -244,4 +259,9 @@ class FormDialog(QDialog):
             return
         self.result_value = result
         self.saved.emit(result)
-        self.accept()
+        if self.embedded:
+            self._touched.clear()
+            self._submitted = False
+            self._revalidate()
+        else:
+            self.accept()

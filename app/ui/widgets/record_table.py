@@ -43,6 +43,7 @@ class RecordTable(QWidget):
         self.search = QLineEdit(placeholderText=placeholder, clearButtonEnabled=True)
         self.search.setObjectName("search")
         self.search.setMinimumWidth(260)
+        self.search.setMaximumWidth(380)
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
         self.button_bar = QHBoxLayout()
@@ -81,10 +82,10 @@ class RecordTable(QWidget):
         self.view.activated.connect(self._on_view_double_clicked)
         self.view.customContextMenuRequested.connect(self._on_view_context_menu)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
-        self.proxy.rowsInserted.connect(self._update_count)
-        self.proxy.rowsRemoved.connect(self._update_count)
-        self.proxy.modelReset.connect(self._update_count)
-        self.proxy.layoutChanged.connect(self._update_count)
+        self.proxy.rowsInserted.connect(self.update_count)
+        self.proxy.rowsRemoved.connect(self.update_count)
+        self.proxy.modelReset.connect(self.update_count)
+        self.proxy.layoutChanged.connect(self.update_count)
         self.view.horizontalHeader().sectionResized.connect(self._save_header)
         self.view.horizontalHeader().sortIndicatorChanged.connect(self._save_header)
 
@@ -105,7 +106,7 @@ class RecordTable(QWidget):
         self.model.set_rows(rows)
         if keep is not None:
             self.select_key(keep, scroll=False)
-        self._update_count()
+        self.update_count()
 
     def current_row(self) -> Any | None:
         index = self.view.selectionModel().currentIndex()
@@ -141,13 +142,13 @@ class RecordTable(QWidget):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
-    def _update_count(self, *args) -> None:
+    def update_count(self, *args) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         self.count_label.setText(f"共 {total} 条" if shown == total else f"显示 {shown} / 共 {total} 条")
 
     def _on_search_text_changed(self, text: str) -> None:
         self.proxy.set_text(text)
-        self._update_count()
+        self.update_count()
 
     def _on_view_double_clicked(self, index: QModelIndex) -> None:
         row = index.data(RowTableModel.ROW_ROLE)

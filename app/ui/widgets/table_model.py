@@ -146,7 +146,7 @@ class SearchProxy(QSortFilterProxyModel):
         self._words: list[str] = []
         self._predicate: Callable[[Any], bool] | None = None
         self.setSortRole(RowTableModel.SORT_ROLE)
-        self._collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Territory.China))
+        self._collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
         self._collator.setNumericMode(True)      # 工号 T2 before T10; names by pinyin
 
     def set_text(self, text: str) -> None:

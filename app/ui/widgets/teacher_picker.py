@@ -124,3 +124,26 @@ class TeacherPicker(QWidget):
 
     def _update_count(self) -> None:
         self.count.setText(f"已选 {len(self.model.checked)} 人")
+
+
+def teacher_combo(teachers: list, current_id: int | None = None, blank: str = "（不选）"):
+    """A combo of teachers (data: id) you can type into to find one by name, subject or 工号."""
+    from PySide6.QtWidgets import QComboBox, QCompleter
+    box = QComboBox()
+    box.setEditable(True)
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    box.addItem(blank, None)
+    for t in teachers:
+        box.addItem(f"{t.name}（{t.subject or '未填学科'}{'，' + t.staff_no if t.staff_no else ''}）", t.id)
+    completer = box.completer()
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    i = box.findData(current_id) if current_id is not None else 0
+    box.setCurrentIndex(max(i, 0))
+    return box
+
+
+def combo_teacher_id(box) -> int | None:
+    """The chosen teacher's id, also when the user typed a name exactly as listed."""
+    i = box.findText(box.currentText())
+    return box.itemData(i) if i >= 0 else None

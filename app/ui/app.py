@@ -1,0 +1,64 @@
+"""Start the desktop app: `run(data_dir=None, demo=False, screenshot_dir=None) -> exit code`.
+
+Called by `tisheng`, `tisheng gui` and `tisheng --demo` (app/cli/cmd_gui.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from app import APP_NAME, __version__
+
+log = logging.getLogger(__name__)
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, in Chinese, with the app's fonts and style (reused if one exists)."""
+    from app.ui.style import apply_style, install_translations
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    QCoreApplication.setApplicationName("Tisheng")
+    QCoreApplication.setOrganizationName("Tisheng")
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setApplicationDisplayName(APP_NAME)
+    if not getattr(app, "_tisheng_ready", False):
+        install_translations(app)
+        apply_style(app)
+        app._tisheng_ready = True
+    return app  # type: ignore[return-value]
+
+
+def run(data_dir: str | Path | None = None, demo: bool = False, screenshot_dir: Path | None = None) -> int:
+    from app.paths import data_paths
+    from app.ui.errors import install_excepthook, setup_logging
+    setup_logging(data_paths(data_dir).logs)
+    install_excepthook()
+    log.info("starting %s %s (data folder %s)", APP_NAME, __version__, data_paths(data_dir).root)
+    app = make_application()
+    from app.ui.controller import AppController
+    controller = AppController()
+    if screenshot_dir is not None:
+        from app.ui.screenshots import take_screenshots
+        return take_screenshots(controller, data_dir, Path(screenshot_dir), demo=demo)
+    controller.gave_up.connect(app.quit)
+    if not controller.start(data_dir, demo=demo):
+        return 1
+    app.setQuitOnLastWindowClosed(True)
+    code = app.exec()
+    controller.close()
+    return int(code)
+
+
+def main() -> int:      # python -m app.ui.app
+    return run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""学时与活动: hours per teacher, hours records, training activities and 校本研修课程."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from app.services import dashboard, teachers
+from app.ui import jobs
+from app.ui.hours.hours_tabs import ActivitiesTab, CoursesTab, HoursContext, RecordsTab, SummaryTab
+from app.ui.pages.base import Page
+
+
+class HoursPage(Page):
+    TITLE = "学时与活动"
+    SUBTITLE = "登记培训活动或校本课程后，学时自动计入每位参加教师；修改活动时随之更新。"
+    SUPPORTS = frozenset({"add", "edit", "delete", "search"})
+    LISTENS_TO = ("hours", "teachers", "school")
+
+    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
+        super().__init__(ws, events, parent)
+        self.ctx = HoursContext(ws, self.notify)
+        self._job: jobs.Job | None = None
+        self.summary = SummaryTab(self.ctx)
+        self.records = RecordsTab(self.ctx)
+        self.activities = ActivitiesTab(self.ctx)
+        self.courses = CoursesTab(self.ctx)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.summary, "学时汇总")
+        self.tabs.addTab(self.records, "学时记录")
+        self.tabs.addTab(self.activities, "培训活动")
+        self.tabs.addTab(self.courses, "校本研修课程")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(18, 14, 18, 10)
+        lay.addWidget(self.header())
+        lay.addWidget(self.tabs, 1)
+
+    def refresh(self) -> None:
+        self.ctx.teachers = [t for t in teachers.list_teachers(self.ws) if t.status != "调离"]
+        self.ctx.requirements = dashboard.hours_requirements(self.ws)
+        self.ctx.categories = [k for k, _m in self.ctx.requirements if k != "总学时"]
+        for tab in (self.records, self.activities, self.courses):
+            tab.refresh()
+        if self._job is not None:
+            self._job.cancel()
+        ws = self.ws
+        self._job = jobs.run_in_background(self, lambda ctx: dashboard.teacher_progress(ws),
+                                           on_done=self._on_progress_loaded)
+
+    def _on_progress_loaded(self, progress: dict) -> None:
+        self._job = None
+        self.summary.set_progress(progress)
+
+    def _tab(self):
+        return self.tabs.currentWidget()
+
+    def add_record(self) -> None:
+        tab = self._tab()
+        (self.records if tab is self.summary else tab).add_record()
+        if tab is self.summary:
+            self.tabs.setCurrentWidget(self.records)
+
+    def edit_record(self) -> None:
+        self._tab().edit_record()
+
+    def delete_record(self) -> None:
+        self._tab().delete_record()
+
+    def focus_search(self) -> None:
+        self._tab().focus_search()
+
+    def show_record(self, teacher_id=None, record_id=None, kind=None) -> None:
+        if kind and kind.startswith("courses"):
+            self.tabs.setCurrentWidget(self.courses)
+            if record_id is not None:
+                self.courses.table.select_key(record_id)
+        elif kind and kind.startswith("rate.participation"):
+            self.tabs.setCurrentWidget(self.activities)
+        elif teacher_id is not None:
+            self.tabs.setCurrentWidget(self.records)
+            self.records.show_teacher(teacher_id)

@@ -1,0 +1,202 @@
+"""方案与计划: plan documents with files and filing status, and the programme's deadlines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QLabel, QMessageBox, QSplitter, QVBoxLayout, QWidget
+
+from app.errors import AppError
+from app.services import dashboard, plans
+from app.ui.errors import show_error
+from app.ui.pages.base import Page
+from app.ui.plans.plan_dialog import PlanDialog
+from app.ui.style import BAD, OK, WARN
+from app.ui.widgets.record_table import RecordTable, standard_action
+from app.ui.widgets.table_model import Column, RowTableModel, fmt_date
+
+STATUS_COLOUR = {"草稿": WARN, "已提交": WARN, "已备案": OK}
+DEADLINE_COLOUR = {"已过期": BAD, "即将到期": WARN, "已完成": OK}
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB" if n else ""
+
+
+class PlanModel(RowTableModel):
+    COLUMNS = (Column("文档类型", lambda p: p.kind, width=170),
+               Column("标题", lambda p: p.title, width=240),
+               Column("学期/学年", lambda p: p.semester, width=170),
+               Column("状态", lambda p: p.status, width=60, colour=lambda p: STATUS_COLOUR.get(p.status)),
+               Column("提交日期", lambda p: fmt_date(p.submitted_on), width=90),
+               Column("备案日期", lambda p: fmt_date(p.filed_on), width=90),
+               Column("文件", lambda p: f"{p.original_name}（{_size(p.size)}）" if p.sha256 else "未附文件",
+                      width=220, colour=lambda p: None if p.sha256 else WARN))
+
+
+class DeadlineModel(RowTableModel):
+    COLUMNS = (Column("截止日期", lambda d: fmt_date(d.due_on), width=95),
+               Column("事项", lambda d: d.title, width=260),
+               Column("状态", lambda d: d.state if d.state != "未到期" else f"还有 {d.days_left} 天", width=90,
+                      colour=lambda d: DEADLINE_COLOUR.get(d.state)),
+               Column("完成日期", lambda d: fmt_date(d.done_on), width=95),
+               Column("来源", lambda d: d.note, width=100))
+
+
+class PlansPage(Page):
+    TITLE = "方案与计划"
+    SUBTITLE = "一划两案、学期培训计划等文档及报送、备案情况；项目方案规定的截止日期。"
+    SUPPORTS = frozenset({"add", "edit", "delete", "search"})
+    LISTENS_TO = ("plans", "deadlines", "school")
+
+    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
+        super().__init__(ws, events, parent)
+        self.dialog: PlanDialog | None = None
+        self._build_ui()
+
+    def _build_ui(self) -> None:
+        self.required = QLabel()
+        self.required.setObjectName("requiredPlans")
+        self.required.setWordWrap(True)
+        self.table = RecordTable(PlanModel(), settings_name="plans", placeholder="搜索类型、标题或学期")
+        for text, slot in (("添加文档…", self.add_record), ("修改…", self.edit_record), ("删除…", self.delete_record),
+                           ("打开文件", self.open_file)):
+            self.table.add_button(standard_action(self, text, slot))
+        self.table.row_activated.connect(lambda _p: self.edit_record())
+        self.deadlines = RecordTable(DeadlineModel(), settings_name="deadlines", placeholder="搜索截止事项")
+        self.deadlines.add_button(standard_action(self, "标记为已完成", self._mark_done))
+        self.deadlines.add_button(standard_action(self, "撤销完成", self._mark_undone))
+        lower = QWidget()
+        lower_lay = QVBoxLayout(lower)
+        lower_lay.setContentsMargins(0, 6, 0, 0)
+        title = QLabel("截止日期")
+        title.setProperty("role", "sectionTitle")
+        lower_lay.addWidget(title)
+        lower_lay.addWidget(self.deadlines)
+        split = QSplitter()
+        split.setOrientation(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(lower)
+        split.setSizes([360, 200])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(18, 14, 18, 10)
+        lay.addWidget(self.header())
+        lay.addWidget(self.required)
+        lay.addWidget(split, 1)
+
+    def refresh(self) -> None:
+        self.table.set_rows(plans.list_plans(self.ws))
+        self.deadlines.set_rows(dashboard.list_deadlines(self.ws))
+        self._show_required()
+
+    def _show_required(self) -> None:
+        try:
+            states = dashboard.plan_states(self.ws)
+        except AppError:
+            self.required.setText("")
+            return
+        parts = []
+        for p in states:
+            if not p.required:
+                continue
+            colour = OK if p.ok else BAD
+            mark = "✓" if p.ok else "✗"
+            extra = "" if p.has_file or p.status == "缺" else "，未附文件"
+            parts.append(f"<span style='color:{colour}'>{mark} 《{p.kind}》{p.status}{extra}</span>")
+        self.required.setText("本方案要求：" + "　".join(parts) if parts else "本项目方案没有规定必须报送的方案文档。")
+
+    def show_record(self, teacher_id=None, record_id=None, kind=None) -> None:
+        if record_id is None:
+            return
+        if kind and kind.startswith("deadline"):
+            self.deadlines.select_key(record_id)
+            self.deadlines.view.setFocus()
+        else:
+            self.table.select_key(record_id)
+            self.table.view.setFocus()
+
+    def focus_search(self) -> None:
+        self.table.focus_search()
+
+    def add_record(self) -> None:
+        self._open(PlanDialog(self.ws, self, start_dir=self._start_dir()))
+
+    def edit_record(self) -> None:
+        plan = self._need()
+        if plan is not None:
+            self._open(PlanDialog(self.ws, self, plan, start_dir=self._start_dir()))
+
+    def _start_dir(self) -> str:
+        from app.ui.settings import LAST_FILE_DIR, Settings
+        return Settings().get(LAST_FILE_DIR)
+
+    def _open(self, dialog: PlanDialog) -> None:
+        self.dialog = dialog
+        dialog.saved.connect(self._on_saved)
+        dialog.open()
+
+    def _on_saved(self, row) -> None:
+        file = self.dialog.field("file").path() if self.dialog is not None else None
+        if file is not None:
+            from app.ui.settings import LAST_FILE_DIR, Settings
+            Settings().set(LAST_FILE_DIR, str(file.parent))
+        self.notify("plans", "deadlines")
+        self.table.select_key(row.id)
+
+    def delete_record(self) -> None:
+        plan = self._need()
+        if plan is None:
+            return
+        extra = f"和它的文件“{plan.original_name}”" if plan.sha256 else ""
+        answer = QMessageBox.question(self, "删除方案文档", f"删除《{plan.title}》{extra}？此操作不可撤销（可从备份恢复）。",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            plans.remove_plan(self.ws, plan.id)
+        except AppError as exc:
+            show_error(self, exc)
+            return
+        self.notify("plans", "deadlines")
+
+    def open_file(self) -> None:
+        plan = self._need()
+        if plan is None:
+            return
+        if not plan.sha256:
+            QMessageBox.information(self, "打开文件", "这份文档还没有附上文件。请点“修改…”选择文件。")
+            return
+        from app.services.missing_evidence import viewing_copy
+        try:
+            path = viewing_copy(self.ws, plan.sha256, plan.original_name)
+        except AppError as exc:
+            show_error(self, exc)
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def _need(self):
+        plan = self.table.current_row()
+        if plan is None:
+            QMessageBox.information(self, self.TITLE, "请先在列表中选择一份文档。")
+        return plan
+
+    def _set_done(self, done_on: date | None) -> None:
+        d = self.deadlines.current_row()
+        if d is None:
+            QMessageBox.information(self, self.TITLE, "请先在截止日期列表中选择一项。")
+            return
+        try:
+            dashboard.set_deadline_done(self.ws, d.id, done_on)
+        except AppError as exc:
+            show_error(self, exc)
+            return
+        self.notify("deadlines")
+
+    def _mark_done(self) -> None:
+        self._set_done(date.today())
+
+    def _mark_undone(self) -> None:
+        self._set_done(None)

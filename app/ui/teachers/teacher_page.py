@@ -1,0 +1,150 @@
+"""教师: the roster, with masked ID/phone, status and each teacher's hours and pass state."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QVBoxLayout, QWidget
+
+from app.errors import AppError
+from app.services import dashboard, teachers
+from app.ui import jobs
+from app.ui.errors import show_error
+from app.ui.pages.base import Page
+from app.ui.teachers.teacher_dialog import TeacherDialog
+from app.ui.teachers.teacher_table_model import TeacherItem, TeacherTableModel
+from app.ui.widgets.record_table import RecordTable, standard_action
+
+FILTERS = ("全部教师", "在岗", "免修", "退休", "调离", "未达标")
+
+
+class TeacherPage(Page):
+    TITLE = "教师"
+    SUBTITLE = "全校教师名单。身份证号和电话在列表中打码显示；双击一行可修改。"
+    SUPPORTS = frozenset({"add", "edit", "delete", "search"})
+    LISTENS_TO = ("teachers", "teams", "school", "hours", "choices", "evidence", "assessment")
+
+    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
+        super().__init__(ws, events, parent)
+        self._progress_job: jobs.Job | None = None
+        self.dialog: TeacherDialog | None = None
+        self._build_ui()
+        self._connect_signals()
+
+    def _build_ui(self) -> None:
+        self.table = RecordTable(TeacherTableModel(), settings_name="teachers",
+                                 placeholder="搜索姓名、工号、学科、研修组（空格分隔多个词）")
+        self.act_add = standard_action(self, "新增教师…", self.add_record)
+        self.act_edit = standard_action(self, "修改…", self.edit_record)
+        self.act_delete = standard_action(self, "删除…", self.delete_record)
+        for action in (self.act_add, self.act_edit, self.act_delete):
+            self.table.add_button(action)
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("statusFilter")
+        self.status_filter.addItems(FILTERS)
+        self.table.button_bar.addSpacing(12)
+        self.table.button_bar.addWidget(self.status_filter)
+        self.detail = QLabel()
+        self.detail.setObjectName("teacherDetail")
+        self.detail.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(18, 14, 18, 10)
+        lay.addWidget(self.header())
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.detail)
+
+    def _connect_signals(self) -> None:
+        self.table.row_activated.connect(lambda _item: self.edit_record())
+        self.table.selection_changed.connect(self._on_table_selection_changed)
+        self.status_filter.currentTextChanged.connect(self._on_status_filter_changed)
+
+    def refresh(self) -> None:
+        rows = teachers.list_teachers(self.ws)
+        old = {item.id: item.progress for item in self.table.model.rows()}
+        self.table.set_rows([TeacherItem(r, old.get(r.id)) for r in rows])
+        self._load_progress()
+
+    def _load_progress(self) -> None:
+        if self._progress_job is not None:
+            self._progress_job.cancel()
+        ws = self.ws
+        self._progress_job = jobs.run_in_background(self, lambda ctx: dashboard.teacher_progress(ws),
+                                                    on_done=self._on_progress_loaded)
+
+    def _on_progress_loaded(self, progress: dict) -> None:
+        self._progress_job = None
+        items = [TeacherItem(i.row, progress.get(i.id)) for i in self.table.model.rows()]
+        self.table.set_rows(items)
+        self._on_table_selection_changed(self.table.current_row())
+
+    def show_record(self, teacher_id=None, record_id=None, kind=None) -> None:
+        if teacher_id is None:
+            return
+        if not self.table.select_key(teacher_id):
+            self.status_filter.setCurrentIndex(0)
+            self.table.select_key(teacher_id)
+        self.table.view.setFocus()
+
+    def focus_search(self) -> None:
+        self.table.focus_search()
+
+    def add_record(self) -> None:
+        self._open_dialog(None)
+
+    def edit_record(self) -> None:
+        item = self.table.current_row()
+        if item is None:
+            QMessageBox.information(self, "修改教师", "请先在列表中选择一位教师。")
+            return
+        self._open_dialog(item.row)
+
+    def _open_dialog(self, row) -> None:
+        self.dialog = TeacherDialog(self.ws, self, row)
+        self.dialog.saved.connect(self._on_dialog_saved)
+        self.dialog.open()
+
+    def _on_dialog_saved(self, row) -> None:
+        self.notify("teachers")
+        self.table.select_key(row.id)
+
+    def delete_record(self) -> None:
+        item = self.table.current_row()
+        if item is None:
+            QMessageBox.information(self, "删除教师", "请先在列表中选择一位教师。")
+            return
+        try:
+            impact = teachers.deletion_impact(self.ws, item.id)
+        except AppError as exc:
+            show_error(self, exc)
+            return
+        text = impact.describe() + "\n\n若教师只是调走或退休，建议把状态改为“调离”或“退休”，不要删除。\n\n确定删除吗？"
+        answer = QMessageBox.question(self, "删除教师", text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            teachers.remove_teacher(self.ws, item.id)
+        except AppError as exc:
+            show_error(self, exc)
+            return
+        self.notify("teachers", "hours", "teams", "choices", "evidence", "assessment")
+
+    def _on_status_filter_changed(self, text: str) -> None:
+        if text == "全部教师":
+            self.table.proxy.set_predicate(None)
+        elif text == "未达标":
+            self.table.proxy.set_predicate(lambda t: t.pass_text.startswith("未达标"))
+        else:
+            self.table.proxy.set_predicate(lambda t, s=text: t.row.status == s)
+        self.table.update_count()
+
+    def _on_table_selection_changed(self, item) -> None:
+        if item is None:
+            self.detail.setText("")
+            return
+        r, p = item.row, item.progress
+        parts = [f"<b>{r.name}</b>", r.subject or "", f"状态：{item.status_text}"]
+        if p is not None:
+            cats = " · ".join(f"{k} {v:g}" for k, v in p.by_category.items()) or "暂无学时"
+            parts.append(f"学时：{cats}（合计 {p.total_hours:g}）")
+            parts.append(item.pass_text)
+        self.detail.setText("　".join(x for x in parts if x))

@@ -1,0 +1,196 @@
+"""First run: set up the school (name, code, stage, district, environment, programme), or open the demo.
+
+The wizard writes nothing until 完成; then it calls school.init_school once.
+打开示例学校 on the first page emits `demo_requested`; the controller builds
+the demo as a background job and closes the wizard when it is in place.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QButtonGroup, QLabel, QPushButton, QRadioButton, QVBoxLayout, QWidget, QWizard,
+                               QWizardPage)
+
+from app.errors import AppError
+from app.services.programmes import DEFAULT_PRESET, load_preset
+from app.services.school import ENVIRONMENT_HELP, ENVIRONMENTS, STAGES, init_school, validate_school_fields
+from app.ui.widgets.fields import combo, combo_value, line
+from app.ui.widgets.form_dialog import collect_errors
+from app.ui.widgets.preset_view import PresetChooser
+
+
+def _error_label(key: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(f"error_{key}")
+    label.setProperty("role", "error")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class WelcomePage(QWizardPage):
+    def __init__(self, wizard: "SetupWizard") -> None:
+        super().__init__()
+        self.setTitle("欢迎使用提升工程2.0 整校推进助手")
+        self.setSubTitle("本软件完全离线运行，全部数据保存在本机的数据文件夹中。")
+        text = QLabel("第一次使用，请用几分钟填写本校的基本信息，并选择上级下发的项目方案（学时、微能力点、"
+                      "考核等要求都按方案自动检查）。\n\n点击“下一步”开始设置。\n\n"
+                      "如果想先看看软件能做什么，可以打开一所已填好数据的示例学校（约40位教师）。"
+                      "示例学校放在当前数据文件夹中；以后可用“文件 › 新建数据文件夹”建立本校的数据。")
+        text.setWordWrap(True)
+        self.demo_button = QPushButton("打开示例学校")
+        self.demo_button.setObjectName("demoButton")
+        self.demo_button.clicked.connect(wizard.demo_requested)
+        lay = QVBoxLayout(self)
+        lay.addWidget(text)
+        lay.addSpacing(12)
+        lay.addWidget(self.demo_button, 0, Qt.AlignmentFlag.AlignLeft)
+        lay.addStretch(1)
+
+
+class SchoolPage(QWizardPage):
+    FIELDS = (("name", "学校名称"), ("code", "学校代码"), ("stage", "学段"), ("district", "所属区县"))
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("学校基本信息")
+        self.setSubTitle("学校代码可填教育部10位学校标识码；只能由字母、数字、- 和 _ 组成。")
+        self.name = line(placeholder="如：示例市实验小学", max_length=60)
+        self.code = line(placeholder="如：2102810001", max_length=24)
+        self.stage = combo(STAGES, editable=True)
+        self.stage.setCurrentIndex(0)
+        self.district = line(placeholder="如：示例市示例区", max_length=60)
+        self.errors = {key: _error_label(key) for key, _ in self.FIELDS}
+        self._touched: set[str] = set()
+        lay = QVBoxLayout(self)
+        for (key, label), widget in zip(self.FIELDS, (self.name, self.code, self.stage, self.district)):
+            widget.setObjectName(f"field_{key}")
+            lay.addWidget(QLabel(f"{label}："))
+            lay.addWidget(widget)
+            lay.addWidget(self.errors[key])
+        lay.addStretch(1)
+        for key, widget in (("name", self.name), ("code", self.code), ("district", self.district)):
+            widget.textChanged.connect(lambda _t, k=key: self._on_edited(k))
+
+    def values(self) -> dict:
+        return {"name": self.name.text(), "code": self.code.text(), "stage": combo_value(self.stage),
+                "district": self.district.text()}
+
+    def problems(self) -> dict[str, str]:
+        v = self.values()
+        return collect_errors(lambda x: validate_school_fields(x["name"], x["code"], "混合"), v,
+                              {"name": "某校", "code": "X1"})
+
+    def _on_edited(self, key: str) -> None:
+        self._touched.add(key)
+        problems = self.problems()
+        for k, label in self.errors.items():
+            message = problems.get(k, "") if k in self._touched else ""
+            label.setText(message)
+            label.setVisible(bool(message))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return not self.problems()
+
+
+class EnvironmentPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("本校信息化教学环境")
+        self.setSubTitle("按学校大多数教室的实际条件选择；教学点可在“学校信息”页面另行设置。它决定教师能选哪些微能力点。")
+        self.group = QButtonGroup(self)
+        lay = QVBoxLayout(self)
+        self.buttons: dict[str, QRadioButton] = {}
+        for env in ENVIRONMENTS:
+            button = QRadioButton(f"{env}教学环境")
+            button.setObjectName(f"env_{env}")
+            help_label = QLabel(ENVIRONMENT_HELP[env])
+            help_label.setProperty("role", "hint")
+            help_label.setWordWrap(True)
+            help_label.setContentsMargins(24, 0, 0, 8)
+            self.group.addButton(button)
+            self.buttons[env] = button
+            lay.addWidget(button)
+            lay.addWidget(help_label)
+        lay.addStretch(1)
+        self.group.buttonToggled.connect(lambda *_: self.completeChanged.emit())
+
+    def value(self) -> str:
+        return next((env for env, b in self.buttons.items() if b.isChecked()), "")
+
+    def isComplete(self) -> bool:
+        return bool(self.value())
+
+
+class ProgrammePage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("项目方案")
+        self.setSubTitle("选择上级文件对应的方案。右侧是它的依据和主要要求；选定后仍可在“学校信息”页面更换。")
+        self.chooser = PresetChooser(DEFAULT_PRESET)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.chooser)
+
+    def isComplete(self) -> bool:
+        return bool(self.chooser.value())
+
+
+class ConfirmPage(QWizardPage):
+    def __init__(self, wizard: "SetupWizard") -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("确认")
+        self.setSubTitle("点击“完成”保存，之后即可录入团队、教师和学时。")
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.summary)
+        lay.addStretch(1)
+
+    def initializePage(self) -> None:
+        w = self._wizard
+        v = w.school_page.values()
+        preset = load_preset(w.programme_page.chooser.value())
+        self.summary.setText(f"学校名称：{v['name'].strip()}\n学校代码：{v['code'].strip()}\n学段：{v['stage']}\n"
+                             f"所属区县：{v['district'].strip() or '（未填）'}\n"
+                             f"信息化环境：{w.environment_page.value()}\n项目方案：{preset['name']}")
+
+    def validatePage(self) -> bool:
+        return self._wizard.create_school()
+
+
+class SetupWizard(QWizard):
+    demo_requested = Signal()
+    school_created = Signal(object)      # the SchoolRow
+
+    def __init__(self, ws, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.created = None
+        self.setWindowTitle("设置向导 — 提升工程2.0 整校推进助手")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.resize(820, 600)
+        self.welcome_page = WelcomePage(self)
+        self.school_page = SchoolPage()
+        self.environment_page = EnvironmentPage()
+        self.programme_page = ProgrammePage()
+        self.confirm_page = ConfirmPage(self)
+        for page in (self.welcome_page, self.school_page, self.environment_page, self.programme_page,
+                     self.confirm_page):
+            self.addPage(page)
+
+    def create_school(self) -> bool:
+        from app.ui.errors import show_error
+        v = self.school_page.values()
+        try:
+            self.created = init_school(self.ws, name=v["name"], code=v["code"], stage=v["stage"],
+                                       district=v["district"], environment=self.environment_page.value(),
+                                       programme_id=self.programme_page.chooser.value())
+        except AppError as exc:
+            show_error(self, exc)
+            return False
+        self.school_created.emit(self.created)
+        return True
