@@ -1,9 +1,19 @@
 """Named fault-injection points for crash and I/O tests.
 
 Production code calls `hit("store.after_copy")` between write steps. Nothing
-happens unless TISHENG_FAULT names that point, e.g. `TISHENG_FAULT=store.after_copy`
-(kill the process there) or `store.after_copy:oserror:28` (raise OSError errno 28,
-disk full). Tests use `inject()` to raise from inside the same process.
+happens unless a test asks for it:
+
+- `TISHENG_FAULT=store.after_copy` kills the process (SIGKILL) at that point;
+  `store.after_copy@3` only at its third hit; several entries are separated by
+  commas.
+- `TISHENG_FAULT=store.after_copy:oserror:28` raises OSError errno 28 (disk
+  full) there instead; `:oserror` alone raises EIO.
+- `TISHENG_FAULT_LOG=/path/file` appends every point passed, one per line, so
+  a test can list the steps of an operation and then kill after each of them.
+- `inject(point, action)` runs an in-process action (raise, corrupt a file…).
+
+The environment is read on every hit, so a forked test child only has to set
+os.environ before it starts the operation.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ import signal
 from collections.abc import Callable
 
 _hooks: dict[str, Callable[[], None]] = {}
+_counts: dict[str, int] = {}
 
 
 def inject(point: str, action: Callable[[], None] | None) -> None:
@@ -26,9 +37,34 @@ def inject(point: str, action: Callable[[], None] | None) -> None:
 
 def clear() -> None:
     _hooks.clear()
+    _counts.clear()
+
+
+def reset_counts() -> None:
+    """Forget how often each point was hit (a forked child starts counting afresh)."""
+    _counts.clear()
+
+
+def kill_now() -> None:
+    """Die at once, as a power cut or Task Manager would: no cleanup, no flush."""
+    os.kill(os.getpid(), signal.SIGKILL if hasattr(signal, "SIGKILL") else signal.SIGTERM)
+
+
+def _parse(entry: str) -> tuple[str, int | None, str]:
+    name, _, rest = entry.strip().partition(":")
+    nth = None
+    if "@" in name:
+        name, _, n = name.partition("@")
+        nth = int(n)
+    return name, nth, rest
 
 
 def hit(point: str) -> None:
+    count = _counts[point] = _counts.get(point, 0) + 1
+    log_file = os.environ.get("TISHENG_FAULT_LOG")
+    if log_file:
+        with open(log_file, "a", encoding="utf-8") as fh:
+            fh.write(point + "\n")
     action = _hooks.get(point)
     if action is not None:
         action()
@@ -36,10 +72,10 @@ def hit(point: str) -> None:
     if not spec:
         return
     for entry in spec.split(","):
-        name, _, rest = entry.partition(":")
-        if name != point:
+        name, nth, rest = _parse(entry)
+        if name != point or (nth is not None and nth != count):
             continue
         if rest.startswith("oserror"):
             code = int(rest.split(":")[1]) if ":" in rest else errno.EIO
             raise OSError(code, os.strerror(code))
-        os.kill(os.getpid(), signal.SIGKILL if hasattr(signal, "SIGKILL") else signal.SIGTERM)
+        kill_now()

@@ -32,6 +32,21 @@ def describe_os_error(exc: OSError, path: Path | str) -> str:
         cause = "读写设备出错（U盘可能已拔出或损坏）"
     elif code == errno.ENAMETOOLONG or winerror == 206:
         cause = "路径太长"
+    elif code == errno.EEXIST or winerror in (80, 183):
+        cause = "同名文件已存在"
+    elif code in (errno.ENOTDIR, errno.EISDIR) or winerror == 267:
+        cause = "路径中有同名的文件或文件夹冲突"
+    elif code == errno.EINVAL or winerror == 123:
+        cause = "文件名不被该磁盘接受（可能含有非法字符）"
+    elif code == errno.EFBIG or winerror == 223:
+        cause = "文件太大，该磁盘（如 FAT32 格式的U盘）无法存放"
+    elif code in (errno.ESTALE, errno.ETIMEDOUT, errno.ENETUNREACH, errno.EHOSTDOWN) \
+            or winerror in (53, 59, 64, 67, 1231):
+        cause = "网络位置无法访问（网络共享已断开）"
+    elif winerror in (2, 3, 15):
+        cause = "文件、文件夹或盘符不存在（可能已被移走或U盘已拔出）"
+    elif winerror in (433, 483, 1117, 1392):
+        cause = "读写设备出错（U盘可能已拔出或损坏）"
     else:
         cause = exc.strerror or str(exc)
     return f"处理文件“{path}”时出错：{cause}。"
@@ -87,3 +102,76 @@ def sha256_file(path: Path, progress=None) -> str:
             if progress is not None:
                 progress.check()
     return h.hexdigest()
+
+
+def copy_verified(src: Path, dst: Path, expected_sha256: str | None = None,
+                  on_bytes=None) -> tuple[str, int]:
+    """Copy src to dst through a temporary name, fsynced and read back; returns (sha256, size).
+
+    dst appears only complete and checked: a kill, a full disk or a pulled stick
+    leaves at most a `*.tmp-…` file, which callers sweep away. With
+    expected_sha256 a source that changed or was damaged is refused.
+    """
+    import uuid
+
+    src, dst = Path(src), Path(dst)
+    tmp = dst.with_name(f"{dst.name}.tmp-{uuid.uuid4().hex[:8]}")
+    h = hashlib.sha256()
+    size = 0
+    try:
+        with os_errors(dst.parent):
+            dst.parent.mkdir(parents=True, exist_ok=True)
+        with os_errors(src), open(src, "rb") as fin:
+            with os_errors(dst), open(tmp, "wb") as fout:
+                while chunk := fin.read(CHUNK):
+                    fout.write(chunk)
+                    h.update(chunk)
+                    size += len(chunk)
+                    if on_bytes is not None:
+                        on_bytes(len(chunk))
+                fout.flush()
+                os.fsync(fout.fileno())
+        digest = h.hexdigest()
+        if expected_sha256 is not None and digest != expected_sha256:
+            raise StorageError(f"文件“{src}”的内容与记录的校验值不符（可能已损坏），未复制。")
+        with os_errors(dst):
+            if sha256_file(tmp) != digest:
+                raise StorageError(f"写入“{dst}”后回读校验失败，磁盘或U盘可能有问题。")
+            replace_with_retry(tmp, dst)
+            fsync_dir(dst.parent)
+        return digest, size
+    finally:
+        if tmp.exists():
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a folder we created (staging, partial copies); read-only files too."""
+    import shutil
+    import stat
+
+    def _retry(func, p, _exc):
+        try:
+            os.chmod(p, stat.S_IWRITE | stat.S_IREAD)
+            func(p)
+        except OSError:
+            pass
+
+    if Path(path).is_dir():
+        shutil.rmtree(path, onerror=_retry)
+    elif Path(path).exists():
+        Path(path).unlink(missing_ok=True)
+
+
+def tree_size(path: Path) -> int:
+    total = 0
+    for p in Path(path).rglob("*"):
+        try:
+            if p.is_file():
+                total += p.stat().st_size
+        except OSError:
+            pass
+    return total

@@ -40,6 +40,8 @@ class Workspace:
     @classmethod
     def open(cls, data_dir: str | os.PathLike | None = None) -> "Workspace":
         paths = data_paths(data_dir).ensure()
+        from app.services.integrity import finish_pending_restore
+        finish_pending_restore(paths)          # a restore killed after its commit point
         db = paths.database
         if not looks_like_sqlite(db):
             raise NotSQLiteError(f"数据文件“{db}”不是 SQLite 数据库（可能已损坏或被替换），"
