@@ -258,7 +258,7 @@ def test_placeholder_plugin_is_treated_as_missing(school, usb, plugins):
 
 def test_not_enough_room_says_how_much_before_writing(school, usb, plugins, monkeypatch):
     ws, _ = school
-    monkeypatch.setattr(export_mod.shutil, "disk_usage", lambda p: type("U", (), {"free": 1000})())
+    monkeypatch.setattr("shutil.disk_usage", lambda p: type("U", (), {"free": 1000})())
     with pytest.raises(StorageError) as err:
         export_bundle(ws, usb, plugins=plugins)
     assert "剩余空间不足" in err.value.user_message and "约需" in err.value.user_message
@@ -292,7 +292,8 @@ def test_unwritable_destination(school, usb, plugins, monkeypatch):
 
 def test_fat32_refuses_big_files_and_big_zip(school, usb, plugins, monkeypatch):
     ws, _ = school
-    monkeypatch.setattr(export_mod, "filesystem_type", lambda p: "FAT32")
+    from app.services.bundle import destination
+    monkeypatch.setattr(destination, "filesystem_type", lambda p: "FAT32")
     d = export_mod.probe_destination(usb)
     assert d.fs_type == "FAT32"
     roomy = export_mod.Destination(d.path, 10 ** 13, "FAT32", d.cluster)
@@ -399,7 +400,7 @@ def test_preview_says_what_is_needed_without_writing(school, usb, plugins, monke
     assert export_mod.preview_export(ws, usb, plugins=plugins).blocking == ["校本研修方案未备案"]
     assert not export_mod.preview_export(ws, usb, plugins=plugins).can_export
     assert export_mod.preview_export(ws, usb, ExportOptions(allow_incomplete=True), plugins=plugins).can_export
-    monkeypatch.setattr(export_mod.shutil, "disk_usage", lambda p: type("U", (), {"free": 1000})())
+    monkeypatch.setattr("shutil.disk_usage", lambda p: type("U", (), {"free": 1000})())
     small = export_mod.preview_export(ws, usb, ExportOptions(allow_incomplete=True), plugins=plugins)
     assert not small.can_export and "剩余空间不足" in small.problems[0]
     missing = export_mod.preview_export(ws, usb / "nope", plugins=plugins)

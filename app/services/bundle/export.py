@@ -3,11 +3,12 @@
 Order (see /work/shared/spec/bundle.md): read the records once → compliance
 check (blocking findings refuse unless allow_incomplete) → check the target
 (exists, writable, room, FAT32 limits) → stream the evidence into
-`<name>.partial` while the summary workbook is built in the background →
-workbook and bundle.json → manifest → seal code → sign-off PDF with that seal →
-bagit.txt, bag-info.txt, school.pub, README → tag manifest → read every file
-back from the device → signature, written last → rename. Only a finished export
-writes to the database (one audit entry).
+`<name>.partial`, while in the background (paperwork.py) the summary workbook,
+bundle.json, the manifest, the seal code and the sign-off PDF with that seal are
+prepared → workbook, bundle.json, manifest, PDF → bagit.txt, bag-info.txt,
+school.pub, README → tag manifest → read every file back from the device →
+signature, written last → rename. Only a finished export writes to the
+database (one audit entry).
 
 A `.partial` left by a crash or a pulled stick is picked up by the next export:
 intact payload files are kept (re-hashed), everything else is rewritten.
@@ -15,41 +16,38 @@ intact payload files are kept (re-hashed), everything else is rewritten.
 
 from __future__ import annotations
 
-import gc
-import hashlib
 import json
 import logging
-import math
-import os
 import re
-import shutil
 import sys
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from app import APP_NAME, __version__
-from app.errors import AppError, CancelledError, StorageError, ValidationError
+from app import __version__
+from app.errors import AppError, StorageError
 from app.models import AuditEntry
 from app.services import faults, keys
 from app.services.bundle import layout as L
 from app.services.bundle import minisign
-from app.services.bundle.bag_writer import DirSink, ZipSink, bytes_under, remove_tree
-from app.services.bundle.records import (BUNDLE_JSON, REPORT_PATH, BundlePlan, PayloadFile, build_plan,
-                                         bundle_json_bytes)
-from app.services.fileio import FAT32_LIMIT, describe_os_error, os_errors, sha256_file
+from app.services.bundle.bag_writer import (DirSink, ReadbackError, ZipSink, bytes_under, hash_from_device,
+                                           remove_tree)
+from app.services.bundle.destination import (Destination, check_room, human_size,  # noqa: F401
+                                             probe_destination, space_needed)
+from app.services.bundle.paperwork import (Linked, Plugins, default_plugins, generated_estimate, prepare,
+                                           readme_text)
+from app.services.bundle.records import BUNDLE_JSON, REPORT_PATH, build_plan
+from app.services.fileio import describe_os_error, os_errors, sha256_file
 from app.services.progress import NO_PROGRESS, Progress
-from app.services.seal import SealInfo, seal_code_for
+from app.services.seal import SealInfo
 
 log = logging.getLogger(__name__)
 
-TAG_ALLOWANCE = 16 * 1024 ** 2       # forms PDF, manifests, README …
 FAULT_POINTS = ("export.start", "export.report", "export.bundle_json", "export.preflight",
                 "export.payload", "export.manifest", "export.forms", "export.tagfiles",
                 "export.tagmanifest", "export.readback", "export.signature", "export.rename")
@@ -73,35 +71,6 @@ class ExportOptions:
     unmask_personal: bool = False
     allow_incomplete: bool = False
     as_zip: bool = False
-
-
-@dataclass
-class Plugins:
-    """The parts other modules provide; None when that module is not available."""
-
-    write_report: Callable | None = None
-    write_forms: Callable | None = None
-    run_check: Callable | None = None
-
-
-def default_plugins() -> Plugins:
-    p = Plugins()
-    try:
-        from app.services.excel.report import write_report
-        p.write_report = write_report
-    except ImportError as exc:
-        log.warning("summary workbook module not available: %s", exc)
-    try:
-        from app.services.forms.api import write_forms
-        p.write_forms = write_forms
-    except ImportError as exc:
-        log.warning("forms module not available: %s", exc)
-    try:
-        from app.services.compliance import run_check
-        p.run_check = run_check
-    except ImportError as exc:
-        log.warning("compliance module not available: %s", exc)
-    return p
 
 
 @dataclass(frozen=True)
@@ -128,117 +97,6 @@ class ExportResult:
                 "personal_data_masked": self.masked, "allow_incomplete": self.allow_incomplete,
                 "blocking": self.blocking, "warnings": self.warnings, "parts": self.parts,
                 "zip": self.as_zip, "reused_files": self.reused_files, "seconds": round(self.seconds, 2)}
-
-
-@dataclass
-class Destination:
-    path: Path
-    free: int
-    fs_type: str
-    cluster: int
-
-
-def human_size(n: float) -> str:
-    for unit in ("字节", "KB", "MB", "GB", "TB"):
-        if n < 1024 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "字节" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} TB"
-
-
-def filesystem_type(path: Path) -> str:
-    """FAT32 / exFAT / NTFS / … as far as the platform tells (empty when unknown)."""
-    try:
-        if sys.platform == "win32":
-            import ctypes
-            root = ctypes.create_unicode_buffer(261)
-            if not ctypes.windll.kernel32.GetVolumePathNameW(str(path), root, 261):
-                return ""
-            fs = ctypes.create_unicode_buffer(64)
-            if ctypes.windll.kernel32.GetVolumeInformationW(root.value, None, 0, None, None, None, fs, 64):
-                return fs.value
-            return ""
-        best, fs = "", ""
-        target = os.path.realpath(path)
-        with open("/proc/mounts", encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                parts = line.split()
-                if len(parts) < 3:
-                    continue
-                mnt = parts[1].replace("\\040", " ")
-                if (target == mnt or target.startswith(mnt.rstrip("/") + "/")) and len(mnt) >= len(best):
-                    best, fs = mnt, parts[2]
-        return {"vfat": "FAT32", "msdos": "FAT", "exfat": "exFAT", "ntfs": "NTFS", "ntfs3": "NTFS",
-                "fuseblk": ""}.get(fs, fs)
-    except (OSError, AttributeError, ValueError):
-        return ""
-
-
-def _cluster_size(path: Path) -> int:
-    try:
-        if hasattr(os, "statvfs"):
-            st = os.statvfs(path)
-            return max(512, st.f_frsize or st.f_bsize)
-        import ctypes
-        spc, bps, _f, _t = (ctypes.c_ulong() for _ in range(4))
-        if ctypes.windll.kernel32.GetDiskFreeSpaceW(str(path.anchor or path), ctypes.byref(spc),
-                                                    ctypes.byref(bps), ctypes.byref(_f), ctypes.byref(_t)):
-            return max(512, spc.value * bps.value)
-    except (OSError, AttributeError, ValueError):
-        pass
-    return 32 * 1024
-
-
-def probe_destination(dest: str | Path) -> Destination:
-    """The target exists, is a folder and takes a test file; its free space and file system."""
-    path = Path(dest).expanduser()
-    if not path.exists():
-        raise StorageError(f"导出位置“{path}”不存在。请插入U盘，并选择U盘或其中的一个文件夹。")
-    if not path.is_dir():
-        raise StorageError(f"导出位置“{path}”不是文件夹。")
-    probe = path / f".tisheng-probe-{uuid.uuid4().hex[:8]}.tmp"
-    try:
-        with open(probe, "wb") as fh:
-            fh.write(b"probe")
-            fh.flush()
-            os.fsync(fh.fileno())
-        probe.unlink()
-    except OSError as exc:
-        try:
-            probe.unlink(missing_ok=True)
-        except OSError:
-            pass
-        raise StorageError(f"无法写入导出位置“{path}”：{describe_os_error(exc, path)}"
-                           "请检查U盘写保护开关，或换一个位置。") from exc
-    with os_errors(path):
-        free = shutil.disk_usage(path).free
-    return Destination(path.resolve(), free, filesystem_type(path), _cluster_size(path))
-
-
-def space_needed(sizes: list[int], cluster: int, *, as_zip: bool) -> int:
-    """Bytes the bag will take on the target, with cluster slack and a 5 % margin."""
-    if as_zip:
-        raw = sum(sizes) + 200 * len(sizes) + TAG_ALLOWANCE
-    else:
-        raw = sum(max(1, math.ceil(s / cluster)) * cluster for s in sizes) + TAG_ALLOWANCE
-        raw += cluster * max(16, len(sizes) // 8)        # folders
-    return int(raw * 1.05)
-
-
-def check_room(d: Destination, sizes: list[int], *, as_zip: bool, reusable: int = 0) -> int:
-    needed = max(0, space_needed(sizes, d.cluster, as_zip=as_zip) - reusable)
-    if d.free < needed:
-        raise StorageError(f"导出位置“{d.path}”剩余空间不足：本次导出约需 {human_size(needed)}，"
-                           f"目前只有 {human_size(d.free)} 可用。请清理U盘或换一个更大的U盘。")
-    if d.fs_type.upper().startswith("FAT") and d.fs_type.upper() != "FAT12":
-        big = [s for s in sizes if s >= FAT32_LIMIT]
-        if big:
-            raise ValidationError(f"U盘是 FAT32 格式，不能存放 4 GB 及以上的单个文件，而报送包中有 {len(big)} 个。"
-                                  "请把U盘格式化为 exFAT 或 NTFS 后重试。")
-        if as_zip and sum(sizes) + TAG_ALLOWANCE >= FAT32_LIMIT:
-            raise ValidationError("U盘是 FAT32 格式，放不下 4 GB 及以上的单个压缩包。请不要选择“压缩为单个 zip”，"
-                                  "或把U盘格式化为 exFAT 后重试。")
-    return needed
 
 
 def bag_name_for(code: str, when: datetime) -> str:
@@ -292,51 +150,6 @@ def _stale_partials(dest: Path, name: str) -> list[Path]:
         return []
 
 
-def _readme(plan: BundlePlan, name: str, seal: SealInfo, key: keys.SchoolKeyInfo, incomplete: bool,
-            parts_missing: list[str]) -> bytes:
-    lines = [
-        f"{APP_NAME} · 报送包说明",
-        "",
-        f"这是 {plan.school_name}（学校代码 {plan.school_code}）导出的提升工程2.0 整校推进报送包，",
-        f"文件夹名 {name}，导出时间 {datetime.now():%Y-%m-%d %H:%M}。",
-        f"它是一个 BagIt 1.0 文件夹，并用学校的密钥作了 minisign 签名。",
-        "",
-        f"封存码：{seal.seal_code}",
-        f"学校密钥指纹：{key.fingerprint}",
-        "签字确认表上打印的封存码和密钥指纹必须与上面一致。",
-        "",
-    ]
-    if incomplete:
-        lines += ["注意：导出时仍有必须处理的问题，学校确认后按“不完整报送”导出。", ""]
-    if parts_missing:
-        lines += ["本报送包不含：" + "、".join(parts_missing) + "（导出时该功能不可用）。", ""]
-    lines += [
-        "目录",
-        "  data\\bundle.json      学校全部记录（机器可读）",
-        "  data\\报表\\汇总.xlsx   汇总表",
-        "  data\\方案\\           一划两案等方案文件",
-        "  data\\证据\\           各教师各能力点的证据文件（文件名已改为 Windows 安全的名字，原名见 bundle.json）",
-        "  data\\活动\\           培训活动记录",
-        "  签字确认表.pdf         请打印、签字、盖章后连同U盘一起报送",
-        "  manifest-sha256.txt    每个文件的 SHA-256；tagmanifest-sha256.txt 覆盖其余说明文件",
-        "  tagmanifest-sha256.txt.minisig  学校密钥的签名；school.pub 是学校公钥（仅供参考，应以区县登记的为准）",
-        "",
-        "如何核验（区县）",
-        f"  1. 用本软件：tisheng verify \"{name}\" --key 登记的学校公钥.pub",
-        "  2. 不用本软件：在本文件夹中运行",
-        "       minisign -Vm tagmanifest-sha256.txt -P 登记的学校公钥（RW 开头的一行）",
-        f"       python -m bagit --validate \"{name}\"",
-        "     两项都必须通过；bagit 不检查签名，也发现不了 tagmanifest-sha256.txt 被删除，",
-        "     还要确认除 Thumbs.db、desktop.ini、~$ 开头的临时文件外没有清单以外的文件。",
-        "  3. 封存码 = manifest-sha256.txt 的 SHA-256 的前 32 位，可用 Windows 自带命令核对：",
-        "       certutil -hashfile manifest-sha256.txt SHA256",
-        "",
-        "请勿在U盘上直接修改、另存或删除任何文件，否则核验将不能通过。",
-        "请勿删除本说明以外的任何文件；如需查看，请先复制到电脑上再打开。",
-    ]
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
-
-
 @dataclass(frozen=True)
 class ExportPreview:
     """What the GUI shows before the user presses 导出 (nothing is written)."""
@@ -376,7 +189,7 @@ def preview_export(ws, dest: str | Path, options: ExportOptions = ExportOptions(
         report = plugins.run_check(ws)
         blocking = [getattr(f, "message", str(f)) for f in report.blocking]
         n_warnings = len(report.findings) - len(blocking)
-    sizes = [f.size for f in plan.files] + _generated_estimate(plan)
+    sizes = [f.size for f in plan.files] + generated_estimate(plan)
     problems: list[str] = []
     if blocking and not options.allow_incomplete:
         problems.append(f"还有 {len(blocking)} 项必须处理的问题。")
@@ -406,60 +219,6 @@ def export_bundle(ws, dest: str | Path, options: ExportOptions = ExportOptions()
     """
     with export_lock(ws):
         return _export(ws, dest, options, progress, plugins)
-
-
-@dataclass
-class _Paperwork:
-    """What is generated rather than copied: workbook, bundle.json, manifest, seal, forms."""
-
-    report_file: PayloadFile | None = None
-    bundle_json: bytes = b""
-    manifest: bytes = b""
-    seal: SealInfo | None = None
-    pdf: Path | None = None
-    parts: dict[str, bool] = field(default_factory=dict)
-
-
-def _paperwork(ws, plan: BundlePlan, plugins: Plugins, options: ExportOptions, staging: Path,
-               extra: dict, key: keys.SchoolKeyInfo, name: str, incomplete: bool,
-               progress: Progress) -> _Paperwork:
-    """Everything the seal depends on, then the forms that print it.
-
-    Every payload hash is known before a byte is copied (evidence hashes come from the
-    database and the copy must reproduce them), so the manifest, the seal code and the
-    sign-off PDF are prepared while the evidence streams to the stick.
-    """
-    out = _Paperwork(parts={"bundle.json": True, "报表/汇总.xlsx": False, L.FORMS_PDF: False})
-    files = list(plan.files)
-    if plugins.write_report is not None:
-        xlsx = staging / "汇总.xlsx"
-        if _call_plugin(plugins.write_report, ws, xlsx, unmask=options.unmask_personal, progress=progress):
-            with os_errors(xlsx):
-                out.report_file = PayloadFile(REPORT_PATH, sha256_file(xlsx), xlsx.stat().st_size, xlsx,
-                                              "report", "汇总.xlsx")
-            files.append(out.report_file)
-            out.parts["报表/汇总.xlsx"] = True
-    faults.hit("export.report")
-    extra = dict(extra, parts={k: v for k, v in out.parts.items() if k != L.FORMS_PDF})
-    out.bundle_json = bundle_json_bytes(plan, extra=extra, files=files)
-    plan.records, extra = {}, {}         # no longer needed; the forms can use the memory
-    gc.collect()
-    faults.hit("export.bundle_json")
-    entries = {f.path: f.sha256 for f in files}
-    entries[BUNDLE_JSON] = hashlib.sha256(out.bundle_json).hexdigest()
-    out.manifest = L.manifest_bytes(entries)
-    seal_code, digest = seal_code_for(out.manifest)
-    out.seal = SealInfo(seal_code=seal_code, digest_hex=digest, fingerprint=key.fingerprint,
-                        school_code=plan.school_code, bag_name=name, allow_incomplete=incomplete)
-    faults.hit("export.manifest")
-    if plugins.write_forms is not None:
-        pdf = staging / "forms.pdf"
-        if _call_plugin(plugins.write_forms, ws, pdf, kind=None, teacher=None, seal=out.seal,
-                        progress=progress):
-            out.pdf = pdf
-            out.parts[L.FORMS_PDF] = True
-    faults.hit("export.forms")
-    return out
 
 
 def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
@@ -510,7 +269,7 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
             if p != resume:
                 remove_tree(p)
         reusable = bytes_under(resume / "data") if resume is not None else 0
-        generated = _generated_estimate(plan)
+        generated = generated_estimate(plan)
         check_room(d, [f.size for f in plan.files] + generated, as_zip=options.as_zip, reusable=reusable)
         faults.hit("export.preflight")
 
@@ -524,8 +283,8 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
         }
         compliance_checked = bool(compliance.get("checked"))
         del compliance
-        job = pool.submit(_paperwork, ws, plan, plugins, options, staging, extra, key, name, incomplete,
-                          _Linked(progress, abort))
+        job = pool.submit(prepare, ws, plan, plugins, options.unmask_personal, staging, extra, key, name,
+                          incomplete, Linked(progress, abort))
         del extra
 
         total_work = 2 * (plan.store_bytes + sum(generated))
@@ -602,7 +361,7 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
         sink.put_bytes(L.BAGIT_TXT, L.BAGIT_TXT_BYTES)
         sink.put_bytes(L.BAG_INFO, L.bag_info_bytes(info_fields))
         sink.put_bytes(L.PUBKEY, key.pub_file_text.encode("ascii"))
-        sink.put_bytes(L.README, _readme(plan, name, seal, key, incomplete, parts_missing))
+        sink.put_bytes(L.README, readme_text(plan, name, seal, key, incomplete, parts_missing))
         faults.hit("export.tagfiles")
 
         tag_entries = {rel: sha for rel, sha in sink.written.items()
@@ -653,40 +412,7 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
     return result
 
 
-class _Linked(Progress):
-    """The progress a background part gets: silent, but cancelled with the export."""
-
-    def __init__(self, parent: Progress, abort: threading.Event) -> None:
-        super().__init__(None)
-        self._parent, self._abort = parent, abort
-
-    def check(self) -> None:
-        if self._abort.is_set():
-            raise CancelledError()
-        self._parent.check()
-
-
-def _generated_estimate(plan: BundlePlan) -> list[int]:
-    """Sizes to reserve for the workbook and bundle.json before they exist."""
-    records = sum(len(v) for v in plan.records.values() if isinstance(v, list))
-    return [1024 ** 2 + 16 * 1024 * plan.teacher_count, 64 * 1024 + 2 * 1024 * records]
-
-
-def _call_plugin(fn: Callable, *args, **kwargs) -> bool:
-    """Run another module's part; False when that module is still a placeholder."""
-    try:
-        fn(*args, **kwargs)
-    except NotImplementedError:
-        log.warning("%s is not implemented yet; the bundle goes without it", getattr(fn, "__module__", fn))
-        return False
-    dest = args[1]
-    if not Path(dest).is_file():
-        raise StorageError(f"生成“{Path(dest).name}”失败：文件没有写出。报送包未导出。")
-    return True
-
-
 def _readback_one(sink: DirSink, rel: str) -> None:
-    from app.services.bundle.bag_writer import ReadbackError, hash_from_device
     target = sink._target(rel)
     with os_errors(target):
         sha, _n = hash_from_device(target)
