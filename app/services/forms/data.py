@@ -275,7 +275,7 @@ def notice_form(snap: Snapshot, period: tuple[date | None, date | None]) -> Noti
         if counts[t.name] > 1 and t.staff_no:
             notes.append(f"工号 {t.staff_no}")
         if v.exempt_reason:
-            notes.append(v.exempt_reason)
+            pass                                # the reason is personal: not on a public notice
         elif v.supports and v.supports[-1].closed_on is not None:
             notes.append("帮扶后复评")
         elif v.supports:

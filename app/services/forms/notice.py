@@ -16,7 +16,7 @@ TITLE = "校本考核结果公示"
 def period_text(start: date | None, end: date | None) -> str:
     if start and end:
         days = (end - start).days + 1
-        return f"{start:%Y年%m月%d日}至{end:%Y年%m月%d日}（共 {days} 天）".replace("年0", "年").replace("月0", "月")
+        return f"{start:%Y年%m月%d日}至{end:%Y年%m月%d日}（共{days}天）".replace("年0", "年").replace("月0", "月")
     return "______年____月____日至______年____月____日"
 
 

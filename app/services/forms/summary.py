@@ -21,7 +21,7 @@ def _verdict(ink: Ink, ok: bool | None):
 
 
 def metrics_table(ink: Ink, s: SummaryForm, where: str):
-    w = [CONTENT_W - 32 * mm - 40 * mm - 24 * mm, 32 * mm, 40 * mm, 24 * mm]
+    w = [CONTENT_W - 46 * mm - 36 * mm - 20 * mm, 46 * mm, 36 * mm, 20 * mm]
     rows = [["项目", "数值", "要求", "是否符合"]]
     for m in s.metrics:
         rows.append([ink.cell(m.label, Styles.cell, w[0], where), ink.cell(m.value, Styles.cell_c, w[1], where),
@@ -41,7 +41,7 @@ def hours_table(ink: Ink, s: SummaryForm, where: str):
 
 
 def teams_table(ink: Ink, s: SummaryForm, where: str):
-    w = [38 * mm, 44 * mm, 26 * mm, 14 * mm, CONTENT_W - 122 * mm]
+    w = [44 * mm, 44 * mm, 24 * mm, 12 * mm, CONTENT_W - 124 * mm]
     rows = [["团队类别", "团队名称", "负责人", "人数", "主要职责"]]
     for t in s.teams:
         rows.append([ink.cell(t.kind, Styles.cell, w[0], where), ink.cell(t.name, Styles.cell, w[1], where),
