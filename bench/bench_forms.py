@@ -7,7 +7,9 @@ compliance engine, evidence file names), building the tables, laying out and
 writing the PDF with the embedded, subset font, the seal footer and QR code.
 Baseline, in the same run: a plain reportlab SimpleDocTemplate with the same
 number of pages, each a few paragraphs holding the same text in the same font
-(no tables, no database). The file size per teacher is printed too.
+(no tables, no database). Both run in the same process after the forms module
+has set reportlab up (fonts registered, the same line breaking and number
+formatting), each timed best of two. The file size per teacher is printed too.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 for p in (ROOT, ROOT / "bench"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
+
+
+REPEATS = 2
 
 
 def build_school(data_dir: Path, teachers: int) -> None:
@@ -115,16 +120,20 @@ def run(quick: bool = False) -> list[tuple[str, float, float]]:
         register_fonts()                      # once per process, for both sides
         seal = SealInfo("3F2A-91C0-5D7E-AB12-0C44-9E8F-7711-C2D3", "3f2a91c0" * 8,
                         "9A1B-22C3-D4E5-F607-1829-3A4B-5C6D-7E8F", "BENCH001", "BENCH001_20261201-093000")
-        with Workspace.open(data) as ws:
-            ours_pdf = tmp / "个人.pdf"
-            t0 = time.perf_counter()
-            result = make_forms(ws, ours_pdf, kind="个人", seal=seal)
-            ours = time.perf_counter() - t0
+        ours = float("inf")
+        for _ in range(REPEATS):              # best of n: the machine is shared
+            with Workspace.open(data) as ws:
+                ours_pdf = tmp / "个人.pdf"
+                t0 = time.perf_counter()
+                result = make_forms(ws, ours_pdf, kind="个人", seal=seal)
+                ours = min(ours, time.perf_counter() - t0)
         texts = [[escape(x) for x in page] for page in _page_texts(ours_pdf)]
         base_pdf = tmp / "baseline.pdf"
-        t0 = time.perf_counter()
-        baseline(base_pdf, texts)
-        base = time.perf_counter() - t0
+        base = float("inf")
+        for _ in range(REPEATS):
+            t0 = time.perf_counter()
+            baseline(base_pdf, texts)
+            base = min(base, time.perf_counter() - t0)
         from pypdf import PdfReader
         base_pages = len(PdfReader(str(base_pdf)).pages)
         assert base_pages == result.pages, (base_pages, result.pages)

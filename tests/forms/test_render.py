@@ -134,7 +134,9 @@ def test_allow_incomplete_is_prominent_on_every_page(stress_pdf):
     assert "本报送包在资料不完整的情况下导出" in texts[0]
     heavy = next(f for f in result.forms if f.kind == "个人" and f.who.startswith("司马"))
     first = texts[heavy.first_page - 1]
-    assert "不代表该教师已达到项目要求" in first and "问题0" in first and "另有3项" in first
+    assert "该教师尚有以下缺项" in first and "问题0" in first and "另有3项" in first
+    other = next(f for f in result.forms if f.kind == "个人" and not f.who.startswith("司马"))
+    assert "该教师个人的各项要求未发现缺项" in texts[other.first_page - 1]
 
 
 def test_long_school_name_is_never_cut(stress_pdf):

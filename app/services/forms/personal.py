@@ -124,9 +124,13 @@ def story(t: TeacherForm, school: SchoolInfo, ink: Ink, *, incomplete: bool) -> 
     sub = " · ".join(x for x in (school.programme, school.school_year) if x)
     out.append(ink.fixed(sub or " ", Styles.subtitle))
     if incomplete:
-        more = [f"……另有 {len(t.problems) - 8} 项"] if len(t.problems) > 8 else []
-        out.append(banner(ink, "注意：本表随“资料不完整”的报送包导出，以下内容尚有缺项，不代表该教师已达到项目要求。",
-                          list(t.problems[:8]) + more, where))
+        if t.problems:
+            more = [f"……另有 {len(t.problems) - 8} 项"] if len(t.problems) > 8 else []
+            out.append(banner(ink, "注意：本表随“资料不完整”的报送包导出，该教师尚有以下缺项，不代表已达到项目要求。",
+                              list(t.problems[:8]) + more, where))
+        else:
+            out.append(banner(ink, "注意：本表随“资料不完整”的报送包导出（学校仍有未完成事项）；"
+                                   "该教师个人的各项要求未发现缺项。"))
         out.append(Spacer(1, 5))
     status = "　".join(x for x in (t.status, t.exempt_reason) if x)
     rows = [[("学校", school.name)],
