@@ -9,8 +9,8 @@ fsync, full read-back from the device, signature);
 to show the bag writer's own cost. The baseline copies the store with `cp -r` and
 hashes the copies with `sha256sum` (no fsync, no read-back).
 
-The synthetic school is kept in <tmp>/tisheng-bench/ for bench_verify; set
-TISHENG_BENCH_KEEP=0 to delete it afterwards.
+The synthetic school is built in <tmp>/tisheng-bench/ and deleted afterwards;
+with TISHENG_BENCH_KEEP=1 it is kept and reused (bench_verify uses the same one).
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def run(quick: bool):
         return rows
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        if os.environ.get("TISHENG_BENCH_KEEP") == "0":
+        if os.environ.get("TISHENG_BENCH_KEEP") != "1":
             shutil.rmtree(CACHE, ignore_errors=True)
 
 

@@ -58,7 +58,7 @@ def run(quick: bool):
                 ("verify_peak_memory_MB_vs_300MB", rss_mb, 300.0)]
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        if os.environ.get("TISHENG_BENCH_KEEP") == "0":
+        if os.environ.get("TISHENG_BENCH_KEEP") != "1":
             shutil.rmtree(CACHE, ignore_errors=True)
 
 
