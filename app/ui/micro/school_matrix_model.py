@@ -14,7 +14,19 @@ CHOSEN = QColor("#d6e9fb")
 ENV_TINT = {"多媒体": QColor("#f4f8fc"), "混合": QColor("#f6fbf4"), "智慧": QColor("#fcf7f2")}
 
 
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_CENTER = Qt.AlignmentFlag.AlignCenter
+TICK = "✓"
+
+
 class SchoolMatrixModel(QAbstractTableModel):
+    """Cell texts are computed once per matrix; data() is a list lookup (views call it for every
+    painted cell and role, so it must stay cheap for a 1,000-teacher school)."""
+
     SORT_ROLE = Qt.ItemDataRole.UserRole
     ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -22,60 +34,64 @@ class SchoolMatrixModel(QAbstractTableModel):
         super().__init__(parent)
         self._matrix: SchoolMatrix | None = None
         self._rows: tuple[MatrixRow, ...] = ()
+        self._text: list[list[str]] = []
         self._codes: list[str] = []
         self._counts: MatrixCounts | None = None
+        self._nrows = 0
+        self._ncols = len(FIXED)
+        self._chosen_brush = QBrush(CHOSEN)
+        self._status_brush = {k: QBrush(v) for k, v in STATUS_COLOURS.items()}
 
     def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+        return self._nrows if not parent.isValid() else 0
 
     def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(FIXED) + len(self._codes)
+        return self._ncols if not parent.isValid() else 0
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row, c = self._rows[index.row()], index.column()
-        if role == self.ROW_ROLE:
-            return row
+    def data(self, index, role=_DISPLAY):
+        r, c = index.row(), index.column()
+        if role == _DISPLAY:
+            return self._text[r][c]
         if c >= len(FIXED):
-            code = self._codes[c - len(FIXED)]
-            chosen = code in row.codes
-            if role == Qt.ItemDataRole.DisplayRole:
-                return "✓" if chosen else ""
+            if role == _BACKGROUND:
+                return self._chosen_brush if self._text[r][c] else None
+            if role == _ALIGN:
+                return _CENTER
             if role == self.SORT_ROLE:
-                return 1 if chosen else 0
-            if role == Qt.ItemDataRole.BackgroundRole and chosen:
-                return QBrush(CHOSEN)
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return Qt.AlignmentFlag.AlignCenter
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{row.name}：{'已选' if chosen else '未选'} {code}"
+                return 1 if self._text[r][c] else 0
+            if role == _TOOLTIP:
+                row = self._rows[r]
+                return f"{row.name}：{'已选' if self._text[r][c] else '未选'} {self._codes[c - len(FIXED)]}"
+            if role == self.ROW_ROLE:
+                return self._rows[r]
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, self.SORT_ROLE):
-            values = (row.name, row.staff_no, row.subject, row.group, row.status)
-            if role == self.SORT_ROLE and c == 4:
-                return (row.status, len(row.codes))
-            return values[c]
-        if role == Qt.ItemDataRole.ForegroundRole and c == 4:
-            return QBrush(STATUS_COLOURS.get(row.status, QColor("black")))
-        if role == Qt.ItemDataRole.ToolTipRole and c == 4:
-            if row.exempt_reason:
-                return row.exempt_reason
-            return "\n".join(row.problems) or "符合本校方案的选点规则"
+        if role == self.ROW_ROLE:
+            return self._rows[r]
+        if role == self.SORT_ROLE:
+            row = self._rows[r]
+            return (row.status, len(row.codes)) if c == 4 else self._text[r][c]
+        if c == 4:
+            row = self._rows[r]
+            if role == _FOREGROUND:
+                return self._status_brush.get(row.status)
+            if role == _TOOLTIP:
+                return row.exempt_reason or "\n".join(row.problems) or "符合本校方案的选点规则"
         return None
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or (self._matrix is None and section >= len(FIXED)):
+    def headerData(self, section, orientation, role=_DISPLAY):
+        if orientation != Qt.Orientation.Horizontal:
             return None
         if section < len(FIXED):
-            return FIXED[section] if role == Qt.ItemDataRole.DisplayRole else None
+            return FIXED[section] if role == _DISPLAY else None
+        if self._matrix is None:
+            return None
         p = self._matrix.points[section - len(FIXED)]
         n = self._counts.by_point.get(p.code, 0) if self._counts else 0
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return f"{p.code}\n{n}"
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return f"{p.label}（{p.environment}·{p.dimension}）\n当前显示的教师中有 {n} 人选择"
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             return QBrush(ENV_TINT.get(p.environment, QColor("white")))
         return None
 
@@ -84,7 +100,11 @@ class SchoolMatrixModel(QAbstractTableModel):
         self._matrix = matrix
         self._rows = matrix.rows
         self._codes = [p.code for p in matrix.points]
+        codes = self._codes
+        self._text = [[r.name, r.staff_no, r.subject, r.group, r.status] + [TICK if c in r.codes else "" for c in codes]
+                      for r in matrix.rows]
         self._counts = count(matrix.rows, matrix.points)
+        self._nrows, self._ncols = len(self._rows), len(FIXED) + len(codes)
         self.endResetModel()
 
     def matrix(self) -> SchoolMatrix | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from app.services import matrix as matrix_service
@@ -13,6 +13,7 @@ from app.ui.micro import page_kit
 from app.ui.micro.school_matrix_model import FIXED, MatrixFilter, SchoolMatrixModel
 
 ALL_SUBJECTS = "全部学科"
+FIXED_WIDTHS = (72, 64, 72, 96, 56)
 ALL_GROUPS = "全部研修组"
 
 
@@ -52,6 +53,9 @@ class SchoolMatrixWidget(QWidget):
         header = self.view.horizontalHeader()
         header.setDefaultSectionSize(38)
         header.setMinimumSectionSize(30)
+        # fixed widths: ResizeToContents would read every row of a 1,000-teacher school on each filter
+        for c, width in enumerate(FIXED_WIDTHS):
+            self.view.setColumnWidth(c, width)
         top = QHBoxLayout()
         for w in (QLabel(self.tr("学科")), self.subject_box, QLabel(self.tr("研修组")), self.group_box, self.search):
             top.addWidget(w)
@@ -85,9 +89,6 @@ class SchoolMatrixWidget(QWidget):
         if any(r.group == NO_GROUP for r in m.rows):
             groups.append(NO_GROUP)
         self._refill(self.group_box, ALL_GROUPS, groups)
-        header = self.view.horizontalHeader()
-        for c in range(len(FIXED)):
-            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self._on_filters_changed()
 
     @staticmethod
