@@ -149,8 +149,7 @@ def snapshot_database(db_file: Path, dest: Path, *, check: str = "quick_check") 
     tmp = dest.with_name(f"{dest.name}.tmp-{uuid.uuid4().hex[:8]}")
     with _write_lock:
         try:
-            with os_errors(dest.parent):
-                dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.parent.mkdir(parents=True, exist_ok=True)
             try:
                 src = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
                 try:
@@ -176,12 +175,13 @@ def snapshot_database(db_file: Path, dest: Path, *, check: str = "quick_check") 
                 raise BackupFailed(f"备份“{dest.name}”自检失败：{result}。数据库可能已损坏，"
                                    "请运行“tisheng fsck”检查。")
             faults.hit("backup.after_copy")
-            with os_errors(dest):
-                with open(tmp, "rb+") as fh:
-                    os.fsync(fh.fileno())
-                replace_with_retry(tmp, dest)
-                fsync_dir(dest.parent)
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            replace_with_retry(tmp, dest)
+            fsync_dir(dest.parent)
             faults.hit("backup.after_rename")
+        except OSError as exc:
+            raise BackupFailed(describe_os_error(exc, dest) + "备份未完成。") from exc
         finally:
             for p in (tmp, tmp.with_name(tmp.name + "-journal")):
                 try:
@@ -677,6 +677,13 @@ def make_backup(target, dest: str | os.PathLike | None = None, *, full: bool = F
     paths = _paths(target)
     if not paths.database.exists():
         raise BackupFailed(f"数据文件夹“{paths.root}”中还没有数据，无需备份。")
+    try:
+        return _make_backup(target, paths, dest, full, reason, progress)
+    except OSError as exc:                       # a fault point or the stick pulled between steps
+        raise BackupFailed(describe_os_error(exc, dest or paths.backups) + "备份未完成，请排除问题后重试。") from exc
+
+
+def _make_backup(target, paths: DataPaths, dest, full: bool, reason: str, progress: Progress) -> BackupResult:
     if full:
         if dest is None:
             raise BackupFailed("完整备份需要指定保存位置（例如U盘的盘符 E:\\）。")
@@ -691,10 +698,12 @@ def make_backup(target, dest: str | os.PathLike | None = None, *, full: bool = F
     if dest.suffix.lower() in (".sqlite3", ".db", ".sqlite"):
         if dest.exists():
             raise BackupFailed(f"“{dest}”已存在。为避免覆盖，请换一个文件名。")
+        _probe_writable(dest.parent)
         path = snapshot_database(paths.database, dest)
     else:
         if dest.exists() and not dest.is_dir():
             raise BackupFailed(f"“{dest}”已存在且不是文件夹。")
+        _probe_writable(dest)
         with _write_lock:
             path = snapshot_database(paths.database, _unused(dest, reason))
     return BackupResult(path, False, 1, path.stat().st_size)
@@ -1089,6 +1098,24 @@ def set_aside_damaged(paths: DataPaths) -> Path:
     return base
 
 
+def _audit_restore(db: Path, src: BackupSource, before: Path | None, set_aside: Path | None) -> None:
+    """Record the restore inside the restored database itself, so it commits with it."""
+    detail = {"source": str(src.origin), "kind": src.kind,
+              "backup_time": src.created.isoformat(timespec="seconds") if src.created else None,
+              "before_backup": before.name if before else None,
+              "set_aside": str(set_aside) if set_aside else None}
+    try:
+        con = sqlite3.connect(db)
+        try:
+            con.execute("INSERT INTO auditentry (at, action, detail) VALUES (?, 'restore', ?)",
+                        (datetime.now().isoformat(sep=" "), json.dumps(detail, ensure_ascii=False)))
+            con.commit()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise BackupFailed(f"准备恢复的数据写入失败（{exc}），未作任何更改。") from exc
+
+
 def restore(target, source: str | os.PathLike, *, progress: Progress = NO_PROGRESS) -> RestoreResult:
     """Replace the data folder's database (and, from a full backup, evidence and key) by a backup.
 
@@ -1136,6 +1163,7 @@ def restore(target, source: str | os.PathLike, *, progress: Progress = NO_PROGRE
         if state == "damaged":
             set_aside = set_aside_damaged(paths)
         faults.hit("restore.before_backup")
+        _audit_restore(staged_db, src, before, set_aside)
 
         refs = referenced_blobs(staged_db)
         store = paths.store
@@ -1149,19 +1177,20 @@ def restore(target, source: str | os.PathLike, *, progress: Progress = NO_PROGRE
             progress.report(min(done, total - 1), total, "正在恢复证据文件…")
 
         copied = 0
-        for e in wanted:
+        staged_store = staging / "store"
+        for e in wanted:                         # staged too: the live store changes only at commit
             sha = e.path.rsplit("/", 1)[1]
             dst = store / sha[:2] / sha[2:4] / sha
             if dst.is_file() and (e.size is None or dst.stat().st_size == e.size):
                 continue
             with src.open(e.path) as fin:
-                _copy_stream(fin, dst, sha, e.size, e.path, on_bytes, tmp_dir=store / "incoming")
-            fsync_dir(dst.parent)
+                _copy_stream(fin, staged_store / sha[:2] / sha[2:4] / sha, sha, e.size, e.path, on_bytes)
             copied += 1
             faults.hit("restore.evidence")
         missing = []
         for sha, where in sorted(refs.items()):
-            if where and not (store / sha[:2] / sha[2:4] / sha).is_file():
+            rel = Path(sha[:2]) / sha[2:4] / sha
+            if where and not (store / rel).is_file() and not (staged_store / rel).is_file():
                 missing.extend(f"{w}（{sha[:12]}…）" for w in where)
 
         key_restored = False
@@ -1193,10 +1222,16 @@ def restore(target, source: str | os.PathLike, *, progress: Progress = NO_PROGRE
             atomic_write_bytes(paths.root / JOURNAL, json.dumps(journal, ensure_ascii=False).encode("utf-8"))
             committed = True
             faults.hit("restore.journal")
-            finish_pending_restore(paths)
+            try:
+                finish_pending_restore(paths)
+            except AppError as exc:
+                raise BackupFailed(exc.user_message + "恢复已提交，排除问题后再次打开数据文件夹时会自动完成。") from exc
         progress.report(1, 1, "恢复完成", force=True)
         return RestoreResult(src.origin, src.label, src.created, info["school"], info["teachers"], before,
                              set_aside, copied, tuple(missing), key_restored, tuple(warnings))
+    except OSError as exc:                       # a fault point or the stick pulled between steps
+        raise BackupFailed(describe_os_error(exc, src.origin) + ("恢复已提交，下次启动时会自动完成。" if committed
+                                                                 else "恢复未完成，数据没有任何更改。")) from exc
     finally:
         src.close()
         if not committed:

@@ -159,6 +159,17 @@ def finish_pending_restore(paths: DataPaths) -> bool:
     staged_db = staging / backups.DB_NAME
     db = paths.database
     with os_errors(db):
+        staged_store = staging / "store"         # evidence first: the old rows keep their files
+        if staged_store.is_dir():
+            touched = set()
+            for f in sorted(p for p in staged_store.glob("??/??/*") if p.is_file()):
+                live = paths.store / f.relative_to(staged_store)
+                live.parent.mkdir(parents=True, exist_ok=True)
+                replace_with_retry(f, live)      # same content (named by its hash): replacing is safe
+                touched.add(live.parent)
+                faults.hit("restore.evidence_move")
+            for d in touched:
+                fsync_dir(d)
         if staged_db.exists():
             for suffix in ("-wal", "-shm", "-journal"):
                 Path(str(db) + suffix).unlink(missing_ok=True)
@@ -251,6 +262,19 @@ def database_version(db: Path) -> int | None:
         return None
 
 
+def refuse_if_too_new(db: Path) -> None:
+    """Raise DatabaseTooNewError before anything opens the file for writing.
+
+    Opening with the app's engine would already switch journal_mode to WAL, which rewrites
+    the header of a rollback-journal database: the check has to come first, read-only."""
+    if not db.exists() or db.stat().st_size == 0:
+        return
+    from app.models.migrations import LATEST
+    version = database_version(db)
+    if version is not None and version > LATEST:
+        raise DatabaseTooNewError(found=version, supported=LATEST)
+
+
 @dataclass
 class CheckedWorkspace:
     """A workspace opened with start-up checks. Call tick() every few minutes and close() on exit."""
@@ -314,10 +338,7 @@ def open_checked(data_dir: str | os.PathLike | None = None, *, lock: bool = True
         full = False
         now = now or datetime.now()
         if db.exists() and db.stat().st_size > 0:
-            version = database_version(db)
-            from app.models.migrations import LATEST
-            if version is not None and version > LATEST:
-                raise DatabaseTooNewError(found=version, supported=LATEST)
+            refuse_if_too_new(db)
             state = _read_state(paths)
             try:
                 last = datetime.fromisoformat(state.get("last_full_check", ""))

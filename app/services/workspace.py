@@ -40,12 +40,13 @@ class Workspace:
     @classmethod
     def open(cls, data_dir: str | os.PathLike | None = None) -> "Workspace":
         paths = data_paths(data_dir).ensure()
-        from app.services.integrity import finish_pending_restore
+        from app.services.integrity import finish_pending_restore, refuse_if_too_new
         finish_pending_restore(paths)          # a restore killed after its commit point
         db = paths.database
         if not looks_like_sqlite(db):
             raise NotSQLiteError(f"数据文件“{db}”不是 SQLite 数据库（可能已损坏或被替换），"
                                  "本软件不会改动它。请从备份恢复。")
+        refuse_if_too_new(db)                  # before the engine's PRAGMA journal_mode writes
         engine = make_engine(db)
         try:
             from app.services.backups import snapshot
