@@ -21,8 +21,8 @@ import logging
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-                               QSplitter, QStackedWidget, QStyle, QToolBar, QWidget)
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+                               QMessageBox, QStackedWidget, QStyle, QToolBar, QWidget)
 
 from app import APP_NAME, __version__
 from app.services import backups
@@ -65,12 +65,13 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{spec.title}（{QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)}）")
             self.nav.addItem(item)
         self.stack = QStackedWidget()
-        split = QSplitter()
-        split.setChildrenCollapsible(False)
-        split.addWidget(self.nav)
-        split.addWidget(self.stack)
-        split.setStretchFactor(1, 1)
-        self.setCentralWidget(split)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.status_school, self.status_programme, self.status_folder = QLabel(), QLabel(), QLabel()
         for label in (self.status_school, self.status_programme, self.status_folder):
             label.setContentsMargins(8, 0, 8, 0)

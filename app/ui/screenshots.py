@@ -37,6 +37,24 @@ def grab(widget: QWidget, path: Path) -> Path:
     return path
 
 
+def _wizard_shot(ws, path: Path) -> Path:
+    """The wizard's programme page (presets with their numbers), filled as a user would."""
+    from app.ui.wizard.setup_wizard import SetupWizard
+    wizard = SetupWizard(ws)
+    wizard.resize(900, 640)
+    wizard.show()
+    wizard.next()
+    wizard.school_page.name.setText("示例市实验小学")
+    wizard.school_page.code.setText("2102810001")
+    wizard.next()
+    wizard.environment_page.buttons["混合"].setChecked(True)
+    wizard.next()
+    grab(wizard, path)
+    wizard.hide()
+    wizard.deleteLater()
+    return path
+
+
 def take_screenshots(controller, data_dir, out_dir: Path, *, demo: bool = False) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     scratch = tempfile.mkdtemp(prefix="tisheng-shots-")
@@ -59,11 +77,7 @@ def take_screenshots(controller, data_dir, out_dir: Path, *, demo: bool = False)
         window.go_to(title)
         saved.append(grab(window, out_dir / f"{title}.png"))
     from app.ui.wizard.setup_wizard import SetupWizard
-    wizard = SetupWizard(controller.ws)
-    wizard.resize(900, 640)
-    wizard.next()
-    saved.append(grab(wizard, out_dir / "设置向导.png"))
-    wizard.deleteLater()
+    saved.append(_wizard_shot(controller.ws, out_dir / "设置向导.png"))
     for path in saved:
         print(path)
     window.close_for_switch()

@@ -73,8 +73,11 @@ class AssessmentPage(Page):
         self.dashboard.set_summary(s)
         self.support.reload(s)
         self.cases.reload(s)
-        self.by_teacher.picker.set_rows([PickerRow(t.teacher_id, t.name, t.staff_no, t.subject, t.group, t.result,
-                                                   TONE.get(t.result, "warn")) for t in s.teachers])
+        picker = self.by_teacher.picker
+        picker.set_rows([PickerRow(t.teacher_id, t.name, t.staff_no, t.subject, t.group, t.result,
+                                   TONE.get(t.result, "warn")) for t in s.teachers])
+        if picker.current_id() is None:
+            picker.select_first(lambda r: r.note in ("待评", s.fail))
         if self.queue.form.reviewer_box.count():
             self.by_teacher.set_reviewers([self.queue.form.reviewer_box.itemText(i)
                                            for i in range(self.queue.form.reviewer_box.count())])

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushB
 from app.errors import ValidationError
 from app.services import assessment, review_queue
 from app.services.assessment import AssessResult
-from app.services.review_queue import DONE, QueueItem
+from app.services.review_queue import AGAIN, DONE, FIRST, QueueItem
 from app.ui.assessment.assessment_models import FileRefModel, QueueModel
 from app.ui.assessment.grade_form import GradeForm, GradeKeys
 from app.ui.micro import page_kit
@@ -42,13 +42,17 @@ class ReviewQueueWidget(QWidget):
         self.show_done = QCheckBox("显示已评项目（可修改）")
         self.table = RecordTable(QueueModel(), placeholder="搜索教师、能力点")
         self.table.search.setMinimumWidth(140)
+        self.table.count_label.hide()
         self.model, self.view = self.table.model, self.table.view
+        self.count = QLabel()
+        self.count.setObjectName("queueCount")
         self.title = QLabel()
         self.title.setObjectName("queueItemTitle")
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.files = RecordTable(FileRefModel(), placeholder="")
         self.files.search.hide()
+        self.files.count_label.hide()
         self.open_button = QPushButton("打开文件 (O)")
         self.next_button = QPushButton("下一项 (N)")
         self.result = QLabel()
@@ -61,6 +65,7 @@ class ReviewQueueWidget(QWidget):
         for w in (QLabel("研修组"), self.group_box, QLabel("能力点"), self.point_box, self.show_done):
             filters.addWidget(w)
         filters.addStretch(1)
+        filters.addWidget(self.count)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
@@ -144,9 +149,12 @@ class ReviewQueueWidget(QWidget):
         self._update_title_count()
 
     def _update_title_count(self) -> None:
-        waiting = sum(1 for q in self.model.rows() if q.stage != DONE)
-        self.table.count_label.setText(f"待评 {waiting} 项" + (f"（共 {self.model.rowCount()} 项）"
-                                                             if waiting != self.model.rowCount() else ""))
+        rows = self.model.rows()
+        first = sum(1 for q in rows if q.stage == FIRST)
+        again = sum(1 for q in rows if q.stage == AGAIN)
+        done = len(rows) - first - again
+        parts = [f"待评 {first} 项"] + ([f"复评 {again} 项"] if again else []) + ([f"已评 {done} 项"] if done else [])
+        self.count.setText("<b>" + "，".join(parts) + "</b>")
 
     # the current item ----------------------------------------------------------------------
 

@@ -84,6 +84,13 @@ class DashboardPage(Page):
         self.hours_chart.setObjectName("hoursChart")
         self.micro_chart = BarChart()
         self.micro_chart.setObjectName("microChart")
+        self.env_chart = BarChart()
+        self.env_chart.setObjectName("environmentChart")
+        micro = QWidget()
+        micro_row = QHBoxLayout(micro)
+        micro_row.setContentsMargins(0, 0, 0, 0)
+        micro_row.addWidget(self.micro_chart, 4)
+        micro_row.addWidget(self.env_chart, 3)
         self.plans_text = QLabel()
         self.plans_text.setObjectName("plansText")
         self.plans_text.setWordWrap(True)
@@ -91,9 +98,9 @@ class DashboardPage(Page):
         self.plans_text.setTextFormat(Qt.TextFormat.RichText)
         middle = QGridLayout()
         middle.addWidget(_panel("学时进度（达到要求的人数）", self.hours_chart), 0, 0)
-        middle.addWidget(_panel("微能力点覆盖（选点人次）", self.micro_chart), 0, 1)
+        middle.addWidget(_panel("微能力点覆盖（选点人次）", micro), 0, 1)
         middle.addWidget(_panel("方案文档与截止日期", self.plans_text), 0, 2)
-        for col, stretch in enumerate((4, 4, 3)):
+        for col, stretch in enumerate((3, 5, 3)):
             middle.setColumnStretch(col, stretch)
         self.findings = RecordTable(FindingsModel(), settings_name="findings",
                                     placeholder="搜索问题（如教师姓名、学时、证据）")
@@ -138,10 +145,12 @@ class DashboardPage(Page):
                                                h.meeting, h.active or 1, f"{h.meeting}/{h.active} 人")
                                            for h in data.hours])], empty_text="本方案没有学时要求")
         if data.micro_required:
-            self.micro_chart.set_groups([("按维度", [Bar(k, v) for k, v in data.micro_by_dimension]),
-                                         ("按信息化环境", [Bar(k, v) for k, v in data.micro_by_environment])])
+            self.micro_chart.set_groups([("按维度", [Bar(k, v) for k, v in data.micro_by_dimension])])
+            self.env_chart.set_groups([("按信息化环境", [Bar(k, v, colour=c) for (k, v), c in
+                                                    zip(data.micro_by_environment, ("#e05d5d", "#26a6a6", "#8e5cc9"))])])
         else:
             self.micro_chart.set_groups([], empty_text="本项目方案不要求选择微能力点")
+            self.env_chart.set_groups([], empty_text="")
         self.plans_text.setText(self._plans_html(data))
         self.findings.set_rows(list(data.findings))
 

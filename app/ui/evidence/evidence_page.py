@@ -41,7 +41,7 @@ class EvidencePage(Page):
         split.addWidget(self.picker)
         split.addWidget(self.panel)
         split.setStretchFactor(1, 1)
-        split.setSizes([260, 900])
+        split.setSizes([250, 930])
         self.missing = MissingListWidget(self._ws)
         self.tabs.addTab(split, self.tr("按教师提交"))
         self.tabs.addTab(self.missing, self.tr("全校缺交清单"))
@@ -86,6 +86,8 @@ class EvidencePage(Page):
         if self._pending_teacher is not None:
             tid, self._pending_teacher = self._pending_teacher, None
             self.picker.select_teacher(tid)
+        elif self.picker.current_id() is None:
+            self.picker.select_first(lambda r: r.tone in ("bad", "warn"))     # open on someone who needs attention
 
     def _on_picker_teacher_selected(self, teacher_id: int) -> None:
         self.panel.load(teacher_id, keep_item=getattr(self, "_pending_item", None))

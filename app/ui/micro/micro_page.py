@@ -35,7 +35,7 @@ class MicroPage(Page):
         split.addWidget(self.picker)
         split.addWidget(self.panel)
         split.setStretchFactor(1, 1)
-        split.setSizes([260, 900])
+        split.setSizes([250, 930])
         self.matrix = SchoolMatrixWidget(self._ws)
         self.tabs.addTab(split, self.tr("按教师选点"))
         self.tabs.addTab(self.matrix, self.tr("全校选点总览"))
@@ -77,12 +77,14 @@ class MicroPage(Page):
     def _on_loaded(self, result) -> None:
         self._items, m = result
         self.picker.set_rows([PickerRow(r.teacher_id, r.name, r.staff_no, r.subject, r.group,
-                                        r.status if r.status != "符合" else f"符合（{len(r.codes)}个）",
+                                        r.status,
                                         TONE.get(r.status, "")) for r in m.rows])
         self.matrix.set_matrix(m)
         if self._pending_teacher is not None:
             tid, self._pending_teacher = self._pending_teacher, None
             self.picker.select_teacher(tid)
+        elif self.picker.current_id() is None:
+            self.picker.select_first(lambda r: r.tone in ("bad", "warn"))     # open on someone who needs attention
 
     def _on_picker_teacher_selected(self, teacher_id: int) -> None:
         self.panel.load(teacher_id, self._items or {})

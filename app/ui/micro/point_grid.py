@@ -38,8 +38,9 @@ class PointGrid(QWidget):
         self._order: list[str] = []
         self._guarded: set[str] = set()
         self._grid = QGridLayout(self)
-        self._grid.setHorizontalSpacing(12)
-        self._grid.setVerticalSpacing(6)
+        self._grid.setHorizontalSpacing(8)
+        self._grid.setVerticalSpacing(4)
+        self._grid.setContentsMargins(4, 4, 4, 4)
 
     def set_points(self, points: tuple[PointInfo, ...], environment: str, items: dict[str, list[ItemInfo]]) -> None:
         """Build the boxes once per catalogue/environment; disabled boxes carry the reason."""
@@ -62,8 +63,8 @@ class PointGrid(QWidget):
                 cell.setObjectName("pointCell")
                 cell.setFrameShape(QFrame.Shape.StyledPanel)
                 lay = QVBoxLayout(cell)
-                lay.setContentsMargins(6, 4, 6, 4)
-                lay.setSpacing(2)
+                lay.setContentsMargins(4, 2, 4, 2)
+                lay.setSpacing(0)
                 inside = [p for p in points if p.environment == env and p.dimension == dim]
                 for p in inside:
                     reason = outside_environment_reason(p, environment)
@@ -76,7 +77,7 @@ class PointGrid(QWidget):
                     self.boxes[p.code] = box
                     lay.addWidget(box)
                 if not inside:
-                    none = QLabel("（本环境无此维度的能力点）")
+                    none = QLabel("（无）")
                     none.setStyleSheet("color:#808080")
                     lay.addWidget(none)
                 lay.addStretch(1)

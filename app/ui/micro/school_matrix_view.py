@@ -13,7 +13,8 @@ from app.ui.micro import page_kit
 from app.ui.micro.school_matrix_model import FIXED, MatrixFilter, SchoolMatrixModel
 
 ALL_SUBJECTS = "全部学科"
-FIXED_WIDTHS = (72, 64, 72, 96, 56)
+FIXED_WIDTHS = (64, 52, 60, 86, 52)
+POINT_WIDTH = 29          # 30 points + the fixed columns fit a 1366-pixel window without scrolling
 ALL_GROUPS = "全部研修组"
 
 
@@ -51,8 +52,8 @@ class SchoolMatrixWidget(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(24)
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
-        header.setDefaultSectionSize(38)
-        header.setMinimumSectionSize(30)
+        header.setDefaultSectionSize(POINT_WIDTH)
+        header.setMinimumSectionSize(24)
         # fixed widths: ResizeToContents would read every row of a 1,000-teacher school on each filter
         for c, width in enumerate(FIXED_WIDTHS):
             self.view.setColumnWidth(c, width)
@@ -140,7 +141,7 @@ class SchoolMatrixWidget(QWidget):
             self.bulk_button.setEnabled(False)
             self.bulk_button.setToolTip(self.tr("请先在“研修组”中选择一个研修组"))
         elif not g.common_point:
-            self.bulk_button.setText(f"为“{g.name}”添加共同能力点…")
+            self.bulk_button.setText(f"“{g.name}”未设置共同能力点")
             self.bulk_button.setEnabled(False)
             self.bulk_button.setToolTip(f"“{g.name}”还没有设置共同能力点，请先在“团队”页面设置")
         else:

@@ -27,12 +27,12 @@ class PickerRow:
 def picker_model(note_header: str) -> RowTableModel:
     class PickerModel(RowTableModel):
         COLUMNS = (
-            Column("教师", lambda r: r.name, sort=lambda r: r.staff_no or r.name, width=80,
+            Column("教师", lambda r: r.name, sort=lambda r: r.staff_no or r.name, width=76,
                    tooltip=lambda r: "　".join(p for p in (r.name, f"工号 {r.staff_no}" if r.staff_no else "",
                                                           r.subject, r.group) if p)),
-            Column("学科", lambda r: r.subject, width=70),
-            Column(note_header, lambda r: r.note, width=90, colour=lambda r: TONES.get(r.tone)),
-            Column("研修组", lambda r: r.group, width=90),
+            Column("学科", lambda r: r.subject, width=64),
+            Column(note_header, lambda r: r.note, width=82, colour=lambda r: TONES.get(r.tone)),
+            Column("研修组", lambda r: r.group, width=96),
         )
 
         @staticmethod
@@ -54,6 +54,9 @@ class TeacherPicker(QWidget):
         self.table = RecordTable(picker_model(note_header), placeholder="搜索姓名、工号、学科")
         self.table.search.setMinimumWidth(120)
         self.model, self.proxy, self.view, self.search = self.table.model, self.table.proxy, self.table.view, self.table.search
+        self.view.verticalHeader().hide()
+        self.view.setColumnHidden(3, True)      # 研修组: still searched and shown in the tooltip
+        self.setMinimumWidth(240)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.table)
@@ -83,6 +86,12 @@ class TeacherPicker(QWidget):
             self._current = teacher_id
             self.teacher_selected.emit(teacher_id)
         return True
+
+    def select_first(self, wanted=lambda row: True) -> bool:
+        """Select the first listed teacher for whom wanted(row) holds, else the first; False if empty."""
+        rows = self.table.visible_rows()
+        row = next((r for r in rows if wanted(r)), rows[0] if rows else None)
+        return row is not None and self.select_teacher(row.teacher_id)
 
     def current_id(self) -> int | None:
         return self._current

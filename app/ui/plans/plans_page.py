@@ -27,8 +27,8 @@ def _size(n: int) -> str:
 
 class PlanModel(RowTableModel):
     COLUMNS = (Column("文档类型", lambda p: p.kind, width=170),
-               Column("标题", lambda p: p.title, width=240),
-               Column("学期/学年", lambda p: p.semester, width=170),
+               Column("标题", lambda p: p.title, width=210),
+               Column("学期/学年", lambda p: p.semester, width=150),
                Column("状态", lambda p: p.status, width=60, colour=lambda p: STATUS_COLOUR.get(p.status)),
                Column("提交日期", lambda p: fmt_date(p.submitted_on), width=90),
                Column("备案日期", lambda p: fmt_date(p.filed_on), width=90),
@@ -105,7 +105,7 @@ class PlansPage(Page):
             mark = "✓" if p.ok else "✗"
             extra = "" if p.has_file or p.status == "缺" else "，未附文件"
             parts.append(f"<span style='color:{colour}'>{mark} 《{p.kind}》{p.status}{extra}</span>")
-        self.required.setText("本方案要求：" + "　".join(parts) if parts else "本项目方案没有规定必须报送的方案文档。")
+        self.required.setText("本方案要求：" + "&nbsp;&nbsp;&nbsp;&nbsp;".join(parts) if parts else "本项目方案没有规定必须报送的方案文档。")
 
     def show_record(self, teacher_id=None, record_id=None, kind=None) -> None:
         if record_id is None:

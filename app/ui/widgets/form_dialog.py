@@ -8,8 +8,8 @@ A form subclasses FormDialog, adds fields in `_build_fields()`, and overrides
 * `save(values) -> result`: the service call. A ValidationError it raises is
   shown beside its field; any other AppError goes to `show_error`.
 
-Messages appear under a field once the user has edited it, and under every
-field when 保存 is pressed. Open the dialog with `open()` (window-modal, no
+Messages appear under a field once the user has edited it, when another
+edit caused them, and under every field when 保存 is pressed. Open the dialog with `open()` (window-modal, no
 nested event loop) and connect `saved(result)`.
 """
 
@@ -70,9 +70,11 @@ class FormDialog(QDialog):
         self._touched: set[str] = set()
         self._submitted = False
         self._errors: dict[str, str] = {}
+        self._initial_errors: dict[str, str] = {}
         self._build_frame(intro)
         self._build_fields()
         self._revalidate()
+        self._initial_errors = dict(self._errors)      # e.g. empty required fields of a new record
         if not embedded:
             body_height = self.form.parentWidget().sizeHint().height()
             self.resize(max(width, self.sizeHint().width()), min(body_height + 140, 760))
@@ -94,10 +96,13 @@ class FormDialog(QDialog):
         self.form = QFormLayout(body)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(body)
+        if self.embedded:
+            holder: QWidget = body
+        else:
+            holder = QScrollArea()
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QScrollArea.Shape.NoFrame)
+            holder.setWidget(body)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("保存")
@@ -110,7 +115,9 @@ class FormDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(self.intro)
         lay.addWidget(self.general_error)
-        lay.addWidget(scroll, 1)
+        lay.addWidget(holder, 0 if self.embedded else 1)
+        if self.embedded:
+            lay.addStretch(1)
         lay.addWidget(self.buttons)
 
     def _build_fields(self) -> None:
@@ -222,7 +229,11 @@ class FormDialog(QDialog):
 
     def _show_errors(self) -> None:
         for key, f in self._fields.items():
-            message = self._errors.get(key, "") if (self._submitted or key in self._touched) else ""
+            message = self._errors.get(key, "")
+            # Shown once the field was edited, after 保存, or when another field's edit caused it
+            # (status 免修 → 状态原因 required); never for a new record's still-empty fields.
+            if not (self._submitted or key in self._touched or message != self._initial_errors.get(key, "")):
+                message = ""
             f.error.setText(message)
             f.error.setVisible(bool(message))
             f.widget.setProperty("invalid", bool(message))
@@ -263,5 +274,6 @@ class FormDialog(QDialog):
             self._touched.clear()
             self._submitted = False
             self._revalidate()
+            self._initial_errors = dict(self._errors)
         else:
             self.accept()
