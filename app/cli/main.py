@@ -23,7 +23,31 @@ KNOWN_MODULES = ["cmd_school", "cmd_teachers", "cmd_records", "cmd_assessment", 
                  "cmd_gui", "cmd_excel", "cmd_bundle", "cmd_forms", "cmd_backup"]
 
 
+_HELP_WORDS = (("usage: ", "用法："), ("positional arguments:", "参数:"), ("options:", "选项:"),
+               ("optional arguments:", "选项:"), ("show this help message and exit", "显示帮助并退出"))
+
+
+def _chinese(text: str) -> str:
+    for en, zh in _HELP_WORDS:
+        text = text.replace(en, zh)
+    return text
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
+    def add_argument(self, *args, **kwargs):
+        # Chinese placeholders (--name 姓名) instead of argparse's upper-cased English dest.
+        takes_value = kwargs.get("action") in (None, "store", "append") and "choices" not in kwargs
+        if args and args[0].startswith("-") and takes_value and "metavar" not in kwargs and kwargs.get("help"):
+            import re
+            kwargs["metavar"] = re.split(r"[（(，,：: ]", kwargs["help"], maxsplit=1)[0] or "值"
+        return super().add_argument(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        return _chinese(super().format_usage())
+
+    def format_help(self) -> str:
+        return _chinese(super().format_help())
+
     def error(self, message: str) -> None:  # argparse's own messages are English
         translations = {"the following arguments are required": "缺少必填参数",
                         "unrecognized arguments": "无法识别的参数",
