@@ -260,3 +260,21 @@ def test_no_line_starts_with_closing_punctuation(text, width):
         for a, b in zip(lines, lines[1:]):
             assert b[:1] not in CANNOT_START, (a, b)
             assert a[-1:] not in CANNOT_END, (a, b)
+
+
+HOSTILE = ["CON.docx", "作业:第1次?.docx", "a<b>&c.jpg", "换行\n名字.txt", "回车\r名字.txt", "制表\t符.txt",
+           "école.pdf", "很长的文件名" * 15 + ".mp4", "..", "~$临时.docx", "零宽\u200b字符.docx", "响铃\x07.txt"]
+
+
+def test_hostile_file_names_print_legibly(tmp_path):
+    from app.services.forms.dto import ItemLine, PointBlock
+    t = teacher(1, "王芳", points=(PointBlock("A1", "技术支持的学情分析", "学情分析", "合格",
+                                              (ItemLine("学情分析方案", tuple(HOSTILE), "合格", "李明"),)),))
+    result = render(FormSet(SCHOOL, date(2026, 12, 1), teachers=(t,)), tmp_path / "h.pdf")
+    text = "".join(pages_text(tmp_path / "h.pdf"))
+    for needle in ("CON.docx", "作业:第1次?.docx", "a<b>&c.jpg", "换行名字.txt", "回车名字.txt", "制表符.txt",
+                   "~$临时.docx", "零宽字符.docx", "（续，共"):
+        assert needle in text, needle
+    assert "很长的文件名" * 15 + ".mp4" in "".join(pypdf_text(tmp_path / "h.pdf"))   # wrapped, never cut
+    assert all(r["emb"] == "yes" for r in fonts(tmp_path / "h.pdf"))
+    assert result.warnings == ()          # control and zero-width characters are blanked, not warned

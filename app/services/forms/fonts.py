@@ -96,7 +96,7 @@ def covered() -> frozenset[int]:
     return frozenset(face.charToGlyph)
 
 
-_ALWAYS_OK = {0x0A, 0x0D, 0x09}
+_ALWAYS_OK = {0x0A}
 
 
 def missing_chars(text: str) -> list[str]:

@@ -75,6 +75,24 @@ class Styles:
 
 # --------------------------------------------------------------------------- text
 
+_CONTROLS = {i: " " for i in range(32) if i != 10}
+_CONTROLS[127] = " "
+# invisible format characters (zero-width space, BOM, direction marks, soft hyphen) are dropped
+_CONTROLS.update({cp: None for cp in (0x00AD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C,
+                                      0x202D, 0x202E, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF)})
+
+
+def tidy(text) -> str:
+    """Data text for print: None → "", CR/LF → LF, tabs and other control characters
+    (they arrive in imported names and file names) → spaces, invisible format characters
+    removed."""
+    if text is None:
+        return ""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return text.replace("\r\n", "\n").translate(_CONTROLS)
+
 _width = lru_cache(maxsize=50_000)(stringWidth)
 
 
@@ -98,7 +116,7 @@ class Ink:
 
     def check(self, text: str, where: str) -> tuple[str, bool]:
         """(escaped markup, had-missing-characters)."""
-        text = "" if text is None else str(text)
+        text = tidy(text)
         missing = missing_chars(text)
         if not missing:
             return escape(text), False
@@ -128,6 +146,7 @@ class Ink:
     def plain(self, text: str, font: str, size: float, width: float) -> str | None:
         """`text` unchanged when every line fits `width` as a plain table string (no wrapping,
         no markup, every character in the font): much cheaper than a Paragraph."""
+        text = tidy(text)
         if missing_chars(text):
             return None
         for line in text.split("\n"):
@@ -138,7 +157,7 @@ class Ink:
     def cell(self, text: str, style: ParagraphStyle, width: float, where: str = "",
              empty: str = EMPTY):
         """A table cell: a plain string when it fits on one line (fast), else a Paragraph."""
-        text = "" if text is None else str(text)
+        text = tidy(text)
         if not text.strip():
             text = empty
         markup, odd = self.check(text, where)

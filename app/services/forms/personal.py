@@ -6,8 +6,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from app.services.forms.dto import FORM_TITLES, KIND_PERSONAL, SchoolInfo, TeacherForm
-from app.services.forms.layout import (BOLD, CONTENT_W, EMPTY, STAMP_COL, FILL_SOFT, MUTED, RED, REGULAR, Ink, Styles, banner, heading,
-                                       info_table, sign_block, table)
+from app.services.forms.layout import (BOLD, CONTENT_W, EMPTY, FILL_SOFT, MUTED, RED, REGULAR, STAMP_COL, Ink,
+                                       Styles, banner, heading, info_table, sign_block, table, tidy)
 
 FILES_PER_ROW = 6          # a row never grows taller than a page: long file lists continue
 
@@ -40,7 +40,7 @@ def points_table(ink: Ink, t: TeacherForm, where: str):
             rows.append(["", "（该能力点没有规定的考核材料）", "", "", ""])
             cmds += [("SPAN", (1, r + 1), (-1, r + 1)), ("TEXTCOLOR", (1, r + 1), (1, r + 1), MUTED)]
         for seq, item in enumerate(block.items, 1):
-            files = list(item.files)
+            files = [tidy(f).replace("\n", " ") for f in item.files]
             chunks = [files[i:i + FILES_PER_ROW] for i in range(0, len(files), FILES_PER_ROW)] or [[]]
             for n, chunk in enumerate(chunks):
                 r = len(rows)
@@ -48,7 +48,7 @@ def points_table(ink: Ink, t: TeacherForm, where: str):
                 if chunk:
                     lines = [f"{i + 1 + n * FILES_PER_ROW}. {f}" for i, f in enumerate(chunk)]
                     files_cell = ink.plain("\n".join(lines), REGULAR, 8.5, w[2])
-                    if files_cell is None or any("\n" in f for f in chunk):
+                    if files_cell is None:
                         files_cell = ink.raw("<br/>".join(ink.m(x, where) for x in lines), Styles.cell_s)
                     else:
                         cmds.append(("FONT", (2, r), (2, r), REGULAR, 8.5, 11))
