@@ -91,7 +91,7 @@ def hours_table(ink: Ink, t: TeacherForm, where: str):
         rows.append([ink.cell(line.label, Styles.cell, w[0], where),
                      line.required or EMPTY, line.done or "0", verdict])
     if len(rows) == 1:
-        rows.append(["没有学时要求", EMPTY, EMPTY, EMPTY])
+        rows.append(["（无学时记录）", EMPTY, EMPTY, EMPTY])
     cmds.append(("ALIGN", (1, 1), (-1, -1), "CENTER"))
     return table(rows, w, style_cmds=cmds)
 
