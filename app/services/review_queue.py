@@ -207,6 +207,7 @@ class SheetRow:
     files: tuple[FileRef, ...]
     history: tuple[GradeRow, ...]
     round_now: int              # the round a grade given now is recorded in
+    needs_regrade: bool = False  # failed earlier and an open 帮扶 covers it: waiting for 复评
 
     @property
     def code(self) -> str:
@@ -257,11 +258,14 @@ def teacher_sheet(ws, teacher_id: int) -> TeacherSheet:
     sections = [(code, snap.catalogue[code].name, states) for code, states in v.point_items.items()]
     if v.personal_items:
         sections.append((None, "个人项目", v.personal_items))
+    fail = snap.rules.grading["fail"]
     for code, name, states in sections:
         rnd = _round_for(v, code)
+        again = _open_support_covers(v, code)
         for st in states:
             rows.append(SheetRow(code, name, st.item.id, st.item.seq, st.item.title, st.state,
-                                 tuple(files.get(st.item.id, ())), tuple(history.get(st.item.id, ())), rnd))
+                                 tuple(files.get(st.item.id, ())), tuple(history.get(st.item.id, ())), rnd,
+                                 again and st.grade == fail and st.round < rnd and st.files > 0))
     t = v.teacher
     g = snap.rules.grading
     return TeacherSheet(t.id, t.name, t.staff_no or "", v.exempt_reason, tuple(rows), dict(v.point_results),

@@ -11,11 +11,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox  # noqa: E402
 
 from tests.services_part2.school import build_small_school  # noqa: E402
 
-from PySide6.QtCore import QLocale  # noqa: E402
-
-if not hasattr(QLocale, "Territory"):      # TEMPORARY: the shell's SearchProxy uses QLocale.Territory
-    QLocale.Territory = QLocale.Country
-
 
 @dataclass
 class Dialogs:

@@ -53,8 +53,9 @@ class SheetModel(RowTableModel):
     COLUMNS = (
         Column("能力点", lambda r: r.point_code or "个人", width=55, tooltip=lambda r: r.point_name),
         Column("证据项目", lambda r: f"{r.item_seq}. {r.item_title}", width=170),
-        Column("状态", lambda r: r.state, width=55, align=ALIGN_CENTER,
-               colour=lambda r: {"缺": "#c0392b", "已提交": "#2a6fdb", "已评": "#1b7f3b"}.get(r.state)),
+        Column("状态", lambda r: "待复评" if r.needs_regrade else r.state, width=55, align=ALIGN_CENTER,
+               colour=lambda r: "#a15c00" if r.needs_regrade else
+               {"缺": "#c0392b", "已提交": "#2a6fdb", "已评": "#1b7f3b"}.get(r.state)),
         Column("文件", lambda r: str(len(r.files)) if r.files else "", sort=lambda r: len(r.files), width=40,
                align=ALIGN_CENTER),
         Column("等级", lambda r: _latest(r, "grade"), width=55, align=ALIGN_CENTER,

@@ -57,6 +57,11 @@ class AssessmentPage(Page):
         self.by_teacher.case_requested.connect(self._mark_case)
         self.support.open_requested.connect(self.open_support_dialog)
         self.support.changed.connect(self._changed)
+        # one reviewer for the whole sitting, whichever tab it was chosen on
+        self.queue.form.reviewer_box.currentTextChanged.connect(
+            lambda text: self._sync_reviewer(self.by_teacher.form, text))
+        self.by_teacher.form.reviewer_box.currentTextChanged.connect(
+            lambda text: self._sync_reviewer(self.queue.form, text))
         self.cases.changed.connect(self._changed)
 
     # loading -------------------------------------------------------------------------------
@@ -81,6 +86,11 @@ class AssessmentPage(Page):
         if self.queue.form.reviewer_box.count():
             self.by_teacher.set_reviewers([self.queue.form.reviewer_box.itemText(i)
                                            for i in range(self.queue.form.reviewer_box.count())])
+
+    @staticmethod
+    def _sync_reviewer(form, text: str) -> None:
+        if form.reviewer_box.currentText() != text:
+            form.reviewer_box.setEditText(text)
 
     def _on_events_changed(self, topic: str) -> None:
         if self._own_change:

@@ -45,14 +45,16 @@ class TeacherGradingWidget(QWidget):
         self.case_button = QPushButton("标记为优秀案例")
         self.sheet = RecordTable(SheetModel(), placeholder="搜索")
         self.sheet.search.hide()
+        self.sheet.count_label.hide()
         self.files = RecordTable(FileRefModel(), placeholder="")
         self.files.search.hide()
         self.files.count_label.hide()
+        self.files.view.setMinimumHeight(60)
         self.open_button = QPushButton("打开文件 (O)")
-        self.files.button_bar.addWidget(self.open_button)
         self.form = GradeForm()
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
+        head.addWidget(self.open_button)
         head.addWidget(self.case_button)
         head.addWidget(self.support_button)
         right = QWidget()
@@ -63,7 +65,9 @@ class TeacherGradingWidget(QWidget):
         split_v = QSplitter(Qt.Orientation.Vertical)
         split_v.addWidget(self.sheet)
         split_v.addWidget(self.files)
-        split_v.setSizes([320, 140])
+        split_v.setStretchFactor(0, 3)
+        split_v.setStretchFactor(1, 1)
+        split_v.setSizes([300, 90])
         rl.addWidget(split_v, 1)
         rl.addWidget(self.form)
         split = QSplitter()
@@ -129,7 +133,8 @@ class TeacherGradingWidget(QWidget):
         self.results.setText(text)
         self.sheet.set_rows(sheet.rows)
         if keep is None or not self.sheet.select_key(keep, scroll=False):
-            first = next((r for r in sheet.rows if r.state == "已提交"), sheet.rows[0] if sheet.rows else None)
+            first = next((r for r in sheet.rows if r.state == "已提交" or r.needs_regrade),
+                         sheet.rows[0] if sheet.rows else None)
             if first is not None:
                 self.sheet.select_key(first.item_id)
         self.support_button.setEnabled(sheet.result == sheet.fail and sheet.open_support is None)
@@ -155,7 +160,7 @@ class TeacherGradingWidget(QWidget):
         cur = self.sheet.current_row()
         start = rows.index(cur) + 1 if cur in rows else 0
         for r in rows[start:] + rows[:start]:
-            if r.state == "已提交":
+            if r.state == "已提交" or r.needs_regrade:
                 self.sheet.select_key(r.item_id)
                 return
 

@@ -54,6 +54,7 @@ class EvidencePage(Page):
         self.picker.teacher_selected.connect(self._on_picker_teacher_selected)
         self.panel.changed.connect(self._on_panel_changed)
         self.missing.teacher_activated.connect(self.show_teacher)
+        self.missing.choose_points_requested.connect(lambda tid: self.navigate_requested.emit("微能力", tid, None, None))
 
     def refresh(self) -> None:
 

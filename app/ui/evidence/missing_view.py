@@ -19,6 +19,7 @@ ALL_GROUPS = "全部研修组"
 
 class MissingListWidget(QWidget):
     teacher_activated = Signal(int)
+    choose_points_requested = Signal(int)      # a teacher who has not chosen points yet
 
     def __init__(self, ws, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -30,6 +31,7 @@ class MissingListWidget(QWidget):
     def _build_ui(self) -> None:
         self.table = RecordTable(MissingModel(), placeholder="搜索教师、能力点或项目")
         self.model, self.proxy, self.view, self.search = self.table.model, self.table.proxy, self.table.view, self.table.search
+        self.table.count_label.hide()
         self.view.sortByColumn(MissingCol.GROUP, Qt.SortOrder.AscendingOrder)
         self.group_box = QComboBox()
         self.group_box.addItem(ALL_GROUPS, "")
@@ -42,7 +44,7 @@ class MissingListWidget(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(self.count_label)
         lay.addWidget(self.table, 1)
-        hint = QLabel(self.tr("点击表头可按教师、研修组或能力点排序；双击一行可直接为该教师提交证据。"))
+        hint = QLabel(self.tr("点击表头可按教师、研修组或能力点排序；双击一行可直接为该教师提交证据（未选点的教师转到“微能力”页）。"))
         hint.setStyleSheet("color:#808080")
         lay.addWidget(hint)
 
@@ -91,4 +93,7 @@ class MissingListWidget(QWidget):
         page_kit.inform(self, self.tr("导出完成"), f"已导出 {len(self.shown_rows())} 项缺交记录到：\n{path}")
 
     def _on_row_activated(self, r: MissingRow) -> None:
-        self.teacher_activated.emit(r.teacher_id)
+        if r.point_code:
+            self.teacher_activated.emit(r.teacher_id)
+        else:
+            self.choose_points_requested.emit(r.teacher_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services.matrix import MatrixCounts, MatrixRow, SchoolMatrix, count, filter_rows
 
@@ -40,6 +40,8 @@ class SchoolMatrixModel(QAbstractTableModel):
         self._nrows = 0
         self._ncols = len(FIXED)
         self._chosen_brush = QBrush(CHOSEN)
+        self._header_font = QFont()
+        self._header_font.setPointSizeF(max(7.0, self._header_font.pointSizeF() - 1.5))
         self._status_brush = {k: QBrush(v) for k, v in STATUS_COLOURS.items()}
 
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -93,6 +95,8 @@ class SchoolMatrixModel(QAbstractTableModel):
             return f"{p.label}（{p.environment}·{p.dimension}）\n当前显示的教师中有 {n} 人选择"
         if role == _BACKGROUND:
             return QBrush(ENV_TINT.get(p.environment, QColor("white")))
+        if role == Qt.ItemDataRole.FontRole:
+            return self._header_font
         return None
 
     def set_matrix(self, matrix: SchoolMatrix) -> None:

@@ -13,8 +13,9 @@ from app.ui.micro import page_kit
 from app.ui.micro.school_matrix_model import FIXED, MatrixFilter, SchoolMatrixModel
 
 ALL_SUBJECTS = "全部学科"
-FIXED_WIDTHS = (64, 52, 60, 86, 52)
-POINT_WIDTH = 29          # 30 points + the fixed columns fit a 1366-pixel window without scrolling
+FIXED_WIDTHS = (60, 52, 60, 80, 52)
+POINT_WIDTH = 26          # A1…; two-digit codes get 32: 30 points fit a 1366-pixel window without scrolling
+WIDE_POINT_WIDTH = 32
 ALL_GROUPS = "全部研修组"
 
 
@@ -52,6 +53,7 @@ class SchoolMatrixWidget(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(24)
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
+        header.setStyleSheet("QHeaderView::section { padding: 2px 1px; }")   # narrow point columns keep "A10"
         header.setDefaultSectionSize(POINT_WIDTH)
         header.setMinimumSectionSize(24)
         # fixed widths: ResizeToContents would read every row of a 1,000-teacher school on each filter
@@ -85,6 +87,8 @@ class SchoolMatrixWidget(QWidget):
 
     def set_matrix(self, m: SchoolMatrix) -> None:
         self.model.set_matrix(m)
+        for c, p in enumerate(m.points, len(FIXED)):
+            self.view.setColumnWidth(c, WIDE_POINT_WIDTH if len(p.code) > 2 else POINT_WIDTH)
         self._refill(self.subject_box, ALL_SUBJECTS, list(m.subjects))
         groups = [g.name for g in m.groups]
         if any(r.group == NO_GROUP for r in m.rows):
