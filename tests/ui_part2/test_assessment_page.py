@@ -171,3 +171,30 @@ def test_grading_by_teacher_and_case_target(qtbot, ws, events, dialogs, tmp_path
     if rules_share:
         assert f"目标 ≥{rules_share * 100:g}%" in page.dashboard.note("cases")
     assert school.get_school(ws) is not None
+
+
+def test_digits_typed_in_the_comment_are_text_not_grades(qtbot, small, events, dialogs, tmp_path):
+    ws, s = small
+    school_with_evidence(ws, s, tmp_path)
+    page = open_page(qtbot, ws, events)
+    q = page.queue
+    assert [q.form.reviewer_box.itemText(i) for i in range(q.form.reviewer_box.count())] == ["张伟", "刘教研员", "王芳"]
+    q.form.reviewer_box.setEditText("刘教研员")
+    before = q.current()
+    qtbot.keyClicks(q.form.comment, "3 items ok")
+    wait_idle(qtbot)
+    assert q.form.comment.text() == "3 items ok" and q.current().stage == "初评"
+    qtbot.keyClick(q.form.comment, Qt.Key.Key_Return)          # back to the list
+    key(qtbot, q.view, Qt.Key.Key_1)
+    graded = review_queue.teacher_sheet(ws, before.teacher_id).rows[0].latest
+    assert (graded.grade, graded.comment, graded.reviewer) == ("优秀", "3 items ok", "刘教研员")
+    assert q.form.comment.text() == ""
+
+
+def test_grading_needs_a_reviewer(qtbot, small, events, dialogs, tmp_path):
+    ws, s = small
+    school_with_evidence(ws, s, tmp_path)
+    page = open_page(qtbot, ws, events)
+    key(qtbot, page.queue.view, Qt.Key.Key_1)
+    assert "请先在“评定人”中选择或填写评定人" in dialogs.texts("warning")[-1]
+    assert page.dashboard.value("to_grade") == 12

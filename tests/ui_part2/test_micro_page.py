@@ -107,3 +107,16 @@ def test_matrix_filters_counts_and_bulk_assign(qtbot, small, events, dialogs):
     qtbot.waitUntil(lambda: w.model.counts().by_point["B2"] == 2)
     m = matrix.school_matrix(ws)
     assert matrix.count(m.rows, m.points).by_point["B2"] == 2
+
+
+def test_matrix_model_is_a_proper_qt_model(qtmodeltester, small):
+    from app.ui.micro.school_matrix_model import SchoolMatrixModel
+    ws, s = small
+    choices.set_choices(ws, s.ids["王芳"], ["A1", "A3", "A11"])
+    model = SchoolMatrixModel()
+    model.set_matrix(matrix.school_matrix(ws))
+    qtmodeltester.check(model)
+    assert model.rowCount() == 5 and model.columnCount() == 35
+    row = next(r for r in range(5) if model.index(r, 0).data() == "王芳")
+    assert model.index(row, model.point_column("A3")).data() == "✓"
+    assert model.index(row, model.point_column("A2")).data() == ""
