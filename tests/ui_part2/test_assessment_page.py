@@ -143,34 +143,67 @@ def test_support_opened_and_closed_and_a_case_marked(qtbot, small, events, dialo
     assert d.value("cases") == 0
 
 
-def test_grading_by_teacher_and_case_target(qtbot, ws, events, dialogs, tmp_path):
-    from app.services import school
-    from tests.services_part2.school import build_small_school
-    s = build_small_school(ws, programme="county-2023")
-    rules_share = review_queue.assessment_summary(ws).share_min
+def test_grading_by_teacher_with_a_personal_item_and_the_case_target(qtbot, ws, events, dialogs, tmp_path):
+    from app.services import evidence
+    from tests.services_part2.school import build_small_school, sample_file
+    s = build_small_school(ws, programme="wafangdian-2023")      # 3 points + a 指导案 per teacher; cases ≥ 3%
     school_with_evidence(ws, s, tmp_path)
+    li = s.ids["李明"]
+    evidence.add_evidence(ws, li, "个人", "1", sample_file(tmp_path, "指导案.docx"))
     page = open_page(qtbot, ws, events)
-    page.show_teacher(s.ids["李明"])
+    assert "目标 ≥3%" in page.dashboard.note("cases")
+    page.show_teacher(li)
     wait_idle(qtbot)
     assert page.tabs.currentIndex() == TEACHER
     t = page.by_teacher
-    assert t.current_sheet().name == "李明"
+    sheet = t.current_sheet()
+    assert sheet.name == "李明" and [r.code for r in sheet.rows][-1] == "个人"
     t.form.reviewer_box.setEditText("刘教研员")
-    for _ in range(6):
+    assert page.queue.form.reviewer() == "刘教研员"                 # one reviewer across the tabs
+    for _ in range(len(sheet.rows)):
         t.grade(t.form.scale()[0])
         wait_idle(qtbot)
         t._next_row()
     sheet = t.current_sheet()
-    assert sheet.result == "优秀" and all(r == "优秀" for r in sheet.point_results.values())
+    assert sheet.result == "优秀" and set(sheet.point_results.values()) == {"优秀"}
     assert "个人考核结果：<b style='color:#1b7f3b'>优秀</b>" in t.results.text()
     t.sheet.select_key(sheet.rows[0].item_id)
     assert t.case_button.isEnabled()
     t.case_button.click()
     wait_idle(qtbot)
     assert page.dashboard.value("cases") == 1
-    if rules_share:
-        assert f"目标 ≥{rules_share * 100:g}%" in page.dashboard.note("cases")
-    assert school.get_school(ws) is not None
+    page.tabs.setCurrentIndex(CASES)
+    assert "方案要求不低于 3%，已达到" in page.cases.share.text()
+
+
+def test_the_programmes_own_scale(qtbot, ws, events, dialogs, tmp_path):
+    import json
+
+    from app.models import Programme
+    from app.services.programmes import save_adjusted_rules
+    from tests.services_part2.school import build_small_school
+    s = build_small_school(ws)
+    from sqlmodel import select
+    with ws.sessions() as session:
+        data = json.loads(session.exec(select(Programme)).first().rules_json)
+        data["grading"]["scale"] = ["优秀", "良好", "合格", "不合格"]
+        data["grading"]["pass"] = ["优秀", "良好", "合格"]
+        save_adjusted_rules(session, data)
+        session.commit()
+    school_with_evidence(ws, s, tmp_path)
+    page = open_page(qtbot, ws, events)
+    q = page.queue
+    assert list(q.form.buttons) == ["优秀", "良好", "合格", "不合格"]
+    assert "4 不合格" in q.keys_help.text()
+    q.form.reviewer_box.setEditText("刘教研员")
+    key(qtbot, q.view, Qt.Key.Key_2)
+    key(qtbot, q.view, Qt.Key.Key_N)
+    key(qtbot, q.view, Qt.Key.Key_1)
+    assert q.last_result.point_result == "良好"                  # the worst grade of the point's items
+    key(qtbot, q.view, Qt.Key.Key_N)
+    dialogs.answers = [False]
+    key(qtbot, q.view, Qt.Key.Key_4)
+    assert q.last_result.grade == "不合格" and "建立帮扶" in dialogs.seen[-1][1]
 
 
 def test_digits_typed_in_the_comment_are_text_not_grades(qtbot, small, events, dialogs, tmp_path):

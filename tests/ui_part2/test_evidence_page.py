@@ -5,6 +5,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from app.services import choices, evidence
+from app.ui import jobs
 from app.ui.evidence.evidence_page import EvidencePage
 from tests.services_part2.school import sample_file
 from tests.ui_part2.helpers import drop_files, wait_idle
@@ -40,6 +41,8 @@ def test_drop_two_files_then_open_replace_remove(qtbot, small, events, dialogs, 
     odd = sample_file(tmp_path / "from-explorer", "微课说明.docx", 3000)     # not a 视频: warned, still saved
     assert not drop_files(panel.drop_zone, [tmp_path / "from-explorer"])      # a folder is refused
     assert drop_files(panel.drop_zone, [big, odd])
+    copying = jobs.active_jobs()                  # the copy runs as a background job with a progress dialog
+    assert len(copying) == 1 and copying[0].dialog is not None and copying[0].touches_db
     wait_idle(qtbot)
     rows = {r.original_name: r for r in evidence.list_evidence(ws, wang)}
     assert set(rows) == {"微课.mp4", "微课说明.docx"}
