@@ -120,3 +120,21 @@ def test_matrix_model_is_a_proper_qt_model(qtmodeltester, small):
     row = next(r for r in range(5) if model.index(r, 0).data() == "王芳")
     assert model.index(row, model.point_column("A3")).data() == "✓"
     assert model.index(row, model.point_column("A2")).data() == ""
+
+
+def test_switching_teacher_with_unsaved_ticks_asks_first(qtbot, small, events, dialogs):
+    ws, s = small
+    page = open_page(qtbot, ws, events)
+    page.show_teacher(s.ids["王芳"])
+    wait_idle(qtbot)
+    page.panel.grid.toggle("A1")
+    dialogs.answers = [False]                      # stay with 王芳
+    page.show_teacher(s.ids["李明"])
+    wait_idle(qtbot)
+    assert "王芳 的选点修改还没有保存" in dialogs.texts("question")[-1]
+    assert page.panel.state().name == "王芳" and page.panel.selected_codes() == ["A1"]
+    assert page.picker.current_id() == s.ids["王芳"]
+    dialogs.answers = [True]                       # discard and go
+    page.show_teacher(s.ids["李明"])
+    wait_idle(qtbot)
+    assert page.panel.state().name == "李明" and choices.current_choices(ws, s.ids["王芳"]) == []

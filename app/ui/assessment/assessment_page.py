@@ -24,6 +24,7 @@ class AssessmentPage(Page):
     TITLE = "校本考核"
     SUBTITLE = "逐项评定证据等级（能力点和个人结果按规则自动得出）；不合格的建立一对一帮扶并复评；推荐优秀案例"
     LISTENS_TO = ("school", "teachers", "teams", "choices", "evidence", "assessment")
+    SUPPORTS = frozenset({"search"})
 
     def __init__(self, ws, events, parent: QWidget | None = None) -> None:
         super().__init__(ws, events, parent)
@@ -107,6 +108,13 @@ class AssessmentPage(Page):
             self.notify("assessment")
         finally:
             self._own_change = False
+
+    def focus_search(self) -> None:
+        tab = self.tabs.currentIndex()
+        box = {QUEUE: self.queue.table.search, TEACHER: self.by_teacher.picker.search,
+               SUPPORT: self.support.records.search, CASES: self.cases.candidates.search}[tab]
+        box.setFocus()
+        box.selectAll()
 
     # navigation ----------------------------------------------------------------------------
 

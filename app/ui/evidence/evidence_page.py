@@ -25,6 +25,7 @@ class EvidencePage(Page):
     TITLE = "证据材料"
     SUBTITLE = "按能力点提交证据文件（可把文件直接拖进窗口）；全校缺交清单可导出 Excel"
     LISTENS_TO = ("school", "teachers", "teams", "choices", "evidence", "assessment")
+    SUPPORTS = frozenset({"search"})
 
     def __init__(self, ws, events, parent: QWidget | None = None) -> None:
         super().__init__(ws, events, parent)
@@ -89,6 +90,11 @@ class EvidencePage(Page):
             self.picker.select_teacher(tid)
         elif self.picker.current_id() is None:
             self.picker.select_first(lambda r: r.tone in ("bad", "warn"))     # open on someone who needs attention
+
+    def focus_search(self) -> None:
+        box = self.picker.search if self.tabs.currentIndex() == 0 else self.missing.search
+        box.setFocus()
+        box.selectAll()
 
     def _on_picker_teacher_selected(self, teacher_id: int) -> None:
         self.panel.load(teacher_id, keep_item=getattr(self, "_pending_item", None))

@@ -18,6 +18,7 @@ class MicroPage(Page):
     TITLE = "微能力"
     SUBTITLE = "每位教师在本校信息化环境内选择能力点；全校总览与研修组统一选点"
     LISTENS_TO = ("school", "teachers", "teams", "choices", "evidence", "assessment")
+    SUPPORTS = frozenset({"search"})
 
     def __init__(self, ws, events, parent: QWidget | None = None) -> None:
         super().__init__(ws, events, parent)
@@ -86,7 +87,19 @@ class MicroPage(Page):
         elif self.picker.current_id() is None:
             self.picker.select_first(lambda r: r.tone in ("bad", "warn"))     # open on someone who needs attention
 
+    def focus_search(self) -> None:
+        box = self.picker.search if self.tabs.currentIndex() == 0 else self.matrix.search
+        box.setFocus()
+        box.selectAll()
+
     def _on_picker_teacher_selected(self, teacher_id: int) -> None:
+        state = self.panel.state()
+        if self.panel.is_dirty() and state is not None and state.teacher_id != teacher_id:
+            if not page_kit.ask(self, "未保存的选点",
+                                f"{state.name} 的选点修改还没有保存。\n\n放弃这些修改，转到另一位教师吗？"
+                                "（选“否”回到 " + state.name + "，可以先保存）"):
+                self.picker.select_teacher(state.teacher_id, announce=False)
+                return
         self.panel.load(teacher_id, self._items or {})
 
     def _on_panel_saved(self, _teacher_id: int) -> None:

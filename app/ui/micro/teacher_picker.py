@@ -63,7 +63,12 @@ class TeacherPicker(QWidget):
         self.table.selection_changed.connect(self._on_table_selection_changed)
 
     def _on_table_selection_changed(self, row) -> None:
-        if row is None or self._quiet or row.teacher_id == self._current:
+        if row is None:
+            return
+        if self._quiet:
+            self._current = row.teacher_id
+            return
+        if row.teacher_id == self._current:
             return
         self._current = row.teacher_id
         self.teacher_selected.emit(row.teacher_id)
@@ -78,12 +83,18 @@ class TeacherPicker(QWidget):
         finally:
             self._quiet = False
 
-    def select_teacher(self, teacher_id: int) -> bool:
+    def select_teacher(self, teacher_id: int, *, announce: bool = True) -> bool:
+        """Select a teacher; announce=False only moves the selection (e.g. to undo a switch)."""
         if self.model.position_of(teacher_id) is None:
             return False
-        self.table.select_key(teacher_id)
-        if self._current != teacher_id:          # selected but not announced (e.g. it was already current)
-            self._current = teacher_id
+        self._quiet = not announce
+        try:
+            self.table.select_key(teacher_id)
+        finally:
+            self._quiet = False
+        shown = self.table.current_row()
+        if announce and self._current != teacher_id and shown is not None and shown.teacher_id == teacher_id:
+            self._current = teacher_id          # selected in the view but never announced
             self.teacher_selected.emit(teacher_id)
         return True
 
