@@ -33,6 +33,7 @@ a value; it never touches widgets. Results come back on the UI thread.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -78,19 +79,18 @@ class JobContext:
         self.progress.report(done, total, text)
 
 
-class Job(QRunnable):
+class Job:
     """A unit of background work. Prefer `run_with_progress`/`run_in_background` to building one."""
 
     def __init__(self, fn: WorkFn, *, touches_db: bool = True, title: str = "") -> None:
-        super().__init__()
-        self.setAutoDelete(False)        # Python owns it (kept alive in _ACTIVE until it ends)
         self.fn, self.touches_db, self.title = fn, touches_db, title
         self.signals = JobSignals()
         self.ctx = JobContext(self.signals)
-        self.dialog = None               # the JobProgressDialog, when there is one
+        self.dialog = None               # the JobProgressDialog while the job runs (None once over)
         self.outcome: str | None = None  # "finished" / "failed" / "cancelled" once over
 
     def run(self) -> None:
+        """Runs on a worker thread."""
         try:
             result = self.fn(self.ctx)
         except CancelledError:
@@ -102,6 +102,20 @@ class Job(QRunnable):
 
     def cancel(self) -> None:
         self.ctx.cancel()
+
+
+class _Runner(QRunnable):
+    """What the thread pool runs; Qt owns and deletes it (autoDelete), so no Python object
+    the pool still touches after run() can be freed under it."""
+
+    def __init__(self, job: Job) -> None:
+        super().__init__()
+        self._job: Job | None = job
+
+    def run(self) -> None:
+        job, self._job = self._job, None
+        if job is not None:
+            job.run()
 
 
 class _Watcher(QObject):
@@ -131,14 +145,17 @@ class _Watcher(QObject):
         job = self._job
         job.outcome = outcome
         if job.dialog is not None:
-            job.dialog.finish()
+            job.dialog.finish()          # hides and deletes it
+            job.dialog = None
         _ACTIVE.pop(job, None)
+        _RETIRED.append(job)             # freed later on this thread, never by the worker's last reference
         callback = self._callbacks[outcome]
         if callback is not None:
             callback(*args)
 
 
 _ACTIVE: dict[Job, _Watcher] = {}
+_RETIRED: deque[Job] = deque(maxlen=64)
 _DB_POOL: QThreadPool | None = None
 
 
@@ -176,7 +193,7 @@ def start(job: Job, parent: QWidget | None = None, *, on_done: Callable[[Any], N
         def on_cancelled() -> None:
             _status_note(parent, "已取消，数据未作任何更改。")
     _ACTIVE[job] = _Watcher(job, on_done, on_failed, on_cancelled)
-    pool_for(job).start(job)
+    pool_for(job).start(_Runner(job))
     return job
 
 

@@ -9,9 +9,17 @@
   the services (building it takes seconds; copying it, milliseconds).
 """
 
+import json
 import os
+import tempfile
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"     # before any PySide6 import
+# Before any PySide6 import: offscreen, with a 1920×1080 virtual screen (the default 800×800
+# one is smaller than the window, and Qt would shrink a restored geometry to fit it).
+_SCREEN = os.path.join(tempfile.mkdtemp(prefix="tisheng-qpa-"), "screen.json")
+with open(_SCREEN, "w", encoding="utf-8") as _fh:
+    json.dump({"screens": [{"name": "screen0", "x": 0, "y": 0, "width": 1920, "height": 1080,
+                            "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}, _fh)
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 
 import shutil  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402

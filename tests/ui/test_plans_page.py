@@ -1,0 +1,68 @@
+"""方案与计划: attach a plan document, check its dates as you type, open it, mark a deadline done."""
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
+
+from app.services import dashboard, plans
+from tests.ui.conftest import settle, type_text
+
+
+def _button(widget, text):
+    return next(b for b in widget.findChildren(QToolButton) if b.defaultAction() and b.defaultAction().text() == text)
+
+
+def test_attach_a_plan_document(qtbot, window, dialogs, tmp_path):
+    page = window.go_to("方案与计划")
+    settle()
+    doc = tmp_path / "2026学年第一学期培训计划.docx"
+    doc.write_bytes("学期培训计划正文".encode("utf-8") * 50)
+    qtbot.mouseClick(_button(page, "添加文档…"), Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    kind = dialog.field("kind")
+    kind.setCurrentText("学期培训计划")
+    type_text(qtbot, dialog.field("title"), "第二学期培训计划")
+    dialog.field("status").setCurrentText("已提交")
+    submitted, filed = dialog.field("submitted_on"), dialog.field("filed_on")
+    submitted.check.setChecked(True)
+    submitted.edit.setDate(submitted.edit.date().addDays(-3))
+    filed.check.setChecked(True)
+    filed.edit.setDate(submitted.edit.date().addDays(-1))
+    assert "不能早于提交日期" in dialog.error_text("filed_on")
+    filed.check.setChecked(False)
+    assert dialog.error_text("filed_on") == ""
+    dialogs.open_file = str(doc)
+    qtbot.mouseClick(dialog.field("file").button, Qt.MouseButton.LeftButton)
+    assert dialog.field("file").label.text() == doc.name
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    settle()
+
+    saved = next(p for p in plans.list_plans(window.ws) if p.title == "第二学期培训计划")
+    assert (saved.kind, saved.status, saved.original_name) == ("学期培训计划", "已提交", doc.name)
+    assert saved.submitted_on is not None and saved.filed_on is None
+    assert window.ws.store.path_for(saved.sha256).read_bytes() == doc.read_bytes()
+    assert page.table.current_row().id == saved.id
+    pos = page.table.model.position_of(saved.id)
+    assert doc.name in page.table.model.index(pos, 6).data()
+
+    doc.unlink()                                   # the school's copy no longer needs the original
+    qtbot.mouseClick(_button(page, "打开文件"), Qt.MouseButton.LeftButton)
+    opened = dialogs.opened[-1]
+    assert opened.endswith(doc.name)
+    with open(opened, "rb") as fh:
+        assert fh.read() == "学期培训计划正文".encode("utf-8") * 50
+
+
+def test_mark_a_passed_deadline_done(qtbot, window):
+    page = window.go_to("方案与计划")
+    settle()
+    passed = next(d for d in dashboard.list_deadlines(window.ws) if d.state == "已过期")
+    page.deadlines.select_key(passed.id)
+    qtbot.mouseClick(_button(page, "标记为已完成"), Qt.MouseButton.LeftButton)
+    settle()
+    row = next(d for d in dashboard.list_deadlines(window.ws) if d.id == passed.id)
+    assert (row.state, row.done_on) == ("已完成", date.today())
+    shown = page.deadlines.model.row_at(page.deadlines.model.position_of(passed.id))
+    assert shown.state == "已完成"

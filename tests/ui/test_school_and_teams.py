@@ -1,0 +1,100 @@
+"""学校信息 and 团队: edit the profile with live checks, teaching points, members with 第一责任人, groups."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
+
+from app.services import school as school_service
+from app.services import teachers, teams
+from app.services.school import ENVIRONMENT_HELP
+from tests.ui.conftest import settle, type_text
+
+
+def _button(widget, text):
+    return next(b for b in widget.findChildren(QToolButton) if b.defaultAction() and b.defaultAction().text() == text)
+
+
+def test_school_profile_validates_and_saves(qtbot, window):
+    page = window.go_to("学校信息")
+    settle()
+    form = page.form
+    phone = form.field("contact_phone")
+    phone.selectAll()
+    qtbot.keyClicks(phone, "12345")
+    assert "格式不正确" in form.error_text("contact_phone")
+    phone.selectAll()
+    qtbot.keyClicks(phone, "0411-85550000")
+    assert form.error_text("contact_phone") == ""
+    env = form.field("environment")
+    env.setCurrentText("智慧")
+    assert form.env_help.text() == ENVIRONMENT_HELP["智慧"]
+    name = form.field("name")
+    name.clear()
+    type_text(qtbot, name, "示例市实验小学（东校区）")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    settle()
+    row = school_service.get_school(window.ws)
+    assert (row.name, row.environment, row.contact_phone) == ("示例市实验小学（东校区）", "智慧", "0411-85550000")
+    assert window.status_school.text() == "学校：示例市实验小学（东校区）"     # status bar follows
+    assert "示例市实验小学（东校区）" in window.windowTitle()
+
+
+def test_add_a_teaching_point(qtbot, window):
+    page = window.go_to("学校信息")
+    settle()
+    qtbot.mouseClick(_button(page, "新增教学点…"), Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    type_text(qtbot, dialog.field("name"), "西岭教学点")
+    dialog.field("environment").setCurrentText("多媒体")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle()
+    names = {p.name: p.environment for p in school_service.list_teaching_points(window.ws)}
+    assert names["西岭教学点"] == "多媒体"
+    assert "西岭教学点" in [p.name for p in page.points.model.rows()]
+
+
+def test_add_principal_as_first_responsible(qtbot, window):
+    page = window.go_to("团队")
+    settle()
+    mgmt = next(t for t in teams.list_teams(window.ws) if t.kind == "校级管理团队")
+    page.teams.select_key(mgmt.id)
+    newcomer = teachers.list_teachers(window.ws)[20]
+    qtbot.mouseClick(_button(page, "添加成员…"), Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)       # nobody chosen yet
+    assert "请选择本校教师" in dialog.error_text("teacher_id") and dialog.isVisible()
+    who = dialog.field("teacher_id")
+    who.setCurrentIndex(who.findData(newcomer.id))
+    type_text(qtbot, dialog.field("role"), "校长")
+    assert dialog.first.isChecked()                          # 校长 of the management team: 第一责任人
+    type_text(qtbot, dialog.field("duty"), "第一责任人，全面负责")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle()
+    team = next(t for t in teams.list_teams(window.ws) if t.id == mgmt.id)
+    firsts = [m for m in team.members if m.is_first_responsible]
+    assert [m.teacher_id for m in firsts] == [newcomer.id]    # only one 第一责任人
+    shown = page.teams.model.row_at(page.teams.model.position_of(mgmt.id))
+    assert page.teams.model.COLUMNS[3].display(shown) == newcomer.name
+    assert newcomer.id in {m.teacher_id for m in page.members.model.rows()}
+
+
+def test_study_group_with_leader_and_members(qtbot, window):
+    page = window.go_to("团队")
+    settle()
+    bar = page.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    qtbot.mouseClick(_button(page, "新建研修组…"), Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    type_text(qtbot, dialog.field("name"), "音体美研修组")
+    arts = [t for t in teachers.list_teachers(window.ws) if t.subject in ("音乐", "美术", "体育与健康")]
+    type_text(qtbot, dialog.picker.search, "音乐")
+    qtbot.mouseClick(dialog.picker.select_all, Qt.MouseButton.LeftButton)
+    dialog.picker.search.clear()
+    dialog.picker.set_checked([t.id for t in arts])
+    leader = dialog.field("leader_id")
+    leader.setCurrentIndex(leader.findData(arts[0].id))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle()
+    group = next(g for g in teams.list_groups(window.ws) if g.name == "音体美研修组")
+    assert group.leader_id == arts[0].id and set(group.member_ids) == {t.id for t in arts}
+    assert page.groups.model.position_of(group.id) is not None
+    assert all(teachers.get_teacher(window.ws, t.id).group == "音体美研修组" for t in arts)
