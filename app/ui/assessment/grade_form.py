@@ -59,7 +59,7 @@ class GradeForm(QWidget):
             b.setObjectName(f"grade_{grade}")
             b.setMinimumHeight(34)
             colour = GRADE_COLOURS[0 if n == 1 else 2 if n == len(scale) else 1]
-            b.setStyleSheet(f"QPushButton{{font-weight:bold;color:{colour}}}")
+            b.setStyleSheet(f"QPushButton{{font-weight:bold;color:{colour}}}QPushButton:disabled{{color:#b0b0b0}}")
             b.setToolTip(f"评为“{grade}”（快捷键 {n}）" if n <= 9 else f"评为“{grade}”")
             b.clicked.connect(lambda _c=False, g=grade: self.grade_chosen.emit(g))
             self.button_row.addWidget(b)

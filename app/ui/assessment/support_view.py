@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
-from PySide6.QtCore import Qt
 
 from app.services.assessment import SupportRow, list_supports
 from app.services.review_queue import AssessmentSummary, NeedsSupport, teacher_sheet

@@ -78,6 +78,8 @@ class SchoolMatrixModel(QAbstractTableModel):
                 return self._status_brush.get(row.status)
             if role == _TOOLTIP:
                 return row.exempt_reason or "\n".join(row.problems) or "符合本校方案的选点规则"
+        elif role == _TOOLTIP:
+            return self._text[r][c] or None
         return None
 
     def headerData(self, section, orientation, role=_DISPLAY):
