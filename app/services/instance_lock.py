@@ -91,7 +91,10 @@ def _read_holder(path: Path) -> dict:
 
 
 class InstanceLock:
-    """Held while the app has the data folder open. Release it on exit (or let the OS do it)."""
+    """Held while the app has the data folder open. Release it on exit (or let the OS do it).
+
+    Deliberately no __del__: dropping the object must not drop the lock; the handle stays
+    open (and the folder locked) until release() or the end of the process."""
 
     def __init__(self, path: Path, fd: int) -> None:
         self.path = path
@@ -116,11 +119,6 @@ class InstanceLock:
     def __exit__(self, *exc) -> None:
         self.release()
 
-    def __del__(self) -> None:  # pragma: no cover - a safety net only
-        try:
-            self.release()
-        except Exception:  # noqa: BLE001
-            pass
 
 
 def acquire_instance_lock(paths: DataPaths) -> InstanceLock:

@@ -252,6 +252,17 @@ def check_database(db: Path, *, full: bool) -> str | None:
 
 
 def database_version(db: Path) -> int | None:
+    """PRAGMA user_version without creating -wal/-shm files when there is no WAL to read."""
+    wal = Path(str(db) + "-wal")
+    if not wal.exists() or wal.stat().st_size == 0:
+        try:
+            with open(db, "rb") as fh:
+                header = fh.read(100)
+        except OSError:
+            return None
+        if len(header) == 100 and header.startswith(backups.SQLITE_HEADER):
+            return int.from_bytes(header[60:64], "big")
+        return None
     try:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
