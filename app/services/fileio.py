@@ -16,8 +16,8 @@ CHUNK = 1024 * 1024
 FAT32_LIMIT = 4 * 1024 ** 3  # files of 4 GiB or more cannot live on a FAT32 stick
 
 
-def describe_os_error(exc: OSError, path: Path | str) -> str:
-    """A Chinese sentence naming the file and the cause."""
+def describe_os_error(exc: OSError, path: Path | str, action: str | None = None) -> str:
+    """A Chinese sentence naming the file and the cause (and, if given, what was being done)."""
     code = exc.errno
     winerror = getattr(exc, "winerror", None)
     if code == errno.ENOSPC or winerror == 112:
@@ -49,16 +49,18 @@ def describe_os_error(exc: OSError, path: Path | str) -> str:
         cause = "读写设备出错（U盘可能已拔出或损坏）"
     else:
         cause = exc.strerror or str(exc)
+    if action:
+        return f"{action}时出错：{cause}（位置：{path}）。"
     return f"处理文件“{path}”时出错：{cause}。"
 
 
 @contextmanager
-def os_errors(path: Path | str) -> Iterator[None]:
+def os_errors(path: Path | str, action: str | None = None) -> Iterator[None]:
     """Turn OSError inside the block into a StorageError with a Chinese message."""
     try:
         yield
     except OSError as exc:
-        raise StorageError(describe_os_error(exc, path)) from exc
+        raise StorageError(describe_os_error(exc, path, action)) from exc
 
 
 def fsync_dir(path: Path) -> None:

@@ -58,32 +58,46 @@ class EvidenceStore:
         tmp_dir = self.root / "incoming"
         tmp = tmp_dir / f"{uuid.uuid4().hex}.part"
         h = hashlib.sha256()
+        # Reading the source and writing the store fail for different reasons: name the right one.
+        saving = os_errors(self.root, f"把“{source.name}”保存到数据文件夹")
         try:
-            with os_errors(tmp_dir):
+            with os_errors(tmp_dir, f"把“{source.name}”保存到数据文件夹"):
                 tmp_dir.mkdir(parents=True, exist_ok=True)
             done = 0
-            with os_errors(source), open(source, "rb") as src, open(tmp, "wb") as dst:
-                while chunk := src.read(CHUNK):
-                    dst.write(chunk)
-                    h.update(chunk)
-                    done += len(chunk)
-                    progress.report(done, max(size, 1), f"正在复制 {source.name}")
-                dst.flush()
-                os.fsync(dst.fileno())
-            faults.hit("store.after_copy")
+            with os_errors(source):
+                src = open(source, "rb")
+            with src:
+                with os_errors(self.root, f"把“{source.name}”保存到数据文件夹"):
+                    dst = open(tmp, "wb")
+                with dst:
+                    while True:
+                        with os_errors(source):
+                            chunk = src.read(CHUNK)
+                        if not chunk:
+                            break
+                        with os_errors(self.root, f"把“{source.name}”保存到数据文件夹"):
+                            dst.write(chunk)
+                        h.update(chunk)
+                        done += len(chunk)
+                        progress.report(done, max(size, 1), f"正在复制 {source.name}")
+                    with os_errors(self.root, f"把“{source.name}”保存到数据文件夹"):
+                        dst.flush()
+                        os.fsync(dst.fileno())
+            with saving:
+                faults.hit("store.after_copy")
             digest = h.hexdigest()
             with os_errors(tmp):
                 if sha256_file(tmp) != digest:
                     raise StorageError(f"复制“{source.name}”后校验失败，磁盘可能有问题。文件未添加。")
             final = self.path_for(digest)
-            with os_errors(final):
+            with os_errors(self.root, f"把“{source.name}”保存到数据文件夹"):
                 if final.exists() and sha256_file(final) == digest:
                     tmp.unlink()
                 else:
                     final.parent.mkdir(parents=True, exist_ok=True)
                     replace_with_retry(tmp, final)
                     fsync_dir(final.parent)
-            faults.hit("store.after_rename")
+                faults.hit("store.after_rename")
             return StoredFile(digest, done)
         finally:
             if tmp.exists():
