@@ -9,7 +9,9 @@ QSortFilterProxyModel filtered by the same keystroke. Cells are filled with
 `setData`: in PySide6 6.12 every `setItem`/`appendRow` of a QStandardItem
 drops one reference to Python's None (measured), which crashes the process
 after a few thousand cells.
-Both sides are timed until the view has painted (`QApplication.processEvents`).
+Both views have the same size and column widths (all 35 columns visible, as the
+page shows them), and both sides are timed until the view has painted
+(`QApplication.processEvents`).
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def _app():
     return _APP[0]
 
 
-def ours(ws) -> tuple[float, float, int]:
+def ours(ws) -> tuple[float, float, int, tuple]:
     from app.services import matrix
     from app.ui.micro.school_matrix_view import SchoolMatrixWidget
     app = _app()
@@ -70,17 +72,20 @@ def ours(ws) -> tuple[float, float, int]:
         app.processEvents()
         times.append(time.perf_counter() - t0)
     shown = widget.proxy.rowCount()
+    geometry = (widget.view.size(), [widget.view.columnWidth(c) for c in range(widget.model.columnCount())])
     widget.close()
-    return t_build, min(times), shown
+    return t_build, min(times), shown, geometry
 
 
-def baseline(db: Path) -> tuple[float, float, int]:
+def baseline(db: Path, geometry) -> tuple[float, float, int]:
+    """Same cells, same view size and column widths as ours, so both paint the same area."""
     from PySide6.QtCore import QSortFilterProxyModel, Qt
     from PySide6.QtGui import QStandardItemModel
     from PySide6.QtWidgets import QTableView
     app = _app()
+    size, widths = geometry
     view = QTableView()
-    view.resize(1366, 700)
+    view.resize(size)
     view.show()
     proxy = QSortFilterProxyModel()
     proxy.setFilterKeyColumn(1)
@@ -108,6 +113,8 @@ def baseline(db: Path) -> tuple[float, float, int]:
                     model.setData(model.index(r, c), "✓")
         proxy.setFilterFixedString("")
         proxy.setSourceModel(model)
+        for c, width in enumerate(widths):
+            view.setColumnWidth(c, width)
         holder["model"] = model
         app.processEvents()
 
@@ -131,8 +138,8 @@ def run(quick: bool):
     with tempfile.TemporaryDirectory() as d:
         make_school(Path(d), teachers=n)
         with Workspace.open(d) as ws:
-            o_build, o_key, o_shown = ours(ws)
-            b_build, b_key, b_shown = baseline(ws.paths.database)
+            o_build, o_key, o_shown, geometry = ours(ws)
+            b_build, b_key, b_shown = baseline(ws.paths.database, geometry)
     if o_shown != b_shown:
         raise RuntimeError(f"the filters disagree: ours shows {o_shown} rows, the baseline {b_shown}")
     return [(f"matrix_build_{n}_teachers", o_build, b_build), (f"matrix_filter_keystroke_{n}_teachers", o_key, b_key)]

@@ -163,3 +163,4 @@ class MatrixFilter(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row, source_parent) -> bool:
         return self._accepted is None or source_row in self._accepted
+
