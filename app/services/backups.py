@@ -547,6 +547,11 @@ def _probe_writable(folder: Path) -> None:
     probe = folder / f".tisheng-probe-{uuid.uuid4().hex[:8]}"
     with os_errors(folder):
         folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob(".tisheng-probe-*"):      # left by a run that was killed
+            try:
+                old.unlink()
+            except OSError:
+                pass
         with open(probe, "wb") as fh:
             fh.write(b"ok")
         probe.unlink()
