@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.act_show_folder = self._action("在文件管理器中显示数据文件夹", self._on_show_folder)
         self.act_backup = self._action("立即备份", self._on_backup, "Ctrl+B", sp.SP_DriveHDIcon,
                                        "把本校数据库备份到数据文件夹的 backups 目录")
+        self.act_verify = self._action("核验报送包…", lambda: self.page("导出与打印").open_verify(), tip="检查报送包是否完整、未被改动")
         self.act_quit = self._action("退出", self.close, QKeySequence.StandardKey.Quit)
         self.act_add = self._action("新增…", lambda: self._dispatch("add"), QKeySequence.StandardKey.New,
                                     sp.SP_FileIcon, "新增一条记录")
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_backup)
+        m.addAction(self.act_verify)
         m.addSeparator()
         m.addAction(self.act_quit)
         m = bar.addMenu("编辑(&E)")
