@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from app.services import dashboard, teachers
 from app.ui import jobs
 from app.ui.hours.hours_tabs import ActivitiesTab, CoursesTab, HoursContext, RecordsTab, SummaryTab
+from app.ui.importing.actions import excel_button
 from app.ui.pages.base import Page
 
 
@@ -31,7 +32,8 @@ class HoursPage(Page):
         self.tabs.addTab(self.courses, "校本研修课程")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(18, 14, 18, 10)
-        lay.addWidget(self.header())
+        self.excel_button = excel_button(self, ws, events, "hours")     # 从 Excel 导入学时… / 模板 / 导出
+        lay.addWidget(self.header(extra=self.excel_button))
         lay.addWidget(self.tabs, 1)
 
     def refresh(self) -> None:

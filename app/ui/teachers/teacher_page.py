@@ -8,6 +8,7 @@ from app.errors import AppError
 from app.services import dashboard, teachers
 from app.ui import jobs
 from app.ui.errors import show_error
+from app.ui.importing.actions import excel_button
 from app.ui.pages.base import Page
 from app.ui.teachers.teacher_dialog import TeacherDialog
 from app.ui.teachers.teacher_table_model import TeacherItem, TeacherTableModel
@@ -37,6 +38,8 @@ class TeacherPage(Page):
         self.act_delete = standard_action(self, "删除…", self.delete_record)
         for action in (self.act_add, self.act_edit, self.act_delete):
             self.table.add_button(action)
+        self.excel_button = excel_button(self, self.ws, self.events, "roster")   # 从 Excel 导入… / 模板 / 导出
+        self.table.button_bar.addWidget(self.excel_button)
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("statusFilter")
         self.status_filter.addItems(FILTERS)
