@@ -121,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     def ws_opener():
         from app.services.workspace import Workspace
         if not opened:
+            from app.services.integrity import refuse_if_damaged
+            refuse_if_damaged(args.data_dir)
             opened.append(Workspace.open(args.data_dir))
         return opened[0]
 

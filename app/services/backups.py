@@ -284,7 +284,7 @@ def verify_backup_file(path: Path) -> tuple[bool, str]:
                 return False, "不是本软件的数据文件"
         finally:
             con.close()
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, UnicodeDecodeError) as exc:   # damaged schema text may not be UTF-8
         return False, str(exc)
     return True, ""
 
@@ -755,7 +755,7 @@ class BackupSource:
 
     def open(self, rel: str):
         if self._zip is not None:
-            return self._zip.open(self._prefix + rel)
+            return _ZipMember(self._zip, self._prefix + rel, self.origin)
         return open(self._base / rel, "rb")
 
     def extra_wal(self) -> Path | None:
@@ -770,6 +770,36 @@ class BackupSource:
             self._zip = None
 
     def __enter__(self) -> "BackupSource":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class _ZipMember:
+    """A member of a backup zip being read; damage inside the zip (a bad CRC, a broken deflate
+    stream, a member cut short) becomes BackupRejected naming the zip, not an unexpected error."""
+
+    def __init__(self, zf, name: str, origin: Path) -> None:
+        self._name, self._origin = name, origin
+        self._fh = self._guard(lambda: zf.open(name))
+
+    def _guard(self, fn):
+        import zipfile
+        import zlib
+        try:
+            return fn()
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            raise BackupRejected(f"压缩包“{self._origin.name}”中的“{self._name}”已损坏，无法读取（{exc}）。"
+                                 "已停止恢复，未作任何更改。请换一份备份。") from None
+
+    def read(self, n: int = -1) -> bytes:
+        return self._guard(lambda: self._fh.read(n))
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> "_ZipMember":
         return self
 
     def __exit__(self, *exc) -> None:
@@ -997,6 +1027,8 @@ def check_database_file(path: Path, label: str | None = None) -> dict:
             raise BackupRejected(f"“{label}”不是 SQLite 数据库文件，不能用于恢复。未作任何更改。")
     try:
         con = sqlite3.connect(path)
+        # a damaged page can hold bytes that are not UTF-8 (in the check's report or in names)
+        con.text_factory = lambda b: b.decode("utf-8", "replace")
         try:
             rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
             if rows != ["ok"]:
@@ -1005,7 +1037,11 @@ def check_database_file(path: Path, label: str | None = None) -> dict:
             version = con.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if version > LATEST:
-                raise DatabaseTooNewError(found=version, supported=LATEST)
+                err = DatabaseTooNewError(found=version, supported=LATEST)
+                err.user_message = (f"“{label}”由更新版本的本软件制作（数据版本 {version}，本软件支持到 {LATEST}），"
+                                    "不能用于恢复，未作任何更改。请先安装最新版本再恢复。")
+                err.args = (err.user_message,)
+                raise err
             if version == 0 or not {"teacher", "blob", "evidencefile"} <= tables:
                 raise BackupRejected(f"“{label}”不是本软件的数据文件，不能用于恢复。未作任何更改。")
             if con.execute("PRAGMA foreign_key_check").fetchone() is not None:
@@ -1015,7 +1051,8 @@ def check_database_file(path: Path, label: str | None = None) -> dict:
             con.execute("PRAGMA journal_mode=DELETE")
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        # UnicodeDecodeError: SQLite's own error text quotes damaged schema bytes that are not UTF-8
         raise BackupRejected(f"“{label}”已损坏，无法读取（{exc}），不能用于恢复。请选择另一份备份。") from None
     return {"version": version, "school": school[0] if school else "", "code": school[1] if school else "",
             "teachers": teachers}
@@ -1081,7 +1118,7 @@ def current_database_state(paths: DataPaths) -> str:
             rows = [r[0] for r in con.execute("PRAGMA quick_check").fetchall()]
         finally:
             con.close()
-    except (OSError, sqlite3.Error):
+    except (OSError, sqlite3.Error, UnicodeDecodeError):
         return "damaged"
     return "ok" if rows == ["ok"] else "damaged"
 

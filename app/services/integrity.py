@@ -243,7 +243,7 @@ def check_database(db: Path, *, full: bool) -> str | None:
                 return "记录之间的引用不一致（外键检查未通过）"
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:   # damaged schema text may not be UTF-8
         return f"无法读取：{exc}"
     except OSError as exc:
         from app.services.fileio import describe_os_error
@@ -284,6 +284,21 @@ def refuse_if_too_new(db: Path) -> None:
     version = database_version(db)
     if version is not None and version > LATEST:
         raise DatabaseTooNewError(found=version, supported=LATEST)
+
+
+def refuse_if_damaged(data_dir: str | os.PathLike | None = None) -> None:
+    """The command line's start-up check: before a command opens the database (and so writes
+    to it), a quick read-only check. A damaged or too-new file is refused untouched, with the
+    newest good backup offered, instead of failing half-way with an unexpected error."""
+    paths = data_paths(data_dir).ensure()
+    finish_pending_restore(paths)
+    db = paths.database
+    if not db.exists() or db.stat().st_size == 0:
+        return
+    refuse_if_too_new(db)
+    problem = check_database(db, full=False)
+    if problem is not None:
+        raise DatabaseDamagedError(db, problem, newest_good_backup(paths))
 
 
 @dataclass

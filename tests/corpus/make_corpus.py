@@ -1,0 +1,369 @@
+"""Generate the bad-input corpus (issue 8, part 6; reference §9): hostile and broken files, each
+with the command that reads it and the Chinese message expected.
+
+Nothing large is committed: every file is made here, by hand-written recipes and by mutating
+valid files (truncation, flipped bytes, swapped or missing zip members). Run
+
+    python tests/corpus/make_corpus.py OUT_DIR
+
+to write the files and OUT_DIR/corpus.json; tests/corpus/test_corpus.py calls build() itself.
+
+A case's `expect` is one of
+  reject  – exit code 2, a message on stderr containing every string in `words`, nothing changed;
+  accept  – exit code 0 (hostile evidence names are stored safely under the store);
+  either  – mutations that may or may not still be valid: exit 0, or exit 2 with a message
+            naming the file; never a crash (exit 3), a hang or a memory blow-up.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import sqlite3
+import sys
+import unicodedata
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROSTER_HEADER = ["姓名", "性别", "身份证号", "联系电话", "任教学科", "学段", "编制类型", "职称", "工号", "教学点", "状态"]
+HOURS_HEADER = ["姓名", "身份证号", "学时类别", "学时", "日期", "专题"]
+NOT_XLSX = "不是有效的 Excel 2007+ 文件"
+BROKEN = "已损坏或不完整"
+
+
+@dataclass
+class Case:
+    name: str                       # unique id
+    file: str                       # relative to the corpus folder
+    target: str                     # roster | hours | evidence | database | restore
+    expect: str                     # reject | accept | either
+    words: list[str] = field(default_factory=list)
+    note: str = ""
+    stored_name: str | None = None  # evidence: the original name the record must keep
+    argv_file: str | None = None    # evidence: the path as typed (relative to `cwd`)
+    cwd: str | None = None
+
+
+def check_char(first17: str) -> str:
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
+
+
+def valid_id(n: int) -> str:
+    first = f"4401061988{(n % 12) + 1:02d}{(n % 27) + 1:02d}{(n * 2 + 1) % 1000:03d}"
+    return first + check_char(first)
+
+
+def roster_rows(n: int) -> list[list[str]]:
+    return [ROSTER_HEADER] + [[f"语料{chr(0x4e50 + i)}", "男", valid_id(i), f"137{i:08d}", "英语", "初中", "在编",
+                               "二级教师", f"C{i:03d}", "", "在岗"] for i in range(n)]
+
+
+def deflated(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.compress_type = zipfile.ZIP_DEFLATED     # ZipInfo alone means "stored": no bomb at all
+    return info
+
+
+def rewrite_members(data: bytes, change) -> bytes:
+    """Rebuild a zip, letting `change(name, bytes) -> (name, bytes) | None` edit or drop members."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            got = change(info.filename, zin.read(info.filename))
+            if got is not None:
+                zout.writestr(got[0], got[1])
+    return out.getvalue()
+
+
+def entity_bomb(valid: bytes) -> bytes:
+    dtd = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
+           + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
+           + "]>").encode()
+
+    def plant(name, xml):
+        if name == "xl/worksheets/sheet1.xml":
+            start = xml.index(b"<worksheet")
+            xml = xml[:start] + dtd + xml[start:].replace(b"<t>", b"<t>&lol9;", 1)
+        return name, xml
+    return rewrite_members(valid, plant)
+
+
+def zip_bomb(valid: bytes, size_mb: int = 300) -> bytes:
+    """A well-formed workbook whose sheet part inflates to `size_mb` MB of zeros (ratio ~1000:1)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(valid)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for info in zin.infolist():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                with z.open(deflated("xl/worksheets/sheet1.xml"), "w", force_zip64=True) as fh:
+                    chunk = b" " * (1024 * 1024)
+                    for _ in range(size_mb):
+                        fh.write(chunk)
+            else:
+                z.writestr(info.filename, zin.read(info.filename))
+    return out.getvalue()
+
+
+def million_rows(path: Path, rows: int = 1_048_576) -> Path:
+    """A sheet with every row Excel allows, written as raw XML (seconds, not minutes)."""
+    buf = io.BytesIO()
+    write_xlsx_to(buf, roster_rows(1))
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        for info in zin.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                zout.writestr(info.filename, zin.read(info.filename))
+                continue
+            with zout.open(deflated("xl/worksheets/sheet1.xml"), "w", force_zip64=True) as fh:
+                fh.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                         b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+                head = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>'
+                               for i, h in enumerate(ROSTER_HEADER[:3]))
+                fh.write(f'<row r="1">{head}</row>'.encode())
+                block = []
+                for r in range(2, rows + 1):
+                    block.append(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>')
+                    if len(block) == 20000:
+                        fh.write("".join(block).encode())
+                        block = []
+                fh.write("".join(block).encode() + b"</sheetData></worksheet>")
+    return path
+
+
+def stable_zip(data: bytes) -> bytes:
+    """The same bytes on every run: fixed member times and document dates, so that a flipped
+    byte or a cut lands on the same spot each time and a failure can be reproduced."""
+    import re
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2025-09-01T08:00:00Z", body)
+            zout.writestr(zipfile.ZipInfo(info.filename, date_time=(2025, 9, 1, 8, 0, 0)), body,
+                          compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def write_xlsx_to(fh, rows) -> None:
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+        for c in ws[ws.max_row]:
+            c.data_type = "s"
+    raw = io.BytesIO()
+    wb.save(raw)
+    fh.write(stable_zip(raw.getvalue()))
+
+
+def make_db(path: Path, *, version: int | None = None, foreign: bool = False) -> Path:
+    con = sqlite3.connect(path)
+    if foreign:
+        con.execute("CREATE TABLE notes(x)")
+    else:
+        con.execute("CREATE TABLE teacher(id INTEGER PRIMARY KEY)")
+        con.execute("CREATE TABLE blob(sha256 TEXT PRIMARY KEY)")
+        con.execute("CREATE TABLE evidencefile(id INTEGER PRIMARY KEY)")
+    if version is not None:
+        con.execute(f"PRAGMA user_version={version}")
+    con.commit()
+    con.close()
+    return path
+
+
+def mark_encrypted(data: bytes) -> bytes:
+    """Set the 'encrypted' flag on every member, as a password-protected zip would have."""
+    b = bytearray(data)
+    for sig, off in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        i = b.find(sig)
+        while i != -1:
+            b[i + off] |= 0x01
+            i = b.find(sig, i + 4)
+    return bytes(b)
+
+
+def mutate_truncate(data: bytes, frac: float) -> bytes:
+    return data[: max(1, int(len(data) * frac))]
+
+
+def mutate_flip(data: bytes, rng: random.Random, n: int) -> bytes:
+    b = bytearray(data)
+    for _ in range(n):
+        i = rng.randrange(len(b))
+        b[i] ^= 1 << rng.randrange(8)
+    return bytes(b)
+
+
+def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | None = None,
+          big: bool = True) -> list[Case]:
+    """Write the corpus into `out`; returns the cases (also written to out/corpus.json).
+
+    valid_db / valid_full_zip: a real database backup and full-backup zip of a test school, to be
+    mutated for the restore cases (the test passes them; the script alone skips those).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(8)
+    cases: list[Case] = []
+
+    def add(name: str, data: bytes | None, target: str, expect: str, words=(), ext=".xlsx", **kw) -> None:
+        file = f"{target}/{name}{ext}"
+        path = out / file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if data is not None:
+            path.write_bytes(data)
+        cases.append(Case(name, file, target, expect, list(words), **kw))
+
+    buf = io.BytesIO()
+    write_xlsx_to(buf, roster_rows(12))
+    valid = buf.getvalue()
+
+    # -- §9 cases 1-7: hand-made hostile spreadsheets
+    add("zero-bytes", b"", "roster", "reject", ["空文件（0 字节）"])
+    for frac in (0.05, 0.3, 0.5, 0.9, 0.99):
+        add(f"truncated-{int(frac * 100)}", mutate_truncate(valid, frac), "roster", "reject", [BROKEN])
+    add("entity-bomb", entity_bomb(valid), "roster", "reject", ["不安全"])
+    add("zip-bomb", zip_bomb(valid), "roster", "reject", ["压缩炸弹"])
+    if big:
+        million_rows(out / "roster" / "million-rows.xlsx")
+        add("million-rows", None, "roster", "reject", ["50,000 行", "分成几个文件"])
+    buf = io.BytesIO()
+    from openpyxl import Workbook
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(ROSTER_HEADER)
+    sheet.append(["公式老师", "男", '=CONCATENATE("4401061988","0101003")', "13700000000", "英语", "初中", "在编",
+                  "二级教师", "F001", "", "在岗"])
+    wb.save(buf)
+    add("formulas-no-cache", buf.getvalue(), "roster", "reject", ["未计算的公式"])
+    add("html-as-xlsx", "<html><body><table><tr><td>姓名</td></tr></table></body></html>".encode(),
+        "roster", "reject", [NOT_XLSX, "网页（HTML）"])
+    add("xls-as-xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000, "roster", "reject", [NOT_XLSX, ".xls"])
+    add("csv-as-xlsx", "姓名,身份证号\n王芳,110105194912310021\n".encode("gbk"), "roster", "reject",
+        [NOT_XLSX, "CSV"])
+    add("docx-as-xlsx", rewrite_members(valid, lambda n, d: (n.replace("xl/", "word/"), d)), "roster",
+        "reject", ["不是 Excel 工作簿"])
+    add("html-as-xls", "<html><table><tr><td>姓名</td></tr></table></html>".encode(), "roster", "reject",
+        ["网页"], ext=".xls")
+    add("garbage-as-xls", bytes(rng.randrange(256) for _ in range(3000)), "roster", "reject", ["文件"],
+        ext=".xls")
+    add("pdf-as-xlsx", b"%PDF-1.4\n" + bytes(rng.randrange(256) for _ in range(2000)), "roster", "reject",
+        [NOT_XLSX])
+    add("encrypted-member", mark_encrypted(valid), "roster", "reject", ["已加密"])
+    # CSV in encodings the office did not expect
+    text = "\n".join(",".join(r) for r in roster_rows(5)) + "\n"
+    add("csv-utf16-no-bom", text.encode("utf-16-le"), "roster", "either", ext=".csv")
+    add("csv-big5", text.encode("big5", errors="replace"), "roster", "reject", ["表头"], ext=".csv")
+    add("csv-shift-jis", text.encode("shift_jis", errors="replace"), "roster", "reject", ["表头"], ext=".csv")
+    add("csv-binary", bytes(rng.randrange(1, 256) for _ in range(5000)), "roster", "reject", ["文件"], ext=".csv")
+    add("csv-empty", b"", "roster", "reject", ["空"], ext=".csv")
+    add("csv-only-bom", b"\xef\xbb\xbf", "roster", "reject", ["文件"], ext=".csv")
+    add("unknown-extension", valid, "roster", "reject", ["文件"], ext=".txt")
+    hours_text = "\n".join(",".join(r) for r in [HOURS_HEADER, ["王芳", valid_id(1), "理论学习", "abc", "2026-13-45", ""]])
+    add("hours-garbage-values", hours_text.encode("utf-8-sig"), "hours", "reject", ["文件"], ext=".csv")
+    add("hours-zero-bytes", b"", "hours", "reject", ["空文件"])
+
+    # -- mutations of a valid workbook
+    for i, frac in enumerate((0.02, 0.15, 0.45, 0.7, 0.85, 0.95, 0.999)):
+        add(f"mut-trunc-{i}", mutate_truncate(valid, frac), "roster", "either")
+    for i in range(14):
+        add(f"mut-flip-{i}", mutate_flip(valid, rng, 1 + i % 4), "roster", "either")
+
+    def swap(a: str, b: str):
+        with zipfile.ZipFile(io.BytesIO(valid)) as z:
+            da, db = z.read(a), z.read(b)
+        return rewrite_members(valid, lambda n, d: (n, db if n == a else da if n == b else d))
+    add("mut-swap-sheet-styles", swap("xl/worksheets/sheet1.xml", "xl/styles.xml"), "roster", "either")
+    add("mut-swap-workbook-sheet", swap("xl/workbook.xml", "xl/worksheets/sheet1.xml"), "roster", "either")
+    add("mut-swap-contenttypes", swap("[Content_Types].xml", "xl/_rels/workbook.xml.rels"), "roster", "either")
+    add("mut-drop-sheet", rewrite_members(valid, lambda n, d: None if n == "xl/worksheets/sheet1.xml" else (n, d)),
+        "roster", "either")
+    add("mut-drop-workbook", rewrite_members(valid, lambda n, d: None if n == "xl/workbook.xml" else (n, d)),
+        "roster", "reject", ["不是 Excel 工作簿"])
+    add("mut-empty-sheet-xml", rewrite_members(valid, lambda n, d: (n, b"" if n.endswith("sheet1.xml") else d)),
+        "roster", "either")
+    add("mut-sheet-not-xml", rewrite_members(valid, lambda n, d: (n, b"\x00\xff" * 50 if n.endswith("sheet1.xml") else d)),
+        "roster", "either")
+    csv_valid = ("\ufeff" + text).encode("utf-8")
+    for i, frac in enumerate((0.1, 0.5, 0.77)):
+        add(f"mut-csv-trunc-{i}", mutate_truncate(csv_valid, frac), "roster", "either", ext=".csv")
+    for i in range(4):
+        add(f"mut-csv-flip-{i}", mutate_flip(csv_valid, rng, 3), "roster", "either", ext=".csv")
+
+    # -- databases that are not what they seem (opened as the data folder's database)
+    add("db-not-sqlite", "这是一个记事本文件，被改名成了数据库。".encode("utf-8") * 20, "database", "reject",
+        ["不是 SQLite"], ext=".sqlite3")
+    add("db-zip-renamed", valid, "database", "reject", ["不是 SQLite"], ext=".sqlite3")
+    make_db(out / "database" / "db-newer.sqlite3", version=999)
+    add("db-newer", None, "database", "reject", ["更新版本", "999"], ext=".sqlite3")
+    if valid_db is not None:
+        data = valid_db.read_bytes()
+        add("db-truncated-header", data[:60], "database", "reject", ["已损坏"], ext=".sqlite3")
+        add("db-pages-garbage", data[:8192] + bytes(rng.randrange(256) for _ in range(len(data) - 8192)),
+            "database", "reject", ["已损坏"], ext=".sqlite3")
+
+    # -- backups handed to `tisheng restore`
+    add("restore-empty", b"", "restore", "reject", ["空文件"], ext=".sqlite3")
+    add("restore-text", "备份".encode() * 100, "restore", "reject", ["不是本软件的备份"], ext=".sqlite3")
+    make_db(out / "restore" / "restore-newer.sqlite3", version=999)
+    add("restore-newer", None, "restore", "reject", ["更新版本"], ext=".sqlite3")
+    make_db(out / "restore" / "restore-foreign.sqlite3", foreign=True)
+    add("restore-foreign", None, "restore", "reject", ["不是本软件的数据文件"], ext=".sqlite3")
+    add("restore-xlsx-zip", valid, "restore", "reject", ["manifest.json"], ext=".zip")
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("manifest.json", json.dumps({"format": "tisheng-full-backup", "version": 1, "files": [
+            {"path": "tisheng.sqlite3", "sha256": "0" * 64, "size": 10}]}))
+        with z.open(deflated("tisheng.sqlite3"), "w", force_zip64=True) as fh:
+            for _ in range(200):
+                fh.write(b"\0" * (1024 * 1024))
+    add("restore-zip-bomb", bomb.getvalue(), "restore", "reject", ["与清单不符"], ext=".zip")
+    slip = io.BytesIO()
+    with zipfile.ZipFile(slip, "w") as z:
+        z.writestr("manifest.json", json.dumps({"format": "tisheng-full-backup", "version": 1, "files": [
+            {"path": "tisheng.sqlite3", "sha256": "0" * 64, "size": 1},
+            {"path": "../../evil.dll", "sha256": "0" * 64, "size": 1}]}))
+        z.writestr("tisheng.sqlite3", b"x")
+        z.writestr("../../evil.dll", b"x")
+    add("restore-zip-slip", slip.getvalue(), "restore", "reject", ["不安全"], ext=".zip")
+    if valid_db is not None:
+        data = valid_db.read_bytes()
+        add("restore-db-truncated", data[: len(data) // 2], "restore", "reject", ["已损坏"], ext=".sqlite3")
+        for i in range(6):
+            add(f"restore-db-flip-{i}", mutate_flip(data, rng, 20 + 40 * i), "restore", "either", ext=".sqlite3")
+    if valid_full_zip is not None:
+        data = valid_full_zip.read_bytes()
+        for i, frac in enumerate((0.3, 0.8, 0.97)):
+            add(f"restore-full-trunc-{i}", mutate_truncate(data, frac), "restore", "reject", ["损坏"], ext=".zip")
+        for i in range(4):
+            add(f"restore-full-flip-{i}", mutate_flip(data, rng, 2 + i), "restore", "either", ext=".zip")
+
+    # -- hostile names for evidence files (the content is fine; the name must never reach the disk)
+    names = ["CON", "aux.txt", "NUL.docx", "COM1.jpg", "LPT¹.png", "a<b>.doc", "作业:第1次?.docx", "报告|终稿.pdf",
+             "报告.", "照片 ", "照片.JPG", "照片.jpg", unicodedata.normalize("NFD", "café教案.docx"),
+             "100%完成.docx", "-rf.docx", "=HYPERLINK(1).docx", "教" * 85, "x" * 250 + ".docx",
+             "line\nbreak.docx", "\u202etxt.exe"]
+    for i, nm in enumerate(names):
+        folder = f"evidence/n{i:02d}"
+        (out / folder).mkdir(parents=True, exist_ok=True)
+        (out / folder / nm).write_bytes(f"evidence {i} {nm!r}".encode())
+        expected = "".join(ch for ch in nm if ch >= " " and ch != "\x7f").strip()[:255] or "未命名文件"
+        cases.append(Case(f"name-{i:02d}", f"{folder}/{nm}", "evidence", "accept", stored_name=expected))
+    (out / "evidence" / "deep" / "a" / "b").mkdir(parents=True, exist_ok=True)
+    (out / "evidence" / "deep" / "x").write_bytes(b"dot dot")
+    cases.append(Case("name-dotdot", "evidence/deep/x", "evidence", "accept", stored_name="x",
+                      argv_file="../../x", cwd="evidence/deep/a/b"))
+
+    (out / "corpus.json").write_text(json.dumps([asdict(c) for c in cases], ensure_ascii=False, indent=1),
+                                     encoding="utf-8")
+    return cases
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tests/corpus/make_corpus.py OUT_DIR")
+    made = build(Path(sys.argv[1]))
+    print(f"{len(made)} files written to {sys.argv[1]}")

@@ -1,0 +1,226 @@
+"""Every file of the bad-input corpus gets its Chinese message, changes nothing, and never hangs
+or exhausts memory (issue 8, part 6; reference §7.4 T5 and §9).
+
+Each case runs the real command line (`tisheng import roster FILE`, `tisheng restore FILE`, …) in
+a forked child with an address-space cap (RLIMIT_AS) and a 30-second limit; the parent compares
+the data folder before and after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from app.services import backups
+from tests.corpus.make_corpus import Case, build
+from tests.reliability.helpers import db_signature, evidence_problems, integrity
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32",
+                                reason="runs each case in a forked child with resource limits")
+
+TIMEOUT = 30.0
+MEMORY_HEADROOM = 512 * 1024 * 1024         # on top of what the test process already maps
+
+
+@pytest.fixture(scope="module")
+def corpus(school_template, tmp_path_factory):
+    base = tmp_path_factory.mktemp("corpus")
+    from app.services.workspace import Workspace
+    src = base / "source-school"
+    shutil.copytree(school_template, src)
+    with Workspace.open(src) as ws:
+        db_backup = backups.snapshot(ws.paths, "manual")
+        full = backups.make_backup(ws, base / "usb", full=True).path
+    full_zip = Path(shutil.make_archive(str(base / "full"), "zip", full.parent, full.name))
+    cases = build(base / "files", valid_db=db_backup, valid_full_zip=full_zip)
+    return base / "files", cases
+
+
+def _vm_size() -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 2 * 1024 ** 3
+
+
+def _argv(case: Case, folder: Path, root: Path) -> list[str]:
+    file = case.argv_file or str(folder / case.file)
+    common = ["--data-dir", str(root)]
+    if case.target == "roster":
+        return ["import", "roster", file, *common]
+    if case.target == "hours":
+        return ["import", "hours", file, *common]
+    if case.target == "evidence":
+        return ["evidence", "add", "T000", "A1", "1", file, *common]
+    if case.target == "restore":
+        return ["restore", file, *common]
+    return ["fsck", *common]                        # database: the file *is* the data folder's database
+
+
+def run_case(case: Case, folder: Path, root: Path, out: Path) -> tuple[int | None, str, float]:
+    """(exit code or None when it had to be killed, stderr + stdout, seconds)."""
+    from app.cli.main import main
+    argv = _argv(case, folder, root)
+    cap = _vm_size() + MEMORY_HEADROOM
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        code = 99
+        try:
+            import resource
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            os.dup2(fd, 1)
+            os.dup2(fd, 2)
+            os.chdir(folder / case.cwd if case.cwd else folder)
+            sys.stdout = os.fdopen(1, "w", encoding="utf-8", closefd=False)
+            sys.stderr = os.fdopen(2, "w", encoding="utf-8", closefd=False)
+            code = main(argv)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BaseException as exc:  # noqa: BLE001 - reported through the exit code
+            try:
+                os.write(2, f"\nCHILD CRASH {type(exc).__name__}: {exc}\n".encode())
+            except OSError:
+                pass
+            code = 98
+        finally:
+            os._exit(code if isinstance(code, int) else 97)
+    deadline = started + TIMEOUT
+    status = None
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.01)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return None, out.read_text(encoding="utf-8", errors="replace"), TIMEOUT
+    seconds = time.monotonic() - started
+    text = out.read_text(encoding="utf-8", errors="replace")
+    if os.WIFSIGNALED(status):
+        return -os.WTERMSIG(status), text, seconds
+    return os.WEXITSTATUS(status), text, seconds
+
+
+def _folder_state(root: Path):
+    """Every record (through the database, WAL included) and every other file's content.
+
+    SQLite's own -wal/-shm side files are left out of the file list: reading the database to
+    take the signature may create them, and their content is part of the signature anyway."""
+    db = root / "tisheng.sqlite3"
+    signature = db_signature(db) if db.exists() else None
+    files = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if not p.is_file() or rel.parts[0] == "logs" or p.name == "tisheng.lock" \
+                or p.name.startswith("tisheng.sqlite3"):
+            continue
+        files[str(rel)] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return files, signature
+
+
+def _tree(folder: Path) -> list[str]:
+    """The corpus folder, less the error-marked copies the importer writes on purpose
+    (`<name>_错误标注.xlsx`, beside the file the user chose)."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if not p.name.endswith("_错误标注.xlsx"))
+
+
+def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_template, tmp_path, capsys):
+    folder, cases = corpus
+    corpus_files = _tree(folder)
+    outcomes = {"reject": 0, "accept": 0, "either-accepted": 0, "either-rejected": 0}
+    failures = []
+    slowest = (0.0, "")
+    for case in cases:
+        root = tmp_path / case.name / "data"
+        shutil.copytree(school_template, root)
+        if case.target == "database":
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(root / "tisheng.sqlite3") + suffix).unlink(missing_ok=True)
+            shutil.copy(folder / case.file, root / "tisheng.sqlite3")
+            db_before = (root / "tisheng.sqlite3").read_bytes()
+            before = None
+        else:
+            before = _folder_state(root)
+        code, text, seconds = run_case(case, folder, root, tmp_path / case.name / "out.txt")
+        slowest = max(slowest, (seconds, case.name))
+        problems = []
+        if code is None:
+            problems.append(f"hung: killed after {TIMEOUT:.0f} s")
+        elif "Traceback" in text or "CHILD CRASH" in text or "意外错误" in text or code not in (0, 1, 2, 5):
+            log = root / "logs" / "tisheng.log"
+            trace = log.read_text(encoding="utf-8", errors="replace")[-1500:] if log.exists() else ""
+            problems.append(f"crashed (exit {code}): {text[-300:]}\n{trace}")
+        elif case.expect == "reject":
+            if code == 0:
+                problems.append("accepted a file that must be refused")
+            missing = [w for w in case.words if w not in text]
+            if missing:
+                problems.append(f"message lacks {missing}: {text.strip()[:200]}")
+            if "错误：" not in text:
+                problems.append(f"no error line: {text.strip()[:200]}")
+        elif case.expect == "accept" and code != 0:
+            problems.append(f"refused (exit {code}): {text.strip()[:200]}")
+        name = Path(case.file).name
+        if code not in (None, 0) and case.target in ("roster", "hours", "restore") and name not in text \
+                and Path(name).stem not in text:
+            problems.append(f"the message does not name the file: {text.strip()[:200]}")
+        # nothing changed when refused; consistent when accepted
+        if case.target == "database":
+            if (root / "tisheng.sqlite3").read_bytes() != db_before:
+                problems.append("the refused database file was modified")
+        elif code != 0:
+            if _folder_state(root) != before:
+                problems.append("the data folder changed although the file was refused")
+        else:
+            if integrity(root / "tisheng.sqlite3") != ["ok"] or evidence_problems(root):
+                problems.append("accepted, but the data folder is inconsistent afterwards")
+        if case.target == "evidence" and code == 0:
+            problems += _evidence_checks(case, root)
+        if case.expect == "either":
+            outcomes["either-accepted" if code == 0 else "either-rejected"] += 1
+        elif not problems:
+            outcomes[case.expect] += 1
+        if problems:
+            failures.append(f"{case.name} ({case.file}): {'; '.join(problems)}")
+        shutil.rmtree(tmp_path / case.name, ignore_errors=True)
+    bad_inputs = sum(1 for c in cases if c.target != "evidence")
+    with capsys.disabled():
+        sys.stdout.write(f"\ncorpus: {len(cases)} files ({bad_inputs} bad inputs, "
+                         f"{len(cases) - bad_inputs} hostile evidence names); outcomes {outcomes}; "
+                         f"slowest {slowest[1]} {slowest[0]:.1f} s; failures {len(failures)}\n")
+        for f in failures:
+            sys.stdout.write(f"  FAILURE {f}\n")
+    assert failures == []
+    assert _tree(folder) == corpus_files, "a case wrote next to the corpus files"
+    assert bad_inputs >= 60
+
+
+def _evidence_checks(case: Case, root: Path) -> list[str]:
+    import sqlite3
+    con = sqlite3.connect(root / "tisheng.sqlite3")
+    try:
+        row = con.execute("SELECT original_name, sha256 FROM evidencefile ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        con.close()
+    problems = []
+    if row[0] != case.stored_name:
+        problems.append(f"original name kept as {row[0]!r}, expected {case.stored_name!r}")
+    stored = root / "store" / row[1][:2] / row[1][2:4] / row[1]
+    if not stored.is_file() or not stored.resolve().is_relative_to((root / "store").resolve()):
+        problems.append("the file is not inside the store under its hash")
+    strays = [p for p in root.rglob("*") if p.is_file() and p.name.split(".")[0].upper() in
+              ("CON", "AUX", "NUL", "COM1") and "store" not in p.parts]
+    if strays:
+        problems.append(f"files created under hostile names: {strays}")
+    return problems
