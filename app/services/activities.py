@@ -112,10 +112,11 @@ def remove_activity(ws, activity_id: int) -> None:
 
 
 def attach_activity_file(ws, activity_id: int, file: Path) -> None:
-    from app.services.evidence import store_blob
+    from app.services.evidence import ensure_blob, store_blob
     sha, size, name = store_blob(ws, file)
     with ws.sessions() as s:
         if s.get(TrainingActivity, activity_id) is None:
             raise NotFoundError("找不到该培训活动。")
+        ensure_blob(s, sha, size)
         s.add(ActivityFile(activity_id=activity_id, sha256=sha, original_name=name, size=size))
         s.commit()

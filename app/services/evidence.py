@@ -116,8 +116,7 @@ def add_evidence(ws, teacher_ref: str | int, code: str, item: str, file: Path,
     stored = ws.store.add_file(Path(file), progress)
     name = display_name(str(file))
     with ws.sessions() as s:
-        if s.get(Blob, stored.sha256) is None:
-            s.add(Blob(sha256=stored.sha256, size=stored.size))
+        ensure_blob(s, stored.sha256, stored.size)
         row = EvidenceFile(teacher_id=t.id, point_code=info.point_code, item_id=info.id,
                            sha256=stored.sha256, original_name=name, size=stored.size)
         s.add(row)
@@ -168,10 +167,17 @@ def release_blobs(ws, hashes: set[str]) -> None:
 
 
 def store_blob(ws, file: Path, progress: Progress = NO_PROGRESS) -> tuple[str, int, str]:
-    """Copy any attachment (plan document, activity record) into the store; returns (sha, size, name)."""
+    """Copy any attachment (plan document, activity record) into the store; returns (sha, size, name).
+
+    Writes no row: the caller adds the Blob row with `ensure_blob` in the same transaction as
+    the row that refers to it, so a crash never leaves a Blob row nothing uses.
+    """
     stored = ws.store.add_file(Path(file), progress)
-    with ws.sessions() as s:
-        if s.get(Blob, stored.sha256) is None:
-            s.add(Blob(sha256=stored.sha256, size=stored.size))
-            s.commit()
     return stored.sha256, stored.size, display_name(str(file))
+
+
+def ensure_blob(s: Session, sha256: str, size: int) -> None:
+    """Record a stored file in the open transaction (once per content)."""
+    if s.get(Blob, sha256) is None:
+        s.add(Blob(sha256=sha256, size=size))
+        s.flush()           # before the referring row: the unit of work does not order by foreign key

@@ -68,6 +68,8 @@ def save_plan(ws, plan_id: int | None = None, *, file: Path | None = None, **val
         p.submitted_on, p.filed_on = submitted, filed
         p.note = normalize_text(values.get("note"))
         if blob:
+            from app.services.evidence import ensure_blob
+            ensure_blob(s, blob[0], blob[1])
             p.sha256, p.size, p.original_name = blob
         p.updated_at = now()
         s.add(p)
