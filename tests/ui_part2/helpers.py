@@ -21,7 +21,8 @@ def drop_files(widget, paths, pos=None) -> bool:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     point = pos if pos is not None else widget.rect().center()
-    enter = QDragEnterEvent(QPointF(point), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    # QDragEnterEvent takes a QPoint (QPointF only in some 6.12 builds), QDropEvent a QPointF.
+    enter = QDragEnterEvent(QPointF(point).toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, enter)
     if not enter.isAccepted():
