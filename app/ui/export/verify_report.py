@@ -94,6 +94,18 @@ def report_html(r: BagReport) -> str:
     else:
         out.append(_p("✘ 未通过：这个报送包不能作为完整、未改动的报送材料接收。", BAD, 17, True))
     out.append(_p(f"报送包：{e(r.path)}", MUTED))
+    for attr, title, meaning in _LISTS:
+        items = getattr(r, attr)
+        if not items:
+            continue
+        out.append(_p(f"{title}（{len(items)} 个）：{meaning}", BAD, bold=True))
+        rows = "".join(f"<li>{e(p)}</li>" for p in items[:SHOWN_PER_LIST])
+        more = f"<li>……另有 {len(items) - SHOWN_PER_LIST} 个</li>" if len(items) > SHOWN_PER_LIST else ""
+        out.append(f'<ul style="margin-top:0;">{rows}{more}</ul>')
+    problems = [m for m in dict.fromkeys(r.errors) if m != r.signature.message]
+    if problems:
+        out.append(_p("其他问题：", BAD, bold=True))
+        out.append("<ul style='margin-top:0;'>" + "".join(f"<li>{e(m)}</li>" for m in problems) + "</ul>")
     if r.seal_code:
         out.append(_p("封存码（请与纸质签字确认表上的封存码逐组核对）：", None))
         out.append(f'<p style="margin:2px 0 8px 0;font-family:monospace;font-size:22px;font-weight:bold;">'
@@ -121,18 +133,6 @@ def report_html(r: BagReport) -> str:
         out.append(_p("注意：学校在仍有必须处理的问题时确认导出了这个报送包（不完整报送）。", WARN))
     if i.get("personal_data_masked") is False or i.get("personal_data") == "full":
         out.append(_p("注意：报送包中的身份证号和手机号没有打码（学校导出时的选择）。", WARN))
-    for attr, title, meaning in _LISTS:
-        items = getattr(r, attr)
-        if not items:
-            continue
-        out.append(_p(f"{title}（{len(items)} 个）：{meaning}", BAD, bold=True))
-        rows = "".join(f"<li>{e(p)}</li>" for p in items[:SHOWN_PER_LIST])
-        more = f"<li>……另有 {len(items) - SHOWN_PER_LIST} 个</li>" if len(items) > SHOWN_PER_LIST else ""
-        out.append(f'<ul style="margin-top:0;">{rows}{more}</ul>')
-    problems = [m for m in dict.fromkeys(r.errors) if m != st.message]
-    if problems:
-        out.append(_p("其他问题：", BAD, bold=True))
-        out.append("<ul style='margin-top:0;'>" + "".join(f"<li>{e(m)}</li>" for m in problems) + "</ul>")
     notes = [w for w in dict.fromkeys(r.warnings) if w != st.message]
     if notes:
         out.append(_p("提醒：", WARN, bold=True))

@@ -38,6 +38,9 @@ class TeacherPage(Page):
         self.act_delete = standard_action(self, "删除…", self.delete_record)
         for action in (self.act_add, self.act_edit, self.act_delete):
             self.table.add_button(action)
+        self.act_print_form = standard_action(self, "打印个人签字确认表…", self.print_form,
+                                              tip="预览并打印选中教师的个人签字确认表")
+        self.table.add_button(self.act_print_form)
         self.excel_button = excel_button(self, self.ws, self.events, "roster")   # 从 Excel 导入… / 模板 / 导出
         self.table.button_bar.addWidget(self.excel_button)
         self.status_filter = QComboBox()
@@ -98,6 +101,12 @@ class TeacherPage(Page):
             QMessageBox.information(self, "修改教师", "请先在列表中选择一位教师。")
             return
         self._open_dialog(item.row)
+
+    def print_form(self) -> None:
+        from app.ui.export.forms_actions import print_teacher_form
+        item = self.table.current_row()
+        print_teacher_form(self, self.ws, item.row if item is not None else None,
+                           on_open=lambda dialog: setattr(self, "form_preview", dialog))
 
     def _open_dialog(self, row) -> None:
         self.dialog = TeacherDialog(self.ws, self, row)
