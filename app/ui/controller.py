@@ -6,6 +6,14 @@
 Nothing here blocks: the wizard and the demo job report back through signals,
 so tests drive them like a user. `window` is the current MainWindow (None until
 a school is open); `wizard` the set-up wizard while one is showing.
+
+A folder is opened with every start-up check (integrity.open_checked): the
+single-writer lock, a restore left half done, quick_check. While it is open the
+controller holds its lock and a QLocalServer (app.ui.single_instance): a second
+start on the same folder brings this window forward and exits (`handed_over`).
+A damaged database is never opened: the user is offered the newest good backup
+(the damaged file is kept aside). Changes are backed up every 30 minutes at most
+and when the folder is closed.
 """
 
 from __future__ import annotations
@@ -13,14 +21,15 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.errors import AppError
 from app.paths import default_data_dir
-from app.services import demo_setup
+from app.services import backups, demo_setup, integrity
+from app.services.instance_lock import AlreadyRunningError
 from app.services.workspace import Workspace
-from app.ui import jobs
+from app.ui import jobs, single_instance
 from app.ui.errors import setup_logging, show_error
 from app.ui.events import AppEvents
 from app.ui.main_window import MainWindow
@@ -28,6 +37,8 @@ from app.ui.settings import Settings
 from app.ui.wizard.setup_wizard import SetupWizard
 
 log = logging.getLogger(__name__)
+
+AUTO_BACKUP_CHECK_MS = 5 * 60 * 1000      # maybe_auto_backup itself keeps to one per 30 minutes
 
 
 class AppController(QObject):
@@ -43,13 +54,22 @@ class AppController(QObject):
         self.events: AppEvents | None = None
         self._pending_ws: Workspace | None = None
         self.demo_job: jobs.Job | None = None
+        self.recover_job: jobs.Job | None = None
+        self.handed_over = False          # another instance had the folder and was brought forward
+        self._opened: dict[Path, integrity.CheckedWorkspace] = {}     # by data folder: lock + checks
+        self._servers: dict[Path, single_instance.InstanceServer] = {}
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(AUTO_BACKUP_CHECK_MS)
+        self._backup_timer.timeout.connect(self._on_backup_timer)
 
     def start(self, data_dir: Path | str | None = None, *, demo: bool = False) -> bool:
         """Open a data folder: the window if it has a school, else the wizard (or the demo with demo=True)."""
         folder = Path(data_dir) if data_dir else default_data_dir()
         ws = self._open_workspace(folder)
         if ws is None:
-            return False
+            # a restore from backup under way keeps the app running; a hand-over to the first
+            # instance ends it quietly (gave_up → quit → exit code 0)
+            return self.recover_job is not None or (self.handed_over and self.window is None)
         if ws.has_school():
             self._show_window(ws)
         elif demo:
@@ -68,15 +88,24 @@ class AppController(QObject):
     def close(self) -> None:
         jobs.cancel_all()
         jobs.wait_idle(15000)
+        self._backup_timer.stop()
         for ws in (self._pending_ws, self.ws):
             if ws is not None:
-                ws.close()
+                self._close_ws(ws)
+        for checked in list(self._opened.values()):
+            self._close_ws(checked.ws)
         self._pending_ws = self.ws = None
 
     def _open_workspace(self, folder: Path) -> Workspace | None:
         parent = self.window
         try:
-            ws = Workspace.open(folder)
+            checked = integrity.open_checked(folder)
+        except AlreadyRunningError as exc:
+            self._on_already_running(folder, exc)
+            return None
+        except integrity.DatabaseDamagedError as exc:
+            self._offer_backup(folder, exc)
+            return None
         except AppError as exc:
             show_error(parent, exc)
             return None
@@ -84,9 +113,124 @@ class AppController(QObject):
             show_error(parent, AppError(f"无法打开数据文件夹“{folder}”：{exc.strerror or exc}。"
                                         "请检查该文件夹是否存在、是否有写入权限。"))
             return None
+        ws = checked.ws
+        root = ws.paths.root
+        self._opened[root] = checked
+        server = single_instance.InstanceServer(root, self)
+        server.activation_requested.connect(self.bring_forward)
+        server.listen()
+        self._servers[root] = server
         if self.ws is None:
             setup_logging(ws.paths.logs)
+        self._show_warnings(checked)
         return ws
+
+    def _close_ws(self, ws: Workspace) -> None:
+        """Close a workspace; if it is the one holding its folder, back up changes and let the folder go."""
+        root = ws.paths.root
+        checked = self._opened.get(root)
+        if checked is None or checked.ws is not ws:
+            ws.close()
+            return
+        del self._opened[root]
+        server = self._servers.pop(root, None)
+        if server is not None:
+            server.close()
+            server.deleteLater()
+        checked.close()                  # backup if changed, close, release the lock; never raises
+
+    def _adopt(self, ws: Workspace) -> None:
+        """A new Workspace on a folder this controller holds (after the demo was installed or a restore)."""
+        checked = self._opened.get(ws.paths.root)
+        if checked is not None:
+            checked.ws = ws
+            backups.track_changes(ws.engine)
+
+    def _show_warnings(self, checked: integrity.CheckedWorkspace) -> None:
+        notes = [w for w in checked.warnings if not (checked.unclean_shutdown and w.startswith("上次本软件"))]
+        if notes:
+            QMessageBox.warning(self.window, "数据文件夹的位置", "\n\n".join(notes))
+
+    def bring_forward(self) -> None:
+        """Another start on this folder: show this instance's window (or its wizard)."""
+        for widget in (self.window, self.wizard):
+            if widget is not None:
+                single_instance.bring_forward(widget)
+                return
+
+    def _on_already_running(self, folder: Path, exc: AlreadyRunningError) -> None:
+        if not single_instance.ask_first_instance(folder, exc.holder.get("pid")):
+            show_error(self.window, exc)
+            return
+        if self.window is None and self.wizard is None:
+            log.info("%s is open in another instance; brought it forward, exiting", folder)
+            self.handed_over = True
+            QTimer.singleShot(0, self.gave_up.emit)
+        else:
+            QMessageBox.information(self.window, "已在另一个窗口中打开",
+                                    f"数据文件夹“{folder}”已在另一个本软件窗口中打开，已切换到那个窗口。")
+
+    def _offer_backup(self, folder: Path, exc: integrity.DatabaseDamagedError) -> None:
+        """The database fails its check: offer the newest good backup (the damaged file is kept aside)."""
+        from app.ui.backup.damaged_dialog import ask_restore_damaged
+        candidate = exc.candidate
+        if candidate is None or not ask_restore_damaged(self.window, exc):
+            if candidate is None:
+                show_error(self.window, exc)
+            return
+
+        def done(result) -> None:
+            self.recover_job = None
+            if self.start(folder) and self.window is not None:
+                QMessageBox.information(self.window, "已从备份恢复", result.message)
+
+        def failed(error: BaseException) -> None:
+            self.recover_job = None
+            show_error(self.window, error)
+            if self.window is None and self.wizard is None:
+                self.gave_up.emit()
+
+        def cancelled() -> None:
+            self.recover_job = None
+            if self.window is None and self.wizard is None:
+                self.gave_up.emit()
+
+        self.recover_job = jobs.run_with_progress(
+            self.window, lambda ctx: integrity.recover_from_backup(folder, candidate, progress=ctx.progress),
+            title="从备份恢复", text="正在从备份恢复数据…", on_done=done, on_failed=failed, on_cancelled=cancelled)
+
+    def reopen_after_restore(self, result) -> None:
+        """The data folder was restored from a backup: open it again (migrating an older backup) and
+        rebuild the window on it, so every page shows the restored data."""
+        if self.ws is None:
+            return
+        root = self.ws.paths.root
+        try:
+            ws = Workspace.open(root)
+        except AppError as exc:
+            show_error(self.window, exc)
+            return
+        self._adopt(ws)
+        self._show_window(ws)
+        QMessageBox.information(self.window, "恢复完成", result.message)
+
+    def _on_backup_timer(self) -> None:
+        checked = self._opened.get(self.ws.paths.root) if self.ws is not None else None
+        if checked is None:
+            return
+        try:
+            checked.tick()
+        except AppError as exc:          # housekeeping: log, never interrupt the user
+            log.warning("automatic backup: %s", exc.user_message)
+
+    def _on_window_closed(self) -> None:
+        """The user closed the window: let the folder go now (backup, lock) rather than at exit."""
+        window, ws = self.window, self.ws
+        if window is None or ws is None:
+            return
+        self._backup_timer.stop()
+        self.window = self.ws = None
+        self._close_ws(ws)
 
     def _show_wizard(self, ws: Workspace) -> None:
         self._pending_ws = ws
@@ -104,7 +248,7 @@ class AppController(QObject):
         self.wizard = None
         if ws is self._pending_ws:
             self._pending_ws = None
-            ws.close()
+            self._close_ws(ws)
         if self.window is None and self.demo_job is None:
             self.gave_up.emit()
 
@@ -123,8 +267,10 @@ class AppController(QObject):
             except AppError as exc:
                 show_error(parent, exc)
                 self._pending_ws = None
+                self._close_ws(ws)       # lets the folder go, so it can be opened again
                 self._after_demo_failed(root)
                 return
+            self._adopt(new_ws)
             if self.wizard is not None:
                 wizard, self.wizard = self.wizard, None
                 wizard.blockSignals(True)
@@ -163,7 +309,7 @@ class AppController(QObject):
             old_window.close_for_switch()
             old_window.deleteLater()
         if old_ws is not None and old_ws is not ws:
-            old_ws.close()
+            self._close_ws(old_ws)
         self._pending_ws = None
         self.ws = ws
         setup_logging(ws.paths.logs)
@@ -172,6 +318,9 @@ class AppController(QObject):
         self.window = MainWindow(ws, self.events, self.settings)
         self.window.open_folder_requested.connect(self.open_folder)
         self.window.new_folder_requested.connect(self._on_new_folder_requested)
+        self.window.data_restored.connect(self.reopen_after_restore)
+        self.window.closed.connect(self._on_window_closed)
+        self._backup_timer.start()
         self.window.show()
         self.window_opened.emit(self.window)
 

@@ -39,6 +39,8 @@ EDIT_METHODS = {"add": "add_record", "edit": "edit_record", "delete": "delete_re
 class MainWindow(QMainWindow):
     open_folder_requested = Signal(str)
     new_folder_requested = Signal(str)
+    data_restored = Signal(object)       # a RestoreResult: the controller reopens the folder
+    closed = Signal()                    # the user closed the window (not a folder switch)
 
     def __init__(self, ws, events, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +101,11 @@ class MainWindow(QMainWindow):
         self.act_backup = self._action("立即备份", self._on_backup, "Ctrl+B", sp.SP_DriveHDIcon,
                                        "把本校数据库备份到数据文件夹的 backups 目录")
         self.act_verify = self._action("核验报送包…", lambda: self.page("导出与打印").open_verify(), tip="检查报送包是否完整、未被改动")
+        self.act_backups = self._action("备份与恢复…", self._on_backups, tip="查看全部备份、完整备份到U盘、从备份恢复")
+        self.act_import_roster = self._action("导入教师名单…", lambda: self._on_import("roster"),
+                                              tip="从 Excel/WPS 表格导入教师花名册")
+        self.act_import_hours = self._action("导入学时…", lambda: self._on_import("hours"),
+                                             tip="从研修平台导出的学时表或导入模板导入学时")
         self.act_quit = self._action("退出", self.close, QKeySequence.StandardKey.Quit)
         self.act_add = self._action("新增…", lambda: self._dispatch("add"), QKeySequence.StandardKey.New,
                                     sp.SP_FileIcon, "新增一条记录")
@@ -123,7 +130,11 @@ class MainWindow(QMainWindow):
         for a in (self.act_new_folder, self.act_open_folder, self.act_show_folder):
             m.addAction(a)
         m.addSeparator()
+        m.addAction(self.act_import_roster)
+        m.addAction(self.act_import_hours)
+        m.addSeparator()
         m.addAction(self.act_backup)
+        m.addAction(self.act_backups)
         m.addAction(self.act_verify)
         m.addSeparator()
         m.addAction(self.act_quit)
@@ -267,6 +278,8 @@ class MainWindow(QMainWindow):
             jobs.wait_idle(15000)
         self.save_window_state()
         event.accept()
+        if not self._closing_for_switch:
+            self.closed.emit()
 
     def _on_nav_current_row_changed(self, row: int) -> None:
         if row < 0:
@@ -313,6 +326,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"已备份：{path.name}（位于数据文件夹的 backups 目录）", 10000)
         jobs.run_with_progress(self, lambda ctx: backups.snapshot(self.ws.paths, "manual"), title="备份数据",
                                text="正在备份本校数据库…", on_done=done, cancellable=False)
+
+    def _on_backups(self) -> None:
+        from app.ui.backup.backup_dialog import open_backup_dialog
+        open_backup_dialog(self)
+
+    def _on_import(self, kind: str) -> None:
+        from app.ui.importing.actions import open_import_dialog
+        open_import_dialog(self, self.ws, self.events, kind)
 
     def _on_about(self) -> None:
         QMessageBox.about(self, f"关于 {APP_NAME}",
