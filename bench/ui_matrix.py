@@ -1,5 +1,7 @@
 """The 微能力 whole-school matrix of a 1,000-teacher school: build and one filter keystroke.
 
+Reported by `python bench/run.py ui` (bench_ui.run calls run() here).
+
 Ours: the service builds the matrix rows from one snapshot (`matrix.school_matrix`),
 then SchoolMatrixWidget shows them (model reset, proxy, header counts) and one
 keystroke in the search box filters the rows and recounts every point.

@@ -37,7 +37,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from app.errors import CancelledError
@@ -114,8 +114,12 @@ class _Runner(QRunnable):
 
     def run(self) -> None:
         job, self._job = self._job, None
-        if job is not None:
-            job.run()
+        if job is None:
+            return
+        if job.ctx.cancelled:            # cancelled while still queued: never start it
+            job.signals.cancelled.emit()
+            return
+        job.run()
 
 
 class _Watcher(QObject):
@@ -183,8 +187,12 @@ def _status_note(parent: QWidget | None, text: str) -> None:
 
 def start(job: Job, parent: QWidget | None = None, *, on_done: Callable[[Any], None] | None = None,
           on_failed: Callable[[BaseException], None] | None = None,
-          on_cancelled: Callable[[], None] | None = None) -> Job:
-    """Queue a job. Callbacks run on the UI thread; defaults show errors and note cancels."""
+          on_cancelled: Callable[[], None] | None = None, delay_ms: int = 0) -> Job:
+    """Queue a job. Callbacks run on the UI thread; defaults show errors and note cancels.
+
+    `delay_ms` postpones the start (the job counts as active meanwhile): a secondary load
+    started while a window opens would otherwise compete with its first paint for the GIL.
+    """
     if on_failed is None:
         def on_failed(exc: BaseException) -> None:
             from app.ui.errors import show_error
@@ -193,7 +201,10 @@ def start(job: Job, parent: QWidget | None = None, *, on_done: Callable[[Any], N
         def on_cancelled() -> None:
             _status_note(parent, "已取消，数据未作任何更改。")
     _ACTIVE[job] = _Watcher(job, on_done, on_failed, on_cancelled)
-    pool_for(job).start(_Runner(job))
+    if delay_ms > 0:
+        QTimer.singleShot(delay_ms, lambda: pool_for(job).start(_Runner(job)))
+    else:
+        pool_for(job).start(_Runner(job))
     return job
 
 
@@ -215,10 +226,10 @@ def run_with_progress(parent: QWidget | None, fn: WorkFn, *, title: str, text: s
 
 def run_in_background(parent: QWidget | None, fn: WorkFn, *, on_done: Callable[[Any], None] | None = None,
                       on_failed: Callable[[BaseException], None] | None = None,
-                      touches_db: bool = True) -> Job:
+                      touches_db: bool = True, delay_ms: int = 0) -> Job:
     """Run `fn(ctx)` with no dialog (e.g. refreshing statistics); returns the Job to cancel it."""
     return start(Job(fn, touches_db=touches_db), parent, on_done=on_done, on_failed=on_failed,
-                 on_cancelled=lambda: None)
+                 on_cancelled=lambda: None, delay_ms=delay_ms)
 
 
 def active_jobs() -> list[Job]:

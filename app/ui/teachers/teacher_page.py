@@ -73,12 +73,13 @@ class TeacherPage(Page):
             self._progress_job.cancel()
         ws = self.ws
         self._progress_job = jobs.run_in_background(self, lambda ctx: dashboard.teacher_progress(ws),
-                                                    on_done=self._on_progress_loaded)
+                                                    on_done=self._on_progress_loaded, delay_ms=150)
 
     def _on_progress_loaded(self, progress: dict) -> None:
         self._progress_job = None
         items = [TeacherItem(i.row, progress.get(i.id)) for i in self.table.model.rows()]
-        self.table.set_rows(items)
+        self.table.model.update_rows(items, TeacherTableModel.PROGRESS_COLUMNS)   # no reset: keeps scroll
+        self.table.proxy.invalidate()          # re-sort/re-filter if they depend on these columns
         self._on_table_selection_changed(self.table.current_row())
 
     def show_record(self, teacher_id=None, record_id=None, kind=None) -> None:

@@ -55,9 +55,11 @@ class TeacherTableModel(RowTableModel):
         Column("状态", lambda t: t.status_text, width=120,
                colour=lambda t: None if t.row.status == "在岗" else MUTED),
         Column("学时", lambda t: "" if t.progress is None else f"{t.progress.total_hours:g}",
-               sort=lambda t: t.progress.total_hours if t.progress else -1, width=60, align=ALIGN_RIGHT),
-        Column("达标情况", lambda t: t.pass_text, width=110, colour=_pass_colour),
+               sort=lambda t: t.progress.total_hours if t.progress else -1, width=60, align=ALIGN_RIGHT,
+               searchable=False),
+        Column("达标情况", lambda t: t.pass_text, width=110, colour=_pass_colour, searchable=False),
     )
+    PROGRESS_COLUMNS = (10, 11)     # filled in later by a background job
 
     @staticmethod
     def key(item: TeacherItem) -> int:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QTableView,
                                QToolButton, QVBoxLayout, QWidget)
 
-from app.ui.widgets.table_model import RowTableModel, SearchProxy
+from app.ui.widgets.table_model import RowDelegate, RowTableModel, SearchProxy
 
 
 class RecordTable(QWidget):
@@ -55,6 +55,7 @@ class RecordTable(QWidget):
         top.addWidget(self.search)
         self.view = QTableView()
         self.view.setModel(self.proxy)
+        self.view.setItemDelegate(RowDelegate(self.proxy, self.view))
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -63,9 +64,11 @@ class RecordTable(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        # No row numbers: through the filter proxy they would be the unsorted, unfiltered
+        # positions (37, 105, 6…), which mean nothing to the reader; the count label says how many.
+        self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(28)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.verticalHeader().setMinimumWidth(36)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
@@ -82,10 +85,12 @@ class RecordTable(QWidget):
         self.view.activated.connect(self._on_view_double_clicked)
         self.view.customContextMenuRequested.connect(self._on_view_context_menu)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
-        self.proxy.rowsInserted.connect(self.update_count)
-        self.proxy.rowsRemoved.connect(self.update_count)
-        self.proxy.modelReset.connect(self.update_count)
-        self.proxy.layoutChanged.connect(self.update_count)
+        # A filter change arrives as many row-range signals: count once, after them all.
+        self._count_timer = QTimer(self, singleShot=True, interval=0)
+        self._count_timer.timeout.connect(self.update_count)
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
+                       self.proxy.layoutChanged):
+            signal.connect(self._count_timer.start)
         self.view.horizontalHeader().sectionResized.connect(self._save_header)
         self.view.horizontalHeader().sortIndicatorChanged.connect(self._save_header)
 
@@ -144,7 +149,9 @@ class RecordTable(QWidget):
 
     def update_count(self, *args) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
-        self.count_label.setText(f"共 {total} 条" if shown == total else f"显示 {shown} / 共 {total} 条")
+        text = f"共 {total} 条" if shown == total else f"显示 {shown} / 共 {total} 条"
+        if text != self.count_label.text():
+            self.count_label.setText(text)
 
     def _on_search_text_changed(self, text: str) -> None:
         self.proxy.set_text(text)
