@@ -63,8 +63,10 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 def _command_modules() -> list[str]:
     import app.cli as pkg
+    # The known groups are imported by name (a frozen build may not list its modules);
+    # discovery only adds groups dropped into app/cli later.
     found = {m.name for m in pkgutil.iter_modules(pkg.__path__) if m.name.startswith("cmd_")}
-    return [m for m in KNOWN_MODULES if m in found] + sorted(found - set(KNOWN_MODULES))
+    return KNOWN_MODULES + sorted(found - set(KNOWN_MODULES))
 
 
 def build_parser() -> argparse.ArgumentParser:
