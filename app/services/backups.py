@@ -138,8 +138,37 @@ def _paths(target) -> DataPaths:
 _write_lock = threading.RLock()        # one backup writer at a time in this process
 
 
+def describe_database_error(exc: BaseException) -> str:
+    """SQLite's English error text as a short Chinese cause; the original goes to the log."""
+    text = str(exc)
+    log.info("database unreadable: %s: %s", type(exc).__name__, text)
+    if isinstance(exc, UnicodeDecodeError):
+        return "数据库结构中有无法识别的字节，文件已损坏"
+    m = re.match(r"malformed database schema \(([^)]*)\)", text)
+    if m:
+        return f"数据库结构定义已损坏（表“{m.group(1)[:40]}”）"
+    if "malformed" in text:
+        return "数据库文件内部结构已损坏"
+    if "not a database" in text or "encrypted" in text:
+        return "文件内容不是可读取的数据库（可能被覆盖或加密）"
+    if "locked" in text or "busy" in text:
+        return "数据库正被其他程序占用"
+    if "unable to open" in text:
+        return "无法打开数据库文件"
+    if "disk I/O" in text:
+        return "读取磁盘出错"
+    return "数据库文件无法读取"
+
+
+def describe_check_rows(rows: Sequence[str]) -> str:
+    """The result of PRAGMA integrity_check/quick_check that is not "ok", in Chinese (details logged)."""
+    log.info("integrity check failed: %s", "; ".join(rows[:5]))
+    problems = [r for r in rows if not r.startswith("*** in database")]
+    return f"完整性检查未通过，发现 {len(problems) or len(rows)}{'+' if len(rows) >= 100 else ''} 处内部结构错误"
+
+
 def _sqlite_error(exc: sqlite3.Error, path: Path) -> BackupFailed:
-    return BackupFailed(f"读取数据库“{path}”失败（{exc}），备份未完成。数据文件可能已损坏，"
+    return BackupFailed(f"读取数据库“{path}”失败（{describe_database_error(exc)}），备份未完成。数据文件可能已损坏，"
                         "请运行“tisheng fsck”检查。")
 
 
@@ -167,12 +196,12 @@ def snapshot_database(db_file: Path, dest: Path, *, check: str = "quick_check") 
                 if isinstance(exc.__context__, OSError):
                     raise BackupFailed(describe_os_error(exc.__context__, dest)) from exc
                 if "disk" in str(exc) or "full" in str(exc) or "unable to open" in str(exc):
-                    raise BackupFailed(f"写入备份“{dest}”失败（{exc}）：磁盘可能已满、只读或已拔出。") from exc
+                    raise BackupFailed(f"写入备份“{dest}”失败：磁盘可能已满、只读或已拔出。") from exc
                 raise _sqlite_error(exc, db_file) from exc
             except sqlite3.Error as exc:
                 raise _sqlite_error(exc, db_file) from exc
             if result != "ok":
-                raise BackupFailed(f"备份“{dest.name}”自检失败：{result}。数据库可能已损坏，"
+                raise BackupFailed(f"备份“{dest.name}”自检失败（{describe_check_rows([result])}）。数据库可能已损坏，"
                                    "请运行“tisheng fsck”检查。")
             faults.hit("backup.after_copy")
             with open(tmp, "rb+") as fh:
@@ -279,13 +308,15 @@ def verify_backup_file(path: Path) -> tuple[bool, str]:
         try:
             rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
             if rows != ["ok"]:
-                return False, "；".join(rows[:3])
+                return False, describe_check_rows(rows)
             if con.execute("SELECT count(*) FROM sqlite_master WHERE name='teacher'").fetchone()[0] != 1:
                 return False, "不是本软件的数据文件"
         finally:
             con.close()
-    except (OSError, sqlite3.Error, UnicodeDecodeError) as exc:   # damaged schema text may not be UTF-8
-        return False, str(exc)
+    except OSError as exc:
+        return False, describe_os_error(exc, path)
+    except (sqlite3.Error, UnicodeDecodeError) as exc:   # damaged schema text may not be UTF-8
+        return False, describe_database_error(exc)
     return True, ""
 
 
@@ -790,8 +821,9 @@ class _ZipMember:
         try:
             return fn()
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-            raise BackupRejected(f"压缩包“{self._origin.name}”中的“{self._name}”已损坏，无法读取（{exc}）。"
-                                 "已停止恢复，未作任何更改。请换一份备份。") from None
+            log.info("damaged member %s in %s: %s", self._name, self._origin, exc)
+            raise BackupRejected(f"压缩包“{self._origin.name}”中的“{self._name}”已损坏（压缩数据校验失败），"
+                                 "无法读取。已停止恢复，未作任何更改。请换一份备份。") from None
 
     def read(self, n: int = -1) -> bytes:
         return self._guard(lambda: self._fh.read(n))
@@ -843,8 +875,9 @@ def _parse_manifest(raw: bytes, where: Path) -> tuple[dict, SourceEntry, list[So
             if rel.startswith("store/") and not rel.endswith(sha):
                 raise ValueError(rel)
         except (ValueError, AttributeError):
+            shown = e.get("path") if isinstance(e, dict) else e
             raise BackupRejected(f"“{where}”的备份清单中有不安全或不合规的条目"
-                                 f"（{str(e)[:80]}），已拒绝整个备份，未作任何更改。") from None
+                                 f"（“{str(shown)[:80]}”），已拒绝整个备份，未作任何更改。") from None
         if rel.casefold() in seen:
             raise BackupRejected(f"“{where}”的备份清单中有重复的条目“{rel}”，已拒绝，未作任何更改。")
         seen.add(rel.casefold())
@@ -884,7 +917,9 @@ def _open_zip(path: Path) -> BackupSource:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise BackupRejected(f"压缩包“{path}”已损坏或不完整，无法读取（{exc}）。未作任何更改。") from None
+        log.info("unreadable zip %s: %s", path, exc)
+        cause = describe_os_error(exc, path) if isinstance(exc, OSError) else "不是完整的压缩包，可能复制中断或U盘拔出过早"
+        raise BackupRejected(f"压缩包“{path}”已损坏或不完整，无法读取（{cause}）。未作任何更改。") from None
     try:
         names = [i.filename for i in zf.infolist()]
         tops = [n for n in names if n == MANIFEST or (n.count("/") == 1 and n.endswith("/" + MANIFEST))]
@@ -1032,7 +1067,7 @@ def check_database_file(path: Path, label: str | None = None) -> dict:
         try:
             rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
             if rows != ["ok"]:
-                raise BackupRejected(f"“{label}”已损坏（完整性检查未通过：{'；'.join(rows[:2])}），"
+                raise BackupRejected(f"“{label}”已损坏（{describe_check_rows(rows)}），"
                                      "不能用于恢复。请选择另一份备份。")
             version = con.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -1053,7 +1088,8 @@ def check_database_file(path: Path, label: str | None = None) -> dict:
             con.close()
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         # UnicodeDecodeError: SQLite's own error text quotes damaged schema bytes that are not UTF-8
-        raise BackupRejected(f"“{label}”已损坏，无法读取（{exc}），不能用于恢复。请选择另一份备份。") from None
+        raise BackupRejected(f"“{label}”已损坏，无法读取（{describe_database_error(exc)}），"
+                             "不能用于恢复。请选择另一份备份。") from None
     return {"version": version, "school": school[0] if school else "", "code": school[1] if school else "",
             "teachers": teachers}
 

@@ -238,13 +238,13 @@ def check_database(db: Path, *, full: bool) -> str | None:
         try:
             rows = [r[0] for r in con.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check")]
             if rows != ["ok"]:
-                return "完整性检查未通过：" + "；".join(rows[:2])
+                return backups.describe_check_rows(rows)
             if full and con.execute("PRAGMA foreign_key_check").fetchone() is not None:
                 return "记录之间的引用不一致（外键检查未通过）"
         finally:
             con.close()
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:   # damaged schema text may not be UTF-8
-        return f"无法读取：{exc}"
+        return f"无法读取：{backups.describe_database_error(exc)}"
     except OSError as exc:
         from app.services.fileio import describe_os_error
         return describe_os_error(exc, db)

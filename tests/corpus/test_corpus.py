@@ -112,6 +112,21 @@ def run_case(case: Case, folder: Path, root: Path, out: Path) -> tuple[int | Non
     return os.WEXITSTATUS(status), text, seconds
 
 
+# Words a Chinese message may still contain: product and format names, commands to type.
+ALLOWED_WORDS = {"Excel", "WPS", "SQLite", "HTML", "CSV", "UTF", "GBK", "GB18030", "BOM", "XML", "xlsx", "xlsm",
+                 "xls", "csv", "sqlite", "sqlite3", "json", "manifest", "tisheng", "fsck", "restore", "latest", "full",
+                 "skip", "invalid", "backup", "from", "SHA", "zip", "key", "replace", "yes", "USB", "Windows",
+                 "PDF", "Word", "xlsb", "partial", "txt", "doc", "docx", "jpg", "png", "pdf", "dry", "run"}
+
+
+def english_words(text: str) -> list[str]:
+    """English words in a message, leaving out quoted names, paths and the allowed words."""
+    import re
+    t = re.sub(r"“[^”]*”|\"[^\"]*\"", "", text)
+    t = re.sub(r"[A-Za-z]:\\\S*|/[^\s，。；：（）]+", "", t)
+    return sorted({w for w in re.findall(r"[A-Za-z]{3,}", t) if w not in ALLOWED_WORDS})
+
+
 def _folder_state(root: Path):
     """Every record (through the database, WAL included) and every other file's content.
 
@@ -141,6 +156,7 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
     outcomes = {"reject": 0, "accept": 0, "either-accepted": 0, "either-rejected": 0}
     failures = []
     slowest = (0.0, "")
+    report: list[str] = []
     for case in cases:
         root = tmp_path / case.name / "data"
         shutil.copytree(school_template, root)
@@ -154,6 +170,7 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
             before = _folder_state(root)
         code, text, seconds = run_case(case, folder, root, tmp_path / case.name / "out.txt")
         slowest = max(slowest, (seconds, case.name))
+        report.append(f"[{case.name}] exit {code} {seconds:.1f}s\n{text.strip()}\n")
         problems = []
         if code is None:
             problems.append(f"hung: killed after {TIMEOUT:.0f} s")
@@ -171,6 +188,10 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
                 problems.append(f"no error line: {text.strip()[:200]}")
         elif case.expect == "accept" and code != 0:
             problems.append(f"refused (exit {code}): {text.strip()[:200]}")
+        if code not in (None, 0):
+            english = english_words(text.replace(Path(case.file).name, "").replace(Path(case.file).stem, ""))
+            if english:
+                problems.append(f"English in the message {english}: {text.strip()[:200]}")
         name = Path(case.file).name
         if code not in (None, 0) and case.target in ("roster", "hours", "restore") and name not in text \
                 and Path(name).stem not in text:
@@ -194,6 +215,7 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
         if problems:
             failures.append(f"{case.name} ({case.file}): {'; '.join(problems)}")
         shutil.rmtree(tmp_path / case.name, ignore_errors=True)
+    (tmp_path.parent / "corpus-report.txt").write_text("\n".join(report), encoding="utf-8")
     bad_inputs = sum(1 for c in cases if c.target != "evidence")
     with capsys.disabled():
         sys.stdout.write(f"\ncorpus: {len(cases)} files ({bad_inputs} bad inputs, "

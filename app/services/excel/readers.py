@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -199,8 +200,29 @@ def _xlsx_failure(path: Path, exc: Exception) -> FileRejected:
         return FileRejected(f"{label}包含不安全的 XML 内容（实体定义），可能是恶意文件，已拒绝读取。")
     if isinstance(exc, MemoryError):
         return FileRejected(f"{label}过大，无法安全读取。请删去无关内容后再导入。")
-    return FileRejected(f"{label}已损坏或不完整，无法读取（{name}）。"
+    logging.getLogger(__name__).info("unreadable workbook %s: %s: %s", path, name, exc)
+    return FileRejected(f"{label}已损坏或不完整，无法读取（{_failure_cause(exc)}）。"
                         f"请重新获取文件，或{XLSX_ADVICE}")
+
+
+def _failure_cause(exc: Exception) -> str:
+    """What broke, in words an office user can pass on (the exception itself goes to the log)."""
+    import zlib
+    from xml.etree.ElementTree import ParseError
+    name = type(exc).__name__
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
+        return "内部压缩数据校验失败"
+    if isinstance(exc, ParseError) or name in ("XMLSyntaxError", "ExpatError", "SAXParseException"):
+        return "内部的表格数据格式错误"
+    if isinstance(exc, KeyError):
+        return "缺少必需的内部部件"
+    if name == "InvalidFileException":
+        return "文件格式无法识别"
+    if isinstance(exc, OSError):
+        return "文件读取出错"
+    if isinstance(exc, (ValueError, TypeError, AttributeError, IndexError)):
+        return "内部内容不合规范"
+    return "内部内容无法解析"
 
 
 # ---------------------------------------------------------------- xls
