@@ -150,3 +150,41 @@ def type_text(qtbot, widget, text: str) -> None:
             event = QInputMethodEvent()
             event.setCommitString(chunk)
             QApplication.sendEvent(target, event)
+
+
+def choose(qtbot, combo, text: str | None = None, *, data=None) -> None:
+    """Pick an item the way a keyboard user does: focus the box and press ↓/↑ until it shows."""
+    from PySide6.QtCore import Qt
+    target = combo.findText(text) if text is not None else combo.findData(data)
+    assert target >= 0, f"{text or data!r} is not in the list"
+    combo.setFocus()
+    for _ in range(combo.count()):
+        if combo.currentIndex() == target:
+            break
+        key = Qt.Key.Key_Down if combo.currentIndex() < target else Qt.Key.Key_Up
+        qtbot.keyClick(combo, key)
+    assert combo.currentIndex() == target
+
+
+def click_row(qtbot, table, key, *, double: bool = False) -> None:
+    """Click (or double-click) the row of a RecordTable that shows the record `key`."""
+    from PySide6.QtCore import Qt
+    pos = table.model.position_of(key)
+    assert pos is not None, f"no record {key!r} in the table"
+    index = table.proxy.mapFromSource(table.model.index(pos, 0))
+    assert index.isValid(), f"record {key!r} is filtered out"
+    table.view.scrollTo(index)
+    centre = table.view.visualRect(index).center()
+    qtbot.mouseClick(table.view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    if double:     # the press of the first click is what the view matches a double-click against
+        qtbot.mouseDClick(table.view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert table.current_key() == key
+
+
+def clear_text(qtbot, line_edit) -> None:
+    """Select all and delete, as a user empties a box."""
+    from PySide6.QtCore import Qt
+    line_edit.setFocus()
+    qtbot.keyClick(line_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(line_edit, Qt.Key.Key_Backspace)
+    assert line_edit.text() == ""

@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt
 
 from app.services.compliance import run_check
 from app.ui.widgets.table_model import RowTableModel
-from tests.ui.conftest import settle
+from tests.ui.conftest import choose, click_row, settle
 
 
 def _click_finding(qtbot, page, predicate):
@@ -36,7 +36,7 @@ def test_dashboard_numbers_match_the_check(qtbot, window):
     total = next(b for b in page.hours_chart.groups()[0][1] if b.label.startswith("总学时"))
     assert total.text == f"{total.value}/{s['active']} 人" and total.value < s["active"]
     assert "校本应用考核方案" in page.plans_text.text() and "已过期" in page.plans_text.text()
-    page.finding_filter.setCurrentText("教师个人")
+    choose(qtbot, page.finding_filter, "教师个人")
     assert all(f.teacher_id is not None for f in page.findings.visible_rows())
 
 
@@ -69,9 +69,9 @@ def test_dashboard_follows_changes_made_elsewhere(qtbot, window):
     plan = next(p for p in plans.list_plans(window.ws) if p.kind == "校本应用考核方案")
     plans_page = window.go_to("方案与计划")
     settle()
-    plans_page.table.select_key(plan.id)
-    plans_page.edit_record()
-    plans_page.dialog.field("status").setCurrentText("已备案")
+    click_row(qtbot, plans_page.table, plan.id, double=True)          # double-click opens the form
+    assert plans_page.dialog is not None and plans_page.dialog.isVisible()
+    choose(qtbot, plans_page.dialog.field("status"), "已备案")
     qtbot.mouseClick(plans_page.dialog.save_button, Qt.MouseButton.LeftButton)
     settle()
     window.go_to("首页")

@@ -4,7 +4,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolButton
 
 from app.services import activities, hours, teachers
-from tests.ui.conftest import settle, type_text
+from app.ui.widgets.table_model import RowTableModel
+from tests.ui.conftest import choose, click_row, settle, type_text
 
 
 def _button(widget, text):
@@ -12,8 +13,17 @@ def _button(widget, text):
 
 
 def _totals(page) -> dict[int, float]:
+    """Each teacher's 合计 as the 学时汇总 table shows it on screen."""
     table = page.summary.table
-    return {r.id: r.total for r in table.model.rows()}
+    proxy = table.proxy
+    column = next(c for c in range(proxy.columnCount())
+                  if proxy.headerData(c, Qt.Orientation.Horizontal).startswith("合计"))
+    shown = {}
+    for i in range(proxy.rowCount()):
+        row = proxy.index(i, 0).data(RowTableModel.ROW_ROLE)
+        shown[row.id] = float(proxy.index(i, column).data())
+    assert shown == {r.id: r.total for r in table.model.rows()}
+    return shown
 
 
 def _open_tab(qtbot, page, widget):
@@ -53,7 +63,7 @@ def test_recording_an_activity_raises_every_participants_hours(qtbot, window):
     assert page.activities.table.model.position_of(act.id) is not None
 
     # Editing the activity's hours updates every participant.
-    page.activities.table.select_key(act.id)
+    click_row(qtbot, page.activities.table, act.id)
     qtbot.mouseClick(_button(page.activities, "修改…"), Qt.MouseButton.LeftButton)
     dialog = page.activities.dialog
     hours_field = dialog.field("hours")
@@ -71,7 +81,7 @@ def test_hours_record_for_one_teacher(qtbot, window):
     settle()
     short = next(r for r in page.summary.table.model.rows() if r.state.startswith("差"))
     _open_tab(qtbot, page, page.records)
-    page.records.show_teacher(short.id)
+    choose(qtbot, page.records.teacher_filter, data=short.id)
     assert page.records.totals.text().startswith(short.name)
     assert f"合计 {short.total:g}/50" in page.records.totals.text()
     shown = page.records.table.visible_rows()
@@ -92,7 +102,7 @@ def test_activity_hours_cannot_be_deleted_as_a_record(qtbot, window, dialogs):
     settle()
     _open_tab(qtbot, page, page.records)
     from_activity = next(h for h in page.records.table.model.rows() if h.activity_id)
-    page.records.table.select_key(from_activity.id)
+    click_row(qtbot, page.records.table, from_activity.id)
     dialogs.answers = [True]
     qtbot.mouseClick(_button(page.records, "删除…"), Qt.MouseButton.LeftButton)
     assert "请在活动/课程中修改参加人员" in dialogs.texts("warning")[-1]

@@ -2,15 +2,27 @@
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QToolButton
 
 from app.services import dashboard, plans
-from tests.ui.conftest import settle, type_text
+from tests.ui.conftest import choose, click_row, settle, type_text
 
 
 def _button(widget, text):
     return next(b for b in widget.findChildren(QToolButton) if b.defaultAction() and b.defaultAction().text() == text)
+
+
+def _tick(qtbot, check):
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(8, check.height() // 2))   # on the box
+
+
+def _year_back(qtbot, edit, years):
+    """Press ↓ in the year part of a date box (Home puts the cursor there)."""
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_Home)
+    for _ in range(years):
+        qtbot.keyClick(edit, Qt.Key.Key_Down)
 
 
 def test_attach_a_plan_document(qtbot, window, dialogs, tmp_path):
@@ -20,18 +32,18 @@ def test_attach_a_plan_document(qtbot, window, dialogs, tmp_path):
     doc.write_bytes("学期培训计划正文".encode("utf-8") * 50)
     qtbot.mouseClick(_button(page, "添加文档…"), Qt.MouseButton.LeftButton)
     dialog = page.dialog
-    kind = dialog.field("kind")
-    kind.setCurrentText("学期培训计划")
+    choose(qtbot, dialog.field("kind"), "学期培训计划")
     type_text(qtbot, dialog.field("title"), "第二学期培训计划")
-    dialog.field("status").setCurrentText("已提交")
+    choose(qtbot, dialog.field("status"), "已提交")
     submitted, filed = dialog.field("submitted_on"), dialog.field("filed_on")
-    submitted.check.setChecked(True)
-    submitted.edit.setDate(submitted.edit.date().addDays(-3))
-    filed.check.setChecked(True)
-    filed.edit.setDate(submitted.edit.date().addDays(-1))
+    _tick(qtbot, submitted.check)
+    _year_back(qtbot, submitted.edit, 1)                 # submitted a year ago
+    _tick(qtbot, filed.check)
+    _year_back(qtbot, filed.edit, 2)                     # "filed" before it was submitted
+    assert filed.edit.date() < submitted.edit.date()
     assert "不能早于提交日期" in dialog.error_text("filed_on")
-    filed.check.setChecked(False)
-    assert dialog.error_text("filed_on") == ""
+    _tick(qtbot, filed.check)                            # not filed yet after all
+    assert not filed.check.isChecked() and dialog.error_text("filed_on") == ""
     dialogs.open_file = str(doc)
     qtbot.mouseClick(dialog.field("file").button, Qt.MouseButton.LeftButton)
     assert dialog.field("file").label.text() == doc.name
@@ -59,7 +71,7 @@ def test_mark_a_passed_deadline_done(qtbot, window):
     page = window.go_to("方案与计划")
     settle()
     passed = next(d for d in dashboard.list_deadlines(window.ws) if d.state == "已过期")
-    page.deadlines.select_key(passed.id)
+    click_row(qtbot, page.deadlines, passed.id)
     qtbot.mouseClick(_button(page, "标记为已完成"), Qt.MouseButton.LeftButton)
     settle()
     row = next(d for d in dashboard.list_deadlines(window.ws) if d.id == passed.id)

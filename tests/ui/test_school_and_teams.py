@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QToolButton
 from app.services import school as school_service
 from app.services import teachers, teams
 from app.services.school import ENVIRONMENT_HELP
-from tests.ui.conftest import settle, type_text
+from tests.ui.conftest import choose, clear_text, click_row, settle, type_text
 
 
 def _button(widget, text):
@@ -25,7 +25,7 @@ def test_school_profile_validates_and_saves(qtbot, window):
     qtbot.keyClicks(phone, "0411-85550000")
     assert form.error_text("contact_phone") == ""
     env = form.field("environment")
-    env.setCurrentText("智慧")
+    choose(qtbot, env, "智慧")
     assert form.env_help.text() == ENVIRONMENT_HELP["智慧"]
     name = form.field("name")
     name.clear()
@@ -44,7 +44,7 @@ def test_add_a_teaching_point(qtbot, window):
     qtbot.mouseClick(_button(page, "新增教学点…"), Qt.MouseButton.LeftButton)
     dialog = page.dialog
     type_text(qtbot, dialog.field("name"), "西岭教学点")
-    dialog.field("environment").setCurrentText("多媒体")
+    choose(qtbot, dialog.field("environment"), "多媒体")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     settle()
     names = {p.name: p.environment for p in school_service.list_teaching_points(window.ws)}
@@ -56,14 +56,13 @@ def test_add_principal_as_first_responsible(qtbot, window):
     page = window.go_to("团队")
     settle()
     mgmt = next(t for t in teams.list_teams(window.ws) if t.kind == "校级管理团队")
-    page.teams.select_key(mgmt.id)
+    click_row(qtbot, page.teams, mgmt.id)
     newcomer = teachers.list_teachers(window.ws)[20]
     qtbot.mouseClick(_button(page, "添加成员…"), Qt.MouseButton.LeftButton)
     dialog = page.dialog
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)       # nobody chosen yet
     assert "请选择本校教师" in dialog.error_text("teacher_id") and dialog.isVisible()
-    who = dialog.field("teacher_id")
-    who.setCurrentIndex(who.findData(newcomer.id))
+    choose(qtbot, dialog.field("teacher_id"), data=newcomer.id)
     type_text(qtbot, dialog.field("role"), "校长")
     assert dialog.first.isChecked()                          # 校长 of the management team: 第一责任人
     type_text(qtbot, dialog.field("duty"), "第一责任人，全面负责")
@@ -86,12 +85,12 @@ def test_study_group_with_leader_and_members(qtbot, window):
     dialog = page.dialog
     type_text(qtbot, dialog.field("name"), "音体美研修组")
     arts = [t for t in teachers.list_teachers(window.ws) if t.subject in ("音乐", "美术", "体育与健康")]
-    type_text(qtbot, dialog.picker.search, "音乐")
-    qtbot.mouseClick(dialog.picker.select_all, Qt.MouseButton.LeftButton)
-    dialog.picker.search.clear()
-    dialog.picker.set_checked([t.id for t in arts])
-    leader = dialog.field("leader_id")
-    leader.setCurrentIndex(leader.findData(arts[0].id))
+    for subject in ("音乐", "美术", "体育与健康"):               # find each subject, tick everyone shown
+        clear_text(qtbot, dialog.picker.search)
+        type_text(qtbot, dialog.picker.search, subject)
+        qtbot.mouseClick(dialog.picker.select_all, Qt.MouseButton.LeftButton)
+    assert set(dialog.picker.value()) == {t.id for t in arts}
+    choose(qtbot, dialog.field("leader_id"), data=arts[0].id)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     settle()
     group = next(g for g in teams.list_groups(window.ws) if g.name == "音体美研修组")

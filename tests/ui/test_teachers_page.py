@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QToolButton
 from app.services import teachers
 from app.services.validation.id_number import check_char
 from app.ui.widgets.table_model import RowTableModel
-from tests.ui.conftest import settle, type_text
+from tests.ui.conftest import choose, clear_text, click_row, settle, type_text
 
 
 def _button(page, text):
@@ -60,11 +60,10 @@ def test_add_teacher_shows_the_id_problem_beside_the_field_then_saves(qtbot, win
 def test_exempt_needs_a_reason_beside_the_field(qtbot, window):
     page = window.go_to("教师")
     settle()
-    page.table.select_key(teachers.list_teachers(window.ws)[3].id)
+    click_row(qtbot, page.table, teachers.list_teachers(window.ws)[3].id)
     qtbot.mouseClick(_button(page, "修改…"), Qt.MouseButton.LeftButton)
     dialog = page.dialog
-    status = dialog.field("status")
-    status.setCurrentIndex(status.findText("免修"))
+    choose(qtbot, dialog.field("status"), "免修")
     assert "必须写明原因" in dialog.error_text("status_reason")
     type_text(qtbot, dialog.field("status_reason"), "距退休不满5年")
     assert dialog.error_text("status_reason") == ""
@@ -90,12 +89,12 @@ def test_search_filters_as_you_type_and_status_filter(qtbot, window):
     both = [r for r in maths if word in r.staff_no.casefold()]
     assert 0 < len(both) < len(maths)
     assert {t.id for t in _visible(page.table)} == {r.id for r in both}
-    page.table.search.clear()
-    assert page.table.proxy.rowCount() == 40
-    page.status_filter.setCurrentText("免修")
+    clear_text(qtbot, page.table.search)
+    assert page.table.proxy.rowCount() == 40 and page.table.count_label.text() == "共 40 条"
+    choose(qtbot, page.status_filter, "免修")
     exempt = [t for t in _visible(page.table)]
     assert [t.row.status for t in exempt] == ["免修"] and exempt[0].row.status_reason
-    page.status_filter.setCurrentText("未达标")
+    choose(qtbot, page.status_filter, "未达标")
     failing = _visible(page.table)
     assert failing and all(t.pass_text.startswith("未达标") for t in failing)
 
@@ -106,7 +105,7 @@ def test_delete_says_what_goes_with_the_teacher(qtbot, window, dialogs):
     victim = teachers.list_teachers(window.ws)[5]
     impact = teachers.deletion_impact(window.ws, victim.id)
     assert impact.hours_records > 0
-    page.table.select_key(victim.id)
+    click_row(qtbot, page.table, victim.id)
     dialogs.answers = [False]
     qtbot.mouseClick(_button(page, "删除…"), Qt.MouseButton.LeftButton)
     assert teachers.get_teacher(window.ws, victim.id)           # 否: nothing happens
