@@ -27,7 +27,7 @@ def _size(n: int) -> str:
 
 class PlanModel(RowTableModel):
     COLUMNS = (Column("文档类型", lambda p: p.kind, width=170),
-               Column("标题", lambda p: p.title, width=210),
+               Column("标题", lambda p: p.title, width=260, stretch=True),
                Column("学期/学年", lambda p: p.semester, width=150),
                Column("状态", lambda p: p.status, width=60, colour=lambda p: STATUS_COLOUR.get(p.status)),
                Column("提交日期", lambda p: fmt_date(p.submitted_on), width=90),
@@ -38,7 +38,7 @@ class PlanModel(RowTableModel):
 
 class DeadlineModel(RowTableModel):
     COLUMNS = (Column("截止日期", lambda d: fmt_date(d.due_on), width=95),
-               Column("事项", lambda d: d.title, width=260),
+               Column("事项", lambda d: d.title, width=260, stretch=True),
                Column("状态", lambda d: d.state if d.state != "未到期" else f"还有 {d.days_left} 天", width=90,
                       colour=lambda d: DEADLINE_COLOUR.get(d.state)),
                Column("完成日期", lambda d: fmt_date(d.done_on), width=95),

@@ -17,6 +17,9 @@ from app.ui.widgets.record_table import RecordTable, standard_action
 FILTERS = ("全部教师", "在岗", "免修", "退休", "调离", "未达标")
 
 
+DETAIL_HINT = "单击一位教师，这里显示其学时和达标情况；双击可修改。"
+
+
 class TeacherPage(Page):
     TITLE = "教师"
     SUBTITLE = "全校教师名单。身份证号和电话在列表中打码显示；双击一行可修改。"
@@ -32,7 +35,7 @@ class TeacherPage(Page):
 
     def _build_ui(self) -> None:
         self.table = RecordTable(TeacherTableModel(), settings_name="teachers",
-                                 placeholder="搜索姓名、工号、学科、研修组（空格分隔多个词）")
+                                 placeholder="搜索姓名、工号、学科、研修组")
         self.act_add = standard_action(self, "新增教师…", self.add_record)
         self.act_edit = standard_action(self, "修改…", self.edit_record)
         self.act_delete = standard_action(self, "删除…", self.delete_record)
@@ -48,7 +51,7 @@ class TeacherPage(Page):
         self.status_filter.addItems(FILTERS)
         self.table.button_bar.addSpacing(12)
         self.table.button_bar.addWidget(self.status_filter)
-        self.detail = QLabel()
+        self.detail = QLabel(DETAIL_HINT)
         self.detail.setObjectName("teacherDetail")
         self.detail.setWordWrap(True)
         lay = QVBoxLayout(self)
@@ -152,7 +155,7 @@ class TeacherPage(Page):
 
     def _on_table_selection_changed(self, item) -> None:
         if item is None:
-            self.detail.setText("")
+            self.detail.setText(DETAIL_HINT)
             return
         r, p = item.row, item.progress
         parts = [f"<b>{r.name}</b>", r.subject or "", f"状态：{item.status_text}"]

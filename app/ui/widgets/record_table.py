@@ -41,6 +41,7 @@ class RecordTable(QWidget):
 
     def _build_ui(self, placeholder: str) -> None:
         self.search = QLineEdit(placeholderText=placeholder, clearButtonEnabled=True)
+        self.search.setToolTip(f"{placeholder}\n输入几个词（用空格分开）时，显示同时含有每个词的行。")
         self.search.setObjectName("search")
         self.search.setMinimumWidth(260)
         self.search.setMaximumWidth(380)
@@ -74,6 +75,7 @@ class RecordTable(QWidget):
         header.setHighlightSections(False)
         for i, col in enumerate(self.model.COLUMNS):
             self.view.setColumnWidth(i, col.width)
+        self._apply_stretch()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(top)
@@ -183,6 +185,15 @@ class RecordTable(QWidget):
         state = self._settings.get(table_state_key(self._settings_name))
         if not state.isEmpty():
             self.view.horizontalHeader().restoreState(state)
+            self._apply_stretch()
+
+    def _apply_stretch(self) -> None:
+        """A long-text column marked `stretch` takes the spare width (else the last column does)."""
+        header = self.view.horizontalHeader()
+        stretch = [i for i, col in enumerate(self.model.COLUMNS) if col.stretch]
+        header.setStretchLastSection(not stretch)
+        for i in stretch:
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
 
     def _save_header(self, *args) -> None:
         if self._settings is None or not self._settings_name:

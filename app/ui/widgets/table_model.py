@@ -37,6 +37,7 @@ class Column:
     tooltip: Callable[[Any], str] | None = None
     colour: Callable[[Any], str | None] | None = None   # a foreground colour name, or None
     searchable: bool = True
+    stretch: bool = False                         # takes the table's spare width (long text)
 
 
 def fmt_hours(value: float | None) -> str:
