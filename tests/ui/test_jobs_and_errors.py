@@ -131,3 +131,17 @@ def test_progress_dialog_reports_and_closes(qtbot):
     gate.set()
     settle()
     assert got == [42] and job.dialog is None and job.outcome == "finished"
+
+
+def test_a_delayed_job_cancelled_before_it_starts_never_runs(qtbot):
+    """`delay_ms` (the 教师 page's hours load waits for the window's first paint): a job cancelled
+    while it waits, or while queued behind another, is reported cancelled and its work never runs."""
+    ran = []
+    job = jobs.run_in_background(None, lambda ctx: ran.append(True), delay_ms=50)
+    assert job in jobs.active_jobs()              # counts as active while it waits
+    job.cancel()
+    assert jobs.wait_idle(5000)
+    assert job.outcome == "cancelled" and ran == []
+    later = jobs.run_in_background(None, lambda ctx: ran.append("later"), delay_ms=20)
+    assert jobs.wait_idle(5000)
+    assert later.outcome == "finished" and ran == ["later"]
