@@ -24,7 +24,7 @@ def register(sub, common) -> None:
                             "加 --full 时写完整备份（数据库、全部证据文件和学校密钥），"
                             "可在新电脑上用“tisheng restore”恢复。完整备份写入时文件夹名以 .partial 结尾，"
                             "全部回读校验后才改为正式名称。")
-    p.add_argument("dest", metavar="DEST", nargs="?", type=Path, help="保存位置，如 E:\\ 或 E:\\备份.sqlite3")
+    p.add_argument("dest", metavar="保存位置", nargs="?", type=Path, help="保存位置，如 E:\\ 或 E:\\备份.sqlite3")
     p.add_argument("--full", action="store_true", help="完整备份（含证据文件和密钥），需要 DEST")
     p.set_defaults(func=cmd_backup)
 
@@ -37,7 +37,7 @@ def register(sub, common) -> None:
                 description="FILE 可以是数据库备份（.sqlite3）、完整备份文件夹（tisheng-full-…）、其压缩包，"
                             "或整个数据文件夹的副本。恢复前会先备份当前数据（可用它撤销）；"
                             "损坏的数据文件会另存到 damaged 文件夹，不会被覆盖。本软件窗口打开时不能恢复。")
-    p.add_argument("file", metavar="FILE", nargs="?", type=Path, help="备份文件、文件夹或压缩包")
+    p.add_argument("file", metavar="文件", nargs="?", type=Path, help="备份文件、文件夹或压缩包")
     p.add_argument("--latest", action="store_true", help="使用最新一份通过完整性检查的自动备份")
     p.set_defaults(func=cmd_restore)
 

@@ -10,7 +10,7 @@ def register(sub, common) -> None:
     p = sub.add_parser("check", parents=[common], help="检查未达标事项",
                        description="按本校项目方案检查学校和每位教师的全部要求。"
                                    "没有“必须处理”的事项时退出码为0，否则为1。")
-    p.add_argument("--teacher", metavar="TEACHER", help="只看这位教师")
+    p.add_argument("--teacher", metavar="教师", help="只看这位教师")
     p.set_defaults(func=cmd_check)
 
 

@@ -12,24 +12,24 @@ def register(sub, common) -> None:
     t = sub.add_parser("template", parents=[common], help="生成 Excel 导入模板（花名册或学时）")
     t.add_argument("kind", choices=["roster", "hours"], metavar="类型",
                    help="roster＝教师花名册，hours＝学时记录")
-    t.add_argument("file", metavar="FILE", help="保存为（.xlsx）")
+    t.add_argument("file", metavar="文件", help="保存为（.xlsx）")
     t.set_defaults(func=cmd_template)
 
     imp = sub.add_parser("import", parents=[common], help="从 Excel/CSV 导入教师花名册或学时")
     kinds = imp.add_subparsers(dest="kind", metavar="类型", required=True)
     r = kinds.add_parser("roster", parents=[common], help="导入教师花名册（.xlsx / .csv / .xls）")
-    r.add_argument("file", metavar="FILE", help="要导入的文件")
+    r.add_argument("file", metavar="文件", help="要导入的文件")
     r.add_argument("--dry-run", action="store_true", help="只检查，不写入任何数据")
     r.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行，只导入正确的行")
     r.set_defaults(func=cmd_import)
     h = kinds.add_parser("hours", parents=[common], help="导入学时（平台导出表或本软件模板）")
-    h.add_argument("file", metavar="FILE", help="要导入的文件")
+    h.add_argument("file", metavar="文件", help="要导入的文件")
     h.add_argument("--dry-run", action="store_true", help="只检查，不写入任何数据")
     h.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行，只导入正确的行")
     h.set_defaults(func=cmd_import)
 
     rep = sub.add_parser("report", parents=[common], help="生成学校汇总表（.xlsx）")
-    rep.add_argument("file", metavar="FILE", help="保存为（.xlsx）")
+    rep.add_argument("file", metavar="文件", help="保存为（.xlsx）")
     rep.add_argument("--unmask-personal", action="store_true", help="显示完整身份证号和电话（默认隐去中间几位）")
     rep.set_defaults(func=cmd_report)
 
