@@ -283,7 +283,11 @@ def refuse_if_too_new(db: Path) -> None:
     from app.models.migrations import LATEST
     version = database_version(db)
     if version is not None and version > LATEST:
-        raise DatabaseTooNewError(found=version, supported=LATEST)
+        err = DatabaseTooNewError(found=version, supported=LATEST)
+        err.user_message = (f"数据文件“{db}”由更新版本的本软件创建（数据版本 {version}，本软件支持到 {LATEST}）。"
+                            "为避免损坏数据，本软件不会打开它，也没有作任何更改。请安装最新版本后再打开。")
+        err.args = (err.user_message,)
+        raise err
 
 
 def refuse_if_damaged(data_dir: str | os.PathLike | None = None) -> None:

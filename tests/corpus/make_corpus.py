@@ -44,6 +44,9 @@ class Case:
     stored_name: str | None = None  # evidence: the original name the record must keep
     argv_file: str | None = None    # evidence: the path as typed (relative to `cwd`)
     cwd: str | None = None
+    command: str = ""               # database: "fsck" (default) or "import" (a valid roster into it)
+    before: list[str] = field(default_factory=list)   # evidence: files added to the same record first
+    names: list[str] = field(default_factory=list)    # roster accepted: teachers that must exist after
 
 
 def check_char(first17: str) -> str:
@@ -175,6 +178,44 @@ def make_db(path: Path, *, version: int | None = None, foreign: bool = False) ->
     return path
 
 
+def many_entries(valid: bytes, n: int = 12000) -> bytes:
+    """A workbook padded with thousands of tiny parts (a cheap way to make a reader walk forever)."""
+    def pad(name, body):
+        return name, body
+    data = rewrite_members(valid, pad)
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_STORED) as z:
+        for i in range(n):
+            z.writestr(zipfile.ZipInfo(f"customXml/item{i}.xml", date_time=(2025, 9, 1, 8, 0, 0)), b"<a/>")
+    return out.getvalue()
+
+
+def lying_dimension(rows: int) -> bytes:
+    """A valid roster whose <dimension> claims A1:A1 although it holds `rows` teachers (§9 case 4)."""
+    import re
+    buf = io.BytesIO()
+    write_xlsx_to(buf, roster_rows(rows))
+    return rewrite_members(buf.getvalue(), lambda n, d: (n, re.sub(rb'<dimension ref="[^"]*"/>',
+                                                                   b'<dimension ref="A1:A1"/>', d)
+                                                          if n.endswith("sheet1.xml") else d))
+
+
+def id_as_number() -> bytes:
+    """The 身份证号 column stored as numbers, as Excel does when nobody sets it to text (§9 case 7)."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.append(ROSTER_HEADER)
+    ws.append(["数字号", "女", 330102199001011000, "13700000001", "语文", "小学", "在编", "一级教师", "N001", "", "在岗"])
+    raw = io.BytesIO()
+    wb.save(raw)
+    return stable_zip(raw.getvalue())
+
+
+def text_roster(rows: list[list[str]], encoding: str, sep: str = ",", newline: str = "\n") -> bytes:
+    return (newline.join(sep.join(r) for r in rows) + newline).encode(encoding)
+
+
 def mark_encrypted(data: bytes) -> bytes:
     """Set the 'encrypted' flag on every member, as a password-protected zip would have."""
     b = bytearray(data)
@@ -262,9 +303,45 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
     add("csv-empty", b"", "roster", "reject", ["空"], ext=".csv")
     add("csv-only-bom", b"\xef\xbb\xbf", "roster", "reject", ["文件"], ext=".csv")
     add("unknown-extension", valid, "roster", "reject", ["文件"], ext=".txt")
+    add("many-parts", many_entries(valid), "roster", "reject", ["内部部件", "安全上限"])
+    add("id-stored-as-number", id_as_number(), "roster", "reject", ["存成了数字", "文本"])
+    for label, ident, words in (("id-old-15-digits", "110105491231002", ["15位", "18位"]),
+                                ("id-bad-check-digit", "110105194912310021", ["校验位错误"]),
+                                ("id-feb-30", "330102199002301234", ["不是真实日期"])):
+        rows = roster_rows(1)
+        rows[1][2] = ident
+        add(label, text_roster(rows, "utf-8-sig"), "roster", "reject", words, ext=".csv")
+    # CSV the office did not expect, but which is fine: read correctly, names intact (§9 cases 14-16)
+    gbk_rows = roster_rows(3)
+    for i, nm in enumerate(("卢隆", "鲁垄", "楼拢")):       # GBK bytes that are also valid UTF-8
+        gbk_rows[i + 1][0] = nm
+    add("csv-gbk-looks-like-utf8", text_roster(gbk_rows, "gbk"), "roster", "accept", ext=".csv",
+        names=["卢隆", "鲁垄", "楼拢"])
+    add("csv-gbk-excel", text_roster(roster_rows(4), "gbk", newline="\r\n"), "roster", "accept", ext=".csv",
+        names=[r[0] for r in roster_rows(4)[1:]])
+    add("csv-utf16-bom-tabs", text_roster(roster_rows(2), "utf-16", sep="\t"), "roster", "accept", ext=".csv",
+        names=[r[0] for r in roster_rows(2)[1:]])
+    add("csv-semicolon-cr", text_roster(roster_rows(2), "utf-8-sig", sep=";", newline="\r"), "roster", "accept",
+        ext=".csv", names=[r[0] for r in roster_rows(2)[1:]])
+    two = text_roster(roster_rows(2), "utf-8-sig") + text_roster(roster_rows(4)[3:], "utf-8-sig")
+    add("csv-two-exports-pasted", two, "roster", "accept", ext=".csv", names=[r[0] for r in roster_rows(4)[1:]])
+    add("csv-quote-never-closed", text_roster(roster_rows(2), "utf-8-sig")[:-40] + b'"' + b"x" * 140000,
+        "roster", "reject", ["CSV 格式有误"], ext=".csv")
+    add("lying-dimension", lying_dimension(300), "roster", "accept", names=[r[0] for r in roster_rows(300)[1:]])
     hours_text = "\n".join(",".join(r) for r in [HOURS_HEADER, ["王芳", valid_id(1), "理论学习", "abc", "2026-13-45", ""]])
     add("hours-garbage-values", hours_text.encode("utf-8-sig"), "hours", "reject", ["文件"], ext=".csv")
     add("hours-zero-bytes", b"", "hours", "reject", ["空文件"])
+    add("hours-truncated", mutate_truncate(valid, 0.6), "hours", "reject", [BROKEN])
+    add("hours-html-as-xlsx", "<html><table><tr><td>学时</td></tr></table></html>".encode("gbk"), "hours",
+        "reject", [NOT_XLSX, "网页（HTML）"])
+    add("hours-entity-bomb", entity_bomb(valid), "hours", "reject", ["不安全"])
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(HOURS_HEADER)
+    sheet.append(["公式老师", valid_id(1), "网络研修", "=2*3", "2025-10-01", "公式"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    add("hours-formulas-no-cache", buf.getvalue(), "hours", "reject", ["未计算的公式"])
 
     # -- mutations of a valid workbook
     for i, frac in enumerate((0.02, 0.15, 0.45, 0.7, 0.85, 0.95, 0.999)):
@@ -305,6 +382,31 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
         add("db-pages-garbage", data[:8192] + bytes(rng.randrange(256) for _ in range(len(data) - 8192)),
             "database", "reject", ["已损坏"], ext=".sqlite3")
 
+    # the same damage met by an ordinary command (importing a valid roster): refused before any write
+    (out / "database" / "valid-roster.xlsx").write_bytes(valid)
+    add("db-not-sqlite-import", "记事本".encode("utf-8") * 100, "database", "reject", ["不是 SQLite"],
+        ext=".sqlite3", command="import")
+    make_db(out / "database" / "db-newer-import.sqlite3", version=999)
+    add("db-newer-import", None, "database", "reject", ["更新版本", "999"], ext=".sqlite3", command="import")
+    if valid_db is not None:
+        data = valid_db.read_bytes()
+        newer = bytearray(data)
+        newer[60:64] = (2).to_bytes(4, "big")          # user_version: the next schema this app does not know
+        add("db-next-version", bytes(newer), "database", "reject", ["更新版本"], ext=".sqlite3", command="import")
+        schema = bytearray(data)
+        at = schema.find(b"CREATE TABLE teacher")
+        schema[at + 13:at + 15] = b"\xcc\x28"          # a table name that is not UTF-8 any more
+        for command in ("fsck", "import"):
+            add(f"db-schema-not-utf8-{command}", bytes(schema), "database", "reject", ["已损坏", "没有作任何更改"],
+                ext=".sqlite3", command=command)
+        add("db-pages-garbage-import", data[:8192] + bytes(rng.randrange(256) for _ in range(len(data) - 8192)),
+            "database", "reject", ["已损坏"], ext=".sqlite3", command="import")
+        add("db-truncated-import", data[: len(data) // 3], "database", "reject", ["已损坏"], ext=".sqlite3",
+            command="import")
+        for i in range(4):
+            add(f"db-flip-{i}", mutate_flip(data, rng, 5 + 30 * i), "database", "either", ext=".sqlite3",
+                command="import")
+
     # -- backups handed to `tisheng restore`
     add("restore-empty", b"", "restore", "reject", ["空文件"], ext=".sqlite3")
     add("restore-text", "备份".encode() * 100, "restore", "reject", ["不是本软件的备份"], ext=".sqlite3")
@@ -332,6 +434,9 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
     if valid_db is not None:
         data = valid_db.read_bytes()
         add("restore-db-truncated", data[: len(data) // 2], "restore", "reject", ["已损坏"], ext=".sqlite3")
+        newer = bytearray(data)
+        newer[60:64] = (2).to_bytes(4, "big")
+        add("restore-next-version", bytes(newer), "restore", "reject", ["更新版本", "未作任何更改"], ext=".sqlite3")
         for i in range(6):
             add(f"restore-db-flip-{i}", mutate_flip(data, rng, 20 + 40 * i), "restore", "either", ext=".sqlite3")
     if valid_full_zip is not None:
@@ -352,6 +457,25 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
         (out / folder / nm).write_bytes(f"evidence {i} {nm!r}".encode())
         expected = "".join(ch for ch in nm if ch >= " " and ch != "\x7f").strip()[:255] or "未命名文件"
         cases.append(Case(f"name-{i:02d}", f"{folder}/{nm}", "evidence", "accept", stored_name=expected))
+    # names that differ only in case, or only in Unicode normalisation, added to the same record
+    for tag, first, second in (("case", "教案.DOCX", "教案.docx"),
+                               ("nfd", unicodedata.normalize("NFC", "é课件.pptx"),
+                                unicodedata.normalize("NFD", "é课件.pptx"))):
+        folder = out / "evidence" / f"pair-{tag}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "1").mkdir(exist_ok=True)
+        (folder / "1" / first).write_bytes(b"first " + tag.encode())
+        (folder / "2").mkdir(exist_ok=True)
+        (folder / "2" / second).write_bytes(b"second " + tag.encode())
+        cases.append(Case(f"name-pair-{tag}", f"evidence/pair-{tag}/2/{second}", "evidence", "accept",
+                          stored_name=second, before=[f"evidence/pair-{tag}/1/{first}"]))
+    # 255 characters is the longest name Linux and NTFS allow; the whole path is far past MAX_PATH (260)
+    deep = out / "evidence" / "long" / ("目录" * 40) / ("子目录" * 26) / ("文件夹" * 26)
+    deep.mkdir(parents=True, exist_ok=True)
+    long_name = "长" * 80 + ".docx"                     # 85 characters, 245 bytes in UTF-8
+    (deep / long_name).write_bytes(b"long path")
+    cases.append(Case("name-long-path", str((deep / long_name).relative_to(out)), "evidence", "accept",
+                      stored_name=long_name))
     (out / "evidence" / "deep" / "a" / "b").mkdir(parents=True, exist_ok=True)
     (out / "evidence" / "deep" / "x").write_bytes(b"dot dot")
     cases.append(Case("name-dotdot", "evidence/deep/x", "evidence", "accept", stored_name="x",

@@ -62,6 +62,8 @@ def _argv(case: Case, folder: Path, root: Path) -> list[str]:
         return ["evidence", "add", "T000", "A1", "1", file, *common]
     if case.target == "restore":
         return ["restore", file, *common]
+    if case.command == "import":                    # database: an ordinary command meets the bad file
+        return ["import", "roster", str(folder / "database" / "valid-roster.xlsx"), *common]
     return ["fsck", *common]                        # database: the file *is* the data folder's database
 
 
@@ -168,6 +170,12 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
             before = None
         else:
             before = _folder_state(root)
+        for i, earlier in enumerate(case.before):  # evidence added to the same record first
+            first = Case(f"{case.name}-before-{i}", earlier, case.target, "accept")
+            got, said, _ = run_case(first, folder, root, tmp_path / case.name / f"before-{i}.txt")
+            assert got == 0, said
+        if case.before:
+            before = _folder_state(root)
         code, text, seconds = run_case(case, folder, root, tmp_path / case.name / "out.txt")
         slowest = max(slowest, (seconds, case.name))
         report.append(f"[{case.name}] exit {code} {seconds:.1f}s\n{text.strip()}\n")
@@ -196,10 +204,17 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
         if code not in (None, 0) and case.target in ("roster", "hours", "restore") and name not in text \
                 and Path(name).stem not in text:
             problems.append(f"the message does not name the file: {text.strip()[:200]}")
+        if code not in (None, 0) and case.target == "database" and "tisheng.sqlite3" not in text:
+            problems.append(f"the message does not name the database file: {text.strip()[:200]}")
         # nothing changed when refused; consistent when accepted
-        if case.target == "database":
+        if case.target == "database" and code != 0:
             if (root / "tisheng.sqlite3").read_bytes() != db_before:
                 problems.append("the refused database file was modified")
+            if (root / "damaged").exists() or list(root.glob("tisheng.sqlite3-*")):
+                problems.append("files were written next to the refused database")
+        elif case.target == "database":
+            if integrity(root / "tisheng.sqlite3") != ["ok"]:
+                problems.append("accepted a database that fails integrity_check afterwards")
         elif code != 0:
             if _folder_state(root) != before:
                 problems.append("the data folder changed although the file was refused")
@@ -208,6 +223,8 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
                 problems.append("accepted, but the data folder is inconsistent afterwards")
         if case.target == "evidence" and code == 0:
             problems += _evidence_checks(case, root)
+        if case.names and code == 0:
+            problems += _names_present(case, root)
         if case.expect == "either":
             outcomes["either-accepted" if code == 0 else "either-rejected"] += 1
         elif not problems:
@@ -228,16 +245,34 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
     assert bad_inputs >= 60
 
 
+def _names_present(case: Case, root: Path) -> list[str]:
+    import sqlite3
+    con = sqlite3.connect(root / "tisheng.sqlite3")
+    try:
+        have = {r[0] for r in con.execute("SELECT name FROM teacher")}
+    finally:
+        con.close()
+    missing = [n for n in case.names if n not in have]
+    return [f"imported, but {len(missing)} teachers missing or misread, e.g. {missing[:3]}"] if missing else []
+
+
 def _evidence_checks(case: Case, root: Path) -> list[str]:
     import sqlite3
     con = sqlite3.connect(root / "tisheng.sqlite3")
     try:
-        row = con.execute("SELECT original_name, sha256 FROM evidencefile ORDER BY id DESC LIMIT 1").fetchone()
+        rows = con.execute("SELECT original_name, sha256 FROM evidencefile ORDER BY id DESC LIMIT ?",
+                           (1 + len(case.before),)).fetchall()
+        row = rows[0]
     finally:
         con.close()
     problems = []
     if row[0] != case.stored_name:
         problems.append(f"original name kept as {row[0]!r}, expected {case.stored_name!r}")
+    if case.before:          # the earlier file keeps its own name and content: nothing overwritten
+        earlier = rows[1:]
+        if [r[0] for r in earlier] != [Path(b).name for b in reversed(case.before)] or \
+                len({r[1] for r in rows}) != len(rows):
+            problems.append(f"files differing only in case/normalisation were merged: {rows}")
     stored = root / "store" / row[1][:2] / row[1][2:4] / row[1]
     if not stored.is_file() or not stored.resolve().is_relative_to((root / "store").resolve()):
         problems.append("the file is not inside the store under its hash")

@@ -380,6 +380,8 @@ def open_csv(path: Path, limits: Limits = DEFAULT_LIMITS,
         raise FileRejected(f"无法读取{label}：{exc.strerror or exc}") from None
     text, encoding = decode_text(data, path.name)
     del data
+    # a BOM inside the text (two exports pasted into one file) is invisible and never meant
+    text = text.replace("\ufeff", "")
     if "\x00" in text:
         raise FileRejected(f"{label}含有二进制内容，不是文本格式的 CSV 文件。{XLSX_ADVICE}")
     delimiter = _choose_delimiter(text, header_score)
@@ -392,7 +394,9 @@ def open_csv(path: Path, limits: Limits = DEFAULT_LIMITS,
                     record = record[:limits.max_columns]
                 yield n, tuple(_csv_cell(c) for c in record)
         except csv.Error as exc:
-            raise FileRejected(f"{label}的 CSV 格式有误（引号不成对？）：{exc}") from None
+            logging.getLogger(__name__).info("csv error in %s: %s", path, exc)
+            cause = "某个单元格超过 13 万个字符" if "field limit" in str(exc) else "引号不成对或行尾不规范"
+            raise FileRejected(f"{label}的 CSV 格式有误（{cause}），无法读取。{XLSX_ADVICE}") from None
 
     sheet = SheetSource(path.stem, rows, lambda: SheetScan())
     return SourceFile(path, "csv", [sheet], encoding=ENCODING_LABELS.get(encoding, encoding))
