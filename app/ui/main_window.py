@@ -119,6 +119,8 @@ class MainWindow(QMainWindow):
                                         "重新读取当前页面的数据")
         self.act_about = self._action("关于…", self._on_about)
         self.act_logs = self._action("打开日志文件夹", self._on_show_logs)
+        self.act_manual = self._action("用户手册", self._on_manual, QKeySequence.StandardKey.HelpContents,
+                                       tip="打开用户手册：安装、设置、一学年的工作流程、报送与核验、备份")
         self.page_actions = []
         for spec in registry.PAGES:
             act = self._action(spec.title, lambda t=spec.title: self.go_to(t), spec.shortcut)
@@ -149,6 +151,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_refresh)
         m = bar.addMenu("帮助(&H)")
+        m.addAction(self.act_manual)
         m.addAction(self.act_logs)
         m.addSeparator()
         m.addAction(self.act_about)
@@ -317,6 +320,10 @@ class MainWindow(QMainWindow):
 
     def _on_show_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ws.paths.root)))
+
+    def _on_manual(self) -> None:
+        from app.ui.manual_window import show_manual
+        show_manual(self)
 
     def _on_show_logs(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ws.paths.logs)))
