@@ -109,7 +109,7 @@ def zip_bomb(valid: bytes, size_mb: int = 300) -> bytes:
     return out.getvalue()
 
 
-def million_rows(path: Path, rows: int = 1_048_576) -> Path:
+def million_rows(path: Path, rows: int = 1_048_576, cols: int = 1) -> Path:
     """A sheet with every row Excel allows, written as raw XML (seconds, not minutes)."""
     buf = io.BytesIO()
     write_xlsx_to(buf, roster_rows(1))
@@ -126,8 +126,9 @@ def million_rows(path: Path, rows: int = 1_048_576) -> Path:
                                for i, h in enumerate(ROSTER_HEADER[:3]))
                 fh.write(f'<row r="1">{head}</row>'.encode())
                 block = []
+                rest = "<c><v>7</v></c>" * (cols - 1)
                 for r in range(2, rows + 1):
-                    block.append(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>')
+                    block.append(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c>{rest}</row>')
                     if len(block) == 20000:
                         fh.write("".join(block).encode())
                         block = []
@@ -271,6 +272,9 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
     if big:
         million_rows(out / "roster" / "million-rows.xlsx")
         add("million-rows", None, "roster", "reject", ["50,000 行", "分成几个文件"])
+        # §9 case 5 as written: 1,048,576 rows × 20 columns; its sheet part alone passes the size cap
+        million_rows(out / "roster" / "million-rows-20-columns.xlsx", cols=20)
+        add("million-rows-20-columns", None, "roster", "reject", ["50,000 行", "分成几个文件"])
     buf = io.BytesIO()
     from openpyxl import Workbook
     wb = Workbook()

@@ -144,10 +144,43 @@ def scan_sheet_part(zf: zipfile.ZipFile, part: str, chunk: int = 1 << 20,
     return SheetScan(sorted(merged), sorted(uncached))
 
 
+def _size_from_sheet_head(ws) -> None:
+    """Replacement for openpyxl's ReadOnlyWorksheet._get_size (3.1): the same `<dimension>` lookup,
+    but it stops where `<sheetData>` *starts*. openpyxl waits for the *end* of `<sheetData>`, so a
+    sheet without `<dimension>` is parsed in full just to learn that it has none: a million-row
+    sheet took half a minute before our row limit could even be applied. We reset the dimensions
+    right after opening anyway (see open_xlsx)."""
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse     # defusedxml's, as openpyxl's own
+    src = ws._get_source()
+    try:
+        for event, element in iterparse(src, events=("start", "end")):
+            if event == "start":
+                if element.tag == DATA_TAG:
+                    return
+                continue
+            if element.tag == DIMENSION_TAG:
+                dims = SheetDimension.from_tree(element).boundaries
+                if dims is not None:
+                    ws._min_column, ws._min_row, ws._max_column, ws._max_row = dims
+                return
+            element.clear()
+    finally:
+        src.close()
+
+
+def _patch_openpyxl() -> None:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    if ReadOnlyWorksheet._get_size is not _size_from_sheet_head:
+        ReadOnlyWorksheet._get_size = _size_from_sheet_head
+
+
 def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
     from openpyxl import load_workbook
 
     prescan_xlsx(path, limits)
+    _patch_openpyxl()
     label = f"文件“{path.name}”"
     try:
         wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)

@@ -120,16 +120,20 @@ def prescan_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
         for info in infos:
             if info.flag_bits & 0x1:
                 raise FileRejected(f"{label}已加密，无法读取。请在 Excel/WPS 中取消密码后再导入。")
-            if info.file_size > limits.max_part_uncompressed:
-                raise FileRejected(f"{label}中的部件“{info.filename}”解压后有 "
-                                   f"{info.file_size / MB:.0f} MB，超过单个部件上限 "
-                                   f"{limits.max_part_uncompressed // MB} MB，已拒绝打开（可能是恶意的压缩炸弹文件）。")
-            total += info.file_size
-            if info.file_size >= limits.ratio_floor:
+            if info.file_size >= limits.ratio_floor:     # a bomb first: its size says nothing about rows
                 ratio = info.file_size / max(info.compress_size, 1)
                 if ratio > limits.max_ratio:
                     raise FileRejected(f"{label}中的部件“{info.filename}”压缩比为 {ratio:.0f}:1，"
                                        f"超过安全上限 {limits.max_ratio:.0f}:1，已拒绝打开（可能是恶意的压缩炸弹文件）。")
+            if info.file_size > limits.max_part_uncompressed:
+                if info.filename.startswith("xl/worksheets/"):   # an honest but huge sheet
+                    raise FileRejected(f"{label}的工作表数据（{info.filename}）解压后有 {info.file_size / MB:.0f} MB，"
+                                       f"超过单个部件上限 {limits.max_part_uncompressed // MB} MB，远超单次导入上限"
+                                       f"（{limits.max_rows:,} 行）。请把它分成几个文件分别导入。")
+                raise FileRejected(f"{label}中的部件“{info.filename}”解压后有 "
+                                   f"{info.file_size / MB:.0f} MB，超过单个部件上限 "
+                                   f"{limits.max_part_uncompressed // MB} MB，已拒绝打开（可能是恶意的压缩炸弹文件）。")
+            total += info.file_size
         if total > limits.max_total_uncompressed:
             raise FileRejected(f"{label}解压后共 {total / MB:.0f} MB，超过上限 "
                                f"{limits.max_total_uncompressed // MB} MB，已拒绝打开。"
