@@ -14,7 +14,7 @@ import logging
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QPushButton, QTableView, QTextBrowser, QVBoxLayout, QWidget)
@@ -67,6 +67,9 @@ class BundlePanel(QWidget):
         self._build_ui()
         self._connect_signals()
         self._update_state()
+        self._watch = QTimer(self)                 # a U盘 plugged in while the page is open shows up by itself
+        self._watch.setInterval(3000)
+        self._watch.timeout.connect(self._on_watch_timeout)
 
     # ---- layout
 
@@ -202,6 +205,24 @@ class BundlePanel(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.result_card)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._watch.start()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self._watch.stop()
+
+    def _on_watch_timeout(self) -> None:
+        if self.export_job is not None:
+            return
+        try:
+            roots = [d.root for d in list_drives()]
+        except Exception:                           # noqa: BLE001 - polling must never raise
+            return
+        if roots != [d.root for d in self.drives.rows()]:
+            self.reload_drives()
+
     def _connect_signals(self) -> None:
         self.drive_view.selectionModel().currentRowChanged.connect(self._on_drive_current_changed)
         self.refresh_button.clicked.connect(self.reload_drives)
@@ -301,8 +322,9 @@ class BundlePanel(QWidget):
             return                                   # a newer target was chosen meanwhile
         self.preview_job = None
         self.preview = preview if dest is not None else None
-        size = (f"报送包约 <b>{human_size(preview.needed_bytes)}</b>"
-                f"（{preview.teachers} 位教师，{preview.files} 个文件）")
+        size = (f"报送包约 <b>{human_size(preview.payload_bytes)}</b>"
+                f"（{preview.teachers} 位教师，{preview.files} 个文件），"
+                f"导出需要至少 {human_size(preview.needed_bytes)} 可用空间")
         if dest is None:
             self.estimate.setText(size + "；选择导出位置后显示那里的可用空间。")
         else:

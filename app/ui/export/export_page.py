@@ -9,7 +9,9 @@ opens the dialog district reviewers use (also under 文件 in the menu).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+import importlib.util
+
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
@@ -111,6 +113,7 @@ class ExportPage(Page):
         self.roster_button = QPushButton("导出教师名单（Excel）…")
         self.roster_button.setObjectName("exportRosterButton")
         self.roster_button.setToolTip("与“教师花名册”导入模板的列相同，可在 Excel 中修改后导回")
+        self.roster_button.setVisible(importlib.util.find_spec("app.ui.importing.actions") is not None)
         excel_note = QLabel("汇总表中的身份证号和手机号是否打码，与上面报送包的“打码”选项一致；"
                             "教师名单含完整号码（用于修改后导回），请妥善保管。")
         excel_note.setProperty("role", "hint")
