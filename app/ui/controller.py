@@ -22,7 +22,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app.errors import AppError
 from app.paths import default_data_dir
@@ -236,6 +236,7 @@ class AppController(QObject):
         self._pending_ws = ws
         self.wizard = SetupWizard(ws, self.window)
         self.wizard.demo_requested.connect(lambda: self._build_demo(ws, parent=self.wizard))
+        self.wizard.restore_requested.connect(lambda: self._restore_into_empty(ws))
         self.wizard.accepted.connect(lambda: self._on_wizard_accepted(ws))
         self.wizard.rejected.connect(lambda: self._on_wizard_rejected(ws))
         self.wizard.show()
@@ -292,6 +293,45 @@ class AppController(QObject):
         self.demo_job = jobs.run_with_progress(parent, lambda ctx: demo_setup.build_demo(paths, ctx.progress),
                                                title="打开示例学校", text="正在建立示例学校…",
                                                on_done=done, on_failed=failed, on_cancelled=cancelled)
+
+    def _restore_into_empty(self, ws: Workspace) -> None:
+        """From the wizard (a new PC): restore a full backup into this still empty data folder."""
+        from app.ui.backup.backup_dialog import SOURCE_FILTER
+        path, _ = QFileDialog.getOpenFileName(
+            self.wizard, "选择完整备份：U盘上备份文件夹中的 manifest.json，或完整备份的压缩包", str(Path.home()),
+            SOURCE_FILTER)
+        if not path:
+            return
+        source = Path(path)
+        if source.name == backups.MANIFEST:
+            source = source.parent                 # a full backup is the folder around its manifest
+        parent = self.wizard
+
+        def done(result) -> None:
+            self.recover_job = None
+            if self.wizard is not None:
+                wizard, self.wizard = self.wizard, None
+                wizard.blockSignals(True)
+                wizard.close()
+                wizard.deleteLater()
+            self._pending_ws = None
+            try:
+                new_ws = Workspace.open(ws.paths.root)
+            except AppError as exc:
+                show_error(parent, exc)
+                return
+            self._adopt(new_ws)
+            self._show_window(new_ws)
+            QMessageBox.information(self.window, "恢复完成", result.message)
+
+        def failed(exc: BaseException) -> None:
+            self.recover_job = None
+            show_error(parent, exc)
+
+        self.recover_job = jobs.run_with_progress(
+            parent, lambda ctx: backups.restore(ws, source, progress=ctx.progress), title="从完整备份恢复",
+            text="正在恢复数据、证据文件和学校密钥…", on_done=done, on_failed=failed,
+            on_cancelled=lambda: setattr(self, "recover_job", None))
 
     def _after_demo_failed(self, root: Path) -> None:
         if self.window is None and self.wizard is None:

@@ -8,7 +8,7 @@ the demo as a background job and closes the wizard when it is in place.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QLabel, QPushButton, QRadioButton, QVBoxLayout, QWidget, QWizard,
+from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPushButton, QRadioButton, QVBoxLayout, QWidget, QWizard,
                                QWizardPage)
 
 from app.errors import AppError
@@ -36,7 +36,8 @@ class WelcomePage(QWizardPage):
         text = QLabel("第一次使用，请用几分钟填写本校的基本信息，并选择上级下发的项目方案（学时、微能力点、"
                       "考核等要求都按方案自动检查）。\n\n点击“下一步”开始设置。\n\n"
                       "如果想先看看软件能做什么，可以打开一所已填好数据的示例学校（约40位教师）。"
-                      "示例学校放在当前数据文件夹中；以后可用“文件 › 新建数据文件夹”建立本校的数据。")
+                      "示例学校放在当前数据文件夹中；以后可用“文件 › 新建数据文件夹”建立本校的数据。\n\n"
+                      "换了新电脑？用旧电脑上做的“完整备份”（U盘上的文件夹或压缩包）恢复本校的全部数据。")
         text.setWordWrap(True)
         self.demo_button = QPushButton("打开示例学校")
         self.demo_button.setObjectName("demoButton")
@@ -44,7 +45,14 @@ class WelcomePage(QWizardPage):
         lay = QVBoxLayout(self)
         lay.addWidget(text)
         lay.addSpacing(12)
-        lay.addWidget(self.demo_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.restore_button = QPushButton("从完整备份恢复…")
+        self.restore_button.setObjectName("restoreButton")
+        self.restore_button.clicked.connect(wizard.restore_requested)
+        row = QHBoxLayout()
+        row.addWidget(self.demo_button)
+        row.addWidget(self.restore_button)
+        row.addStretch(1)
+        lay.addLayout(row)
         lay.addStretch(1)
 
 
@@ -163,6 +171,7 @@ class ConfirmPage(QWizardPage):
 
 class SetupWizard(QWizard):
     demo_requested = Signal()
+    restore_requested = Signal()         # moving to a new PC: restore a full backup into this empty folder
     school_created = Signal(object)      # the SchoolRow
 
     def __init__(self, ws, parent: QWidget | None = None) -> None:
