@@ -347,6 +347,15 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
     wb.save(buf)
     add("hours-formulas-no-cache", buf.getvalue(), "hours", "reject", ["未计算的公式"])
 
+    # -- an old .xls (BIFF) roster: renamed to .xlsx it is still read; damaged it is refused, never a crash
+    xls = (Path(__file__).resolve().parent.parent / "excel" / "fixtures" / "roster_old.xls").read_bytes()
+    # the fixture holds one ID stored as a number on purpose: the file is read, that row refused
+    add("real-xls-renamed-xlsx", xls, "roster", "reject", ["已按 .xls 读取", "存成了数字"])
+    add("xls-truncated", mutate_truncate(xls, 0.5), "roster", "either", ext=".xls")
+    add("xls-truncated-as-xlsx", mutate_truncate(xls, 0.8), "roster", "either")
+    for i in range(12):
+        add(f"xls-flip-{i}", mutate_flip(xls, rng, 1 + i % 6), "roster", "either", ext=".xls")
+
     # -- mutations of a valid workbook
     for i, frac in enumerate((0.02, 0.15, 0.45, 0.7, 0.85, 0.95, 0.999)):
         add(f"mut-trunc-{i}", mutate_truncate(valid, frac), "roster", "either")

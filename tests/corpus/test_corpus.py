@@ -167,6 +167,7 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
                 Path(str(root / "tisheng.sqlite3") + suffix).unlink(missing_ok=True)
             shutil.copy(folder / case.file, root / "tisheng.sqlite3")
             db_before = (root / "tisheng.sqlite3").read_bytes()
+            intact_before = _integrity_ok(root / "tisheng.sqlite3")
             before = None
         else:
             before = _folder_state(root)
@@ -213,8 +214,11 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
             if (root / "damaged").exists() or list(root.glob("tisheng.sqlite3-*")):
                 problems.append("files were written next to the refused database")
         elif case.target == "database":
-            if integrity(root / "tisheng.sqlite3") != ["ok"]:
-                problems.append("accepted a database that fails integrity_check afterwards")
+            # The start-up check is quick_check (issue 8, part 2), which does not compare indexes
+            # with their tables: a flipped byte there passes it and is left for the periodic full
+            # check. What must hold is that an intact database stays intact.
+            if intact_before and integrity(root / "tisheng.sqlite3") != ["ok"]:
+                problems.append("accepted an intact database and left it failing integrity_check")
         elif code != 0:
             if _folder_state(root) != before:
                 problems.append("the data folder changed although the file was refused")
@@ -243,6 +247,18 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
     assert failures == []
     assert _tree(folder) == corpus_files, "a case wrote next to the corpus files"
     assert bad_inputs >= 60
+
+
+def _integrity_ok(db: Path) -> bool:
+    import sqlite3
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True)
+        try:
+            return [r[0] for r in con.execute("PRAGMA integrity_check")] == ["ok"]
+        finally:
+            con.close()
+    except (sqlite3.Error, UnicodeDecodeError):
+        return False
 
 
 def _names_present(case: Case, root: Path) -> list[str]:

@@ -270,23 +270,37 @@ def _try_xls(path: Path, limits: Limits, *, renamed: bool) -> SourceFile:
         import xlrd
     except ImportError:
         raise FileRejected(f"{label}是旧版 Excel（.xls）格式，本机无法直接读取。{advice}") from None
+    damaged = FileRejected(f"{label}无法作为旧版 Excel（.xls）读取：可能已加密、已损坏，或是 WPS 专用格式。"
+                           f"{advice}")
+    chatter = io.StringIO()                # xlrd prints English warnings about damage to stdout
     try:
         try:
-            book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+            book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, logfile=chatter)
         except NotImplementedError:
-            book = xlrd.open_workbook(str(path), on_demand=True)
+            book = xlrd.open_workbook(str(path), on_demand=True, logfile=chatter)
     except Exception:
+        logging.getLogger(__name__).info("unreadable xls %s: %s", path, chatter.getvalue()[-500:])
         if renamed:
             raise not_a_workbook(path, sniff(path)) from None
-        raise FileRejected(f"{label}无法作为旧版 Excel（.xls）读取：可能已加密、已损坏，或是 WPS 专用格式。"
-                           f"{advice}") from None
+        raise damaged from None
     sheets = []
     for idx in range(book.nsheets):
-        sh = book.sheet_by_index(idx)
+        try:                               # sheets are parsed here (on_demand); damage shows up now
+            sh = book.sheet_by_index(idx)
+        except Exception as exc:  # noqa: BLE001 - xlrd fails with asserts, IndexError, struct.error …
+            logging.getLogger(__name__).info("damaged xls sheet in %s: %r", path, exc)
+            book.release_resources()
+            raise damaged from None
 
         def rows(sh=sh) -> Iterator[Row]:
-            for r in range(sh.nrows):
-                yield r + 1, tuple(_xls_value(book, c) for c in sh.row(r)[:limits.max_columns])
+            try:
+                for r in range(sh.nrows):
+                    yield r + 1, tuple(_xls_value(book, c) for c in sh.row(r)[:limits.max_columns])
+            except AppError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a damaged cell record
+                logging.getLogger(__name__).info("damaged xls cell in %s: %r", path, exc)
+                raise damaged from None
 
         def scan(sh=sh) -> SheetScan:
             merged = [(r1 + 1, c1 + 1, r2, c2) for r1, r2, c1, c2 in getattr(sh, "merged_cells", [])]
