@@ -914,6 +914,7 @@ def _open_full_folder(folder: Path) -> BackupSource:
 
 def _open_zip(path: Path) -> BackupSource:
     import zipfile
+    import zlib
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -930,7 +931,13 @@ def _open_zip(path: Path) -> BackupSource:
         info = zf.getinfo(tops[0])
         if info.file_size > 50 * 1024 * 1024:
             raise BackupRejected(f"压缩包“{path}”中的备份清单大得不正常，已拒绝。")
-        man, db, entries = _parse_manifest(zf.read(tops[0]), path)
+        try:
+            raw = zf.read(tops[0])
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            log.info("damaged manifest in %s: %s", path, exc)
+            raise BackupRejected(f"压缩包“{path}”中的备份清单（manifest.json）已损坏（压缩数据校验失败），"
+                                 "不能用于恢复。未作任何更改。") from None
+        man, db, entries = _parse_manifest(raw, path)
         for e in [db] + entries:
             try:
                 i = zf.getinfo(prefix + e.path)

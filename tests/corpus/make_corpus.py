@@ -301,8 +301,10 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
     # CSV in encodings the office did not expect
     text = "\n".join(",".join(r) for r in roster_rows(5)) + "\n"
     add("csv-utf16-no-bom", text.encode("utf-16-le"), "roster", "either", ext=".csv")
-    add("csv-big5", text.encode("big5", errors="replace"), "roster", "reject", ["表头"], ext=".csv")
-    add("csv-shift-jis", text.encode("shift_jis", errors="replace"), "roster", "reject", ["表头"], ext=".csv")
+    add("csv-big5", text.encode("big5", errors="replace"), "roster", "reject", ["表头", "Big5", "CSV UTF-8"],
+        ext=".csv")
+    add("csv-shift-jis", text.encode("shift_jis", errors="replace"), "roster", "reject", ["表头", "CSV UTF-8"],
+        ext=".csv")
     add("csv-binary", bytes(rng.randrange(1, 256) for _ in range(5000)), "roster", "reject", ["文件"], ext=".csv")
     add("csv-empty", b"", "roster", "reject", ["空"], ext=".csv")
     add("csv-only-bom", b"\xef\xbb\xbf", "roster", "reject", ["文件"], ext=".csv")
@@ -450,14 +452,22 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
         newer = bytearray(data)
         newer[60:64] = (2).to_bytes(4, "big")
         add("restore-next-version", bytes(newer), "restore", "reject", ["更新版本", "未作任何更改"], ext=".sqlite3")
-        for i in range(6):
-            add(f"restore-db-flip-{i}", mutate_flip(data, rng, 20 + 40 * i), "restore", "either", ext=".sqlite3")
+        for i in range(10):
+            add(f"restore-db-flip-{i}", mutate_flip(data, rng, 5 + 25 * i), "restore", "either", ext=".sqlite3")
     if valid_full_zip is not None:
         data = valid_full_zip.read_bytes()
         for i, frac in enumerate((0.3, 0.8, 0.97)):
             add(f"restore-full-trunc-{i}", mutate_truncate(data, frac), "restore", "reject", ["损坏"], ext=".zip")
-        for i in range(4):
-            add(f"restore-full-flip-{i}", mutate_flip(data, rng, 2 + i), "restore", "either", ext=".zip")
+        for i in range(12):
+            add(f"restore-full-flip-{i}", mutate_flip(data, rng, 1 + i % 4), "restore", "either", ext=".zip")
+        # the manifest itself damaged (its bytes flipped inside the zip: a bad CRC)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            info = next(i for i in z.infolist() if i.filename.endswith("/manifest.json"))
+        head = info.header_offset
+        body = head + 30 + int.from_bytes(data[head + 26:head + 28], "little") + \
+            int.from_bytes(data[head + 28:head + 30], "little") + info.compress_size // 2
+        add("restore-full-manifest-crc", data[:body] + bytes([data[body] ^ 0x10]) + data[body + 1:],
+            "restore", "reject", ["损坏"], ext=".zip")
 
     # -- hostile names for evidence files (the content is fine; the name must never reach the disk)
     names = ["CON", "aux.txt", "NUL.docx", "COM1.jpg", "LPT¹.png", "a<b>.doc", "作业:第1次?.docx", "报告|终稿.pdf",

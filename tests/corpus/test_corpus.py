@@ -118,7 +118,7 @@ def run_case(case: Case, folder: Path, root: Path, out: Path) -> tuple[int | Non
 ALLOWED_WORDS = {"Excel", "WPS", "SQLite", "HTML", "CSV", "UTF", "GBK", "GB18030", "BOM", "XML", "xlsx", "xlsm",
                  "xls", "csv", "sqlite", "sqlite3", "json", "manifest", "tisheng", "fsck", "restore", "latest", "full",
                  "skip", "invalid", "backup", "from", "SHA", "zip", "key", "replace", "yes", "USB", "Windows",
-                 "PDF", "Word", "xlsb", "partial", "txt", "doc", "docx", "jpg", "png", "pdf", "dry", "run"}
+                 "PDF", "Word", "xlsb", "Big", "partial", "txt", "doc", "docx", "jpg", "png", "pdf", "dry", "run"}
 
 
 def english_words(text: str) -> list[str]:

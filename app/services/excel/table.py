@@ -99,7 +99,7 @@ def load_table(path: Path, fields: Sequence[FieldSpec], *, limits: Limits = DEFA
             else:
                 _close(it)
         if not candidates:
-            raise FileRejected(_no_header_message(path, index, src.kind, what))
+            raise FileRejected(_no_header_message(path, index, src.kind, what, src.encoding))
         candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
         _score, _o, chosen, it, head, header, scan = candidates[0]
         for other in candidates[1:]:
@@ -180,10 +180,14 @@ def _collect(table: Table, head: list[Row], rest: Any, scan: SheetScan, limits: 
     progress.check()
 
 
-def _no_header_message(path: Path, index: FieldIndex, kind: str, what: str) -> str:
+def _no_header_message(path: Path, index: FieldIndex, kind: str, what: str, encoding: str | None = None) -> str:
     examples = "、".join(f"“{f.label}”" for f in index.fields if f.required) or \
         "、".join(f"“{f.label}”" for f in index.fields[:3])
     extra = "" if kind != "csv" else "（若是 CSV 文件，也请确认用逗号分隔）"
+    if kind == "csv" and encoding and encoding.startswith("GB18030"):
+        # GB18030 accepts almost any bytes: a Big5 or Shift-JIS file "decodes" to nonsense
+        extra = ("（若是 CSV 文件，也请确认用逗号分隔；本软件按 GBK 编码读取了它，如果文件是繁体中文（Big5）"
+                 "或其他编码，列名会变成乱码，请在 Excel/WPS 中另存为“CSV UTF-8”后再导入）")
     return (f"文件“{path.name}”中没有找到{what}的表头：前几行里没有 {examples} 等列名{extra}。"
             "请确认选对了文件，或下载本软件的导入模板，按模板填写后再导入。")
 
