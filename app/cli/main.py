@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 
@@ -114,6 +115,27 @@ def _setup_logging(data_dir: str | None) -> None:
     root.setLevel(logging.INFO)
 
 
+def _database_damage(exc: BaseException, db) -> str | None:
+    """A Chinese message when SQLite itself failed (damage the start-up quick check cannot see,
+    such as a stored text that is no longer UTF-8); None for any other error."""
+    import sqlite3
+    seen = 0
+    while exc is not None and seen < 5:
+        orig = getattr(exc, "orig", None)               # SQLAlchemy wraps the driver's error
+        if isinstance(orig, sqlite3.DatabaseError):
+            exc = orig
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
+            from app.services.backups import describe_database_error
+            if "locked" in str(exc) or "busy" in str(exc):
+                return (f"数据文件“{db}”正被其他程序占用（例如本软件的窗口），操作没有完成，"
+                        "未完成的更改已全部撤销。请稍后重试，或先关闭本软件的窗口。")
+            return (f"读取数据文件“{db}”时出错（{describe_database_error(exc)}），操作没有完成，"
+                    "未完成的更改已全部撤销。数据文件可能已损坏：请运行“tisheng fsck”检查，"
+                    "必要时运行“tisheng restore --latest”从最近一份完好的备份恢复。")
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -139,8 +161,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("已中断。\n")
         return 130
-    except Exception:
+    except BrokenPipeError:
+        # The reader went away (`| head`, `| more` closed early): not an error of ours. Point
+        # stdout at devnull so the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except Exception as exc:
         log.exception("unexpected error")
+        from app.paths import data_paths
+        damaged = _database_damage(exc, data_paths(args.data_dir).database)
+        if damaged is not None:
+            sys.stderr.write("错误：" + damaged + "\n")
+            return 5
         from app.paths import data_paths
         sys.stderr.write("发生了意外错误，操作未完成。详细信息已记录在日志文件："
                          f"{data_paths(args.data_dir).logs / 'tisheng.log'}\n")

@@ -142,8 +142,8 @@ def describe_database_error(exc: BaseException) -> str:
     """SQLite's English error text as a short Chinese cause; the original goes to the log."""
     text = str(exc)
     log.info("database unreadable: %s: %s", type(exc).__name__, text)
-    if isinstance(exc, UnicodeDecodeError):
-        return "数据库结构中有无法识别的字节，文件已损坏"
+    if isinstance(exc, UnicodeDecodeError) or "decode to UTF-8" in text:
+        return "数据库中有无法识别的字节，文件已损坏"
     m = re.match(r"malformed database schema \(([^)]*)\)", text)
     if m:
         return f"数据库结构定义已损坏（表“{m.group(1)[:40]}”）"
@@ -917,7 +917,8 @@ def _open_zip(path: Path) -> BackupSource:
     import zlib
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as exc:
+        # NotImplementedError: a damaged directory entry claiming a zip version from the future
         log.info("unreadable zip %s: %s", path, exc)
         cause = describe_os_error(exc, path) if isinstance(exc, OSError) else "不是完整的压缩包，可能复制中断或U盘拔出过早"
         raise BackupRejected(f"压缩包“{path}”已损坏或不完整，无法读取（{cause}）。未作任何更改。") from None
@@ -1201,6 +1202,18 @@ def _audit_restore(db: Path, src: BackupSource, before: Path | None, set_aside: 
         raise BackupFailed(f"准备恢复的数据写入失败（{exc}），未作任何更改。") from exc
 
 
+def _has_school(database: Path) -> bool:
+    """Whether the database holds a school (a fresh data folder on a new PC does not)."""
+    try:
+        con = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            return con.execute("SELECT 1 FROM school LIMIT 1").fetchone() is not None
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return True                        # unsure: keep the usual backup
+
+
 def restore(target, source: str | os.PathLike, *, progress: Progress = NO_PROGRESS) -> RestoreResult:
     """Replace the data folder's database (and, from a full backup, evidence and key) by a backup.
 
@@ -1240,7 +1253,7 @@ def restore(target, source: str | os.PathLike, *, progress: Progress = NO_PROGRE
 
         before = set_aside = None
         state = current_database_state(paths)
-        if state == "ok":
+        if state == "ok" and _has_school(paths.database):   # an empty new folder has nothing to keep
             try:
                 before = snapshot(paths, "before-restore")
             except BackupFailed:

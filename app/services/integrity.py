@@ -241,6 +241,9 @@ def check_database(db: Path, *, full: bool) -> str | None:
                 return backups.describe_check_rows(rows)
             if full and con.execute("PRAGMA foreign_key_check").fetchone() is not None:
                 return "记录之间的引用不一致（外键检查未通过）"
+            problem = schema_problem(con)
+            if problem is not None:
+                return problem
         finally:
             con.close()
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:   # damaged schema text may not be UTF-8
@@ -248,6 +251,32 @@ def check_database(db: Path, *, full: bool) -> str | None:
     except OSError as exc:
         from app.services.fileio import describe_os_error
         return describe_os_error(exc, db)
+    return None
+
+
+def schema_problem(con: sqlite3.Connection) -> str | None:
+    """A database at this app's version must have every table and column the app uses.
+
+    quick_check does not read the schema's meaning: one damaged byte in a CREATE statement can
+    rename a column and still parse, and the first query then fails half-way through a command.
+    Older versions are left to their migration steps."""
+    import app.models  # noqa: F401 - registers every table on the metadata
+    from sqlmodel import SQLModel
+
+    from app.models.migrations import LATEST
+    if con.execute("PRAGMA user_version").fetchone()[0] != LATEST:
+        return None
+    have = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if not have:
+        return None                                  # a new, empty file: created on first open
+    for name, table in sorted(SQLModel.metadata.tables.items()):
+        if name not in have:
+            return f"数据库结构与本软件不符：缺少数据表“{table.name}”（文件可能已损坏，或被其他软件改动过）"
+        columns = {r[1] for r in con.execute(f'PRAGMA table_info("{table.name}")')}
+        missing = [c.name for c in table.columns if c.name not in columns]
+        if missing:
+            return (f"数据库结构与本软件不符：数据表“{table.name}”缺少列“{missing[0]}”"
+                    "（文件可能已损坏，或被其他软件改动过）")
     return None
 
 

@@ -228,6 +228,15 @@ def mark_encrypted(data: bytes) -> bytes:
     return bytes(b)
 
 
+def future_zip_version(data: bytes) -> bytes:
+    """The central directory says 'needs zip version 14.8 to extract' (found by fuzzing: Python's
+    zipfile raises NotImplementedError, not BadZipFile)."""
+    b = bytearray(data)
+    i = b.find(b"PK\x01\x02")
+    b[i + 6:i + 8] = (148).to_bytes(2, "little")
+    return bytes(b)
+
+
 def mutate_truncate(data: bytes, frac: float) -> bytes:
     return data[: max(1, int(len(data) * frac))]
 
@@ -298,6 +307,7 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
     add("pdf-as-xlsx", b"%PDF-1.4\n" + bytes(rng.randrange(256) for _ in range(2000)), "roster", "reject",
         [NOT_XLSX])
     add("encrypted-member", mark_encrypted(valid), "roster", "reject", ["已加密"])
+    add("zip-version-from-future", future_zip_version(valid), "roster", "reject", [BROKEN])
     # CSV in encodings the office did not expect
     text = "\n".join(",".join(r) for r in roster_rows(5)) + "\n"
     add("csv-utf16-no-bom", text.encode("utf-16-le"), "roster", "either", ext=".csv")
@@ -416,6 +426,9 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
                 ext=".sqlite3", command=command)
         add("db-pages-garbage-import", data[:8192] + bytes(rng.randrange(256) for _ in range(len(data) - 8192)),
             "database", "reject", ["已损坏"], ext=".sqlite3", command="import")
+        # a stored text that is no longer UTF-8: quick_check passes, the first query that reads it fails
+        add("db-text-not-utf8", data.replace(b"T001", b"T\xff01"), "database", "reject", ["已损坏", "tisheng fsck"],
+            ext=".sqlite3", command="import")
         add("db-truncated-import", data[: len(data) // 3], "database", "reject", ["已损坏"], ext=".sqlite3",
             command="import")
         for i in range(4):
@@ -456,6 +469,7 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
             add(f"restore-db-flip-{i}", mutate_flip(data, rng, 5 + 25 * i), "restore", "either", ext=".sqlite3")
     if valid_full_zip is not None:
         data = valid_full_zip.read_bytes()
+        add("restore-full-zip-version", future_zip_version(data), "restore", "reject", ["损坏"], ext=".zip")
         for i, frac in enumerate((0.3, 0.8, 0.97)):
             add(f"restore-full-trunc-{i}", mutate_truncate(data, frac), "restore", "reject", ["损坏"], ext=".zip")
         for i in range(12):

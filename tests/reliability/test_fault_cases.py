@@ -143,3 +143,18 @@ def test_case3_damaged_old_xls_is_refused_not_a_crash(tmp_path):
             refused += 1
             assert f.name in exc.user_message
     assert refused > 0
+
+
+def test_case43_a_column_renamed_by_damage_is_caught_at_start_up(tmp_path):
+    """One damaged byte inside a CREATE statement still parses (quick_check passes) but renames a
+    column; the start-up check compares the schema with the app's tables instead of failing later."""
+    from app.services.integrity import check_database
+    from app.services.workspace import Workspace
+    root = tmp_path / "data"
+    Workspace.open(root).close()
+    db = root / "tisheng.sqlite3"
+    data = db.read_bytes()
+    assert data.count(b"environment") >= 1
+    db.write_bytes(data.replace(b"environment", b"envirXnment"))
+    problem = check_database(db, full=False)
+    assert problem is not None and "缺少列" in problem and "environment" in problem

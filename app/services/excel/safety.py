@@ -105,7 +105,8 @@ def prescan_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
     label = _label(path)
     try:
         zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError):
+        # NotImplementedError: a damaged directory entry claiming a zip version from the future
         raise FileRejected(f"{label}已损坏或不完整（可能复制中断或U盘拔出过早），无法打开。"
                            f"请重新获取文件，或{XLSX_ADVICE}") from None
     except OSError as exc:
