@@ -20,7 +20,7 @@ def _parser(sub, name: str, common, **kw):
 
 def register(sub, common) -> None:
     p = _parser(sub, "backup", common, help="备份数据（可选：完整备份到U盘，用于换电脑）",
-                description="不带 DEST 时把数据库备份到数据文件夹的 backups 中；给出 DEST 时写到该文件夹或文件。"
+                description="不带保存位置时把数据库备份到数据文件夹的 backups 中；给出保存位置时写到该文件夹或文件。"
                             "加 --full 时写完整备份（数据库、全部证据文件和学校密钥），"
                             "可在新电脑上用“tisheng restore”恢复。完整备份写入时文件夹名以 .partial 结尾，"
                             "全部回读校验后才改为正式名称。")
@@ -34,7 +34,7 @@ def register(sub, common) -> None:
     p.set_defaults(func=cmd_backups)
 
     p = _parser(sub, "restore", common, help="从备份恢复（先自动备份当前数据）",
-                description="FILE 可以是数据库备份（.sqlite3）、完整备份文件夹（tisheng-full-…）、其压缩包，"
+                description="文件可以是数据库备份（.sqlite3）、完整备份文件夹（tisheng-full-…）、其压缩包，"
                             "或整个数据文件夹的副本。恢复前会先备份当前数据（可用它撤销）；"
                             "损坏的数据文件会另存到 damaged 文件夹，不会被覆盖。本软件窗口打开时不能恢复。")
     p.add_argument("file", metavar="文件", nargs="?", type=Path, help="备份文件、文件夹或压缩包")
@@ -45,7 +45,7 @@ def register(sub, common) -> None:
                 description="检查数据库完整性，核对每个证据文件是否存在、内容是否与记录的 SHA-256 一致，"
                             "并列出没有记录引用的文件。全部正常时退出码为0，否则为1。")
     p.add_argument("--remove-orphans", action="store_true", help="删除没有记录引用的文件和中断操作的残留")
-    p.add_argument("--from-backup", metavar="FULL_BACKUP", type=Path,
+    p.add_argument("--from-backup", metavar="完整备份", type=Path,
                    help="从完整备份（文件夹或压缩包）找回缺失或损坏的证据文件")
     p.add_argument("--quick", action="store_true", help="只检查文件是否存在，不核对校验值（更快）")
     p.set_defaults(func=cmd_fsck)

@@ -29,7 +29,7 @@ def register(sub, common) -> None:
     a.set_defaults(func=cmd_key_show)
     a = _parser(ks, "export-public", common, help="把公钥写入文件，供区县登记",
                       description="写出 minisign 格式的公钥文件（两行文本），交区县登记。")
-    a.add_argument("file", metavar="FILE", type=Path, help="要写入的公钥文件，如 E:\\学校公钥.pub")
+    a.add_argument("file", metavar="文件", type=Path, help="要写入的公钥文件，如 E:\\学校公钥.pub")
     a.set_defaults(func=cmd_key_export)
     a = _parser(ks, "replace", common, help="生成新密钥，停用旧密钥（会记录）",
                       description="电脑更换、密钥损坏或疑似泄露时使用。旧密钥移入 keys/retired/，"
@@ -43,7 +43,7 @@ def register(sub, common) -> None:
                        description="把学校全部记录、汇总表、方案和证据文件写成 BagIt 报送包，"
                                    "回读校验后用学校密钥签名。写入过程中文件夹名以 .partial 结尾，"
                                    "全部完成后才改为正式名称；中途失败可直接重新导出。")
-    p.add_argument("dest", metavar="DEST", type=Path, help="目标位置（U盘盘符或其中的文件夹），如 E:\\")
+    p.add_argument("dest", metavar="目标文件夹", type=Path, help="目标位置（U盘盘符或其中的文件夹），如 E:\\")
     p.add_argument("--unmask-personal", action="store_true",
                    help="不隐去身份证号和手机号（默认隐去；此选择会记录在报送包中）")
     p.add_argument("--allow-incomplete", action="store_true",
@@ -54,7 +54,7 @@ def register(sub, common) -> None:
     p = _parser(sub, "verify", common, help="核验报送包（文件夹或 zip）",
                        description="检查报送包是否完整、未被改动、文件不多不少，并核对学校签名。"
                                    "全部通过时退出码为0，否则为1。不需要学校数据文件夹。")
-    p.add_argument("paths", metavar="PATH", nargs="+", help="报送包文件夹或 zip 文件")
+    p.add_argument("paths", metavar="报送包", nargs="+", help="报送包文件夹或 zip 文件")
     p.add_argument("--key", metavar="PUBFILE|FINGERPRINT",
                    help="区县登记的学校公钥文件（.pub）、RW 开头的公钥，或公钥指纹")
     p.set_defaults(func=cmd_verify)

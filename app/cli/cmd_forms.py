@@ -18,7 +18,7 @@ def register(sub, common) -> None:
     p.add_argument("file", metavar="FILE.pdf", help="输出的 PDF 文件")
     p.add_argument("--kind", choices=list(KINDS), metavar="{" + "|".join(KINDS) + "}",
                    help="只打印一种表：个人、汇总、公示、密钥")
-    p.add_argument("--teacher", metavar="TEACHER", help="只打印这位教师的个人表（工号、身份证号或姓名）")
+    p.add_argument("--teacher", metavar="教师", help="只打印这位教师的个人表（工号、身份证号或姓名）")
     p.add_argument("--period", metavar="2026-12-01~2026-12-07",
                    help="公示期（公示表用）；不填则留空由学校手写")
     p.set_defaults(func=cmd_forms)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
         self.act_show_folder = self._action("在文件管理器中显示数据文件夹", self._on_show_folder)
         self.act_backup = self._action("立即备份", self._on_backup, "Ctrl+B", sp.SP_DriveHDIcon,
                                        "把本校数据库备份到数据文件夹的 backups 目录")
+        self.act_export_key = self._action("导出本校公钥…", self._on_export_public_key,
+                                           tip="把本校签名公钥保存为 .pub 文件，交区县登记（区县用它核验报送包）")
         self.act_verify = self._action("核验报送包…", lambda: self.page("导出与打印").open_verify(), tip="检查报送包是否完整、未被改动")
         self.act_backups = self._action("备份与恢复…", self._on_backups, tip="查看全部备份、完整备份到U盘、从备份恢复")
         self.act_import_roster = self._action("导入教师名单…", lambda: self._on_import("roster"),
@@ -138,6 +141,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_backup)
         m.addAction(self.act_backups)
         m.addAction(self.act_verify)
+        m.addAction(self.act_export_key)
         m.addSeparator()
         m.addAction(self.act_quit)
         m = bar.addMenu("编辑(&E)")
@@ -320,6 +324,24 @@ class MainWindow(QMainWindow):
 
     def _on_show_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ws.paths.root)))
+
+    def _on_export_public_key(self) -> None:
+        from app.services import keys
+        from app.ui.errors import show_error
+        school = get_school(self.ws)
+        suggested = Path(self.settings.get(LAST_DATA_DIR_PARENT) or Path.home()) / f"{school.code}_{school.name}_公钥.pub"
+        path, _ = QFileDialog.getSaveFileName(self, "导出本校公钥（交区县登记）", str(suggested), "minisign 公钥 (*.pub)")
+        if not path:
+            return
+        try:
+            written = keys.export_public(self.ws, Path(path))
+            info = keys.school_key(self.ws)
+        except Exception as exc:                  # noqa: BLE001 - shown as a Chinese message, logged if unexpected
+            show_error(self, exc)
+            return
+        QMessageBox.information(self, "公钥已导出",
+                                f"本校公钥已保存到：\n{written}\n\n密钥指纹：{info.fingerprint}\n\n"
+                                "请连同盖章的“密钥登记表”（导出与打印 › 打印签字确认表和公示表 › 密钥登记表）一起交区县登记。")
 
     def _on_manual(self) -> None:
         from app.ui.manual_window import show_manual

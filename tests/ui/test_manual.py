@@ -23,3 +23,17 @@ def test_help_menu_opens_the_manual_with_its_screenshots(window, qtbot):
     assert image is not None and not image.isNull()
     manual_action.trigger()                              # a second click raises the same window
     assert window._manual_window is manual
+
+
+def test_file_menu_exports_the_public_key_for_the_district(window, dialogs, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.services import keys
+    target = tmp_path / "U盘" / "学校公钥.pub"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    window.act_export_key.trigger()
+    info = keys.school_key(window.ws)
+    assert target.read_text(encoding="utf-8") == info.pub_file_text
+    shown = [text for kind, title, text in dialogs.seen if title == "公钥已导出"]
+    assert shown and info.fingerprint in shown[0]

@@ -111,7 +111,8 @@ class EnvironmentPage(QWizardPage):
         lay = QVBoxLayout(self)
         self.buttons: dict[str, QRadioButton] = {}
         for env in ENVIRONMENTS:
-            button = QRadioButton(f"{env}教学环境")
+            # the programme's own names: 多媒体教学环境, 混合学习环境, 智慧学习环境
+            button = QRadioButton(f"{env}{'教学' if env == '多媒体' else '学习'}环境")
             button.setObjectName(f"env_{env}")
             help_label = QLabel(ENVIRONMENT_HELP[env])
             help_label.setProperty("role", "hint")
