@@ -339,6 +339,17 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
         names=[r[0] for r in roster_rows(2)[1:]])
     add("csv-semicolon-cr", text_roster(roster_rows(2), "utf-8-sig", sep=";", newline="\r"), "roster", "accept",
         ext=".csv", names=[r[0] for r in roster_rows(2)[1:]])
+    # hostile names on the file being imported, with a row error so the error-marked copy
+    # (<name>_错误标注.xlsx, beside it) has to be named after them; 名×80 leaves no room for it
+    bad_row = roster_rows(2)
+    bad_row[1][2] = "110105194912310021"
+    buf = io.BytesIO()
+    write_xlsx_to(buf, bad_row)
+    for label, stem in (("import-name-con", "CON"), ("import-name-angle", "名单<终稿>"),
+                        ("import-name-240-bytes", "名" * 80), ("import-name-trailing-dot", "名单.")):
+        add(label, None, "roster", "reject", ["校验位错误"])
+        cases[-1].file = f"roster/{stem}.xlsx"
+        (out / cases[-1].file).write_bytes(buf.getvalue())
     two = text_roster(roster_rows(2), "utf-8-sig") + text_roster(roster_rows(4)[3:], "utf-8-sig")
     add("csv-two-exports-pasted", two, "roster", "accept", ext=".csv", names=[r[0] for r in roster_rows(4)[1:]])
     add("csv-quote-never-closed", text_roster(roster_rows(2), "utf-8-sig")[:-40] + b'"' + b"x" * 140000,
