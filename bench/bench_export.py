@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -80,17 +81,57 @@ print(json.dumps({"seconds": seconds, "path": str(r.path), "bytes": r.payload_by
 """
 
 
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (the forms' layout child too)."""
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/status", encoding="ascii", errors="replace") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as fh:
+                    todo += [int(c) for c in fh.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total / 1024
+
+
 def run_child_rss(code: str, *args: str) -> tuple[dict, float]:
-    """Like run_child, with the peak RSS of this child alone (os.wait4)."""
+    """Like run_child, with the peak memory of the child: the larger of its own peak RSS
+    (os.wait4) and the sampled sum over the child and its descendants (every 50 ms), so
+    that work moved into a helper process is counted, not hidden."""
     proc = subprocess.Popen([sys.executable, "-c", code, str(ROOT), *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
+    peak = [0.0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(0.05):
+            peak[0] = max(peak[0], _tree_rss_mb(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if os.path.isdir("/proc"):
+        sampler.start()
+    err_text: list[str] = []
+    reader = threading.Thread(target=lambda: err_text.append(proc.stderr.read()), daemon=True)
+    reader.start()
     out = proc.stdout.read()
-    err = proc.stderr.read()
+    reader.join()
     _pid, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
+    stop.set()
+    if sampler.is_alive():
+        sampler.join()
     if proc.returncode != 0:
-        raise RuntimeError(f"child failed ({proc.returncode}): {err[-2000:]}")
-    return json.loads(out.strip().splitlines()[-1]), usage.ru_maxrss / 1024
+        raise RuntimeError(f"child failed ({proc.returncode}): {''.join(err_text)[-2000:]}")
+    return json.loads(out.strip().splitlines()[-1]), max(usage.ru_maxrss / 1024, peak[0])
 
 
 def baseline_copy_hash(src: Path, dest: Path) -> float:

@@ -37,6 +37,9 @@ class Plugins:
     write_report: Callable | None = None
     write_forms: Callable | None = None
     run_check: Callable | None = None
+    # start_forms(ws, pdf, seal=pending, progress=...) -> job with .seal(s), .wait(progress), .cancel():
+    # lays the forms out before the seal is known (see forms/sealjob.py); preferred to write_forms
+    start_forms: Callable | None = None
 
 
 def default_plugins() -> Plugins:
@@ -47,8 +50,9 @@ def default_plugins() -> Plugins:
     except ImportError as exc:
         log.warning("summary workbook module not available: %s", exc)
     try:
-        from app.services.forms.api import write_forms
+        from app.services.forms.api import start_forms, write_forms
         p.write_forms = write_forms
+        p.start_forms = start_forms
     except ImportError as exc:
         log.warning("forms module not available: %s", exc)
     try:
@@ -78,38 +82,63 @@ def prepare(ws, plan: BundlePlan, plugins: Plugins, unmask: bool, staging: Path,
 
     Every payload hash is known before a byte is copied (evidence hashes come from the
     database and the copy must reproduce them), so the manifest, the seal code and the
-    sign-off PDF are prepared while the evidence streams to the stick.
+    sign-off PDF are prepared while the evidence streams to the stick. With
+    `plugins.start_forms` the forms' layout starts first, in a child process (the second
+    core), and only receives the seal once the workbook, bundle.json and manifest exist;
+    a failure or cancel at any step stops it. The fault points keep their order.
     """
     out = Paperwork(parts={"bundle.json": True, "报表/汇总.xlsx": False, L.FORMS_PDF: False})
     files = list(plan.files)
-    if plugins.write_report is not None:
-        xlsx = staging / "汇总.xlsx"
-        if call_plugin(plugins.write_report, ws, xlsx, unmask=unmask, progress=progress):
-            with os_errors(xlsx):
-                out.report_file = PayloadFile(REPORT_PATH, sha256_file(xlsx), xlsx.stat().st_size, xlsx,
-                                              "report", "汇总.xlsx")
-            files.append(out.report_file)
-            out.parts["报表/汇总.xlsx"] = True
-    faults.hit("export.report")
-    extra = dict(extra, parts={k: v for k, v in out.parts.items() if k != L.FORMS_PDF})
-    out.bundle_json = bundle_json_bytes(plan, extra=extra, files=files)
-    plan.records, extra = {}, {}         # no longer needed; the forms can use the memory
-    gc.collect()
-    faults.hit("export.bundle_json")
-    entries = {f.path: f.sha256 for f in files}
-    entries[BUNDLE_JSON] = hashlib.sha256(out.bundle_json).hexdigest()
-    out.manifest = L.manifest_bytes(entries)
-    seal_code, digest = seal_code_for(out.manifest)
-    out.seal = SealInfo(seal_code=seal_code, digest_hex=digest, fingerprint=key.fingerprint,
-                        school_code=plan.school_code, bag_name=name, allow_incomplete=incomplete)
-    faults.hit("export.manifest")
-    if plugins.write_forms is not None:
-        pdf = staging / "forms.pdf"
-        if call_plugin(plugins.write_forms, ws, pdf, kind=None, teacher=None, seal=out.seal,
-                        progress=progress):
+    pdf = staging / "forms.pdf"
+    job = None
+    try:
+        if plugins.start_forms is not None:
+            # the layout (most of the work) starts now, in a child process; the seal follows
+            pending = SealInfo(seal_code="", digest_hex="", fingerprint=key.fingerprint,
+                               school_code=plan.school_code, bag_name=name, allow_incomplete=incomplete)
+            try:
+                job = plugins.start_forms(ws, pdf, seal=pending, progress=progress)
+            except NotImplementedError:
+                log.warning("the forms module cannot print before sealing; printing after the seal")
+        if plugins.write_report is not None:
+            xlsx = staging / "汇总.xlsx"
+            if call_plugin(plugins.write_report, ws, xlsx, unmask=unmask, progress=progress):
+                with os_errors(xlsx):
+                    out.report_file = PayloadFile(REPORT_PATH, sha256_file(xlsx), xlsx.stat().st_size, xlsx,
+                                                  "report", "汇总.xlsx")
+                files.append(out.report_file)
+                out.parts["报表/汇总.xlsx"] = True
+        faults.hit("export.report")
+        extra = dict(extra, parts={k: v for k, v in out.parts.items() if k != L.FORMS_PDF})
+        out.bundle_json = bundle_json_bytes(plan, extra=extra, files=files)
+        plan.records, extra = {}, {}         # no longer needed; the forms can use the memory
+        gc.collect()
+        faults.hit("export.bundle_json")
+        entries = {f.path: f.sha256 for f in files}
+        entries[BUNDLE_JSON] = hashlib.sha256(out.bundle_json).hexdigest()
+        out.manifest = L.manifest_bytes(entries)
+        seal_code, digest = seal_code_for(out.manifest)
+        out.seal = SealInfo(seal_code=seal_code, digest_hex=digest, fingerprint=key.fingerprint,
+                            school_code=plan.school_code, bag_name=name, allow_incomplete=incomplete)
+        faults.hit("export.manifest")
+        if job is not None:
+            job.seal(out.seal)
+            job.wait(progress)
+            job.close()
+            if not pdf.is_file():
+                raise StorageError(f"生成“{pdf.name}”失败：文件没有写出。报送包未导出。")
             out.pdf = pdf
             out.parts[L.FORMS_PDF] = True
-    faults.hit("export.forms")
+        elif plugins.write_forms is not None:
+            if call_plugin(plugins.write_forms, ws, pdf, kind=None, teacher=None, seal=out.seal,
+                           progress=progress):
+                out.pdf = pdf
+                out.parts[L.FORMS_PDF] = True
+        faults.hit("export.forms")
+    except BaseException:
+        if job is not None:
+            job.cancel()                     # the layout never outlives a failed export
+        raise
     return out
 
 

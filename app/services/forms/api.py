@@ -94,6 +94,26 @@ def write_forms(ws, dest: Path, *, kind: str | None = None, teacher: str | None 
     return make_forms(ws, dest, kind=kind, teacher=teacher, seal=seal, period=period, progress=progress).path
 
 
+def start_forms(ws, dest: Path, *, seal: SealInfo, progress: Progress = NO_PROGRESS):
+    """Start printing the full set for a bundle whose seal is not known yet.
+
+    `seal` carries what is known (fingerprint, school code, bag name, allow_incomplete);
+    the data is read here, the layout runs in a child process (see sealjob). Returns a
+    FormsJob: call `.seal(final_seal)`, then `.wait(progress)` for the PDF path, or
+    `.cancel()`."""
+    from app.services.forms.sealjob import FormsJob
+    dest = Path(dest)
+    if dest.suffix.lower() != ".pdf":
+        raise ValidationError(f"输出文件“{dest.name}”应以 .pdf 结尾。", field="dest")
+    _check_seal_school(ws, seal)
+    progress.report(0, 1, "正在读取数据", force=True)
+    fs = gather(ws, kinds=KINDS, include_key=True)
+    for note in fs.notes:
+        log.warning("forms: %s", note)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    return FormsJob(fs, dest, KINDS, seal)
+
+
 def _check_seal_school(ws, seal: SealInfo) -> None:
     from sqlmodel import select
 
@@ -171,5 +191,6 @@ def render_pages(pdf_path: str | os.PathLike, dpi: float = 150, *, first: int = 
     return out
 
 
-__all__ = ["FormsResult", "PageImage", "make_forms", "page_count", "render_pages", "write_forms",
+__all__ = ["FormsResult", "PageImage", "make_forms", "page_count", "render_pages", "start_forms",
+           "write_forms",
            "KIND_KEY", "KIND_NOTICE", "KIND_PERSONAL", "KIND_SUMMARY", "KINDS"]

@@ -10,6 +10,7 @@ a PDF form XObject that every page of the form refers to (one pass, no re-layout
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
@@ -448,6 +449,10 @@ class PageContext:
     seal: SealInfo | None
     sections: list[Section] = field(default_factory=list)
     page_no: int = 0
+    # Printing for a bundle whose seal is not known yet: `seal` holds what is (fingerprint,
+    # bag name, allow_incomplete), every page references the "Seal" form XObject, and
+    # `seal_later()` (which may wait) supplies the real seal when the file is saved.
+    seal_later: Callable[[], SealInfo] | None = None
 
     @property
     def incomplete(self) -> bool:
@@ -474,6 +479,14 @@ class FormCanvas(Canvas):
             self.setFont(REGULAR, 9)
             self.setFillColor(INK)
             self.drawString(0, 0, f"共 {sec.pages} 页")
+            self.endForm()
+        later = self._ctx.seal_later
+        if later is not None:
+            seal = later()
+            self._ctx.seal, self._ctx.seal_later = seal, None
+            self.setSubject(seal.seal_code)
+            self.beginForm("Seal")
+            _seal_static(seal)(self)
             self.endForm()
         super().save()
 
@@ -578,7 +591,11 @@ def _furniture(c: FormCanvas, doc) -> None:
     if sec.pages == 1:
         sec.first_page = ctx.page_no
     use_form(c, "Hdr", _header_static(ctx))
-    if ctx.seal is not None:
+    if ctx.seal is not None and ctx.seal_later is not None:
+        c.saveState()                          # the seal's form XObject is written by save()
+        c.doForm("Seal")
+        c.restoreState()
+    elif ctx.seal is not None:
         use_form(c, "Seal", _seal_static(ctx.seal))
     elif sec.kind != "公示":
         use_form(c, "Unsealed", _unsealed_note)

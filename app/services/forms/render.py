@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -56,45 +56,87 @@ class _Doc(BaseDocTemplate):
             self._on_section(flowable.section)
 
 
+class LazyStory(list):
+    """The story as reportlab consumes it, built one section at a time.
+
+    `doc.build` only ever looks at the front of its list (and a few flowables ahead for
+    keep-with-next chains, which never cross a section's page break), so the flowables
+    of a 1,000-teacher print run need not all exist at once: sections are appended
+    whenever fewer than `ahead` flowables are left."""
+
+    def __init__(self, chunks: Iterator[list], ahead: int = 256) -> None:
+        super().__init__()
+        self._chunks: Iterator[list] | None = chunks
+        self._ahead = ahead
+        self._fill()
+
+    def _fill(self) -> None:
+        while self._chunks is not None and list.__len__(self) < self._ahead:
+            try:
+                self.extend(next(self._chunks))
+            except StopIteration:
+                self._chunks = None
+
+    def __len__(self) -> int:
+        self._fill()
+        return list.__len__(self)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __getitem__(self, i):
+        self._fill()
+        return list.__getitem__(self, i)
+
+
 def render(fs: FormSet, out: str | Path | BinaryIO, *, kinds: Sequence[str] | None = None,
-           seal: SealInfo | None = None, progress: Progress = NO_PROGRESS) -> RenderResult:
-    """Print the forms of `fs` (those in `kinds`, default all present) into `out`."""
+           seal: SealInfo | None = None, progress: Progress = NO_PROGRESS,
+           seal_later: Callable[[], SealInfo] | None = None) -> RenderResult:
+    """Print the forms of `fs` (those in `kinds`, default all present) into `out`.
+
+    With `seal_later`, `seal` is a placeholder carrying what is already known (fingerprint,
+    bag name, allow_incomplete): the pages are laid out first and `seal_later()` is called
+    when the file is saved, to print the real seal code and QR code on every page."""
     register_fonts()
     if isinstance(out, Path):
         out = str(out)
     kinds = tuple(kinds or KINDS)
     incomplete = bool(seal and seal.allow_incomplete)
     ink = Ink()
-    ctx = PageContext(_plain(fs.school.name), fs.printed_on, seal)
-    story: list = []
+    ctx = PageContext(_plain(fs.school.name), fs.printed_on, seal,
+                      seal_later=seal_later if seal is not None else None)
 
-    def start(kind: str, who: str = "") -> None:
-        sec = Section(len(ctx.sections), kind, FORM_TITLES[kind], _plain(who))
-        ctx.sections.append(sec)
-        if story:
-            story.append(PageBreak())
-        story.append(SectionStart(sec))
-
+    # (kind, who, builder): each section's flowables are made only when layout reaches it
+    plan: list[tuple[str, str, Callable[[], list]]] = []
     if KIND_SUMMARY in kinds and fs.summary is not None:
-        start(KIND_SUMMARY)
-        story.extend(summary.story(fs.summary, fs.school, ink, printed_on=fs.printed_on, incomplete=incomplete))
+        plan.append((KIND_SUMMARY, "", partial(summary.story, fs.summary, fs.school, ink,
+                                               printed_on=fs.printed_on, incomplete=incomplete)))
     if KIND_PERSONAL in kinds:
-        for n, t in enumerate(fs.teachers):
+        for t in fs.teachers:
+            plan.append((KIND_PERSONAL, t.name, partial(personal.story, t, fs.school, ink, incomplete=incomplete)))
+    if KIND_NOTICE in kinds and fs.notice is not None:
+        plan.append((KIND_NOTICE, "", partial(notice.story, fs.notice, fs.school, ink,
+                                              programme=fs.school.programme, pass_grades=fs.pass_grades,
+                                              incomplete=incomplete)))
+    if KIND_KEY in kinds and fs.key is not None:
+        plan.append((KIND_KEY, "", partial(keyreg.story, fs.key, fs.school, ink)))
+    if not plan:
+        raise ValueError("nothing to print")
+    total = len(plan)
+
+    def chunks() -> Iterator[list]:
+        for n, (kind, who, build) in enumerate(plan):
             if n % 20 == 0:
                 progress.check()
-            start(KIND_PERSONAL, t.name)
-            story.extend(personal.story(t, fs.school, ink, incomplete=incomplete))
-    if KIND_NOTICE in kinds and fs.notice is not None:
-        start(KIND_NOTICE)
-        story.extend(notice.story(fs.notice, fs.school, ink, programme=fs.school.programme,
-                                  pass_grades=fs.pass_grades, incomplete=incomplete))
-    if KIND_KEY in kinds and fs.key is not None:
-        start(KIND_KEY)
-        story.extend(keyreg.story(fs.key, fs.school, ink))
-    if not story:
-        raise ValueError("nothing to print")
+            sec = Section(len(ctx.sections), kind, FORM_TITLES[kind], _plain(who))
+            ctx.sections.append(sec)
+            chunk: list = [PageBreak()] if n else []
+            chunk.append(SectionStart(sec))
+            chunk.extend(build())
+            plan[n] = (kind, who, None)            # the builder holds nothing once used
+            yield chunk
 
-    total = len(ctx.sections)
+    story = LazyStory(chunks())
 
     def on_section(sec: Section) -> None:
         progress.report(sec.idx, total, f"正在排版：{sec.title}" + (f" · {sec.who}" if sec.who else ""))
@@ -103,7 +145,7 @@ def render(fs: FormSet, out: str | Path | BinaryIO, *, kinds: Sequence[str] | No
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc = _Doc(out, ctx, on_section, pagesize=(PAGE_W, PAGE_H), leftMargin=MARGIN_X, rightMargin=MARGIN_X,
                topMargin=HEADER_H, bottomMargin=FOOTER_H, title=_doc_title(fs, kinds), author=fs.school.name,
-               subject=seal.seal_code if seal else "", creator="提升工程2.0 整校推进助手",
+               subject=seal.seal_code if seal and seal_later is None else "", creator="提升工程2.0 整校推进助手",
                initialFontName=REGULAR, initialFontSize=10, initialLeading=12, lang="zh-CN")
     doc.addPageTemplates([PageTemplate(id="form", frames=[frame], onPageEnd=_furniture, pagesize=(PAGE_W, PAGE_H))])
     doc.build(story, canvasmaker=partial(FormCanvas, context=ctx))

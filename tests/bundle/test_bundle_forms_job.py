@@ -1,0 +1,86 @@
+"""The real sign-off forms, laid out before the seal is known (child process, or a thread in
+a frozen build): every page carries the bundle's seal, and a failure or a cancel at any
+step of the paperwork stops the layout and leaves nothing behind."""
+
+from __future__ import annotations
+
+import errno
+import multiprocessing
+
+import pytest
+
+from app.errors import AppError, CancelledError
+from app.services import faults
+from app.services.bundle import export as export_mod
+from app.services.bundle import layout as L
+from app.services.bundle.export import ExportOptions, export_bundle
+from app.services.bundle.verify import verify_path
+from app.services.progress import Progress
+
+from .conftest import FakeReport
+
+
+@pytest.fixture(autouse=True)
+def _no_faults():
+    faults.clear()
+    yield
+    faults.clear()
+
+
+@pytest.fixture(params=["process", "thread"])
+def real_forms(request, monkeypatch):
+    monkeypatch.setenv("TISHENG_FORMS_PROCESS", "1" if request.param == "process" else "0")
+    plugins = export_mod.default_plugins()
+    if plugins.start_forms is None:
+        pytest.skip("forms module not available")
+    plugins.write_report = None                # the workbook is not what is tested here
+    plugins.run_check = lambda ws: FakeReport()
+    return plugins
+
+
+def _pdf_pages_text(path) -> list[str]:
+    import pypdf
+    return [p.extract_text() or "" for p in pypdf.PdfReader(str(path)).pages]
+
+
+def _no_layout_left() -> bool:
+    return not [p for p in multiprocessing.active_children() if p.name == "tisheng-forms"]
+
+
+def test_every_page_prints_the_seal_it_was_given_later(school, usb, real_forms):
+    ws, _ = school
+    result = export_bundle(ws, usb, ExportOptions(allow_incomplete=True), plugins=real_forms)
+    assert result.parts[L.FORMS_PDF]
+    pages = _pdf_pages_text(result.path / L.FORMS_PDF)
+    assert len(pages) > 40
+    assert all(result.seal.seal_code in t and result.fingerprint in t for t in pages)
+    assert verify_path(result.path).ok
+    assert _no_layout_left()
+
+
+@pytest.mark.parametrize("point", ["export.report", "export.bundle_json", "export.manifest", "export.forms",
+                                   "export.payload", "export.readback"])
+def test_failure_stops_the_layout(school, usb, real_forms, point):
+    ws, _ = school
+
+    def boom():
+        raise OSError(errno.EIO, "Input/output error")
+
+    faults.inject(point, boom)
+    with pytest.raises((AppError, OSError)):
+        export_bundle(ws, usb, plugins=real_forms)
+    assert [p.name for p in usb.iterdir() if not p.name.endswith(L.PARTIAL)] == []
+    assert not any(ws.paths.tmp.glob("export-*"))
+    assert _no_layout_left()
+    faults.clear()
+    assert verify_path(export_bundle(ws, usb, plugins=real_forms).path).ok
+
+
+def test_cancel_while_laying_out(school, usb, real_forms):
+    ws, _ = school
+    progress = Progress(lambda d, t, s: None, min_interval=0)
+    faults.inject("export.manifest", progress.cancel)
+    with pytest.raises(CancelledError):
+        export_bundle(ws, usb, progress=progress, plugins=real_forms)
+    assert list(usb.iterdir()) == []
+    assert _no_layout_left()
