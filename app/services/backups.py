@@ -992,6 +992,8 @@ def open_backup_source(source: str | os.PathLike) -> BackupSource:
                                  "完整备份文件夹（tisheng-full-…）或其压缩包。")
         if not path.exists():
             raise BackupRejected(f"找不到“{path}”。请检查路径，或确认U盘已插好。")
+        if not path.is_file():                 # a named pipe or a device would block the open
+            raise BackupRejected(f"“{path.name}”不是普通文件（可能是管道或设备），不是有效的备份。未作任何更改。")
         with open(path, "rb") as fh:
             head = fh.read(16)
         size = path.stat().st_size

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import sqlite3
 import sys
@@ -493,6 +494,12 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
             int.from_bytes(data[head + 28:head + 30], "little") + info.compress_size // 2
         add("restore-full-manifest-crc", data[:body] + bytes([data[body] ^ 0x10]) + data[body + 1:],
             "restore", "reject", ["损坏"], ext=".zip")
+
+    # -- a named pipe where a file is expected: opening it would wait for a writer forever
+    if hasattr(os, "mkfifo"):
+        for target, ext in (("roster", ".xlsx"), ("hours", ".csv"), ("restore", ".zip"), ("evidence", ".docx")):
+            add(f"fifo-{target}", None, target, "reject", ["不是普通文件"], ext=ext)
+            os.mkfifo(out / cases[-1].file)
 
     # -- hostile names for evidence files (the content is fine; the name must never reach the disk)
     names = ["CON", "aux.txt", "NUL.docx", "COM1.jpg", "LPT¹.png", "a<b>.doc", "作业:第1次?.docx", "报告|终稿.pdf",

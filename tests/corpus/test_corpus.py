@@ -240,7 +240,7 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
     bad_inputs = sum(1 for c in cases if c.target != "evidence")
     with capsys.disabled():
         sys.stdout.write(f"\ncorpus: {len(cases)} files ({bad_inputs} bad inputs, "
-                         f"{len(cases) - bad_inputs} hostile evidence names); outcomes {outcomes}; "
+                         f"{len(cases) - bad_inputs} evidence files with hostile names or types); outcomes {outcomes}; "
                          f"slowest {slowest[1]} {slowest[0]:.1f} s; failures {len(failures)}\n")
         for f in failures:
             sys.stdout.write(f"  FAILURE {f}\n")

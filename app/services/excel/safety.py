@@ -9,6 +9,7 @@ which openpyxl uses automatically (checked when this package is imported).
 
 from __future__ import annotations
 
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +56,11 @@ def sniff(path: Path) -> Kind:
     """Decide by content: PK zip, OLE2 (xls or encrypted xlsx), HTML, text or nothing."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
+        if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+            # a named pipe or a device: opening it would wait for a writer forever
+            raise FileRejected(f"“{path.name}”不是普通文件（可能是管道或设备），不能作为表格导入。")
         with open(path, "rb") as fh:
             head = fh.read(2048)
     except FileNotFoundError:
