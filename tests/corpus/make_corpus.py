@@ -282,6 +282,12 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
     if big:
         million_rows(out / "roster" / "million-rows.xlsx")
         add("million-rows", None, "roster", "reject", ["50,000 行", "分成几个文件"])
+        # the same as CSV: every row Excel allows, short rows (9 MB); and one just over the size cap
+        (out / "roster" / "csv-million-rows.csv").write_bytes(
+            ("\ufeff" + ",".join(ROSTER_HEADER) + "\n" + "名,男\n" * 1_048_575).encode("utf-8"))
+        add("csv-million-rows", None, "roster", "reject", ["50,000 行", "分成几个文件"], ext=".csv")
+        (out / "roster" / "csv-51-mb.csv").write_bytes(b"a" * (51 * 1024 * 1024))
+        add("csv-51-mb", None, "roster", "reject", ["超过 CSV 导入上限", "分成几个文件"], ext=".csv")
         # §9 case 5 as written: 1,048,576 rows × 20 columns; its sheet part alone passes the size cap
         million_rows(out / "roster" / "million-rows-20-columns.xlsx", cols=20)
         add("million-rows-20-columns", None, "roster", "reject", ["50,000 行", "分成几个文件"])

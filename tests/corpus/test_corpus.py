@@ -3,7 +3,8 @@ or exhausts memory (issue 8, part 6; reference §7.4 T5 and §9).
 
 Each case runs the real command line (`tisheng import roster FILE`, `tisheng restore FILE`, …) in
 a forked child with an address-space cap (RLIMIT_AS) and a 30-second limit; the parent compares
-the data folder before and after.
+the data folder before and after. What every case printed is kept in `corpus-report.txt`, next to
+the test's temporary folder, for reading the messages after a run.
 """
 
 from __future__ import annotations
