@@ -115,10 +115,24 @@ def _setup_logging(data_dir: str | None) -> None:
     root.setLevel(logging.INFO)
 
 
+def _raised_converting_a_stored_value(exc: BaseException) -> bool:
+    """Whether SQLAlchemy failed turning a stored text into a date or number (damaged bytes
+    inside a row; quick_check does not look at values)."""
+    tb, last = exc.__traceback__, None
+    while tb is not None:
+        last, tb = tb, tb.tb_next
+    name = last.tb_frame.f_code.co_filename if last is not None else ""
+    return "sqlalchemy" in name and "processors" in name
+
+
 def _database_damage(exc: BaseException, db) -> str | None:
     """A Chinese message when SQLite itself failed (damage the start-up quick check cannot see,
     such as a stored text that is no longer UTF-8); None for any other error."""
     import sqlite3
+    if isinstance(exc, (ValueError, TypeError)) and _raised_converting_a_stored_value(exc):
+        return (f"读取数据文件“{db}”时出错（数据库中有无法识别的日期或数值，文件已损坏），操作没有完成，"
+                "未完成的更改已全部撤销。请运行“tisheng fsck”检查，"
+                "必要时运行“tisheng restore --latest”从最近一份完好的备份恢复。")
     seen = 0
     while exc is not None and seen < 5:
         orig = getattr(exc, "orig", None)               # SQLAlchemy wraps the driver's error

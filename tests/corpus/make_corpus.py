@@ -447,6 +447,9 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
         # a stored text that is no longer UTF-8: quick_check passes, the first query that reads it fails
         add("db-text-not-utf8", data.replace(b"T001", b"T\xff01"), "database", "reject", ["已损坏", "tisheng fsck"],
             ext=".sqlite3", command="import")
+        import re
+        add("db-dates-damaged", re.sub(rb"(\d{4}-\d\d-)\d(\d \d\d:\d\d:\d\d)", rb'\1"\2', data), "database",
+            "reject", ["已损坏", "tisheng fsck"], ext=".sqlite3", command="import")
         add("db-truncated-import", data[: len(data) // 3], "database", "reject", ["已损坏"], ext=".sqlite3",
             command="import")
         for i in range(4):
