@@ -31,6 +31,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if not getattr(app, "_tisheng_ready", False):
         install_translations(app)
         apply_style(app)
+        from app.ui import main_thread_gc
+        main_thread_gc.install(app)
         app._tisheng_ready = True
     return app  # type: ignore[return-value]
 

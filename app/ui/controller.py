@@ -165,7 +165,7 @@ class AppController(QObject):
         if self.window is None and self.wizard is None:
             log.info("%s is open in another instance; brought it forward, exiting", folder)
             self.handed_over = True
-            QTimer.singleShot(0, self.gave_up.emit)
+            QTimer.singleShot(0, self, self.gave_up.emit)    # with a context: never fires on a deleted controller
         else:
             QMessageBox.information(self.window, "已在另一个窗口中打开",
                                     f"数据文件夹“{folder}”已在另一个本软件窗口中打开，已切换到那个窗口。")

@@ -152,14 +152,16 @@ class _Watcher(QObject):
             job.dialog.finish()          # hides and deletes it
             job.dialog = None
         _ACTIVE.pop(job, None)
-        _RETIRED.append(job)             # freed later on this thread, never by the worker's last reference
+        # Keep both alive a while: the job so the worker never drops the last reference, and this
+        # watcher because we are inside its own slot (freeing a QObject there crashes Qt's notify).
+        _RETIRED.append((job, self))
         callback = self._callbacks[outcome]
         if callback is not None:
             callback(*args)
 
 
 _ACTIVE: dict[Job, _Watcher] = {}
-_RETIRED: deque[Job] = deque(maxlen=64)
+_RETIRED: deque[tuple[Job, _Watcher]] = deque(maxlen=64)
 _DB_POOL: QThreadPool | None = None
 
 
@@ -200,9 +202,13 @@ def start(job: Job, parent: QWidget | None = None, *, on_done: Callable[[Any], N
     if on_cancelled is None:
         def on_cancelled() -> None:
             _status_note(parent, "已取消，数据未作任何更改。")
-    _ACTIVE[job] = _Watcher(job, on_done, on_failed, on_cancelled)
+    watcher = _ACTIVE[job] = _Watcher(job, on_done, on_failed, on_cancelled)
     if delay_ms > 0:
-        QTimer.singleShot(delay_ms, lambda: pool_for(job).start(_Runner(job)))
+        # A timer owned by the watcher (not a free-standing singleShot): it cannot outlive it.
+        timer = QTimer(watcher)
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: pool_for(job).start(_Runner(job)))
+        timer.start(delay_ms)
     else:
         pool_for(job).start(_Runner(job))
     return job
