@@ -9,17 +9,10 @@
 * Set TISHENG_UI_SHOTS to a folder to keep PNGs of the dialogs (for looking at them).
 """
 
-import json
-import os
-import tempfile
-
-_SCREEN = os.path.join(tempfile.mkdtemp(prefix="tisheng-qpa-"), "screen.json")
-with open(_SCREEN, "w", encoding="utf-8") as _fh:
-    json.dump({"screens": [{"name": "screen0", "x": 0, "y": 0, "width": 1920, "height": 1080,
-                            "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}, _fh)
-os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
-
-import shutil  # noqa: E402
+# The offscreen screen, the Chinese app and the demo-school fixtures are those of tests/ui;
+# the dialogs double differs here (several files, save-as, the system viewer).
+from tests.ui.conftest import _chinese_app, controller, demo_template, school_dir, window  # noqa: F401
+import os  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -95,57 +88,6 @@ def print_to(monkeypatch, tmp_path):
 
     monkeypatch.setattr(printing, "QPrintDialog", AcceptingPrintDialog)
     return out
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _chinese_app(qapp):
-    from app.ui.app import make_application
-    make_application()
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
-    from app.services.demo import create_demo
-    from app.services.workspace import Workspace
-    root = tmp_path_factory.mktemp("export-demo") / "school"
-    with Workspace.open(root) as ws:
-        create_demo(ws)
-    return root
-
-
-@pytest.fixture
-def school_dir(tmp_path, demo_template) -> Path:
-    dest = tmp_path / "school"
-    shutil.copytree(demo_template, dest)
-    return dest
-
-
-@pytest.fixture
-def controller(qtbot):
-    from app.ui import jobs
-    from app.ui.controller import AppController
-    c = AppController()
-    yield c
-    jobs.cancel_all()
-    jobs.wait_idle(20000)
-    for w in (c.wizard, c.window):
-        if w is not None:
-            if hasattr(w, "close_for_switch"):
-                w.close_for_switch()
-            else:
-                w.close()
-    c.close()
-
-
-@pytest.fixture
-def window(controller, school_dir, qtbot):
-    from app.ui import jobs
-    assert controller.start(school_dir)
-    w = controller.window
-    assert w is not None
-    w.resize(1366, 768)
-    jobs.wait_idle()
-    return w
 
 
 def settle() -> None:
