@@ -141,3 +141,10 @@ def _safe_title(name: str) -> str:
     for ch in '[]:*?/\\':
         name = name.replace(ch, "_")
     return name[:31] or "数据"
+
+
+def attach_error_workbook(result, table: Table | None, wanted: bool = True):
+    """Write the error workbook for an import result that left rows out; returns the result."""
+    if wanted and result.errors and table is not None:
+        result.error_workbook = try_write_error_workbook(table, result.errors, result.warnings, result.notices)
+    return result

@@ -108,11 +108,8 @@ def import_hours(ws, path: Path, *, dry_run: bool = False, skip_invalid: bool = 
     table = read_hours(ws, path, limits=limits, progress=progress)
     result = _run(ws, table, mapping, source_label=source_label, dry_run=dry_run,
                   skip_invalid=skip_invalid, progress=progress)
-    if error_workbook and result.errors:
-        from app.services.excel.error_workbook import try_write_error_workbook
-        result.error_workbook = try_write_error_workbook(table, result.errors, result.warnings,
-                                                         result.notices)
-    return result
+    from app.services.excel.error_workbook import attach_error_workbook
+    return attach_error_workbook(result, table, error_workbook)
 
 
 # ---------------------------------------------------------------- planning

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from app.services import backups
 from app.services.excel import write_error_workbook
-from app.services.excel.error_workbook import default_path, try_write_error_workbook
+from app.services.excel.error_workbook import attach_error_workbook, default_path
 from app.ui import jobs
 from app.ui.errors import show_error
 from app.ui.importing.import_kinds import FILE_FILTER, KINDS, SUFFIXES, result_text
@@ -317,9 +317,7 @@ class ImportDialog(QDialog):
             before = backups.backup_before(ws, "import")
             ctx.report(0, 0, "正在导入…")
             result = kind.commit(ws, preview, skip_invalid=skip, progress=ctx.progress)
-            if result.errors and preview.table is not None:     # the rows left out, marked, beside the file
-                result.error_workbook = try_write_error_workbook(preview.table, result.errors, result.warnings,
-                                                                 result.notices)
+            attach_error_workbook(result, preview.table)     # the rows left out, marked, beside the file
             return result, before
 
         self._set_busy(True)
