@@ -2,6 +2,10 @@
 
 import sys
 
+if sys.argv[1:2] == ["--forms-worker"]:     # a forms layout process (app/services/forms/worker.py)
+    from app.services.forms.worker import run
+    sys.exit(run())
+
 from app.cli.main import main
 
 if sys.platform == "win32":

@@ -8,6 +8,10 @@ if sys.stdout is None:          # windowed build: give print() somewhere harmles
 if sys.stderr is None:
     sys.stderr = open(os.devnull, "w", encoding="utf-8")
 
+if sys.argv[1:2] == ["--forms-worker"]:     # a forms layout process (app/services/forms/worker.py)
+    from app.services.forms.worker import run
+    sys.exit(run())
+
 from app.cli.main import main  # noqa: E402
 
 sys.exit(main())

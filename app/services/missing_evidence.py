@@ -13,6 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import app.services.excel  # noqa: F401  (sets openpyxl up first)
 from openpyxl import Workbook
 
 from app.errors import AppError, CancelledError, NotFoundError, StorageError

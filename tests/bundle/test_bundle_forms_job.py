@@ -1,11 +1,10 @@
-"""The real sign-off forms, laid out before the seal is known (child process, or a thread in
-a frozen build): every page carries the bundle's seal, and a failure or a cancel at any
+"""The real sign-off forms, laid out before the seal is known (one or two child processes, or
+a thread): every page carries the bundle's seal, and a failure or a cancel at any
 step of the paperwork stops the layout and leaves nothing behind."""
 
 from __future__ import annotations
 
 import errno
-import multiprocessing
 
 import pytest
 
@@ -15,6 +14,7 @@ from app.services.bundle import export as export_mod
 from app.services.bundle import layout as L
 from app.services.bundle.export import ExportOptions, export_bundle
 from app.services.bundle.verify import verify_path
+from app.services.forms.sealjob import live_workers
 from app.services.progress import Progress
 
 from .conftest import FakeReport
@@ -27,9 +27,13 @@ def _no_faults():
     faults.clear()
 
 
-@pytest.fixture(params=["process", "thread"])
+@pytest.fixture(params=["process", "two-processes", "thread"])
 def real_forms(request, monkeypatch):
-    monkeypatch.setenv("TISHENG_FORMS_PROCESS", "1" if request.param == "process" else "0")
+    monkeypatch.setenv("TISHENG_FORMS_PROCESS", "0" if request.param == "thread" else "1")
+    if request.param == "two-processes":          # as for a large school: two parts, joined
+        from app.services.forms import split
+        monkeypatch.setattr(split, "MIN_TEACHERS_TO_SPLIT", 4)
+        monkeypatch.setenv("TISHENG_FORMS_PARTS", "2")
     plugins = export_mod.default_plugins()
     if plugins.start_forms is None:
         pytest.skip("forms module not available")
@@ -44,7 +48,7 @@ def _pdf_pages_text(path) -> list[str]:
 
 
 def _no_layout_left() -> bool:
-    return not [p for p in multiprocessing.active_children() if p.name == "tisheng-forms"]
+    return live_workers() == 0
 
 
 def test_every_page_prints_the_seal_it_was_given_later(school, usb, real_forms):

@@ -17,9 +17,11 @@ import logging
 import os
 import shutil
 import sys
+import threading
 import time
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from app.errors import StorageError
@@ -29,6 +31,7 @@ from app.services.progress import Progress
 log = logging.getLogger(__name__)
 
 BUF = 4 * 1024 * 1024
+READBACK_THREADS = 2          # two files in flight: reading one while hashing the other
 OnBytes = Callable[[int], None]
 
 
@@ -259,21 +262,44 @@ class DirSink:
             present = self.list_files()
         missing = sorted(set(expected) - present)
         extra = sorted(present - set(expected))
-        bad = []
-        for rel in sorted(expected):
-            if rel in missing:
-                continue
-            if progress_text is not None:
-                progress_text(rel)
-            with os_errors(self._target(rel)):
-                sha, _n = hash_from_device(self._target(rel), self.progress, on_bytes)
-            if sha != expected[rel]:
-                bad.append(rel)
+        bad = [rel for rel, sha in self._hash_all([r for r in expected if r not in missing], on_bytes,
+                                                  progress_text)
+               if sha != expected[rel]]
         if missing or extra or bad:
             details = ([f"缺少：{p}" for p in missing] + [f"多出：{p}" for p in extra]
                        + [f"内容不符：{p}" for p in bad])
             raise ReadbackError("写入后回读校验失败：U盘上的文件与写入的内容不一致。U盘可能已损坏、"
                                 "被拔出，或是扩容盘。报送包未封存，请换一个U盘重试。", details=details[:50])
+
+    def _hash_all(self, rels: list[str], on_bytes: OnBytes | None,
+                  progress_text: Callable[[str], None] | None) -> list[tuple[str, str]]:
+        """(rel, sha256 as the device holds it) for every file, largest first, READBACK_THREADS
+        at a time: one file's hashing overlaps another's reading (hashlib and reads release
+        the GIL). The first error cancels what has not started and is raised."""
+        sizes = {}
+        for rel in rels:
+            with os_errors(self._target(rel)):
+                sizes[rel] = self._target(rel).stat().st_size
+        lock = threading.Lock()
+
+        def counted(n: int) -> None:
+            if on_bytes is not None:
+                with lock:
+                    on_bytes(n)
+
+        def one(rel: str) -> tuple[str, str]:
+            if progress_text is not None:
+                progress_text(rel)
+            with os_errors(self._target(rel)):
+                return rel, hash_from_device(self._target(rel), self.progress, counted)[0]
+
+        order = sorted(rels, key=lambda r: (-sizes[r], r))
+        pool = ThreadPoolExecutor(max_workers=READBACK_THREADS, thread_name_prefix="export-readback")
+        futures = [pool.submit(one, rel) for rel in order]
+        try:
+            return [f.result() for f in futures]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def finish(self) -> Path:
         with os_errors(self.final):

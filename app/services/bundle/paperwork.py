@@ -9,7 +9,6 @@ evidence streams to the stick.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import threading
@@ -24,6 +23,7 @@ from app.services import faults, keys
 from app.services.bundle import layout as L
 from app.services.bundle.records import BUNDLE_JSON, REPORT_PATH, BundlePlan, PayloadFile, bundle_json_bytes
 from app.services.fileio import os_errors, sha256_file
+from app.services.memory import release_free_memory
 from app.services.progress import Progress
 from app.services.seal import SealInfo, seal_code_for
 
@@ -108,11 +108,12 @@ def prepare(ws, plan: BundlePlan, plugins: Plugins, unmask: bool, staging: Path,
                                                   "report", "汇总.xlsx")
                 files.append(out.report_file)
                 out.parts["报表/汇总.xlsx"] = True
+            release_free_memory()              # the workbook's cells (tens of MB for 1,000 teachers)
         faults.hit("export.report")
         extra = dict(extra, parts={k: v for k, v in out.parts.items() if k != L.FORMS_PDF})
         out.bundle_json = bundle_json_bytes(plan, extra=extra, files=files)
         plan.records, extra = {}, {}         # no longer needed; the forms can use the memory
-        gc.collect()
+        release_free_memory()
         faults.hit("export.bundle_json")
         entries = {f.path: f.sha256 for f in files}
         entries[BUNDLE_JSON] = hashlib.sha256(out.bundle_json).hexdigest()

@@ -15,14 +15,17 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.errors import AppError, ValidationError
 from app.services.fileio import fsync_dir, os_errors, replace_with_retry
 from app.services.forms.data import gather, normalize_kind, parse_period
 from app.services.forms.dto import KIND_KEY, KIND_NOTICE, KIND_PERSONAL, KIND_SUMMARY, KINDS
-from app.services.forms.render import FormPages, render
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.seal import SealInfo
+
+if TYPE_CHECKING:                       # reportlab is loaded only by the process that lays out
+    from app.services.forms.render import FormPages
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +71,7 @@ def make_forms(ws, dest: Path, *, kind: str | None = None, teacher: str | None =
         raise AppError("没有需要打印个人签字确认表的教师。请先录入教师。")
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".partial")
+    from app.services.forms.render import render
     try:
         with os_errors(dest):
             with open(tmp, "wb") as fh:

@@ -9,6 +9,7 @@ any PC. The Qt side may load the same files with QFontDatabase.addApplicationFon
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,14 +73,17 @@ def register_fonts() -> None:
         from reportlab.pdfbase import pdfmetrics, ttfonts
 
         from app.services.forms import speed, typeset
+        from app.services.forms.fontmem import compact_face
 
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
         typeset.install()
         speed.install()
         # Binary (Flate only) streams: no ASCII85 step, ~20% smaller and faster PDFs.
         rl_config.useA85 = 0
-        pdfmetrics.registerFont(ttfonts.TTFont(REGULAR, str(font_path(False))))
-        pdfmetrics.registerFont(ttfonts.TTFont(BOLD, str(font_path(True))))
+        for name, bold in ((REGULAR, False), (BOLD, True)):
+            font = ttfonts.TTFont(name, str(font_path(bold)))
+            compact_face(font.face, font_path(bold))
+            pdfmetrics.registerFont(font)
         addMapping(REGULAR, 0, 0, REGULAR)
         addMapping(REGULAR, 1, 0, BOLD)
         addMapping(REGULAR, 0, 1, REGULAR)
@@ -88,12 +92,12 @@ def register_fonts() -> None:
 
 
 @lru_cache(maxsize=1)
-def covered() -> frozenset[int]:
-    """Code points the Regular font draws (reportlab's own cmap reading)."""
+def covered() -> Collection[int]:
+    """Code points the Regular font draws (reportlab's own cmap reading; a live view, not a copy)."""
     register_fonts()
     from reportlab.pdfbase import pdfmetrics
     face = pdfmetrics.getFont(REGULAR).face
-    return frozenset(face.charToGlyph)
+    return face.charToGlyph.keys()
 
 
 _ALWAYS_OK = {0x0A}

@@ -25,6 +25,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
+from app.services.forms.compact import compress_last_page
 from app.services.forms.fonts import BOLD, REGULAR, missing_chars, placeholder
 from app.services.seal import SealInfo
 
@@ -472,6 +473,10 @@ class FormCanvas(Canvas):
         self.setAuthor(context.school)
         self.setCreator("提升工程2.0 整校推进助手")
         self.setProducer("提升工程2.0 整校推进助手 (reportlab)")
+
+    def showPage(self) -> None:
+        super().showPage()
+        compress_last_page(self._doc)
 
     def save(self) -> None:
         for sec in self._ctx.sections:

@@ -6,12 +6,14 @@ Nothing in the layout depends on the seal (it is printed from one form XObject t
 every page references), so the exporter starts the layout at once and hands the seal
 over when it has it (`FormsJob.seal`); only then is the PDF saved.
 
-reportlab is pure Python and holds the GIL, so the layout runs in a child process
-(the second core), started with 'spawn' and given the forms' data (FormSet, plain
-frozen dataclasses): the child never opens the database. It writes only the file it
-is given (through `<file>.partial`), and stops when told to, when the pipe to the
-exporter closes, or when the exporter dies. In a frozen build (no multiprocessing
-entry point) or when a process cannot be started, the same job runs in a thread.
+reportlab is pure Python and holds the GIL, so the layout runs in child processes
+(forms/worker.py) given the forms' data (FormSet, plain frozen dataclasses): a child
+never opens the database. A large school's print run is cut into two parts
+(forms/split.py) laid out at once, one per core, and joined when both are saved
+(forms/merge.py); the exporter's own copying mostly waits on the disk. Each child
+writes only the file it is given (through `<file>.partial`), and stops when told
+to, when the pipe to the exporter closes, or when the exporter dies. When a process
+cannot be started, the same job runs in a thread, in one part.
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import subprocess
 import sys
 import threading
+import weakref
 from pathlib import Path
 
 from app.errors import AppError, CancelledError, StorageError
+from app.services.forms.merge import PartForms, join_parts
+from app.services.forms.split import split_formset
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.seal import SealInfo
 
@@ -36,7 +42,9 @@ class _Stop(Exception):
     """The exporter cancelled the job, or went away."""
 
 
-def _write(fs, dest: str, kinds, pending: SealInfo, seal_later, progress: Progress):
+def write_part(fs, dest: str, kinds, pending: SealInfo, seal_later, progress: Progress):
+    """Lay out `fs` and save it to `dest` once `seal_later()` gives the seal:
+    (pages, warnings, ((bookmark title, first page, pages), ...))."""
     from app.services.forms.render import render
     tmp = dest + ".partial"
     try:
@@ -51,104 +59,148 @@ def _write(fs, dest: str, kinds, pending: SealInfo, seal_later, progress: Progre
                 os.unlink(tmp)
             except OSError:
                 pass
-    return result.pages, tuple(result.warnings)
-
-
-class _ChildProgress(Progress):
-    """In the child: a cancel, a closed pipe or a dead parent stops the layout."""
-
-    def __init__(self, conn, ppid: int) -> None:
-        super().__init__(None)
-        self._conn, self._ppid = conn, ppid
-        self.pending_seal: SealInfo | None = None
-
-    def check(self) -> None:
-        if os.getppid() != self._ppid:
-            raise _Stop()
-        try:
-            while self._conn.poll(0):
-                msg = self._conn.recv()
-                if msg[0] == "seal":
-                    self.pending_seal = msg[1]
-                else:
-                    raise _Stop()
-        except (EOFError, OSError):
-            raise _Stop() from None
-
-    def wait_seal(self) -> SealInfo:
-        while self.pending_seal is None:
-            self.check()
-            if self.pending_seal is None:
-                try:
-                    self._conn.poll(_POLL)
-                except (EOFError, OSError):
-                    raise _Stop() from None
-        return self.pending_seal
-
-
-def child_main(conn, fs, dest: str, kinds, pending: SealInfo, ppid: int) -> None:
-    """Entry point of the layout process (module level, importable: 'spawn'-safe)."""
-    progress = _ChildProgress(conn, ppid)
-    try:
-        pages, warnings = _write(fs, dest, kinds, pending, progress.wait_seal, progress)
-        conn.send(("ok", pages, warnings))
-    except _Stop:
-        pass
-    except BaseException as exc:  # noqa: BLE001  (reported to the exporter, which raises it)
-        try:
-            conn.send(("error", exc))
-        except Exception:  # noqa: BLE001  (an exception that does not pickle)
-            try:
-                conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
-            except (OSError, EOFError):
-                pass
-    finally:
-        try:
-            conn.close()
-        except OSError:
-            pass
+    forms = tuple((f.title + (f" · {f.who}" if f.who else ""), f.first_page, f.pages) for f in result.forms)
+    return result.pages, tuple(result.warnings), forms
 
 
 def use_process() -> bool:
-    """A frozen build has no multiprocessing entry point of its own: use a thread there."""
-    if getattr(sys, "frozen", False):
-        return False
+    """Child processes, unless TISHENG_FORMS_PROCESS=0."""
     return os.environ.get("TISHENG_FORMS_PROCESS", "1") != "0"
+
+
+def worker_command() -> list[str]:
+    """How to start a layout process: the frozen program with a flag, or this Python."""
+    from app.services.forms.worker import WORKER_FLAG
+    if getattr(sys, "frozen", False):
+        return [sys.executable, WORKER_FLAG]
+    return [sys.executable, "-m", "app.services.forms.worker"]
+
+
+def layout_parts() -> int:
+    """How many processes lay out a large print run: one per core, at most two
+    (TISHENG_FORMS_PARTS overrides). Memory: each holds the fonts and its share."""
+    env = os.environ.get("TISHENG_FORMS_PARTS", "")
+    if env.isdigit() and int(env) > 0:
+        return min(int(env), 4)
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+_LIVE: "weakref.WeakSet[_Child]" = weakref.WeakSet()
+
+
+def live_workers() -> int:
+    """Layout processes still running (none may outlive an export)."""
+    return sum(1 for c in list(_LIVE) if c.proc.poll() is None)
+
+
+class _Child:
+    """One layout process (forms/worker.py): its part of the forms, written to `dest`."""
+
+    def __init__(self, fs, dest: Path, kinds, pending: SealInfo) -> None:
+        import app
+        from app.services.forms.worker import send
+        self.dest = dest
+        self.outcome = None
+        self._replies: queue.Queue = queue.Queue()
+        env = dict(os.environ)
+        root = str(Path(app.__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+        self.proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL if getattr(sys, "frozen", False) else None,
+                                     env=env, creationflags=flags)
+        _LIVE.add(self)
+        try:
+            send(self.proc.stdin, ("job", fs, str(dest), kinds, pending))
+        except OSError:
+            pass                               # poll() reports why the worker is gone
+        threading.Thread(target=self._read, name="forms-replies", daemon=True).start()
+
+    def _read(self) -> None:
+        from app.services.forms.worker import receive
+        try:
+            msg = receive(self.proc.stdout)
+        except Exception:  # noqa: BLE001  (a reply that does not unpickle: the worker failed)
+            msg = None
+        self._replies.put(msg if msg is not None else ("gone",))
+
+    def send(self, msg) -> None:
+        from app.services.forms.worker import send
+        try:
+            send(self.proc.stdin, msg)
+        except (OSError, ValueError):
+            pass                               # poll() reports why the worker is gone
+
+    def poll(self, timeout: float):
+        """The worker's last word, or None while it is still working."""
+        if self.outcome is None:
+            try:
+                self.outcome = self._replies.get(timeout=timeout) if timeout else self._replies.get_nowait()
+            except queue.Empty:
+                pass
+        return self.outcome
+
+    def stop(self) -> None:
+        self.send(("stop",))
+
+    def end(self, wait: float) -> None:
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(wait)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        try:
+            self.proc.stdout.close()
+        except OSError:
+            pass
 
 
 class FormsJob:
     """Lays out the forms now; `seal()` hands over the seal, `wait()` returns the PDF."""
 
-    def __init__(self, fs, dest: Path, kinds, pending: SealInfo, *, process: bool | None = None) -> None:
+    def __init__(self, fs, dest: Path, kinds, pending: SealInfo, *, process: bool | None = None,
+                 parts: int | None = None) -> None:
         self.dest = Path(dest)
         self.pages = 0
         self.warnings: tuple[str, ...] = ()
-        self._proc = None
+        self._children: list[_Child] = []
         self._thread = None
         self._done = False
         if process is None:
             process = use_process()
         if process:
+            pieces = split_formset(fs, layout_parts() if parts is None else parts)
             try:
-                self._start_process(fs, kinds, pending)
+                self._start_processes(pieces, kinds, pending)
                 return
             except (OSError, RuntimeError) as exc:
                 log.warning("could not start the forms layout process (%s); using a thread", exc)
+                self._stop_children()
         self._start_thread(fs, kinds, pending)
 
-    # ------------------------------------------------------------------ process
-    def _start_process(self, fs, kinds, pending: SealInfo) -> None:
-        import multiprocessing
-        ctx = multiprocessing.get_context("spawn")
-        parent, child = ctx.Pipe(duplex=True)
-        proc = ctx.Process(target=child_main, args=(child, fs, str(self.dest), kinds, pending, os.getpid()),
-                           name="tisheng-forms", daemon=True)
-        proc.start()
-        child.close()
-        self._proc, self._conn = proc, parent
+    def _part_paths(self, n: int) -> list[Path]:
+        if n == 1:
+            return [self.dest]
+        return [self.dest.with_name(f"{self.dest.stem}.part{i + 1}{self.dest.suffix}") for i in range(n)]
+
+    # ------------------------------------------------------------------ processes
+    def _start_processes(self, pieces, kinds, pending: SealInfo) -> None:
+        for piece, path in zip(pieces, self._part_paths(len(pieces))):
+            self._children.append(_Child(piece, path, kinds, pending))
+
+    def _stop_children(self) -> None:
+        for c in self._children:
+            c.stop()
+        for c in self._children:
+            c.end(2)
 
     # ------------------------------------------------------------------ thread
     def _start_thread(self, fs, kinds, pending: SealInfo) -> None:
+        self._children = []
         self._seal_q: queue.Queue = queue.Queue()
         self._stop = threading.Event()
         self._outcome: list = []
@@ -174,7 +226,7 @@ class FormsJob:
 
         def run() -> None:
             try:
-                self._outcome.append(("ok", *_write(fs, str(self.dest), kinds, pending, seal_later, tp)))
+                self._outcome.append(("ok", *write_part(fs, str(self.dest), kinds, pending, seal_later, tp)))
             except _Stop:
                 self._outcome.append(("stopped",))
             except BaseException as exc:  # noqa: BLE001
@@ -185,87 +237,80 @@ class FormsJob:
 
     # ------------------------------------------------------------------ both
     def seal(self, seal: SealInfo) -> None:
-        if self._proc is not None:
-            try:
-                self._conn.send(("seal", seal))
-            except (OSError, EOFError):
-                pass                           # wait() reports why the child is gone
+        if self._children:
+            for c in self._children:
+                c.send(("seal", seal))
         else:
             self._seal_q.put(seal)
 
     def wait(self, progress: Progress = NO_PROGRESS) -> Path:
         """Block until the PDF is written; raises what the layout raised (cancels with progress)."""
-        msg = self._wait_process(progress) if self._proc is not None else self._wait_thread(progress)
-        self._done = True
-        if msg[0] == "ok":
-            self.pages, self.warnings = msg[1], tuple(msg[2])
-            for w in self.warnings:
-                log.warning("forms: %s", w)
-            return self.dest
-        if msg[0] == "error":
-            exc = msg[1]
-            if isinstance(exc, (AppError, OSError, CancelledError)):
-                raise exc
-            raise StorageError("生成签字确认表失败，报送包未导出。") from exc
-        raise StorageError("签字确认表的排版意外中止，报送包未导出。请重试。")
-
-    def _wait_process(self, progress: Progress):
         try:
-            while True:
-                progress.check()
+            msgs = self._wait_processes(progress) if self._children else [self._wait_thread(progress)]
+            bad = next((m for m in msgs if m[0] == "error"), None) or next((m for m in msgs if m[0] != "ok"), None)
+            if bad is None and len(msgs) > 1:
+                parts = [PartForms(c.dest, m[1], tuple(m[3])) for c, m in zip(self._children, msgs)]
                 try:
-                    if self._conn.poll(_POLL):
-                        return self._conn.recv()
-                except (EOFError, OSError):
-                    return ("gone",)
-                if not self._proc.is_alive() and not self._conn.poll(0):
-                    return ("gone",)
+                    join_parts(parts, self.dest)
+                except (ValueError, OSError) as exc:
+                    bad = ("error", exc if isinstance(exc, OSError) else RuntimeError(str(exc)))
+                else:
+                    self._remove(c.dest for c in self._children)
         except BaseException:
             self.cancel()
             raise
-        finally:
-            if self._proc is not None and not self._proc.is_alive():
-                self._proc.join()
+        if bad is not None:
+            self.cancel()
+            self._done = True
+            if bad[0] == "error":
+                exc = bad[1]
+                if isinstance(exc, (AppError, OSError, CancelledError)):
+                    raise exc
+                raise StorageError("生成签字确认表失败，报送包未导出。") from exc
+            raise StorageError("签字确认表的排版意外中止，报送包未导出。请重试。")
+        self._done = True
+        self.pages = sum(m[1] for m in msgs)
+        self.warnings = tuple(w for m in msgs for w in m[2])
+        for w in self.warnings:
+            log.warning("forms: %s", w)
+        return self.dest
+
+    def _wait_processes(self, progress: Progress) -> list:
+        while True:
+            progress.check()
+            pending = [c for c in self._children if c.poll(0) is None]
+            if not pending:
+                return [c.outcome for c in self._children]
+            if any(c.outcome[0] != "ok" for c in self._children if c.outcome is not None):
+                return [c.outcome or ("stopped",) for c in self._children]
+            pending[0].poll(_POLL)
 
     def _wait_thread(self, progress: Progress):
-        try:
-            while self._thread.is_alive():
-                progress.check()
-                self._thread.join(_POLL)
-        except BaseException:
-            self.cancel()
-            raise
+        while self._thread.is_alive():
+            progress.check()
+            self._thread.join(_POLL)
         return self._outcome[0] if self._outcome else ("gone",)
 
     def cancel(self) -> None:
         """Stop the layout and wait for it to end (it never outlives the export)."""
-        if self._proc is not None:
-            try:
-                self._conn.send(("stop",))
-            except (OSError, EOFError):
-                pass
-            self._proc.join(2)
-            if self._proc.is_alive():
-                self._proc.kill()
-                self._proc.join()
-            try:
-                self._conn.close()
-            except OSError:
-                pass
+        if self._children:
+            self._stop_children()
         elif self._thread is not None:
             self._stop.set()
             self._thread.join()
-        partial = self.dest.with_name(self.dest.name + ".partial")
-        for p in (partial,) if self._done else (partial, self.dest):
+        paths = [c.dest for c in self._children if c.dest != self.dest]
+        if not self._done:
+            paths.append(self.dest)
+        self._remove(paths + [p.with_name(p.name + ".partial") for p in paths + [self.dest]])
+
+    @staticmethod
+    def _remove(paths) -> None:
+        for p in paths:
             try:
                 p.unlink()
             except OSError:
                 pass
 
     def close(self) -> None:
-        if self._proc is not None:
-            try:
-                self._conn.close()
-            except OSError:
-                pass
-            self._proc.join(5)
+        for c in self._children:
+            c.end(5)

@@ -1,0 +1,134 @@
+"""The forms layout process: lays out its part of a print run and saves it once sealed.
+
+Started by sealjob as `python -m app.services.forms.worker`, or, in the frozen
+program, as the program itself with `--forms-worker` (see installer/entry_*.py).
+It talks to the exporter over its standard input and output, one pickled message
+per frame (4-byte length, then the pickle):
+
+    exporter → worker   ("job", FormSet, dest, kinds, pending SealInfo)   first
+                        ("seal", SealInfo)                                 when known
+                        ("stop",)                                          to cancel
+    worker → exporter   ("ok", pages, warnings, forms) | ("error", exception)
+
+It never opens the database and writes only `dest` (through `dest.partial`). It
+stops when told to and when its input closes (the exporter ended or died). A plain
+child process rather than multiprocessing: no resource-tracker process beside it,
+no re-import of the parent's main module, and the frozen program needs no
+multiprocessing support.
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+import sys
+import threading
+from typing import BinaryIO
+
+from app.services.progress import Progress
+from app.services.seal import SealInfo
+
+WORKER_FLAG = "--forms-worker"
+_HEADER = struct.Struct(">I")
+_POLL = 0.2
+
+
+def send(stream: BinaryIO, msg) -> None:
+    data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def receive(stream: BinaryIO):
+    """The next message, or None at the end of the stream."""
+    head = _read_exactly(stream, _HEADER.size)
+    if head is None:
+        return None
+    body = _read_exactly(stream, _HEADER.unpack(head)[0])
+    return None if body is None else pickle.loads(body)
+
+
+def _read_exactly(stream: BinaryIO, n: int) -> bytes | None:
+    parts, left = [], n
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            return None
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+class Stopped(Exception):
+    """The exporter cancelled, or went away."""
+
+
+class _Inbox(Progress):
+    """Messages from the exporter, read by a thread; `check()` stops the layout on request."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        super().__init__(None)
+        self._stream = stream
+        self._changed = threading.Event()
+        self.seal: SealInfo | None = None
+        self.stopped = False
+        threading.Thread(target=self._read, name="forms-inbox", daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            while True:
+                msg = receive(self._stream)
+                if msg is None or msg[0] == "stop":
+                    break
+                if msg[0] == "seal":
+                    self.seal = msg[1]
+                    self._changed.set()
+        except (OSError, EOFError, pickle.UnpicklingError):
+            pass
+        self.stopped = True
+        self._changed.set()
+
+    def check(self) -> None:
+        if self.stopped:
+            raise Stopped()
+
+    def wait_seal(self) -> SealInfo:
+        while self.seal is None:
+            self.check()
+            self._changed.wait(_POLL)
+        return self.seal
+
+
+def run() -> int:
+    """Entry point of the worker process."""
+    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr                    # a stray print must not corrupt the replies
+    job = receive(inp)
+    if job is None or job[0] != "job":
+        return 2
+    _tag, fs, dest, kinds, pending = job
+    inbox = _Inbox(inp)
+    try:
+        from app.services.forms.fonts import register_fonts
+        from app.services.forms.sealjob import write_part
+        from app.services.memory import release_free_memory
+        register_fonts()                       # parsing the fonts leaves ~15 MB of garbage behind
+        release_free_memory()
+        reply = ("ok", *write_part(fs, dest, kinds, pending, inbox.wait_seal, inbox))
+    except Stopped:
+        return 0
+    except BaseException as exc:  # noqa: BLE001  (reported to the exporter, which raises it)
+        try:
+            pickle.dumps(exc)
+            reply = ("error", exc)
+        except Exception:  # noqa: BLE001  (an exception that does not pickle)
+            reply = ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
+    try:
+        send(out, reply)
+    except OSError:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run())

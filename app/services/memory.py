@@ -1,0 +1,38 @@
+"""Give memory freed after a large, short-lived step back to the operating system.
+
+Python frees objects at once, but glibc's allocator on Linux keeps freed pages
+for reuse, so a process that built a big temporary structure (the compliance
+check of 1,000 teachers, the summary workbook, a parsed font) stays that large
+while it copies gigabytes afterwards. `malloc_trim` hands those pages back.
+Windows' heap already returns large free blocks; there this only collects.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import sys
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return None                      # not glibc (e.g. musl): nothing to call
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim
+
+
+def release_free_memory() -> None:
+    """Collect garbage, then return free heap pages to the OS where the allocator allows."""
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
