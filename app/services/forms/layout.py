@@ -26,6 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
 from app.services.forms.compact import compress_last_page
+from app.services.forms.fastflow import TextLines
 from app.services.forms.fonts import BOLD, REGULAR, missing_chars, placeholder
 from app.services.seal import SealInfo
 
@@ -252,8 +253,13 @@ def info_table(ink: Ink, rows: list[list[tuple[str, str]]], where: str, *, pairs
 
 def banner(ink: Ink, headline: str, lines: list[str] = (), where: str = "") -> Table:
     """A red-ruled box that cannot be missed (used for 资料不完整)."""
-    body = [ink.raw(escape(headline), Styles.banner)]
-    body += [ink.p(f"· {line}", Styles.banner_s, where) for line in lines]
+    texts = [(tidy(headline).replace("\n", " "), Styles.banner)]
+    texts += [(tidy(f"· {line}").replace("\n", " "), Styles.banner_s) for line in lines]
+    if not any(missing_chars(text) for text, _st in texts):
+        body = [TextLines(texts)]             # plain text: far cheaper than a Paragraph each
+    else:
+        body = [ink.raw(escape(headline), Styles.banner)]
+        body += [ink.p(f"· {line}", Styles.banner_s, where) for line in lines]
     t = Table([[body]], colWidths=[CONTENT_W], hAlign="LEFT")
     t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 10), ("BOX", (0, 0), (-1, -1), 1.6, RED),
                            ("BACKGROUND", (0, 0), (-1, -1), RED_FILL),

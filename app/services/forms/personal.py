@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from app.services.forms.dto import FORM_TITLES, KIND_PERSONAL, SchoolInfo, TeacherForm
+from app.services.forms.fastflow import RichLine
+from app.services.forms.fonts import missing_chars
 from app.services.forms.layout import (BOLD, CONTENT_W, EMPTY, FILL_SOFT, MUTED, RED, REGULAR, STAMP_COL, Ink,
-                                       Styles, banner, heading, info_table, sign_block, table, tidy)
+                                       INK, Styles, banner, heading, info_table, sign_block, table, tidy)
 
 FILES_PER_ROW = 6          # a row never grows taller than a page: long file lists continue
 
 FAILING = {"不合格", "未提交", "待评", "未选点"}
+GREY_TEXT = colors.HexColor("#555555")
+RED_TEXT = colors.HexColor("#c00000")
 
 
 def points_table(ink: Ink, t: TeacherForm, where: str):
@@ -25,6 +30,8 @@ def points_table(ink: Ink, t: TeacherForm, where: str):
         name = f"{block.code}　{block.name}" if block.code else (block.name or "个人考核材料")
         dim = f"　　维度：{block.dimension}" if block.dimension else ""
         head = None if bad else ink.plain(f"{name}{dim}　　能力点结果：{result}", BOLD, 9.5, CONTENT_W)
+        if head is None and bad:
+            head = _failing_head(ink, name, dim, result)
         if head is None:
             colour = "#c00000" if bad else "#000000"
             head = ink.raw(f"<b>{ink.m(name, where)}</b>"
@@ -73,6 +80,20 @@ def points_table(ink: Ink, t: TeacherForm, where: str):
     cmds += [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (3, 1), (4, -1), "CENTER")]
     cmds += [("ALIGN", (0, r), (-1, r), "LEFT") for r in heads]
     return table(rows, w, style_cmds=cmds)
+
+
+def _failing_head(ink: Ink, name: str, dim: str, result: str) -> RichLine | None:
+    """The heading row of a failing point, drawn directly when it fits one line (the
+    same look as its markup: name bold, dimension and label grey, result bold red)."""
+    name, dim, result = tidy(name), tidy(dim), tidy(result)
+    if "\n" in name + dim + result or missing_chars(name + dim + result):
+        return None
+    runs = [(name, BOLD, 9.5, INK)]
+    if dim:
+        runs.append((dim, REGULAR, 9.5, GREY_TEXT))
+    runs += [("　　能力点结果：", REGULAR, 9.5, GREY_TEXT), (result, BOLD, 9.5, RED_TEXT)]
+    line = RichLine(runs, Styles.cell.leading)
+    return line if line.fits(CONTENT_W - 10.5) else None
 
 
 def hours_table(ink: Ink, t: TeacherForm, where: str):

@@ -13,10 +13,15 @@ runs of Latin text) is reportlab's own, adapted from reportlab 5 (BSD licence).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from unicodedata import category
 
 from reportlab.lib.utils import isBytes
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.rl_config import _FUZZ
+
+# one character's width in a font and size: a few thousand distinct triples per print run
+_char_width = lru_cache(maxsize=65_536)(stringWidth)
 
 CANNOT_START = set(
     "!%),.:;?]}¢°·’\"”‰′″℃∶、。〃〉》」』】〕〗〞﹚﹜！＂％＇），．：；？］｝～￠"
@@ -98,14 +103,12 @@ def _cut(chars: list[str], lineStartPos: int, i: int) -> int:
 
 def word_split(word, maxWidths, fontName, fontSize, encoding="utf8"):
     """Replacement for reportlab.lib.textsplit.wordSplit (single-style paragraphs)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     if isBytes(word):
         word = word.decode(encoding)
     if not isinstance(maxWidths, (list, tuple)):
         maxWidths = [maxWidths]
     chars = list(word)
-    widths = [stringWidth(c, fontName, fontSize) for c in chars]
+    widths = [_char_width(c, fontName, fontSize) for c in chars]
     lines = []
     i = lineStartPos = 0
     widthUsed = 0.0
