@@ -6,8 +6,8 @@ metrics and offsets as Python tuples and ints (65,000 of each). Forms for a
 bundle are laid out in two processes at once next to the exporter, so this is
 memory paid three times over. After parsing, the face gets:
 
-* the file as a read-only memory map (the OS pages in what subsetting reads, and
-  shares those pages between processes), in place of the bytes;
+* the file as a read-only memory map, parsed from the map (the OS pages in only what
+  parsing and subsetting read, and shares those pages between processes);
 * metrics and glyph offsets in typed arrays, which index the same way;
 * no glyph → characters map (read only while parsing);
 * one float object per distinct width;
@@ -80,28 +80,35 @@ def _windowed_glyf(face):
     return get_table
 
 
-def _mapped(path: Path, data: bytes):
-    """A read-only map of `path` when it holds exactly `data`, else None."""
-    try:
+class _MappedFile:
+    """What reportlab's parser takes for a file: `read()` gives the whole file, here as a
+    read-only memory map, so parsing touches only the tables it reads."""
+
+    def __init__(self, path: Path) -> None:
+        self.name = str(path)
         with open(path, "rb") as fh:
-            mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError) as exc:
+            self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def read(self):
+        return self._map
+
+
+def open_font(name: str, path: Path):
+    """A reportlab TTFont for `path`, parsed from a memory map and compacted."""
+    from reportlab.pdfbase.ttfonts import TTFont
+    try:
+        font = TTFont(name, _MappedFile(Path(path)))
+    except (OSError, ValueError) as exc:       # no map possible (e.g. an empty file): read it
         log.info("font %s not mapped: %s", path, exc)
-        return None
-    if len(mm) != len(data) or memoryview(mm) != memoryview(data):
-        mm.close()
-        return None
-    return mm
+        font = TTFont(name, str(path))
+    compact_face(font.face)
+    return font
 
 
-def compact_face(face, path: Path) -> None:
+def compact_face(face) -> None:
     """Shrink a parsed reportlab TTFontFace in place (see the module docstring)."""
-    data = getattr(face, "_ttf_data", None)
-    if isinstance(data, bytes):
-        mm = _mapped(Path(path), data)
-        if mm is not None:
-            face._ttf_data = mm
-            face.get_table = _windowed_glyf(face)
+    if isinstance(getattr(face, "_ttf_data", None), mmap.mmap):
+        face.get_table = _windowed_glyf(face)
     if hasattr(face, "glyphToChar"):
         del face.glyphToChar
     hm = getattr(face, "hmetrics", None)

@@ -73,7 +73,7 @@ def register_fonts() -> None:
         from reportlab.pdfbase import pdfmetrics, ttfonts
 
         from app.services.forms import speed, typeset
-        from app.services.forms.fontmem import compact_face
+        from app.services.forms.fontmem import open_font
 
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
         typeset.install()
@@ -81,9 +81,7 @@ def register_fonts() -> None:
         # Binary (Flate only) streams: no ASCII85 step, ~20% smaller and faster PDFs.
         rl_config.useA85 = 0
         for name, bold in ((REGULAR, False), (BOLD, True)):
-            font = ttfonts.TTFont(name, str(font_path(bold)))
-            compact_face(font.face, font_path(bold))
-            pdfmetrics.registerFont(font)
+            pdfmetrics.registerFont(open_font(name, font_path(bold)))
         addMapping(REGULAR, 0, 0, REGULAR)
         addMapping(REGULAR, 1, 0, BOLD)
         addMapping(REGULAR, 0, 1, REGULAR)

@@ -101,7 +101,10 @@ class _Inbox(Progress):
 
 def run() -> int:
     """Entry point of the worker process."""
-    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    # unbuffered input: the inbox thread may still be blocked reading it when the process
+    # ends, and a buffered reader's lock would then abort the interpreter's shutdown
+    inp = open(sys.stdin.fileno(), "rb", buffering=0, closefd=False)
+    out = sys.stdout.buffer
     sys.stdout = sys.stderr                    # a stray print must not corrupt the replies
     job = receive(inp)
     if job is None or job[0] != "job":
