@@ -217,8 +217,24 @@ def export_bundle(ws, dest: str | Path, options: ExportOptions = ExportOptions()
     ExportBusyError, CancelledError. On any of them no final-named bag exists and the
     database is unchanged.
     """
-    with export_lock(ws):
+    with export_lock(ws), quick_thread_switches():
         return _export(ws, dest, options, progress, plugins)
+
+
+@contextmanager
+def quick_thread_switches(seconds: float = 0.0005):
+    """While exporting, hand the GIL over within 0.5 ms instead of 5 ms.
+
+    The copy thread needs the GIL for a moment between its reads, writes and hashing
+    (each of which releases it), while the paperwork thread builds the summary workbook
+    in pure Python; at the default interval each of those moments can cost 5 ms, which
+    for 2 GB in 4 MB pieces doubles the time the copy takes."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, seconds))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
