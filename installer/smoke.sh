@@ -40,6 +40,23 @@ echo "bag: $(basename "$BAG"), $(du -sh "$BAG" | cut -f1)"
 step "verify"
 "$CLI" verify "$BAG"
 
+step "export of a 150-teacher school: forms laid out by two worker processes (tisheng-cli --forms-worker)"
+"$CLI" --data-dir "$WORK/big" demo --teachers 150 > /dev/null
+mkdir -p "$WORK/out-big"
+TISHENG_FORMS_PARTS=2 "$CLI" --data-dir "$WORK/big" export "$WORK/out-big" --allow-incomplete > /dev/null
+BIG="$(find "$WORK/out-big" -mindepth 1 -maxdepth 1 -type d | head -1)"
+"$CLI" verify "$BIG" > /dev/null
+if grep -rq "could not start the forms layout process" "$WORK/big/logs" 2>/dev/null; then
+    echo "the frozen program fell back to laying the forms out in a thread"; exit 1
+fi
+python3 - "$BIG/签字确认表.pdf" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+pages = len(re.findall(rb"/Type\s*/Page\b", data))
+print(f"签字确认表.pdf: {pages} pages, {len(data) // 1024} KB")
+assert pages > 150, pages
+PY
+
 step "window opens and closes (screenshots of every page)"
 # (the offscreen platform warns once per window that it cannot propagate size hints: noise)
 "$APP/tisheng" --data-dir "$WORK/data" gui --screenshot "$WORK/shots" 2> >(grep -v propagateSizeHints >&2)
