@@ -69,10 +69,15 @@ def use_process() -> bool:
 
 
 def worker_command() -> list[str]:
-    """How to start a layout process: the frozen program with a flag, or this Python."""
+    """How to start a layout process: the frozen program with a flag, or this Python.
+
+    The windowed program starts the console one beside it (tisheng-cli), whose standard
+    input and output are always there, without a window (CREATE_NO_WINDOW)."""
     from app.services.forms.worker import WORKER_FLAG
     if getattr(sys, "frozen", False):
-        return [sys.executable, WORKER_FLAG]
+        exe = Path(sys.executable)
+        cli = exe.with_name("tisheng-cli" + exe.suffix)
+        return [str(cli if cli.is_file() else exe), WORKER_FLAG]
     return [sys.executable, "-m", "app.services.forms.worker"]
 
 

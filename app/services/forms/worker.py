@@ -35,7 +35,9 @@ _POLL = 0.2
 
 def send(stream: BinaryIO, msg) -> None:
     data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(data)) + data)
+    left = memoryview(_HEADER.pack(len(data)) + data)
+    while left:                                # an unbuffered stream may take part of it
+        left = left[stream.write(left) or 0:]
     stream.flush()
 
 
@@ -103,8 +105,9 @@ def run() -> int:
     """Entry point of the worker process."""
     # unbuffered input: the inbox thread may still be blocked reading it when the process
     # ends, and a buffered reader's lock would then abort the interpreter's shutdown
-    inp = open(sys.stdin.fileno(), "rb", buffering=0, closefd=False)
-    out = sys.stdout.buffer
+    # (descriptors 0 and 1 themselves: a windowed program may have no sys.stdin/sys.stdout)
+    inp = open(0, "rb", buffering=0, closefd=False)
+    out = open(1, "wb", buffering=0, closefd=False)
     sys.stdout = sys.stderr                    # a stray print must not corrupt the replies
     job = receive(inp)
     if job is None or job[0] != "job":
