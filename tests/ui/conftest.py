@@ -31,9 +31,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox  # noqa: E402
 
 @dataclass
 class Dialogs:
+    """Every message box and file dialog a test triggers, and the answers it gives."""
     answers: list = field(default_factory=list)      # for question(): True = 是
-    open_file: str = ""                               # getOpenFileName
+    open_file: str = ""                               # getOpenFileName (else the first of open_files)
+    open_files: list = field(default_factory=list)    # getOpenFileNames
     folder: str = ""                                  # getExistingDirectory
+    save_file: str = ""                               # getSaveFileName
     seen: list = field(default_factory=list)          # (kind, title, text)
     opened: list = field(default_factory=list)        # local files handed to the system
 
@@ -57,12 +60,17 @@ def dialogs(monkeypatch):
             return QMessageBox.StandardButton.Ok
         return staticmethod(show)
 
+    def open_file(*a, **k):
+        return (d.open_file or (d.open_files[0] if d.open_files else "")), ""
+
     monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
     for kind in ("information", "warning", "critical", "about"):
         monkeypatch.setattr(QMessageBox, kind, box(kind))
     monkeypatch.setattr(QMessageBox, "exec", lambda self: d.seen.append(("exec", self.windowTitle(), self.text())) or 0)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (d.open_file, "")))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(open_file))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: (list(d.open_files), "")))
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: d.folder))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (d.save_file, "")))
     from PySide6.QtGui import QDesktopServices
     monkeypatch.setattr(QDesktopServices, "openUrl",
                         staticmethod(lambda url: d.opened.append(url.toLocalFile()) or True))
@@ -128,7 +136,7 @@ def settle(qtbot=None) -> None:
 
     from app.ui import jobs
     QApplication.processEvents()
-    assert jobs.wait_idle(20000), "a background job did not finish"
+    assert jobs.wait_idle(60000), "a background job did not finish"     # exports and PDFs take a while
     QApplication.processEvents()
 
 

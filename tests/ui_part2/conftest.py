@@ -4,56 +4,10 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"     # before any PySide6 import
 
-from dataclasses import dataclass, field  # noqa: E402
-
 import pytest  # noqa: E402
-from PySide6.QtWidgets import QFileDialog, QMessageBox  # noqa: E402
 
 from tests.services_part2.school import build_small_school  # noqa: E402
-
-
-@dataclass
-class Dialogs:
-    """Every message box and file dialog a test triggers, and the answers it gives."""
-    answers: list = field(default_factory=list)          # for question(): True = 是
-    open_files: list = field(default_factory=list)       # for getOpenFileNames()
-    save_file: str = ""                                   # for getSaveFileName()
-    seen: list = field(default_factory=list)              # (kind, title, text)
-    opened: list = field(default_factory=list)            # files handed to the system viewer
-
-    def texts(self, kind: str | None = None) -> list[str]:
-        return [t for k, _title, t in self.seen if kind is None or k == kind]
-
-
-@pytest.fixture(autouse=True)
-def dialogs(monkeypatch):
-    d = Dialogs()
-
-    def question(parent, title, text, *a, **k):
-        d.seen.append(("question", title, text))
-        if not d.answers:
-            raise AssertionError(f"unexpected question: {title}: {text}")
-        return QMessageBox.StandardButton.Yes if d.answers.pop(0) else QMessageBox.StandardButton.No
-
-    def box(kind):
-        def show(parent, title, text, *a, **k):
-            d.seen.append((kind, title, text))
-            return QMessageBox.StandardButton.Ok
-        return show
-
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
-    for kind in ("information", "warning", "critical"):
-        monkeypatch.setattr(QMessageBox, kind, staticmethod(box(kind)))
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: d.seen.append(("exec", self.windowTitle(), self.text())) or 0)
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
-                        staticmethod(lambda *a, **k: (list(d.open_files), "")))
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        staticmethod(lambda *a, **k: (d.open_files[0] if d.open_files else "", "")))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (d.save_file, "")))
-    opened = d.opened = []
-    from PySide6.QtGui import QDesktopServices
-    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
-    return d
+from tests.ui.conftest import dialogs  # noqa: E402,F401  (the same dialogs double)
 
 
 def _keep_bools_alive() -> None:
