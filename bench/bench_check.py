@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-import time
 from pathlib import Path
 
 from make_school import make_school
+from timing import best
 
 TABLES = ("teacher", "hoursrecord", "abilitychoice", "evidencefile", "assessment", "evidenceitem",
           "supportrecord", "excellentcase", "activityattendance", "plandocument")
-
-
-def best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def run(quick: bool):

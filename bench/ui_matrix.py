@@ -27,17 +27,9 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from make_school import make_school  # noqa: E402
+from timing import best  # noqa: E402
 
 KEYSTROKE = "B001"        # staff numbers are B00001…B01000: the 2nd…4th keystrokes narrow to B00100–B00199
-
-
-def best(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 _APP = []
@@ -64,7 +56,7 @@ def ours(ws) -> tuple[float, float, int, tuple]:
         widget.set_matrix(matrix.school_matrix(ws))
         app.processEvents()
 
-    t_build = best(build)
+    t_build = best(build, 5)
     times = []
     for _ in range(7):
         widget.search.setText(KEYSTROKE[:-1])
@@ -120,7 +112,7 @@ def baseline(db: Path, geometry) -> tuple[float, float, int]:
         holder["model"] = model
         app.processEvents()
 
-    t_build = best(build)
+    t_build = best(build, 5)
     times = []
     for _ in range(7):
         proxy.setFilterFixedString(KEYSTROKE[:-1])

@@ -56,7 +56,7 @@ def export_hours(ws, dest: Path, *, unmask: bool = False, progress: Progress = N
     from app.services.excel.report import _hours_sheet
     from app.services.hours import list_hours
     from app.services.teachers import list_teachers
-    from app.services.validation import mask_id_number
+    from app.services.validation import personal_masks
 
     progress.report(0, 2, "正在汇总学时", force=True)
     snap = snapshot_mod.load_ws(ws)
@@ -65,12 +65,7 @@ def export_hours(ws, dest: Path, *, unmask: bool = False, progress: Progress = N
     wb = Workbook()
     wb.remove(wb.active)
 
-    def mask_id(v: str | None) -> str:
-        return (v or "") if unmask else mask_id_number(v)
-
-    def mask_ph(v: str | None) -> str:
-        from app.services.validation import mask_phone
-        return (v or "") if unmask else mask_phone(v)
+    mask_id, mask_ph = personal_masks(unmask)
 
     _hours_sheet(wb, snap, report, school, snap.today.isoformat(), mask_id, mask_ph)
     progress.report(1, 2, "正在写入学时记录")

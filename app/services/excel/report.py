@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app.services.excel.cells import (BAD_FONT, CENTER, GOOD_FONT, TITLE_FONT, WRAP, fit_widths, print_setup,
                                       put, save_workbook, write_header)
 from app.services.progress import NO_PROGRESS, Progress
-from app.services.validation import mask_id_number, mask_phone
+from app.services.validation import personal_masks
 
 SHEETS = ("教师学时", "微能力选点", "能力点统计", "考核结果", "未达标清单", "概况")
 TICK = "√"
@@ -78,11 +78,7 @@ def write_report(ws, dest: Path, *, unmask: bool = False, progress: Progress = N
     wb = Workbook()
     wb.remove(wb.active)
 
-    def mask_id(v: str | None) -> str:
-        return (v or "") if unmask else mask_id_number(v)
-
-    def mask_ph(v: str | None) -> str:
-        return (v or "") if unmask else mask_phone(v)
+    mask_id, mask_ph = personal_masks(unmask)
 
     steps = [_hours_sheet, _choices_sheet, _points_sheet, _results_sheet, _findings_sheet, _overview_sheet]
     for i, step in enumerate(steps):
