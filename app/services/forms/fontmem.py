@@ -1,4 +1,4 @@
-"""Keep a loaded TrueType face small: about 7 MB instead of 24 MB per weight.
+"""Keep a loaded TrueType face small: about 9 MB instead of 24 MB per weight.
 
 reportlab's TTFontFace keeps the whole font file as bytes (10 MB for our CJK
 font), a glyph → characters map that only the parsing needs, and per-glyph

@@ -30,16 +30,13 @@ from pathlib import Path
 from app.errors import AppError, CancelledError, StorageError
 from app.services.forms.merge import PartForms, join_parts
 from app.services.forms.split import split_formset
+from app.services.forms.worker import WORKER_FLAG, SealWait, Stopped, receive, send
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.seal import SealInfo
 
 log = logging.getLogger(__name__)
 
 _POLL = 0.2
-
-
-class _Stop(Exception):
-    """The exporter cancelled the job, or went away."""
 
 
 def write_part(fs, dest: str, kinds, pending: SealInfo, seal_later, progress: Progress):
@@ -73,7 +70,6 @@ def worker_command() -> list[str]:
 
     The windowed program starts the console one beside it (tisheng-cli), whose standard
     input and output are always there, without a window (CREATE_NO_WINDOW)."""
-    from app.services.forms.worker import WORKER_FLAG
     if getattr(sys, "frozen", False):
         exe = Path(sys.executable)
         cli = exe.with_name("tisheng-cli" + exe.suffix)
@@ -103,7 +99,6 @@ class _Child:
 
     def __init__(self, fs, dest: Path, kinds, pending: SealInfo) -> None:
         import app
-        from app.services.forms.worker import send
         self.dest = dest
         self.outcome = None
         self._replies: queue.Queue = queue.Queue()
@@ -122,7 +117,6 @@ class _Child:
         threading.Thread(target=self._read, name="forms-replies", daemon=True).start()
 
     def _read(self) -> None:
-        from app.services.forms.worker import receive
         try:
             msg = receive(self.proc.stdout)
         except Exception:  # noqa: BLE001  (a reply that does not unpickle: the worker failed)
@@ -130,7 +124,6 @@ class _Child:
         self._replies.put(msg if msg is not None else ("gone",))
 
     def send(self, msg) -> None:
-        from app.services.forms.worker import send
         try:
             send(self.proc.stdin, msg)
         except (OSError, ValueError):
@@ -206,33 +199,13 @@ class FormsJob:
     # ------------------------------------------------------------------ thread
     def _start_thread(self, fs, kinds, pending: SealInfo) -> None:
         self._children = []
-        self._seal_q: queue.Queue = queue.Queue()
-        self._stop = threading.Event()
+        self._wait = wait = SealWait()
         self._outcome: list = []
-        job = self
-
-        class _ThreadProgress(Progress):
-            def __init__(self) -> None:
-                super().__init__(None)
-
-            def check(self) -> None:
-                if job._stop.is_set():
-                    raise _Stop()
-
-        tp = _ThreadProgress()
-
-        def seal_later() -> SealInfo:
-            while True:
-                tp.check()
-                try:
-                    return self._seal_q.get(timeout=_POLL)
-                except queue.Empty:
-                    continue
 
         def run() -> None:
             try:
-                self._outcome.append(("ok", *write_part(fs, str(self.dest), kinds, pending, seal_later, tp)))
-            except _Stop:
+                self._outcome.append(("ok", *write_part(fs, str(self.dest), kinds, pending, wait.wait_seal, wait)))
+            except Stopped:
                 self._outcome.append(("stopped",))
             except BaseException as exc:  # noqa: BLE001
                 self._outcome.append(("error", exc))
@@ -246,7 +219,7 @@ class FormsJob:
             for c in self._children:
                 c.send(("seal", seal))
         else:
-            self._seal_q.put(seal)
+            self._wait.give_seal(seal)
 
     def wait(self, progress: Progress = NO_PROGRESS) -> Path:
         """Block until the PDF is written; raises what the layout raised (cancels with progress)."""
@@ -301,7 +274,7 @@ class FormsJob:
         if self._children:
             self._stop_children()
         elif self._thread is not None:
-            self._stop.set()
+            self._wait.stop()
             self._thread.join()
         paths = [c.dest for c in self._children if c.dest != self.dest]
         if not self._done:

@@ -65,28 +65,22 @@ class Stopped(Exception):
     """The exporter cancelled, or went away."""
 
 
-class _Inbox(Progress):
-    """Messages from the exporter, read by a thread; `check()` stops the layout on request."""
+class SealWait(Progress):
+    """Where a layout learns its seal or that it must stop: `check()` raises Stopped once
+    stopped, `wait_seal()` blocks until the seal is given (used by the worker and by the
+    in-process fallback alike)."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self) -> None:
         super().__init__(None)
-        self._stream = stream
         self._changed = threading.Event()
         self.seal: SealInfo | None = None
         self.stopped = False
-        threading.Thread(target=self._read, name="forms-inbox", daemon=True).start()
 
-    def _read(self) -> None:
-        try:
-            while True:
-                msg = receive(self._stream)
-                if msg is None or msg[0] == "stop":
-                    break
-                if msg[0] == "seal":
-                    self.seal = msg[1]
-                    self._changed.set()
-        except (OSError, EOFError, pickle.UnpicklingError):
-            pass
+    def give_seal(self, seal: SealInfo) -> None:
+        self.seal = seal
+        self._changed.set()
+
+    def stop(self) -> None:
         self.stopped = True
         self._changed.set()
 
@@ -101,6 +95,20 @@ class _Inbox(Progress):
         return self.seal
 
 
+def _read_inbox(stream: BinaryIO, wait: SealWait) -> None:
+    """The worker's reader thread: messages from the exporter until "stop" or the end."""
+    try:
+        while True:
+            msg = receive(stream)
+            if msg is None or msg[0] == "stop":
+                break
+            if msg[0] == "seal":
+                wait.give_seal(msg[1])
+    except (OSError, EOFError, pickle.UnpicklingError):
+        pass
+    wait.stop()
+
+
 def run() -> int:
     """Entry point of the worker process."""
     # unbuffered input: the inbox thread may still be blocked reading it when the process
@@ -113,7 +121,8 @@ def run() -> int:
     if job is None or job[0] != "job":
         return 2
     _tag, fs, dest, kinds, pending = job
-    inbox = _Inbox(inp)
+    inbox = SealWait()
+    threading.Thread(target=_read_inbox, args=(inp, inbox), name="forms-inbox", daemon=True).start()
     try:
         from app.services.forms.fonts import register_fonts
         from app.services.forms.sealjob import write_part
