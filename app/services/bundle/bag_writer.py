@@ -262,9 +262,9 @@ class DirSink:
             present = self.list_files()
         missing = sorted(set(expected) - present)
         extra = sorted(present - set(expected))
-        bad = [rel for rel, sha in self._hash_all([r for r in expected if r not in missing], on_bytes,
-                                                  progress_text)
-               if sha != expected[rel]]
+        bad = sorted(rel for rel, sha in self._hash_all([r for r in expected if r not in missing], on_bytes,
+                                                        progress_text)
+                     if sha != expected[rel])
         if missing or extra or bad:
             details = ([f"缺少：{p}" for p in missing] + [f"多出：{p}" for p in extra]
                        + [f"内容不符：{p}" for p in bad])
