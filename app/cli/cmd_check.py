@@ -11,6 +11,7 @@ def register(sub, common) -> None:
                        description="按本校项目方案检查学校和每位教师的全部要求。"
                                    "没有“必须处理”的事项时退出码为0，否则为1。")
     p.add_argument("--teacher", metavar="教师", help="只看这位教师")
+    p.add_argument("--basis", action="store_true", help="每一项下面列出依据（文件名称和原文）")
     p.set_defaults(func=cmd_check)
 
 
@@ -35,5 +36,7 @@ def cmd_check(args, ws_opener) -> int:
         for f in findings:
             tag = "【必须处理】" if f.is_blocking else "【提醒】"
             print(f"{tag}{f.message} —— {f.action}")
+            if f.basis and args.basis:
+                print(f"    依据：{f.basis}")
         print(f"必须处理 {len(report.blocking)} 项，提醒 {len(report.warnings)} 项。")
     return 0 if report.ok else 1

@@ -10,7 +10,7 @@ from app.services import teachers
 OPTIONAL = (("gender", "性别：男/女（默认按身份证号判断）"), ("phone", "联系电话"), ("subject", "任教学科"),
             ("stage", "学段"), ("title", "职称"), ("staff-no", "工号"), ("teaching-point", "所在教学点"),
             ("group", "学科研修组"), ("status-reason", "状态原因（免修时必填）"), ("retire-date", "退休日期"),
-            ("note", "备注"))
+            ("note", "备注"), ("participation", "参训意愿：按方案、自愿参加（方案不要求时仍参加）、不参加（方案允许自愿不参加时）"))
 
 
 def _add_fields(p, *, required: bool) -> None:

@@ -11,8 +11,9 @@ from app.models.deadline import Deadline
 from app.models.evidence import Blob, EvidenceFile
 from app.models.hours import HoursRecord
 from app.models.plan import PlanDocument
-from app.models.programme import Programme
+from app.models.programme import Programme, ProgrammeChange
 from app.models.school import School, TeachingPoint
+from app.models.self_assessment import SelfAssessmentEntry
 from app.models.support import SupportRecord
 from app.models.teacher import Teacher
 from app.models.team import StudyGroup, Team, TeamMember
@@ -20,7 +21,8 @@ from app.models.team import StudyGroup, Team, TeamMember
 __all__ = [
     "AbilityChoice", "AbilityPoint", "ActivityAttendance", "ActivityFile", "Assessment",
     "AuditEntry", "Blob", "Deadline", "EvidenceFile", "EvidenceItem", "ExcellentCase",
-    "HoursRecord", "ImportedRow", "PlanDocument", "Programme", "School", "SchoolCourse",
+    "HoursRecord", "ImportedRow", "PlanDocument", "Programme", "ProgrammeChange", "School", "SchoolCourse",
+    "SelfAssessmentEntry",
     "StudyGroup", "SupportRecord", "Teacher", "TeachingPoint", "Team", "TeamMember",
     "TrainingActivity",
 ]

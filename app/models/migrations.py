@@ -20,9 +20,25 @@ from app.errors import AppError, DatabaseTooNewError
 
 log = logging.getLogger(__name__)
 
+
+
+def _create(c: Connection, *tables: str) -> None:
+    """New tables exactly as a fresh database gets them (same DDL, same indexes)."""
+    for name in tables:
+        SQLModel.metadata.tables[name].create(c)
+
+
+def _v2_programme_rules_and_participation(c: Connection) -> None:
+    # Programmes become rule lists with sources (format_version 2): the stored rules_json is
+    # rewritten by the service layer when the workspace opens (it needs the shipped presets).
+    c.exec_driver_sql("ALTER TABLE teacher ADD COLUMN participation VARCHAR DEFAULT '' NOT NULL")
+    c.exec_driver_sql("ALTER TABLE programme ADD COLUMN preset_hash VARCHAR DEFAULT '' NOT NULL")
+    _create(c, "programmechange", "selfassessmententry")
+
+
 # STEPS[i] upgrades a database at version i+1 to version i+2. Version 1 is the
 # first released schema; append a function here for every model change.
-STEPS: list[Callable[[Connection], None]] = []
+STEPS: list[Callable[[Connection], None]] = [_v2_programme_rules_and_participation]
 LATEST = 1 + len(STEPS)
 
 

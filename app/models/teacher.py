@@ -13,7 +13,14 @@ STATUS_ACTIVE = "在岗"
 STATUS_EXEMPT = "免修"
 STATUS_RETIRED = "退休"
 STATUS_LEFT = "调离"
-STATUSES = (STATUS_ACTIVE, STATUS_EXEMPT, STATUS_RETIRED, STATUS_LEFT)
+STATUS_INTERNAL_RETIRED = "内退"
+STATUSES = (STATUS_ACTIVE, STATUS_EXEMPT, STATUS_RETIRED, STATUS_INTERNAL_RETIRED, STATUS_LEFT)
+# Whether a teacher the programme does not require takes part anyway, or one it allows to
+# opt out does so (the programme decides what each means; "" follows the programme).
+PARTICIPATION_DEFAULT = ""
+PARTICIPATION_VOLUNTEER = "自愿参加"
+PARTICIPATION_OPTED_OUT = "不参加"
+PARTICIPATIONS = (PARTICIPATION_DEFAULT, PARTICIPATION_VOLUNTEER, PARTICIPATION_OPTED_OUT)
 STAFF_TYPES = ("在编", "临聘", "代课")
 GENDERS = ("男", "女")
 
@@ -39,3 +46,4 @@ class Teacher(SQLModel, table=True):
     note: str = ""
     created_at: datetime = stamp()
     updated_at: datetime = stamp()
+    participation: str = Field(default=PARTICIPATION_DEFAULT, sa_column_kwargs={"server_default": ""})

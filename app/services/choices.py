@@ -45,32 +45,46 @@ def outside_environment_reason(point: PointInfo, environment: str) -> str | None
             f"本校（或所在教学点）为{environment}环境，不能选择")
 
 
-def rule_problems(micro: dict | None, environment: str, points: list[PointInfo]) -> list[str]:
-    """Every way this selection breaks the programme's rule, in Chinese; [] when it is fine."""
+def rule_checks(micro: dict | None, environment: str, points: list[PointInfo]) -> list[tuple[str, str]]:
+    """Every way this selection breaks the programme's rule: (rule key, Chinese message); [] when fine."""
     if micro is None:
-        return [] if not points else ["本项目方案不设微能力点，无需选点"]
-    problems = [r for p in points if (r := outside_environment_reason(p, environment))]
+        return [] if not points else [("micro.enabled", "本项目方案不设微能力点，无需选点")]
+    problems: list[tuple[str, str]] = []
+    if micro.get("environment_rule"):
+        problems += [("micro.environment", r) for p in points if (r := outside_environment_reason(p, environment))]
+    scope = micro.get("range")
+    if scope:
+        outside = [p.code for p in points if p.code not in scope]
+        if outside:
+            problems.append(("micro.range", f"能力点 {'、'.join(outside)} 不在本校确定的微能力提升范围内"
+                                            f"（{'、'.join(scope)}）"))
     n = len(points)
     lo, hi = micro.get("min_points"), micro.get("max_points")
     if lo and hi and lo == hi and n != lo:
-        problems.append(f"须选择 {lo} 个能力点，已选 {n} 个")
+        problems.append(("micro.count", f"须选择 {lo} 个能力点，已选 {n} 个"))
     else:
         if lo and n < lo:
-            problems.append(f"至少选择 {lo} 个能力点，已选 {n} 个")
+            problems.append(("micro.count", f"至少选择 {lo} 个能力点，已选 {n} 个"))
         if hi and n > hi:
-            problems.append(f"最多选择 {hi} 个能力点，已选 {n} 个")
+            problems.append(("micro.count", f"最多选择 {hi} 个能力点，已选 {n} 个"))
     need_dims = micro.get("min_dimensions")
     covered = sorted({p.dimension for p in points}, key=DIMENSIONS.index)
     if need_dims and len(covered) < need_dims:
         missing = [d for d in DIMENSIONS if d not in covered]
-        problems.append(f"能力点须覆盖至少 {need_dims} 个维度，已覆盖 {len(covered)} 个"
-                        f"（{'、'.join(covered) or '无'}），还可从{'、'.join(missing)}中补选")
+        problems.append(("micro.dimensions", f"能力点须覆盖至少 {need_dims} 个维度，已覆盖 {len(covered)} 个"
+                                             f"（{'、'.join(covered) or '无'}），还可从{'、'.join(missing)}中补选"))
     beyond = micro.get("min_beyond_a_in_rich") or 0
     if beyond and ENV_LEVEL.get(environment, 0) > 0:
         rich = sum(1 for p in points if p.environment != "多媒体")
         if rich < beyond:
-            problems.append(f"本校为{environment}环境，须至少选择 {beyond} 个 B/C 类能力点，已选 {rich} 个")
+            problems.append(("micro.rich_beyond_a",
+                             f"本校为{environment}环境，须至少选择 {beyond} 个 B/C 类能力点，已选 {rich} 个"))
     return problems
+
+
+def rule_problems(micro: dict | None, environment: str, points: list[PointInfo]) -> list[str]:
+    """Every way this selection breaks the programme's rule, in Chinese; [] when it is fine."""
+    return [message for _, message in rule_checks(micro, environment, points)]
 
 
 def point_info(p: AbilityPoint) -> PointInfo:
@@ -86,14 +100,16 @@ def list_points(ws) -> list[PointInfo]:
         return list(catalogue(s).values())
 
 
-def teacher_environment(s: Session, teacher: Teacher) -> str:
+def teacher_environment_of(teacher: Teacher, points: dict[int, TeachingPoint], school_env: str) -> str:
     """A teaching point may have its own environment; otherwise the school's."""
-    if teacher.teaching_point_id:
-        tp = s.get(TeachingPoint, teacher.teaching_point_id)
-        if tp and tp.environment:
-            return tp.environment
+    tp = points.get(teacher.teaching_point_id) if teacher.teaching_point_id else None
+    return tp.environment if tp and tp.environment else school_env
+
+
+def teacher_environment(s: Session, teacher: Teacher) -> str:
+    tp = s.get(TeachingPoint, teacher.teaching_point_id) if teacher.teaching_point_id else None
     school = s.exec(select(School)).first()
-    return school.environment if school else "多媒体"
+    return teacher_environment_of(teacher, {tp.id: tp} if tp else {}, school.environment if school else "多媒体")
 
 
 def normalise_codes(codes: list[str], known: dict[str, PointInfo]) -> list[str]:

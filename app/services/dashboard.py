@@ -19,7 +19,7 @@ from app.models import Deadline
 from app.services import snapshot as snapshot_mod
 from app.services.choices import DIMENSIONS
 from app.services.compliance import Finding, run_on_snapshot
-from app.services.compliance.school_rules import STATUS_ORDER
+from app.services.compliance.school_rules import STATUS_ORDER, met_deadline_kinds
 
 ENVIRONMENT_ORDER = ("多媒体", "混合", "智慧")
 DEADLINE_SOON_DAYS = 30
@@ -97,9 +97,9 @@ class TeacherProgress:
     blocking: int
 
 
-def _deadline_row(d: Deadline, today: date, plans_ok: bool) -> DeadlineRow:
+def _deadline_row(d: Deadline, today: date, met: set[str]) -> DeadlineRow:
     days = (d.due_on - today).days
-    done = d.done_on is not None or (d.kind == "plans_filed" and plans_ok)
+    done = d.done_on is not None or d.kind in met
     if done:
         state = "已完成"
     elif days < 0:
@@ -111,25 +111,20 @@ def _deadline_row(d: Deadline, today: date, plans_ok: bool) -> DeadlineRow:
     return DeadlineRow(d.id, d.title, d.due_on, d.kind, d.done_on, d.note, state, days)
 
 
-def _plan_states(snap) -> tuple[tuple[PlanState, ...], bool]:
-    school = snap.rules.school
-    need = school.get("plan_status_required") or "已提交"
-    required = list(school.get("plans_required") or [])
-    if school.get("semester_plan_required"):
-        required.append("学期培训计划")
-    kinds = list(dict.fromkeys(required + [p.kind for p in snap.plans]))
-    out = []
+def _plan_states(snap) -> tuple[tuple[PlanState, ...], set[str]]:
+    """Each required document (and any other filed) with its best status; and the deadline kinds met."""
+    need = {d["kind"]: d["status"] for d in snap.rules.documents}
+    kinds = list(dict.fromkeys(list(need) + [p.kind for p in snap.plans]))
+    out, met = [], met_deadline_kinds(snap.rules, snap.plans)
     for kind in kinds:
         docs = [p for p in snap.plans if p.kind == kind]
         if not docs:
-            out.append(PlanState(kind, kind in required, "缺", False, False))
+            out.append(PlanState(kind, kind in need, "缺", False, False))
             continue
         best = max(docs, key=lambda p: STATUS_ORDER.get(p.status, 0))
-        ok = STATUS_ORDER.get(best.status, 0) >= STATUS_ORDER[need] and bool(best.sha256)
-        out.append(PlanState(kind, kind in required, best.status, bool(best.sha256), ok))
-    plans_ok = all(p.ok or STATUS_ORDER.get(p.status, -1) >= STATUS_ORDER[need]
-                   for p in out if p.required)
-    return tuple(out), plans_ok
+        filed = STATUS_ORDER.get(best.status, 0) >= STATUS_ORDER[need.get(kind, "草稿")]
+        out.append(PlanState(kind, kind in need, best.status, bool(best.sha256), filed and bool(best.sha256)))
+    return tuple(out), met
 
 
 def load_dashboard(ws, today: date | None = None) -> DashboardData:
@@ -146,8 +141,8 @@ def load_dashboard(ws, today: date | None = None) -> DashboardData:
         meeting = sum(1 for v in active if v.hours.total >= rules.total_min)
         hours.append(HoursProgress("总学时", rules.total_min, meeting, len(active),
                                    round(sum(v.hours.total for v in active), 2)))
-    plans, plans_ok = _plan_states(snap)
-    deadlines = tuple(_deadline_row(d, snap.today, plans_ok) for d in snap.deadlines)
+    plans, met = _plan_states(snap)
+    deadlines = tuple(_deadline_row(d, snap.today, met) for d in snap.deadlines)
     return DashboardData(
         school=s["school"], programme=s["programme"], environment=s["environment"],
         teachers=s["teachers"], active=s["active"], exempt=s["exempt"], meeting_all=s["meeting_all"],
@@ -198,8 +193,8 @@ def plan_states(ws) -> tuple[PlanState, ...]:
 
 def list_deadlines(ws, today: date | None = None) -> list[DeadlineRow]:
     data = _plans_and_rules(ws)
-    _, plans_ok = _plan_states(data)
-    return [_deadline_row(d, today or date.today(), plans_ok) for d in data.deadlines]
+    _, met = _plan_states(data)
+    return [_deadline_row(d, today or date.today(), met) for d in data.deadlines]
 
 
 def set_deadline_done(ws, deadline_id: int, done_on: date | None) -> None:

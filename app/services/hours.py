@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, select
 
 from app.errors import NotFoundError
-from app.models import HoursRecord, Teacher
+from app.models import HoursRecord, School, Teacher
 from app.models.hours import SOURCE_MANUAL
+from app.services.counted_hours import EMPTY, HoursFilter, HoursRecordLite, HoursTotals, count
 from app.services.programmes import current_rules
+from app.services.programmes.calendar import year_start
 from app.services.teachers import resolve_in
 from app.services.validation import normalize_text, parse_date, validate_hours
 
@@ -71,28 +72,27 @@ def remove_hours(ws, record_id: int) -> None:
         s.commit()
 
 
-@dataclass(frozen=True)
-class HoursTotals:
-    by_category: dict[str, float]
-    by_topic: dict[tuple[str, str], float]
-
-    @property
-    def total(self) -> float:
-        return round(sum(self.by_category.values()), 2)
+def hours_filter(s: Session, rules=None, today: date | None = None) -> HoursFilter:
+    """The programme's hour windows for the school's current year."""
+    rules = rules or current_rules(s)
+    school = s.exec(select(School)).first()
+    start = year_start(school.school_year if school else "", today or date.today(), rules.cycle)
+    return HoursFilter.of(rules, start)
 
 
-def totals_by_teacher(s: Session) -> dict[int, HoursTotals]:
-    cats: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    topics: dict[int, dict[tuple[str, str], float]] = defaultdict(lambda: defaultdict(float))
-    for tid, cat, topic, h in s.exec(select(HoursRecord.teacher_id, HoursRecord.category,
-                                            HoursRecord.topic, HoursRecord.hours)):
-        cats[tid][cat] += h
-        if topic:
-            topics[tid][(cat, topic)] += h
-    return {tid: HoursTotals({k: round(v, 2) for k, v in cats[tid].items()},
-                             {k: round(v, 2) for k, v in topics[tid].items()}) for tid in cats}
+def records_lite(s: Session, teacher_id: int | None = None) -> list[HoursRecordLite]:
+    q = select(HoursRecord.teacher_id, HoursRecord.category, HoursRecord.topic, HoursRecord.hours,
+               HoursRecord.on_date)
+    if teacher_id is not None:
+        q = q.where(HoursRecord.teacher_id == teacher_id)
+    return [HoursRecordLite(*row) for row in s.exec(q)]
+
+
+def totals_by_teacher(s: Session, rules=None, today: date | None = None) -> dict[int, HoursTotals]:
+    """Each teacher's counted hours (inside the programme's windows) and what was left out."""
+    return count(records_lite(s), hours_filter(s, rules, today))
 
 
 def teacher_totals(ws, teacher_id: int) -> HoursTotals:
     with ws.sessions() as s:
-        return totals_by_teacher(s).get(teacher_id, HoursTotals({}, {}))
+        return count(records_lite(s, teacher_id), hours_filter(s)).get(teacher_id, EMPTY)

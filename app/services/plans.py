@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from app.errors import NotFoundError, ValidationError
-from app.models import PlanDocument
+from app.models import PlanDocument, Programme
 from app.models.base import now
 from app.models.plan import PLAN_KINDS, PLAN_STATUSES
 from app.services.validation import normalize_text, parse_date
@@ -35,10 +35,19 @@ def _row(p: PlanDocument) -> PlanRow:
                    p.original_name, p.size, p.note)
 
 
+def plan_kinds(ws) -> tuple[str, ...]:
+    """The usual document kinds, plus any the school's programme names (a district's own document)."""
+    from app.services.programmes import current_rules
+    with ws.sessions() as s:
+        named = [d["kind"] for d in current_rules(s).documents] if s.exec(select(Programme.id)).first() else []
+    return tuple(dict.fromkeys([*PLAN_KINDS[:-1], *named, PLAN_KINDS[-1]]))
+
+
 def save_plan(ws, plan_id: int | None = None, *, file: Path | None = None, **values) -> PlanRow:
     kind = normalize_text(values.get("kind"))
-    if kind not in PLAN_KINDS:
-        raise ValidationError(f"文档类型“{kind}”应为：{'、'.join(PLAN_KINDS)}。", field="kind")
+    kinds = plan_kinds(ws)
+    if kind not in kinds:
+        raise ValidationError(f"文档类型“{kind}”应为：{'、'.join(kinds)}。", field="kind")
     status = normalize_text(values.get("status")) or "草稿"
     if status not in PLAN_STATUSES:
         raise ValidationError(f"状态“{status}”应为：{'、'.join(PLAN_STATUSES)}。", field="status")

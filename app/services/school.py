@@ -9,9 +9,11 @@ from datetime import date
 from sqlmodel import Session, select
 
 from app.errors import NotFoundError, RuleViolation, ValidationError
-from app.models import Deadline, EvidenceItem, School, TeachingPoint
+from app.models import School, TeachingPoint
 from app.models.base import now
 from app.services.programmes import Rules, install_programme, load_preset
+from app.services.programmes.apply import install_deadlines, install_teacher_items
+from app.services.programmes.calendar import current_year_label
 from app.services.validation import normalize_text, validate_phone
 
 ENVIRONMENTS = ("多媒体", "混合", "智慧")
@@ -48,10 +50,9 @@ class TeachingPointRow:
     note: str
 
 
-def current_school_year(today: date | None = None) -> str:
-    today = today or date.today()
-    start = today.year if today.month >= 8 else today.year - 1
-    return f"{start}-{start + 1}学年"
+def current_school_year(today: date | None = None, cycle: str = "school_year") -> str:
+    """This year's label: "2026-2027学年", or "2026年度" for a programme that runs by calendar year."""
+    return current_year_label(today, cycle)
 
 
 def validate_school_fields(name: str, code: str, environment: str) -> tuple[str, str, str]:
@@ -78,41 +79,6 @@ def _row(s: Session, school: School) -> SchoolRow:
                      prog.preset_id if prog else "", prog.name if prog else "")
 
 
-def _year_start(school_year: str, today: date) -> int:
-    m = re.match(r"(\d{4})", school_year or "")
-    return int(m.group(1)) if m else (today.year if today.month >= 8 else today.year - 1)
-
-
-def install_teacher_items(s: Session, rules: Rules) -> None:
-    """Per-teacher evidence items (point_code NULL) follow the programme."""
-    existing = s.exec(select(EvidenceItem).where(EvidenceItem.point_code == None)).all()  # noqa: E711
-    wanted = rules.teacher_items
-    by_title = {e.title: e for e in existing}
-    for seq, item in enumerate(wanted, 1):
-        row = by_title.pop(item["title"], None) or EvidenceItem(point_code=None, title=item["title"])
-        row.seq, row.kinds = seq, ",".join(item.get("kinds", []))
-        s.add(row)
-    for leftover in by_title.values():
-        from app.models import EvidenceFile
-        used = s.exec(select(EvidenceFile.id).where(EvidenceFile.item_id == leftover.id)).first()
-        if used is None:
-            s.delete(leftover)
-
-
-def install_deadlines(s: Session, rules: Rules, school_year: str, today: date | None = None) -> None:
-    """Programme deadlines (month-day) placed in the school year that starts in August."""
-    today = today or date.today()
-    start = _year_start(school_year, today)
-    for d in s.exec(select(Deadline)).all():
-        if d.done_on is None and d.note == "项目方案":
-            s.delete(d)
-    for d in rules.school.get("deadlines", []):
-        month, day = (int(x) for x in d["month_day"].split("-"))
-        year = start if month >= 8 else start + 1
-        s.add(Deadline(title=d["title"], due_on=date(year, month, day), kind=d.get("kind", ""),
-                       note="项目方案"))
-
-
 def init_school(ws, *, name: str, code: str, environment: str, programme_id: str,
                 stage: str = "", district: str = "", school_year: str = "") -> SchoolRow:
     name, code, environment = validate_school_fields(name, code, environment)
@@ -121,9 +87,10 @@ def init_school(ws, *, name: str, code: str, environment: str, programme_id: str
         if s.exec(select(School)).first() is not None:
             raise RuleViolation("此数据文件夹已有学校信息。若要修改请使用“学校信息”页面或 tisheng school set；"
                                 "若要管理另一所学校，请新建一个数据文件夹（--data-dir）。")
+        preset = Rules(load_preset(programme_id))
         school = School(name=name, code=code, environment=environment, stage=normalize_text(stage),
                         district=normalize_text(district),
-                        school_year=school_year or current_school_year())
+                        school_year=school_year or current_school_year(cycle=preset.cycle))
         s.add(school)
         prog = install_programme(s, programme_id)
         rules = Rules(load_preset(prog.preset_id))
@@ -159,10 +126,14 @@ def update_school(ws, **changes) -> SchoolRow:
         merged["name"], merged["code"], merged["environment"] = validate_school_fields(
             merged["name"], merged["code"], merged["environment"])
         merged["contact_phone"] = validate_phone(merged["contact_phone"])
+        year_before = school.school_year
         for k, v in merged.items():
             setattr(school, k, normalize_text(v) if isinstance(v, str) else v)
         school.updated_at = now()
         s.add(school)
+        if school.school_year != year_before:       # the year's deadlines move with it
+            from app.services.programmes import current_rules
+            install_deadlines(s, current_rules(s), school.school_year)
         s.commit()
         return _row(s, school)
 

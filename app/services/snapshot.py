@@ -13,15 +13,18 @@ from datetime import date
 from sqlmodel import Session, select
 
 from app.models import (AbilityChoice, ActivityAttendance, Assessment, Deadline, EvidenceFile,
-                        EvidenceItem, ExcellentCase, PlanDocument, School, SchoolCourse, StudyGroup,
-                        SupportRecord, Teacher, TeachingPoint, Team, TeamMember, TrainingActivity)
-from app.models.teacher import STATUS_EXEMPT, STATUS_LEFT, STATUS_RETIRED
+                        EvidenceItem, ExcellentCase, HoursRecord, PlanDocument, School, SchoolCourse, StudyGroup,
+                        SelfAssessmentEntry, SupportRecord, Teacher, TeachingPoint, Team, TeamMember,
+                        TrainingActivity)
+from app.models.teacher import PARTICIPATION_OPTED_OUT, STATUS_LEFT
 from app.services import grading
-from app.services.choices import PointInfo, catalogue
+from app.services.choices import PointInfo, catalogue, teacher_environment_of
+from app.services.counted_hours import EMPTY, HoursFilter, HoursTotals, count
 from app.services.evidence import ItemInfo, item_info
-from app.services.hours import HoursTotals, totals_by_teacher
+from app.services.hours import records_lite
 from app.services.programmes import Rules, current_rules
-from app.services.validation.id_number import birth_date
+from app.services.programmes.calendar import year_start
+from app.services.scope import retirement_date, scope_reason  # noqa: F401 (retirement_date: re-export)
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,15 @@ class TeacherView:
     hours: HoursTotals
     supports: list[SupportRecord]
     cases: list[ExcellentCase]
-    activities: int
+    activities: int                    # training activities attended
+    attended: list[tuple[str, date]] = field(default_factory=list)   # (kind, date) of each
+    courses: int = 0                   # school-based courses taken part in
+    opted_out: bool = False
+
+    @property
+    def participates(self) -> bool:
+        """Takes part in school-based training (a course or a training activity)."""
+        return self.activities > 0 or self.courses > 0
 
 
 @dataclass
@@ -71,6 +82,9 @@ class Snapshot:
     activities: list[TrainingActivity]
     deadlines: list[Deadline]
     teaching_points: dict[int, TeachingPoint] = field(default_factory=dict)
+    hours_filter: HoursFilter | None = None
+    start_year: int = 0
+    self_assessment: dict[str, str] = field(default_factory=dict)   # indicator → level
 
     def by_id(self, teacher_id: int) -> TeacherView | None:
         return next((v for v in self.teachers if v.teacher.id == teacher_id), None)
@@ -80,40 +94,13 @@ class Snapshot:
         return [v for v in self.teachers if v.exempt_reason is None]
 
 
-def retirement_date(t: Teacher) -> date | None:
-    """An explicit retire date, else the statutory age (60 men, 55 women) from the ID number."""
-    if t.retire_date:
-        return t.retire_date
-    if not t.id_number:
-        return None
-    born = birth_date(t.id_number)
-    age = 60 if t.gender == "男" else 55
-    try:
-        return born.replace(year=born.year + age)
-    except ValueError:
-        return born.replace(year=born.year + age, day=28)
-
-
-def exempt_reason(t: Teacher, rules: Rules, today: date) -> str | None:
-    if t.status == STATUS_EXEMPT:
-        return t.status_reason or "免修"
-    if t.status == STATUS_RETIRED:
-        cutoff = rules.exemptions.get("retired_before")
-        if cutoff and t.retire_date and t.retire_date.isoformat() <= cutoff:
-            return f"{cutoff}前退休，自愿参加"
-        return "已退休" + (f"（{t.status_reason}）" if t.status_reason else "")
-    years = rules.exemptions.get("retire_within_years")
-    if years:
-        retire = retirement_date(t)
-        if retire and (retire - today).days < years * 365.25:
-            return f"距退休不满{years}年，按方案不作培训要求"
-    return None
-
-
 def load(s: Session, today: date | None = None) -> Snapshot:
     today = today or date.today()
     rules = current_rules(s)
     school = s.exec(select(School)).first()
+    start_year = year_start(school.school_year if school else "", today, rules.cycle)
+    flt = HoursFilter.of(rules, start_year)
+    applies = {i["title"]: i.get("applies", "participants") for i in rules.teacher_items}
     cat = catalogue(s)
     order = list(cat)
     items = [item_info(e) for e in s.exec(select(EvidenceItem).order_by(EvidenceItem.seq))]
@@ -135,10 +122,14 @@ def load(s: Session, today: date | None = None) -> Snapshot:
     cases: dict[int, list[ExcellentCase]] = defaultdict(list)
     for c in s.exec(select(ExcellentCase)):
         cases[c.teacher_id].append(c)
-    attendance: dict[int, int] = defaultdict(int)
-    for tid in s.exec(select(ActivityAttendance.teacher_id)):
-        attendance[tid] += 1
-    hours = totals_by_teacher(s)
+    attended: dict[int, list[tuple[str, date]]] = defaultdict(list)
+    for tid, kind, on in s.exec(select(ActivityAttendance.teacher_id, TrainingActivity.kind, TrainingActivity.on_date)
+                                .join(TrainingActivity, TrainingActivity.id == ActivityAttendance.activity_id)):
+        attended[tid].append((kind, on))
+    in_courses: dict[int, int] = defaultdict(int)
+    for tid in s.exec(select(HoursRecord.teacher_id).where(HoursRecord.course_id != None)):  # noqa: E711
+        in_courses[tid] += 1
+    hours = count(records_lite(s), flt)
     tps = {p.id: p for p in s.exec(select(TeachingPoint))}
     school_env = school.environment if school else "多媒体"
     scale, fail = rules.scale, rules.grading["fail"]
@@ -153,20 +144,21 @@ def load(s: Session, today: date | None = None) -> Snapshot:
         if t.status == STATUS_LEFT:
             excluded.append(t)
             continue
-        env = (tps[t.teaching_point_id].environment if t.teaching_point_id in tps
-               and tps[t.teaching_point_id].environment else school_env)
+        env = teacher_environment_of(t, tps, school_env)
         codes = sorted(choices[t.id], key=order.index)
         point_items = {c: [state(t.id, it) for it in items_by_point[c]] for c in codes}
-        personal = [state(t.id, it) for it in items_by_point[None]]
+        opted_out = t.participation == PARTICIPATION_OPTED_OUT and rules.opt_out is not None
+        wanted = "opted_out" if opted_out else "participants"
+        personal = [state(t.id, it) for it in items_by_point[None] if applies.get(it.title) == wanted]
         point_results = {c: grading.point_result([(st.files > 0, st.grade) for st in sts], scale, fail)
                          for c, sts in point_items.items()}
         parts = list(point_results.values())
         if personal:
             parts.append(grading.point_result([(st.files > 0, st.grade) for st in personal], scale, fail))
-        reason = exempt_reason(t, rules, today)
+        reason = scope_reason(t, rules)
         if reason:
             result = grading.EXEMPT
-        elif rules.micro is None and not personal:
+        elif not rules.assessment_required or (rules.micro is None and not personal):
             result = "—"
         else:
             result = grading.combine(parts, scale, fail)
@@ -174,8 +166,8 @@ def load(s: Session, today: date | None = None) -> Snapshot:
             if result == fail and last and last.closed_on and last.new_result and last.new_result != fail:
                 result = last.new_result   # re-assessed after 帮扶 (recorded on the support record)
         views.append(TeacherView(t, env, reason, [cat[c] for c in codes], point_items, personal,
-                                 point_results, result, hours.get(t.id, HoursTotals({}, {})),
-                                 supports[t.id], cases[t.id], attendance[t.id]))
+                                 point_results, result, hours.get(t.id, EMPTY), supports[t.id], cases[t.id],
+                                 len(attended[t.id]), attended[t.id], in_courses[t.id], opted_out))
     members: dict[int, list[TeamMember]] = defaultdict(list)
     for m in s.exec(select(TeamMember).order_by(TeamMember.id)):
         members[m.team_id].append(m)
@@ -183,7 +175,7 @@ def load(s: Session, today: date | None = None) -> Snapshot:
                     list(s.exec(select(PlanDocument))), list(s.exec(select(Team))), members,
                     list(s.exec(select(StudyGroup))), list(s.exec(select(SchoolCourse))),
                     list(s.exec(select(TrainingActivity))), list(s.exec(select(Deadline).order_by(Deadline.due_on))),
-                    tps)
+                    tps, flt, start_year, {e.indicator: e.level for e in s.exec(select(SelfAssessmentEntry))})
 
 
 def load_ws(ws, today: date | None = None) -> Snapshot:

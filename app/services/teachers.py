@@ -12,17 +12,21 @@ from app.errors import AmbiguousError, NotFoundError, ValidationError
 from app.models import (AbilityChoice, Assessment, EvidenceFile, ExcellentCase, HoursRecord,
                         StudyGroup, SupportRecord, Teacher, TeachingPoint)
 from app.models.base import now
-from app.models.teacher import GENDERS, STAFF_TYPES, STATUS_ACTIVE, STATUS_EXEMPT, STATUSES
+from app.models.teacher import (GENDERS, PARTICIPATION_OPTED_OUT, PARTICIPATION_VOLUNTEER, STAFF_TYPES,
+                                STATUS_ACTIVE, STATUS_EXEMPT, STATUSES)
 from app.services.validation import (mask_id_number, mask_phone, normalize_id_number, normalize_text,
                                      parse_date, validate_id_number, validate_phone)
 from app.services.validation.id_number import gender_of
 
 FIELDS = ("name", "gender", "id_number", "phone", "subject", "stage", "staff_type", "title",
-          "staff_no", "teaching_point", "group", "status", "status_reason", "retire_date", "note")
+          "staff_no", "teaching_point", "group", "status", "status_reason", "retire_date", "note", "participation")
 FIELD_LABELS = {"name": "姓名", "gender": "性别", "id_number": "身份证号", "phone": "联系电话",
                 "subject": "任教学科", "stage": "学段", "staff_type": "编制类型", "title": "职称",
                 "staff_no": "工号", "teaching_point": "教学点", "group": "学科研修组",
-                "status": "状态", "status_reason": "状态原因", "retire_date": "退休日期", "note": "备注"}
+                "status": "状态", "status_reason": "状态原因", "retire_date": "退休日期", "note": "备注",
+                "participation": "参训意愿"}
+PARTICIPATION_WORDS = {"": "", "按方案": "", "自愿参加": PARTICIPATION_VOLUNTEER, "参加": PARTICIPATION_VOLUNTEER,
+                       "不参加": PARTICIPATION_OPTED_OUT, "自愿不参加": PARTICIPATION_OPTED_OUT}
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class TeacherRow:
     status_reason: str
     retire_date: date | None
     note: str
+    participation: str = ""
 
     @property
     def id_masked(self) -> str:
@@ -69,7 +74,7 @@ def to_row(t: Teacher, points: dict[int, str], groups: dict[int, str]) -> Teache
                       t.staff_type, t.title, t.staff_no or "",
                       points.get(t.teaching_point_id, "") if t.teaching_point_id else "",
                       groups.get(t.group_id, "") if t.group_id else "",
-                      t.status, t.status_reason, t.retire_date, t.note)
+                      t.status, t.status_reason, t.retire_date, t.note, t.participation)
 
 
 def _lookup_names(s: Session) -> tuple[dict[int, str], dict[int, str]]:
@@ -125,12 +130,16 @@ def validate_teacher_fields(values: dict, *, require_id: bool = True) -> dict:
     out["retire_date"] = parse_date(values.get("retire_date"), field="退休日期")
     for key in ("subject", "stage", "title", "teaching_point", "group", "note"):
         out[key] = normalize_text(values.get(key))
+    word = normalize_text(values.get("participation"))
+    if word not in PARTICIPATION_WORDS:
+        raise ValidationError(f"参训意愿“{word}”应为：按方案、自愿参加、不参加。", field="participation")
+    out["participation"] = PARTICIPATION_WORDS[word]
     return out
 
 
 def _apply(s: Session, t: Teacher, clean: dict) -> None:
     for key in ("name", "gender", "id_number", "phone", "subject", "stage", "staff_type", "title",
-                "staff_no", "status", "status_reason", "retire_date", "note"):
+                "staff_no", "status", "status_reason", "retire_date", "note", "participation"):
         setattr(t, key, clean[key])
     t.teaching_point_id = _find_or_create_point(s, clean["teaching_point"])
     t.group_id = _find_group(s, clean["group"])

@@ -10,7 +10,7 @@ from app.errors import NotFoundError, ValidationError
 from app.models import StudyGroup, Teacher, Team, TeamMember
 from app.services.validation import normalize_text
 
-TEAM_KINDS = ("校级管理团队", "信息化教学创新研修团队", "培训指导团队", "其他")
+TEAM_KINDS = ("校级管理团队", "信息化教学创新研修团队", "培训指导团队", "工程领导小组", "项目办公室", "其他")
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,20 @@ class GroupRow:
     member_ids: tuple[int, ...]
 
 
+def team_kinds(ws) -> tuple[str, ...]:
+    """The usual team kinds, plus any the school's programme requires by another name."""
+    from app.models import Programme
+    from app.services.programmes import current_rules
+    with ws.sessions() as s:
+        named = [t["kind"] for t in current_rules(s).teams] if s.exec(select(Programme.id)).first() else []
+    return tuple(dict.fromkeys([*TEAM_KINDS[:-1], *named, TEAM_KINDS[-1]]))
+
+
 def save_team(ws, team_id: int | None, *, kind: str, name: str = "", duty: str = "") -> TeamRow:
     kind = normalize_text(kind)
-    if kind not in TEAM_KINDS:
-        raise ValidationError(f"团队类型应为：{'、'.join(TEAM_KINDS)}。", field="kind")
+    kinds = team_kinds(ws)
+    if kind not in kinds:
+        raise ValidationError(f"团队类型应为：{'、'.join(kinds)}。", field="kind")
     name = normalize_text(name) or kind
     with ws.sessions() as s:
         other = s.exec(select(Team).where(Team.name == name)).first()

@@ -55,7 +55,12 @@ class Workspace:
             engine.dispose()
             raise
         ws = cls(paths, engine, session_factory(engine), EvidenceStore(paths.store))
-        ws._seed_catalogue()
+        try:
+            ws._seed_catalogue()
+            ws._upgrade_programme()
+        except BaseException:
+            engine.dispose()                   # no -wal/-shm left beside a file we could not open
+            raise
         return ws
 
     def close(self) -> None:
@@ -73,6 +78,13 @@ class Workspace:
     def has_school(self) -> bool:
         with self.session() as s:
             return s.exec(select(School.id)).first() is not None
+
+    def _upgrade_programme(self) -> None:
+        """A programme stored by the first release is rewritten with sources (format_version 2)."""
+        from app.services.programmes.store import upgrade_stored
+        with self.session() as s:
+            if upgrade_stored(s):
+                s.commit()
 
     def _seed_catalogue(self) -> None:
         with self.session() as s:

@@ -28,6 +28,8 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from app.models.migrations import LATEST
+
 ROSTER_HEADER = ["姓名", "性别", "身份证号", "联系电话", "任教学科", "学段", "编制类型", "职称", "工号", "教学点", "状态"]
 HOURS_HEADER = ["姓名", "身份证号", "学时类别", "学时", "日期", "专题"]
 NOT_XLSX = "不是有效的 Excel 2007+ 文件"
@@ -434,7 +436,7 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
     if valid_db is not None:
         data = valid_db.read_bytes()
         newer = bytearray(data)
-        newer[60:64] = (2).to_bytes(4, "big")          # user_version: the next schema this app does not know
+        newer[60:64] = (LATEST + 1).to_bytes(4, "big")  # user_version: the next schema this app does not know
         add("db-next-version", bytes(newer), "database", "reject", ["更新版本"], ext=".sqlite3", command="import")
         schema = bytearray(data)
         at = schema.find(b"CREATE TABLE teacher")
@@ -484,7 +486,7 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
         data = valid_db.read_bytes()
         add("restore-db-truncated", data[: len(data) // 2], "restore", "reject", ["已损坏"], ext=".sqlite3")
         newer = bytearray(data)
-        newer[60:64] = (2).to_bytes(4, "big")
+        newer[60:64] = (LATEST + 1).to_bytes(4, "big")
         add("restore-next-version", bytes(newer), "restore", "reject", ["更新版本", "未作任何更改"], ext=".sqlite3")
         for i in range(10):
             add(f"restore-db-flip-{i}", mutate_flip(data, rng, 5 + 25 * i), "restore", "either", ext=".sqlite3")

@@ -80,12 +80,16 @@ def test_a_whole_year_scripted_ends_with_check_passing(capsys, data, tmp_path):
                "--subject", "语文")[0] == 0
     code, _, err = run(capsys, *d, "choose", "T1", "A1", "A3")
     assert code == 2 and "须选择 3 个能力点，已选 2 个" in err
+    # "根据学校信息化环境、智慧教学发展及教师整体情况等综合因素选择微能力提升范围"
+    assert run(capsys, *d, "programme", "set", "micro.range.codes", "A1,A3,A6,B2", "--by", "教务处")[0] == 0
+    code, _, err = run(capsys, *d, "choose", "T1", "A1", "A3", "B1")
+    assert code == 2 and "B1 不在本校确定的微能力提升范围内" in err
     assert run(capsys, *d, "choose", "T1", "A1", "A3", "B2")[0] == 0
     assert run(capsys, *d, "hours", "add", "王芳", "--category", "网络研修", "--hours", 25, "--date", "2026-10-01")[0] == 0
     assert run(capsys, *d, "hours", "add", "王芳", "--category", "校本实践", "--hours", 25)[0] == 0
     f = tmp_path / "证据.docx"
     f.write_bytes(b"evidence")
-    items = {"A1": 2, "A3": 2, "B2": 2, "个人": 1}
+    items = {"A1": 2, "A3": 2, "B2": 2, "个人": 2}     # 个人: 学习指导案 and 个人研修计划
     for code_, n in items.items():
         for i in range(1, n + 1):
             f.write_bytes(f"{code_}{i}".encode())
@@ -96,7 +100,8 @@ def test_a_whole_year_scripted_ends_with_check_passing(capsys, data, tmp_path):
             assert run(capsys, *d, "assess", "T1", code_, i, grade, "--reviewer", "李老师")[0] == 0
     for kind in ("信息化教育教学发展规划", "校本研修方案", "校本应用考核方案"):
         assert run(capsys, *d, "plan", "add", "--kind", kind, "--status", "已备案", "--file", f)[0] == 0
-    for kind in ("校级管理团队", "信息化教学创新研修团队"):
+    assert run(capsys, *d, "plan", "add", "--kind", "工作总结", "--status", "已提交", "--file", f)[0] == 0
+    for kind in ("校级管理团队", "培训指导团队"):
         from app.services import teams
         from app.services.workspace import Workspace
         with Workspace.open(data) as ws:

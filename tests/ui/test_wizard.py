@@ -52,8 +52,9 @@ def test_wizard_sets_up_the_school(qtbot, controller, tmp_path):
     rect = chooser.list.visualItemRect(chooser.list.item(row))
     qtbot.mouseClick(chooser.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     details = chooser.details.toPlainText()
-    assert load_preset("wafangdian-2023")["source"] in details
-    assert "网络研修 ≥25" in details and "优秀案例不少于教师数的 3%" in details
+    assert load_preset("wafangdian-2023")["document"]["title"] in details
+    assert "网络研修≥25" in details and "优秀案例不少于教师数的 3%" in details
+    assert "依据：《瓦房店市中小学教师信息技术应用能力提升工程2.0实施方案》" in details
     _next(qtbot, wizard)
 
     assert "东山路小学" in wizard.confirm_page.summary.text()

@@ -150,6 +150,7 @@ def test_grading_by_teacher_with_a_personal_item_and_the_case_target(qtbot, ws, 
     school_with_evidence(ws, s, tmp_path)
     li = s.ids["李明"]
     evidence.add_evidence(ws, li, "个人", "1", sample_file(tmp_path, "指导案.docx"))
+    evidence.add_evidence(ws, li, "个人", "2", sample_file(tmp_path, "个人研修计划.docx"))
     page = open_page(qtbot, ws, events)
     assert "目标 ≥3%" in page.dashboard.note("cases")
     page.show_teacher(li)
@@ -177,19 +178,11 @@ def test_grading_by_teacher_with_a_personal_item_and_the_case_target(qtbot, ws, 
 
 
 def test_the_programmes_own_scale(qtbot, ws, events, dialogs, tmp_path):
-    import json
-
-    from app.models import Programme
-    from app.services.programmes import save_adjusted_rules
+    from app.services.programmes.adjust import set_rule
     from tests.services_part2.school import build_small_school
     s = build_small_school(ws)
-    from sqlmodel import select
-    with ws.sessions() as session:
-        data = json.loads(session.exec(select(Programme)).first().rules_json)
-        data["grading"]["scale"] = ["优秀", "良好", "合格", "不合格"]
-        data["grading"]["pass"] = ["优秀", "良好", "合格"]
-        save_adjusted_rules(session, data)
-        session.commit()
+    set_rule(ws, "grading.scale", {"scale": ["优秀", "良好", "合格", "不合格"], "pass": ["优秀", "良好", "合格"],
+                                   "excellent": "优秀", "fail": "不合格"}, by="教务处")
     school_with_evidence(ws, s, tmp_path)
     page = open_page(qtbot, ws, events)
     q = page.queue

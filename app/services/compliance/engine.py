@@ -46,18 +46,24 @@ def run_on_snapshot(snap: Snapshot) -> ComplianceReport:
     rules = snap.rules
     findings: list[Finding] = []
     teacher_passes: dict[int, bool] = {}
+    school_env = snap.school.environment if snap.school else "多媒体"
+    window = snap.hours_filter.window if snap.hours_filter else None
+    range_ready = not (rules.is_on("micro.range") and not (rules.value("micro.range") or {}).get("codes"))
     for v in snap.teachers:
-        own = teacher_findings(v, rules)
-        teacher_passes[v.teacher.id] = passes(v, rules, own)
+        own = teacher_findings(v, rules, school_env=school_env, window=window, range_ready=range_ready)
+        teacher_passes[v.teacher.id] = passes(v, own)
         findings += own
+    say = school_rules._Say(snap)
     school_findings = list(school_rules.roster_findings(snap))
-    plan_f = list(school_rules.plan_findings(snap))
-    school_findings += plan_f
-    school_findings += school_rules.team_findings(snap)
-    school_findings += school_rules.group_findings(snap)
-    school_findings += school_rules.course_findings(snap)
-    school_findings += school_rules.rate_findings(snap, teacher_passes)
-    school_findings += school_rules.deadline_findings(snap, not any(f.is_blocking for f in plan_f))
+    school_findings += school_rules.plan_findings(snap, say)
+    school_findings += school_rules.team_findings(snap, say)
+    school_findings += school_rules.group_findings(snap, say)
+    school_findings += school_rules.course_findings(snap, say)
+    school_findings += school_rules.choice_findings(snap, say)
+    school_findings += school_rules.self_assessment_findings(snap, snap.self_assessment, say)
+    school_findings += school_rules.rate_findings(snap, teacher_passes, say)
+    school_findings += school_rules.hours_data_findings(snap, say)
+    school_findings += school_rules.deadline_findings(snap, say)
     findings = school_findings + findings
     findings.sort(key=lambda f: (not f.is_blocking, f.teacher_id is not None, f.teacher_id or 0))
     return ComplianceReport(findings, summarise(snap, teacher_passes),
@@ -79,6 +85,7 @@ def summarise(snap: Snapshot, teacher_passes: dict[int, bool]) -> dict:
     cases = sum(len(v.cases) for v in active)
     supports = [r for v in snap.teachers for r in v.supports]
     plans = {p.kind: p.status for p in snap.plans}
+    window = snap.hours_filter.window if snap.hours_filter else None
     return {
         "school": snap.school.name if snap.school else "",
         "school_code": snap.school.code if snap.school else "",
@@ -102,9 +109,12 @@ def summarise(snap: Snapshot, teacher_passes: dict[int, bool]) -> dict:
         "support_closed": sum(1 for r in supports if r.closed_on is not None),
         "excellent_cases": cases,
         "excellent_share": round(cases / len(active), 4) if active else 0.0,
-        "excellent_share_min": rules.school.get("excellent_share_min"),
+        "excellent_share_min": rules.excellent_share,
         "plans": plans,
         "courses": len(snap.courses),
+        "participating": sum(1 for v in active if v.participates),
+        "hours_window": ({"start": window.start.isoformat(), "end": window.end.isoformat(), "label": window.label}
+                         if window else None),
         "activities": len(snap.activities),
         "deadlines_upcoming": [{"title": d.title, "due_on": d.due_on.isoformat()} for d in snap.deadlines
                                if d.done_on is None and 0 <= (d.due_on - snap.today).days <= 30],

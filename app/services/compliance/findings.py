@@ -22,6 +22,8 @@ class Finding:
     have: float | None = None
     need: float | None = None
     data: dict = field(default_factory=dict)
+    rule: str = ""                 # the programme rule it follows (hours.total_min, school.teams …)
+    basis: str = ""                # 依据: the document and the sentence that rule comes from
 
     @property
     def is_blocking(self) -> bool:

@@ -1,7 +1,8 @@
 """The school's summary workbook (汇总表), for the office, the printer and the bundle.
 
 Sheets: 教师学时, 微能力选点, 能力点统计 (with a native bar chart), 考核结果,
-未达标清单, then 概况. Every sheet has a title row, a frozen header with an auto
+未达标清单 (each with its 依据), 概况, 项目方案 (every rule applied, its source and any
+change from the preset) and, where the programme asks for one, 学校自评. Every sheet has a title row, a frozen header with an auto
 filter, and A4 print set-up repeating the title rows on each page. ID and phone
 numbers are masked unless `unmask=True`; every text goes through `cells.put`,
 so a teacher called "=HYPERLINK(…)" stays text.
@@ -27,7 +28,7 @@ from app.services.excel.cells import (BAD_FONT, CENTER, GOOD_FONT, TITLE_FONT, W
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.validation import personal_masks
 
-SHEETS = ("教师学时", "微能力选点", "能力点统计", "考核结果", "未达标清单", "概况")
+SHEETS = ("教师学时", "微能力选点", "能力点统计", "考核结果", "未达标清单", "概况", "项目方案", "学校自评")
 TICK = "√"
 
 
@@ -80,7 +81,9 @@ def write_report(ws, dest: Path, *, unmask: bool = False, progress: Progress = N
 
     mask_id, mask_ph = personal_masks(unmask)
 
-    steps = [_hours_sheet, _choices_sheet, _points_sheet, _results_sheet, _findings_sheet, _overview_sheet]
+    from app.services.excel.report_rules import programme_sheet, self_assessment_sheet
+    steps = [_hours_sheet, _choices_sheet, _points_sheet, _results_sheet, _findings_sheet, _overview_sheet,
+             programme_sheet(ws), self_assessment_sheet(ws)]
     for i, step in enumerate(steps):
         progress.check()
         step(wb, snap, report, school, stamp, mask_id, mask_ph)
@@ -107,9 +110,9 @@ def _hours_sheet(wb, snap, report, school, stamp, mask_id, mask_ph) -> None:
     headers.append(f"合计（≥{_fmt(rules.total_min)}）" if rules.total_min else "合计")
     for tm in topics:
         headers.append(f"{tm['topic']}（≥{_fmt(tm['min'])}）")
-    share = rules.practice_share_min if rules.practice_keys else None
+    share = rules.practice_share
     if share:
-        headers.append(f"{'、'.join(rules.practice_keys)}占比（≥{share:.0%}）")
+        headers.append(f"{'、'.join(rules.practice_keys)}（≥应修的{share:.0%}，即 {_fmt(round(share * rules.total_min, 2))}）")
     headers += ["学时达标", "说明"]
     _title(ws, f"{school} 教师学时统计（{rules.name}；统计日期 {stamp}）", len(headers))
     write_header(ws, 2, headers)
@@ -127,8 +130,7 @@ def _hours_sheet(wb, snap, report, school, stamp, mask_id, mask_ph) -> None:
         for tm in topics:
             row.append(v.hours.by_topic.get((tm["category"], tm["topic"]), 0.0))
         if share:
-            practice = sum(v.hours.by_category.get(k, 0.0) for k in rules.practice_keys)
-            row.append(round(practice / v.hours.total, 4) if v.hours.total else 0.0)
+            row.append(round(sum(v.hours.by_category.get(k, 0.0) for k in rules.practice_keys), 2))
         problems = hour_findings.get(v.teacher.id, [])
         if v.exempt_reason:
             row += ["免修", v.exempt_reason]
@@ -136,13 +138,11 @@ def _hours_sheet(wb, snap, report, school, stamp, mask_id, mask_ph) -> None:
             row += ["达标" if not problems else "未达标", "；".join(problems)]
         rows.append(row)
     _rows(ws, 3, rows, text_cols={3, 4, 5})
-    ok_col, share_col = len(headers) - 1, (len(headers) - 2 if share else None)
+    ok_col = len(headers) - 1
     for r in range(3, 3 + len(rows)):
         cell = ws.cell(row=r, column=ok_col)
         cell.font = GOOD_FONT if cell.value == "达标" else BAD_FONT if cell.value == "未达标" else Font()
         cell.alignment = CENTER
-        if share_col:
-            ws.cell(row=r, column=share_col).number_format = "0%"
         ws.cell(row=r, column=len(headers)).alignment = WRAP
     _finish(ws, len(headers), fixed={4: 21, 5: 14, len(headers): 48}, landscape=True)
 
@@ -237,7 +237,7 @@ def _rows_at(ws: Worksheet, row: int, col: int, rows: list[list[Any]]) -> int:
 def _results_sheet(wb, snap, report, school, stamp, mask_id, mask_ph) -> None:
     ws = wb.create_sheet("考核结果")
     headers = ["序号", "姓名", "工号", "任教学科", "能力点", "能力点名称", "能力点结果", "教师考核结果",
-               "考核合格", "帮扶情况"]
+               "全部达标", "帮扶情况"]
     _title(ws, f"{school} 校本应用考核结果（统计日期 {stamp}）", len(headers))
     write_header(ws, 2, headers)
     passing = snap.rules.grading["pass"]
@@ -271,22 +271,22 @@ def _results_sheet(wb, snap, report, school, stamp, mask_id, mask_ph) -> None:
 
 def _findings_sheet(wb, snap, report, school, stamp, mask_id, mask_ph) -> None:
     ws = wb.create_sheet("未达标清单")
-    headers = ["序号", "类型", "教师", "问题", "怎么做", "处理页面"]
+    headers = ["序号", "类型", "教师", "问题", "怎么做", "处理页面", "依据"]
     _title(ws, f"{school} 未达标清单（共 {len(report.blocking)} 项必须处理、{len(report.warnings)} 项提醒；"
                f"统计日期 {stamp}）", len(headers))
     write_header(ws, 2, headers)
-    rows = [[i, "必须处理" if f.is_blocking else "提醒", f.teacher_name or "学校", f.message, f.action, f.page]
-            for i, f in enumerate(report.findings, 1)]
+    rows = [[i, "必须处理" if f.is_blocking else "提醒", f.teacher_name or "学校", f.message, f.action, f.page,
+             f.basis] for i, f in enumerate(report.findings, 1)]
     if not rows:
-        rows = [["", "", "", "全部要求均已达到。", "", ""]]
+        rows = [["", "", "", "全部要求均已达到。", "", "", ""]]
     _rows(ws, 3, rows)
     for r in range(3, 3 + len(rows)):
         kind = ws.cell(row=r, column=2)
         if kind.value == "必须处理":
             kind.font = BAD_FONT
-        for c in (4, 5):
+        for c in (4, 5, 7):
             ws.cell(row=r, column=c).alignment = WRAP
-    _finish(ws, len(headers), fixed={4: 50, 5: 45}, landscape=True)
+    _finish(ws, len(headers), fixed={4: 40, 5: 36, 7: 50}, landscape=True)
 
 
 def _overview_sheet(wb, snap, report, school, stamp, mask_id, mask_ph) -> None:

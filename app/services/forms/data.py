@@ -97,12 +97,12 @@ def _hours_lines(v: TeacherView, rules: Rules, findings) -> tuple[HoursLine, ...
     total = v.hours.total
     out.append(HoursLine("总学时", f"≥{fmt_num(rules.total_min)}" if rules.total_min else "—", fmt_num(total),
                          ("hours.total" not in codes) if rules.total_min else None))
-    share = rules.practice_share_min
-    if share and rules.practice_keys:
+    share = rules.practice_share
+    if share:
         practice = sum(v.hours.by_category.get(k, 0.0) for k in rules.practice_keys)
-        done = pct(practice / total) if total else "0%"
-        out.append(HoursLine(f"{'、'.join(rules.practice_keys)}学时占比", f"≥{pct(share)}", done,
-                             "hours.practice_share" not in codes))
+        need = share * (rules.total_min or total)
+        out.append(HoursLine(f"{'、'.join(rules.practice_keys)}学时（≥应修的{pct(share)}）", f"≥{fmt_num(round(need, 2))}",
+                             fmt_num(practice), "hours.practice_share" not in codes))
     return tuple(out)
 
 
@@ -159,7 +159,6 @@ def _file_names(s, teacher_ids: set[int] | None) -> dict[tuple[int, int], list[s
 
 def summary_form(snap: Snapshot, report) -> SummaryForm:
     rules, sm = snap.rules, report.summary
-    school_rules = rules.school
     codes = {f.code for f in report.findings}
     active = snap.active
     n = len(active)
@@ -180,27 +179,27 @@ def summary_form(snap: Snapshot, report) -> SummaryForm:
         Metric("其中：免修、退休等不参加考核", str(sm.get("exempt", 0))),
         Metric("应参训教师", str(n)),
         Metric("已完成全部要求（学时、能力点、考核）", rate(sm.get("meeting_all", 0), n),
-               f"≥{pct(school_rules['completion_rate_min'])}" if school_rules.get("completion_rate_min") else "",
-               ("rate.completion" not in codes) if school_rules.get("completion_rate_min") else None),
+               f"≥{pct(rules.completion_rate)}" if rules.completion_rate else "",
+               ("rate.completion" not in codes) if rules.completion_rate else None),
         Metric("校本考核已评定", rate(assessed, n)),
         Metric("考核合格（含优秀）", rate(passed, assessed),
-               f"合格率 ≥{pct(school_rules['pass_rate_min'])}" if school_rules.get("pass_rate_min") else "",
-               ("rate.pass" not in codes) if school_rules.get("pass_rate_min") and assessed else None),
+               f"合格率 ≥{pct(rules.pass_rate)}" if rules.pass_rate else "",
+               ("rate.pass" not in codes) if rules.pass_rate and assessed else None),
         Metric("其中：优秀", str(excellent)),
         Metric("考核不合格", str(failed)),
         Metric("尚未完成考核（待评、未提交、未选点）", str(waiting)),
         Metric("一对一帮扶", f"进行中 {sm.get('support_open', 0)} 人，已结束 {sm.get('support_closed', 0)} 人",
-               "不合格者全部帮扶" if school_rules.get("support_required") else "",
+               "不合格者全部帮扶" if rules.support_required else "",
                (not any(f.code.startswith("support.") for f in report.findings))
-               if school_rules.get("support_required") else None),
+               if rules.support_required else None),
         Metric("优秀案例", f"{sm.get('excellent_cases', 0)} 个（占 {pct(sm.get('excellent_share', 0.0))}）",
-               f"≥{pct(school_rules['excellent_share_min'])}" if school_rules.get("excellent_share_min") else "",
-               ("rate.excellent" not in codes) if school_rules.get("excellent_share_min") else None),
+               f"≥{pct(rules.excellent_share)}" if rules.excellent_share else "",
+               ("rate.excellent" not in codes) if rules.excellent_share else None),
     ]
-    part = (school_rules.get("participation_min") or {})
+    part = rules.participation
     env = snap.school.environment if snap.school else ""
     if part.get(env):
-        joined = sum(1 for v in active if v.activities > 0)
+        joined = sum(1 for v in active if v.participates)
         metrics.append(Metric("校本研修参与度", rate(joined, n), f"≥{pct(part[env])}",
                               "rate.participation" not in codes))
 
@@ -221,7 +220,7 @@ def summary_form(snap: Snapshot, report) -> SummaryForm:
     names = {v.teacher.id: v.teacher.name for v in snap.teachers}
     names.update({t.id: t.name for t in snap.excluded})
     teams = []
-    kind_order = {k: n for n, k in enumerate([*(school_rules.get("teams_required") or []), "校级管理团队",
+    kind_order = {k: n for n, k in enumerate([*(t["kind"] for t in rules.teams), "校级管理团队",
                                              "信息化教学创新研修团队", "培训指导团队"])}
     for t in sorted(snap.teams, key=lambda t: (kind_order.get(t.kind, 99), t.kind, t.id)):
         members = snap.members.get(t.id, [])
@@ -234,9 +233,7 @@ def summary_form(snap: Snapshot, report) -> SummaryForm:
         teams.append(TeamLine("学科研修组", g.name, names.get(g.leader_id, "") if g.leader_id else "", count,
                               f"共同能力点：{g.common_point}" if g.common_point else ""))
 
-    required = list(school_rules.get("plans_required") or [])
-    if school_rules.get("semester_plan_required"):
-        required.append("学期培训计划")
+    required = [d["kind"] for d in rules.documents]
     plan_bad = {f.data.get("kind") for f in report.findings if f.code in ("plans.missing", "plans.status")}
     plans = []
     order = {"草稿": 0, "已提交": 1, "已备案": 2}

@@ -8,72 +8,24 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QTextBrowser, QWidget
 
 from app.services.programmes import list_presets, load_preset
-
-
-def _pct(x: float | None) -> str:
-    return f"{x * 100:g}%" if x is not None else ""
+from app.services.programmes.adjust import rule_views
 
 
 def preset_lines(data: dict) -> list[str]:
-    """The main numbers of a preset, one plain-Chinese line each."""
-    hours, school = data["hours"], data["school"]
-    cats = "、".join(f"{c['key']}" + (f" ≥{c['min']:g}" if c.get("min") else "") for c in hours["categories"])
-    lines = [f"学时：每人至少 {hours.get('total_min') or 0:g} 学时（{cats}）"]
-    if hours.get("practice_share_min"):
-        lines.append(f"实践类学时不少于总学时的 {_pct(hours['practice_share_min'])}")
-    for t in hours.get("topic_minimums") or []:
-        lines.append(f"{t['category']}中“{t['topic']}”至少 {t['min']:g} 学时")
-    micro = data.get("micro")
-    if micro is None:
-        lines.append("微能力点：本方案不要求选点")
-    else:
-        parts = []
-        if micro.get("min_points") and micro.get("min_points") == micro.get("max_points"):
-            parts.append(f"每人选 {micro['min_points']} 个能力点")
-        elif micro.get("min_points"):
-            parts.append(f"每人至少 {micro['min_points']} 个能力点")
-        if micro.get("min_dimensions"):
-            parts.append(f"覆盖至少 {micro['min_dimensions']} 个维度")
-        parts.append("在本校信息化环境内选择")
-        lines.append("微能力点：" + "，".join(parts))
-    if school.get("plans_required"):
-        lines.append(f"方案文档：{'、'.join(school['plans_required'])}（需{school.get('plan_status_required') or '已提交'}）")
-    if school.get("teams_required"):
-        lines.append(f"团队：{'、'.join(school['teams_required'])}"
-                     + ("，校长为第一责任人" if school.get("first_responsible_required") else ""))
-    if school.get("study_groups_required"):
-        size = school.get("study_group_size_max")
-        lines.append("学科研修组：必须建立并指定组长" + (f"，每组不超过 {size} 人" if size else ""))
-    if school.get("courses"):
-        c = school["courses"]
-        lines.append(f"校本研修课程：每学期至少 {c['min_per_semester']} 门，每门 {c['hours_min']}–{c['hours_max']} 学时")
-    if school.get("assessment_required"):
-        scale = "、".join(data["grading"]["scale"])
-        rate = f"，合格率须达 {_pct(school['pass_rate_min'])}" if school.get("pass_rate_min") else ""
-        lines.append(f"校本考核：等级为 {scale}{rate}" + ("，不合格须一对一帮扶" if school.get("support_required") else ""))
-    if school.get("excellent_share_min"):
-        lines.append(f"优秀案例不少于教师数的 {_pct(school['excellent_share_min'])}")
-    if school.get("participation_min"):
-        lines.append("校本研修参与度：" + "、".join(f"{k}环境≥{_pct(v)}" for k, v in school["participation_min"].items()))
-    if school.get("completion_rate_min"):
-        lines.append(f"年度完成率不低于 {_pct(school['completion_rate_min'])}")
-    for d in school.get("deadlines") or []:
-        month, day = d["month_day"].split("-")
-        lines.append(f"截止：每年 {int(month)}月{int(day)}日 {d['title']}")
-    ex = data.get("exemptions") or {}
-    if ex.get("retire_within_years"):
-        lines.append(f"距退休不满 {ex['retire_within_years']} 年的教师免修")
-    if ex.get("retired_before"):
-        lines.append(f"{ex['retired_before']} 前退休的教师不作要求")
-    return lines
+    """Each rule that is on, one plain-Chinese line, in the programme page's order."""
+    return [f"{v.label}：{v.text}" for v in rule_views(data, None) if v.on]
 
 
 def preset_html(data: dict) -> str:
-    items = "".join(f"<li>{escape(line)}</li>" for line in preset_lines(data))
+    views = [v for v in rule_views(data, None) if v.on]
+    items = "".join(f"<li>{escape(v.label)}：{escape(v.text)}"
+                    + (f"<br><span style='color:#666'>依据：{escape(v.basis)}</span>" if v.basis else "")
+                    + "</li>" for v in views)
     notes = "".join(f"<p style='color:#666'>{escape(n)}</p>" for n in data.get("notes") or [])
+    doc = (data.get("document") or {}).get("title", "")
     return (f"<h3>{escape(data['name'])}</h3>"
-            f"<p><b>依据：</b>{escape(data['source'])}</p>"
-            f"<p><b>要点：</b>{escape(data['summary'])}</p>"
+            + (f"<p><b>依据文件：</b>{escape(doc)}</p>" if doc else "")
+            + f"<p><b>要点：</b>{escape(data.get('summary', ''))}</p>"
             f"<ul>{items}</ul>{notes}")
 
 
