@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict
 
 from app.cli.output import print_json, print_table
 from app.cli.teacher_brief import brief, names, require_yes, roster
-from app.services import school, teachers
+from app.services import choices, school, teachers
 from app.services.school import ENVIRONMENTS
 
 POINT_HELP = "教学点名称或编号（见 tisheng point list）"
@@ -57,6 +58,27 @@ def _point_json(point, by_id) -> dict:
     return asdict(point) | {"teachers": [brief(t) for t in _at(point, by_id)]}
 
 
+def _choice_problems(ws, ids) -> dict[int, list[str]]:
+    """What the 能力点 rule says about each teacher's chosen points where they now work."""
+    out = {}
+    for tid in ids:
+        codes = [p.code for p in choices.current_choices(ws, tid)]
+        if codes:
+            out[tid] = choices.check_selection(ws, tid, codes).problems
+    return out
+
+
+def _warn_new_problems(ws, ids, before: dict[int, list[str]]) -> list[str]:
+    """A teacher's environment follows their 教学点: a move may put chosen points out of reach.
+    The move stands (it is where the teacher works); the new problems are said on stderr."""
+    by_id = roster(ws)
+    found = [f"{by_id[tid].name}：{p}" for tid, problems in _choice_problems(ws, ids).items()
+             for p in problems if p not in before.get(tid, [])]
+    for line in found:
+        sys.stderr.write(f"提醒：{line}。请调整其能力点（tisheng choose）。\n")
+    return found
+
+
 def _saved(args, ws, point, verb: str) -> int:
     if args.json:
         print_json(_point_json(point, roster(ws)))
@@ -75,8 +97,11 @@ def cmd_add(args, ws_opener) -> int:
 def cmd_set(args, ws_opener) -> int:
     ws = ws_opener()
     point = school.find_teaching_point(ws, args.point)
+    there = [t.id for t in _at(point, roster(ws))]
+    before = _choice_problems(ws, there)
     point = school.update_teaching_point(ws, point.id, name=args.name, environment=args.environment,
                                          address=args.address, note=args.note)
+    _warn_new_problems(ws, there, before)
     return _saved(args, ws, point, "已保存")
 
 
@@ -126,10 +151,12 @@ def cmd_remove(args, ws_opener) -> int:
 
 def _change(args, ws, point_id: int | None) -> int:
     ids = [t.id for t in teachers.resolve_many(ws, args.teachers)]
+    before = _choice_problems(ws, ids)
     change = school.assign_teaching_point(ws, point_id, ids)
+    warnings = _warn_new_problems(ws, ids, before)
     if args.json:
         print_json({"point": _point_json(change.point, roster(ws)) if change.point else None,
-                    "teachers": [asdict(t) for t in change.teachers]})
+                    "teachers": [asdict(t) for t in change.teachers], "warnings": warnings})
         return 0
     where = f"教学点“{change.point.name}”" if change.point else "校本部"
 

@@ -1,10 +1,18 @@
 """`tisheng point ...`: 教学点 and the teachers who work at them."""
 
+import json
+
 POINT_KEYS = {"id", "name", "environment", "address", "note", "teacher_count", "teachers"}
 
 
 def point_of(cli, staff_no):
     return next(t["teaching_point"] for t in cli.json("teacher", "list") if t["staff_no"] == staff_no)
+
+
+def micro_findings(cli):
+    """Teachers named by a 能力点-rule finding of `tisheng check`."""
+    cli("check", "--json")
+    return {f["teacher_name"] for f in json.loads(cli.out)["findings"] if f["code"] == "micro.rule"}
 
 
 def test_add_list_show_set_with_json_shapes(cli):
@@ -27,7 +35,7 @@ def test_assign_and_unassign_with_the_number_of_teachers(cli, ids):
     cli.ok("point", "add", "--name", "东山教学点", "--environment", "多媒体")
     cli.ok("point", "add", "--name", "西岭教学点")
     change = cli.json("point", "assign", "东山教学点", "T1", "张伟", "T1")
-    assert set(change) == {"point", "teachers"}
+    assert set(change) == {"point", "teachers", "warnings"} and change["warnings"] == []
     assert change["point"]["teacher_count"] == 2 and set(change["point"]) == POINT_KEYS
     assert change["teachers"] == [{"id": ids["T1"], "name": "王芳", "staff_no": "T1", "previous_point": ""},
                                   {"id": ids["T3"], "name": "张伟", "staff_no": "T3", "previous_point": ""}]
@@ -75,3 +83,19 @@ def test_refusals_are_chinese_and_change_nothing(cli):
     assert "有 2 位教师叫“陈静”" in cli.fails("point", "unassign", "陈静")
     assert "缺少必填参数" in cli.usage_error("point", "assign", "东山教学点")
     assert cli.state() == before
+
+
+def test_a_move_that_puts_chosen_points_out_of_reach_is_warned(cli):
+    cli.ok("choose", "T1", "A1", "A5", "B2")                          # fine in the school's 混合 environment
+    cli.ok("point", "add", "--name", "东山教学点", "--environment", "多媒体")
+    change = cli.json("point", "assign", "东山教学点", "T1", "T2")
+    assert len(change["warnings"]) == 1 and change["warnings"][0].startswith("王芳：能力点 B2")
+    assert "提醒：王芳：能力点 B2" in cli.err and "tisheng choose" in cli.err
+    assert point_of(cli, "T1") == "东山教学点"                          # the move stands
+    assert "王芳" in micro_findings(cli)
+    cli.ok("point", "set", "东山教学点", "--environment", "混合")
+    assert cli.err == ""
+    cli.ok("point", "set", "东山教学点", "--environment", "多媒体")
+    assert "提醒：王芳：能力点 B2" in cli.err
+    cli.ok("point", "unassign", "T1")
+    assert cli.err == "" and "王芳" not in micro_findings(cli)
