@@ -9,6 +9,7 @@ from sqlmodel import select
 from app.errors import NotFoundError, ValidationError
 from app.models import HoursRecord, SchoolCourse, Teacher
 from app.models.hours import SOURCE_COURSE
+from app.services.naming import clean_text, find_by_name_or_id
 from app.services.programmes import current_rules
 from app.services.validation import normalize_text, validate_hours
 
@@ -31,17 +32,22 @@ class CourseRow:
 def save_course(ws, course_id: int | None, participant_ids: list[int] | None = None, **values) -> CourseRow:
     with ws.sessions() as s:
         rules = current_rules(s)
-        title = normalize_text(values.get("title"))
-        if not title:
-            raise ValidationError("课程名称不能为空。", field="title")
+        title = clean_text(values.get("title"), "课程名称", 80, field="title", required=True)
         status = normalize_text(values.get("status")) or "已申报"
         if status not in COURSE_STATUSES:
-            raise ValidationError(f"课程状态应为：{'、'.join(COURSE_STATUSES)}。", field="status")
+            raise ValidationError(f"课程状态“{status}”无效，应为：{'、'.join(COURSE_STATUSES)}。", field="status")
         category = normalize_text(values.get("category")) or (rules.practice_keys or rules.category_keys)[0]
-        clean = {"title": title, "semester": normalize_text(values.get("semester")),
+        clean = {"title": title, "semester": clean_text(values.get("semester"), "学期", 40, field="semester"),
                  "hours": validate_hours(values.get("hours"), cap=rules.record_max),
-                 "category": rules.check_category(category), "lead": normalize_text(values.get("lead")),
-                 "status": status, "note": normalize_text(values.get("note"))}
+                 "category": rules.check_category(category),
+                 "lead": clean_text(values.get("lead"), "负责人", 30, field="lead"),
+                 "status": status, "note": clean_text(values.get("note"), "备注", 200, field="note")}
+        # The same course entered twice would give its participants its hours twice.
+        twin = s.exec(select(SchoolCourse).where(SchoolCourse.title == title,
+                                                 SchoolCourse.semester == clean["semester"])).first()
+        if twin is not None and twin.id != course_id:
+            raise ValidationError(f"{clean['semester'] or '（未注明学期）'}已有校本研修课程“{title}”（编号 {twin.id}），"
+                                  "不能重复登记；要修改它请编辑该课程。", field="title")
         if course_id is None:
             c = SchoolCourse(**clean)
         else:
@@ -86,3 +92,12 @@ def remove_course(ws, course_id: int) -> None:
             raise NotFoundError("找不到该校本研修课程。")
         s.delete(c)
         s.commit()
+
+
+def find_course(ws, ref: object) -> CourseRow:
+    """A course named on the command line by its title or its number (a title used in two
+    semesters is ambiguous: the message lists both numbers)."""
+    with ws.sessions() as s:
+        c = find_by_name_or_id(s, SchoolCourse, ref, noun="校本研修课程", name_field="title", counter="门",
+                               describe=lambda c: c.semester or "未注明学期")
+        return _row(s, c)

@@ -9,8 +9,9 @@ from datetime import date
 from sqlmodel import Session, select
 
 from app.errors import NotFoundError, RuleViolation, ValidationError
-from app.models import School, TeachingPoint
+from app.models import School, Teacher, TeachingPoint
 from app.models.base import now
+from app.services.naming import clean_text, find_by_name_or_id
 from app.services.programmes import Rules, install_programme, load_preset
 from app.services.programmes.apply import install_deadlines, install_teacher_items
 from app.services.programmes.calendar import current_year_label
@@ -48,6 +49,23 @@ class TeachingPointRow:
     environment: str
     address: str
     note: str
+    teacher_count: int = 0
+
+
+@dataclass(frozen=True)
+class PointTeacher:
+    id: int
+    name: str
+    staff_no: str
+    previous_point: str          # "" when the teacher was at the school itself (校本部)
+
+
+@dataclass(frozen=True)
+class PointChange:
+    """What `assign_teaching_point` did."""
+
+    point: TeachingPointRow | None     # None: the teachers now belong to the school itself
+    teachers: tuple[PointTeacher, ...]
 
 
 def current_school_year(today: date | None = None, cycle: str = "school_year") -> str:
@@ -149,29 +167,88 @@ def change_programme(ws, programme_id: str) -> SchoolRow:
         return _row(s, school)
 
 
+def _point_row(s: Session, p: TeachingPoint) -> TeachingPointRow:
+    count = len(s.exec(select(Teacher.id).where(Teacher.teaching_point_id == p.id)).all())
+    return TeachingPointRow(p.id, p.name, p.environment, p.address, p.note, count)
+
+
 def list_teaching_points(ws) -> list[TeachingPointRow]:
     with ws.sessions() as s:
-        return [TeachingPointRow(p.id, p.name, p.environment, p.address, p.note)
-                for p in s.exec(select(TeachingPoint).order_by(TeachingPoint.name))]
+        return [_point_row(s, p) for p in s.exec(select(TeachingPoint).order_by(TeachingPoint.name))]
+
+
+def _point_values(name, environment, address, note) -> dict:
+    environment = normalize_text(environment)
+    if environment and environment not in ENVIRONMENTS:
+        raise ValidationError(f"信息化环境“{environment}”无效，应为：{'、'.join(ENVIRONMENTS)}"
+                              "（不填则与本校相同）。", field="environment")
+    return {"name": clean_text(name, "教学点名称", 40, field="name", required=True),
+            "environment": environment, "address": clean_text(address, "地址", 100, field="address"),
+            "note": clean_text(note, "备注", 200, field="note")}
+
+
+def _check_point_name(s: Session, name: str, own_id: int | None) -> None:
+    other = s.exec(select(TeachingPoint).where(TeachingPoint.name == name)).first()
+    if other is not None and other.id != own_id:
+        raise ValidationError(f"教学点“{name}”已存在。", field="name")
 
 
 def add_teaching_point(ws, name: str, environment: str = "", address: str = "",
                        note: str = "") -> TeachingPointRow:
-    name = normalize_text(name)
-    if not name:
-        raise ValidationError("教学点名称不能为空。", field="name")
-    if environment and environment not in ENVIRONMENTS:
-        raise ValidationError(f"信息化环境“{environment}”无效。", field="environment")
+    values = _point_values(name, environment, address, note)
     with ws.sessions() as s:
-        if s.exec(select(TeachingPoint).where(TeachingPoint.name == name)).first():
-            raise ValidationError(f"教学点“{name}”已存在。", field="name")
-        p = TeachingPoint(name=name, environment=environment, address=address, note=note)
+        _check_point_name(s, values["name"], None)
+        p = TeachingPoint(**values)
         s.add(p)
         s.commit()
-        return TeachingPointRow(p.id, p.name, p.environment, p.address, p.note)
+        return _point_row(s, p)
+
+
+def update_teaching_point(ws, point_id: int, *, name: str | None = None, environment: str | None = None,
+                          address: str | None = None, note: str | None = None) -> TeachingPointRow:
+    """Change the fields given (None keeps a field; environment "" means the school's own)."""
+    with ws.sessions() as s:
+        p = s.get(TeachingPoint, point_id)
+        if p is None:
+            raise NotFoundError("找不到该教学点。")
+        given = {"name": name, "environment": environment, "address": address, "note": note}
+        values = _point_values(*(getattr(p, k) if v is None else v for k, v in given.items()))
+        _check_point_name(s, values["name"], p.id)
+        for k, v in values.items():
+            setattr(p, k, v)
+        s.add(p)
+        s.commit()
+        return _point_row(s, p)
+
+
+def find_teaching_point(ws, ref: object) -> TeachingPointRow:
+    """A teaching point named on the command line by its name or its number."""
+    with ws.sessions() as s:
+        return _point_row(s, find_by_name_or_id(s, TeachingPoint, ref, noun="教学点"))
+
+
+def assign_teaching_point(ws, point_id: int | None, teacher_ids: list[int]) -> PointChange:
+    """Place teachers at a teaching point (None: back at the school itself), all or none."""
+    with ws.sessions() as s:
+        p = s.get(TeachingPoint, point_id) if point_id is not None else None
+        if point_id is not None and p is None:
+            raise NotFoundError("找不到该教学点。")
+        names = {x.id: x.name for x in s.exec(select(TeachingPoint))}
+        changed = []
+        for tid in dict.fromkeys(teacher_ids):
+            t = s.get(Teacher, tid)
+            if t is None:
+                raise NotFoundError("所列教师中有人不存在（可能已被删除）。")
+            changed.append(PointTeacher(t.id, t.name, t.staff_no or "",
+                                        names.get(t.teaching_point_id, "") if t.teaching_point_id else ""))
+            t.teaching_point_id, t.updated_at = point_id, now()
+            s.add(t)
+        s.commit()
+        return PointChange(_point_row(s, p) if p is not None else None, tuple(changed))
 
 
 def remove_teaching_point(ws, point_id: int) -> None:
+    """Its teachers then belong to the school itself (teacher.teaching_point_id is SET NULL)."""
     with ws.sessions() as s:
         p = s.get(TeachingPoint, point_id)
         if p is None:

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.errors import AmbiguousError, NotFoundError, ValidationError
+from app.errors import AmbiguousError, AppError, NotFoundError, ValidationError
 from app.models import (AbilityChoice, Assessment, EvidenceFile, ExcellentCase, HoursRecord,
                         StudyGroup, SupportRecord, Teacher, TeachingPoint)
 from app.models.base import now
@@ -239,6 +239,34 @@ def resolve_in(s: Session, ref: str) -> Teacher:
 def resolve(ws, ref: str) -> TeacherRow:
     with ws.sessions() as s:
         return to_row(resolve_in(s, ref), *_lookup_names(s))
+
+
+def resolve_many(ws, refs: list[str]) -> list[TeacherRow]:
+    """Several TEACHERs named on the command line, each once, in the order given.
+
+    Every reference is checked before anything is returned, so one error message lists all
+    the names that were not found or are ambiguous.
+    """
+    if not refs:
+        raise ValidationError("请至少指定一位教师（工号、身份证号或姓名）。", field="teacher")
+    found: dict[int, TeacherRow] = {}
+    problems: list[AppError] = []
+    with ws.sessions() as s:
+        names = _lookup_names(s)
+        for ref in refs:
+            try:
+                t = resolve_in(s, ref)
+            except (NotFoundError, AmbiguousError) as exc:
+                problems.append(exc)
+                continue
+            found.setdefault(t.id, to_row(t, *names))
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        kind = AmbiguousError if all(isinstance(p, AmbiguousError) for p in problems) else NotFoundError
+        raise kind(f"有 {len(problems)} 位教师无法确定，未做任何更改：",
+                   details=[p.user_message for p in problems])
+    return list(found.values())
 
 
 def get_teacher(ws, teacher_id: int) -> TeacherRow:
