@@ -97,12 +97,14 @@ def find_item(s: Session, teacher: Teacher, code: str, item: str) -> ItemInfo:
     candidates = [item_info(e) for e in s.exec(query.order_by(EvidenceItem.seq))]
     if not candidates:
         raise NotFoundError(f"能力点 {code} 没有需要提交的证据项目。")
-    text = unicodedata.normalize("NFKC", str(item)).strip()
+    fold = lambda x: unicodedata.normalize("NFKC", str(x)).strip()          # （50学时） and (50学时) alike
+    text = fold(item)
     for c in candidates:
-        if text == str(c.seq) or text == c.title:
+        if text == str(c.seq) or text == fold(c.title):
             return c
     options = "；".join(f"{c.seq}={c.title}" for c in candidates)
-    raise NotFoundError(f"能力点 {code} 没有证据项目“{item}”。可用序号或名称：{options}")
+    where = "个人项目" if point is None else f"能力点 {code} "
+    raise NotFoundError(f"{where}没有证据项目“{item}”。可用序号或名称：{options}")
 
 
 def add_evidence(ws, teacher_ref: str | int, code: str, item: str, file: Path,

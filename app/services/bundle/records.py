@@ -22,9 +22,12 @@ from app import APP_NAME, __version__
 from app.errors import AppError, StorageError
 from app.models import (AbilityChoice, AbilityPoint, ActivityAttendance, ActivityFile, Assessment,
                         Deadline, EvidenceFile, EvidenceItem, ExcellentCase, HoursRecord, PlanDocument,
-                        Programme, School, SchoolCourse, StudyGroup, SupportRecord, Teacher,
+                        Programme, ProgrammeChange, School, SchoolCourse, SelfAssessmentEntry, StudyGroup,
+                        SupportRecord, Teacher,
                         TeachingPoint, Team, TeamMember, TrainingActivity)
 from app.services.bundle.safe_names import Folder
+from app.services.programmes import load_preset, preset_ids, programme_hash
+from app.services.programmes.adjust import rule_views
 from app.services.validation import mask_id_number, mask_phone
 
 FORMAT = "tisheng-bundle"
@@ -59,6 +62,7 @@ class BundlePlan:
     school_code: str
     contact_phone: str
     programme_name: str
+    programme_hash: str
     teacher_count: int
     masked: bool
     records: dict[str, Any]            # bundle.json without "files", "compliance", bag fields
@@ -283,9 +287,9 @@ def build_plan(ws, *, unmask: bool = False) -> BundlePlan:
             },
             "school": row_dict(school),
             "teaching_points": [row_dict(tp) for tp in s.exec(select(TeachingPoint).order_by(TeachingPoint.id))],
-            "programme": ({"preset_id": prog.preset_id, "name": prog.name, "source": prog.source,
-                           "adjusted": prog.adjusted, "updated_at": plain(prog.updated_at),
-                           "rules": rules} if prog else None),
+            "programme": programme_record(s, prog, rules) if prog else None,
+            "self_assessment": [row_dict(e) for e in s.exec(select(SelfAssessmentEntry)
+                                                             .order_by(SelfAssessmentEntry.indicator))],
             "teams": teams,
             "study_groups": [row_dict(g) for g in s.exec(select(StudyGroup).order_by(StudyGroup.id))],
             "teachers": teacher_rows,
@@ -307,8 +311,21 @@ def build_plan(ws, *, unmask: bool = False) -> BundlePlan:
         }
         return BundlePlan(school_name=school.name, school_code=school.code,
                           contact_phone=school.contact_phone or "",
-                          programme_name=prog.name if prog else "", teacher_count=len(teachers),
+                          programme_name=prog.name if prog else "",
+                          programme_hash=programme_hash(rules) if rules else "", teacher_count=len(teachers),
                           masked=not unmask, records=records, files=p.files, secrets=secrets)
+
+
+def programme_record(s, prog: Programme, rules: dict[str, Any]) -> dict[str, Any]:
+    """The programme as applied, its hash, and how it differs from the preset it came from."""
+    preset = load_preset(prog.preset_id) if prog.preset_id in preset_ids() else None
+    differences = [r.key for r in rule_views(rules, preset) if r.changed] if preset else []
+    changes = [{"at": plain(c.at), "by": c.by, "key": c.key, "before": c.before_json, "after": c.after_json,
+                "note": c.note} for c in s.exec(select(ProgrammeChange).order_by(ProgrammeChange.id))]
+    return {"preset_id": prog.preset_id, "name": prog.name, "source": prog.source,
+            "adjusted": bool(differences) or preset is None, "updated_at": plain(prog.updated_at),
+            "applied_hash": programme_hash(rules), "preset_hash": programme_hash(preset) if preset else None,
+            "differences": differences, "changes": changes, "rules": rules}
 
 
 def bundle_json_bytes(plan: BundlePlan, *, extra: dict[str, Any], files: list[PayloadFile]) -> bytes:

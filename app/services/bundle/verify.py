@@ -25,6 +25,7 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from app.services.bundle.programme_check import programme_lines, programme_summary
 from app.errors import AppError, StorageError, ValidationError
 from app.services.bundle import layout as L
 from app.services.bundle import minisign
@@ -455,6 +456,7 @@ def _check_bag_info(report: BagReport, info: dict[str, str], payload: dict[str, 
         "school": info.get("Source-Organization", ""),
         "school_code": info.get("External-Identifier", ""),
         "programme": info.get("Tisheng-Program", ""),
+        "programme_hash": info.get("Tisheng-Program-Hash", ""),
         "bagging_date": info.get("Bagging-Date", ""),
         "payload_oxum": info.get("Payload-Oxum", ""),
         "bag_name": info.get("Tisheng-Bag-Name", ""),
@@ -507,7 +509,10 @@ def _read_bundle_json(report: BagReport, src, payload: dict[str, str], present: 
                         "summary": comp.get("summary")} if comp else None),
         "format_version": doc.get("format_version"),
         "exported_at": doc.get("exported_at"),
+        "programme_check": programme_summary(prog, report.info.get("programme_hash") or None),
     })
+    if report.info["programme_check"].get("hash_matches_seal") is False:
+        report.errors.append("bundle.json 中的项目方案与 bag-info.txt 记录的方案哈希不一致。")
     refs = {f.get("path") for f in doc.get("files") or [] if isinstance(f, dict)}
     unreferenced = sorted(set(payload) - refs - {rel})
     dangling = sorted(r for r in refs - set(payload) if r)
@@ -533,6 +538,8 @@ def format_report(r: BagReport) -> str:
         lines.append(f"学校：{i.get('school', '')}（代码 {i.get('school_code', '')}）")
     if i.get("programme"):
         lines.append(f"项目方案：{i['programme']}")
+    if i.get("programme_check"):
+        lines += programme_lines(i["programme_check"])
     if i.get("teacher_count") is not None:
         lines.append(f"教师人数：{i['teacher_count']}")
     comp = i.get("compliance")

@@ -134,13 +134,16 @@ def assessment_findings(v: TeacherView, rules: Rules, say: _Say) -> Iterator[Fin
     if ungraded:
         yield say("assessment.pending", "assessment.required", f"{len(ungraded)} 项证据尚未评定等级",
                   "在“校本考核”页面评定", "校本考核", have=0, need=len(ungraded))
+    # A missing item already has its own finding; only a grade of 不合格 calls for re-assessment or 帮扶.
+    graded_fail = v.result == fail and any(st.grade == fail for sts in [*v.point_items.values(), v.personal_items]
+                                           for st in sts)
     if not rules.support_required:
-        if v.result == fail:
+        if graded_fail:
             yield say("assessment.failed", "assessment.required", "校本考核不合格",
                       "按学校考核方案补充或重新提交材料后复评", "校本考核")
         return
     open_support = next((r for r in v.supports if r.closed_on is None), None)
-    if v.result == fail and open_support is None:
+    if graded_fail and open_support is None:
         if v.supports and v.supports[-1].new_result == fail:
             msg = "帮扶后复评仍为不合格"
         else:

@@ -117,6 +117,8 @@ def obj(label: str, v: Any, allowed: set[str], required: set[str] = frozenset())
 
 
 def items(label: str, v: Any, *, max_items: int = 60) -> list:
+    if isinstance(v, str):                     # typed as 甲、乙 or 甲,乙: a list of one or more
+        v = [p.strip() for p in v.replace("，", ",").replace("、", ",").split(",") if p.strip()]
     if not isinstance(v, list):
         raise fail(label, "列表（JSON 数组）", v)
     if len(v) > max_items:
