@@ -97,3 +97,25 @@ def test_the_source_document_is_shipped_and_shown(capsys, tmp_path):
     assert main([*d, "programme", "document"]) == 0
     out = capsys.readouterr().out
     assert "距退休不满五年的教师不作培训要求" in out and "宁德市中小学教师信息技术应用能力提升工程培训实施方案" in out
+
+
+def test_the_manual_explains_each_preset_with_its_sources():
+    """docs/用户手册.md holds the chapter tools/manual_programmes.py writes from the presets."""
+    import importlib.util
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent.parent
+    spec = importlib.util.spec_from_file_location("manual_programmes", root / "tools" / "manual_programmes.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    manual = (root / "docs" / "用户手册.md").read_text(encoding="utf-8")
+    assert tool.chapter() in manual, "run: python tools/manual_programmes.py --write"
+    for pid in PRESETS:
+        for rule in load_preset(pid)["rules"].values():
+            if rule["origin"] == "district":
+                assert rule["source"] in manual
+    assert "tisheng programme set" in manual and "导出方案文件" in manual
+
+
+def test_every_rule_kind_has_a_form_in_the_window():
+    from app.services.programmes.fields import FORMS
+    assert set(FORMS) == set(BY_KEY)
