@@ -14,17 +14,16 @@ from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPushButton, Q
 from app.errors import AppError
 from app.services.programmes import DEFAULT_PRESET, load_preset
 from app.services.school import ENVIRONMENT_HELP, ENVIRONMENTS, STAGES, init_school, validate_school_fields
+from app.ui.widgets.error_line import ErrorLine
 from app.ui.widgets.fields import combo, combo_value, line
 from app.ui.widgets.form_dialog import collect_errors
 from app.ui.widgets.preset_view import PresetChooser
 
 
-def _error_label(key: str) -> QLabel:
-    label = QLabel()
+def _error_label(key: str) -> ErrorLine:
+    label = ErrorLine()
     label.setObjectName(f"error_{key}")
-    label.setProperty("role", "error")
-    label.setWordWrap(True)
-    label.hide()
+    label.set_message("")
     return label
 
 
@@ -94,8 +93,7 @@ class SchoolPage(QWizardPage):
         problems = self.problems()
         for k, label in self.errors.items():
             message = problems.get(k, "") if k in self._touched else ""
-            label.setText(message)
-            label.setVisible(bool(message))
+            label.set_message(message)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
