@@ -31,6 +31,7 @@ LAST_PAGE = Key("window/last_page", "首页")
 LAST_FILE_DIR = Key("paths/last_file_dir", "")
 LAST_DATA_DIR_PARENT = Key("paths/last_data_dir_parent", "")
 RECENT_DATA_DIRS = Key("paths/recent_data_dirs", "")        # one folder per line, newest first
+WIZARD_DRAFT = Key("wizard/draft", "")      # JSON: what the set-up wizard held when it was closed, and for which folder
 
 
 def table_state_key(table: str) -> Key[QByteArray]:
