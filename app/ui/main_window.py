@@ -23,19 +23,37 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
-                               QMessageBox, QStackedWidget, QStyle, QToolBar, QWidget)
+                               QMessageBox, QScrollArea, QStackedWidget, QStyle, QToolBar, QWidget)
 
 from app import APP_NAME, __version__
 from app.services import backups
 from app.services.school import get_school
 from app.ui import jobs
 from app.ui.pages import registry
+from app.ui.widgets.screen_fit import resize_to_screen
 from app.ui.settings import LAST_DATA_DIR_PARENT, LAST_PAGE, WINDOW_GEOMETRY, WINDOW_STATE, Settings
 
 log = logging.getLogger(__name__)
 
 EDIT_METHODS = {"add": "add_record", "edit": "edit_record", "delete": "delete_record", "search": "focus_search"}
 
+
+MIN_WIDTH, MIN_HEIGHT = 760, 480
+
+
+def page_frame(page: QWidget) -> QScrollArea:
+    """A page in a scroll area: on a screen too small for it, the page scrolls instead of being cut off.
+
+    On a big enough screen the page fills the frame exactly (no scroll bars); the frame itself
+    never takes the keyboard focus, so Tab goes straight to the page's fields.
+    """
+    frame = QScrollArea()
+    frame.setObjectName("pageFrame")
+    frame.setWidgetResizable(True)
+    frame.setFrameShape(QScrollArea.Shape.NoFrame)
+    frame.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    frame.setWidget(page)
+    return frame
 
 class MainWindow(QMainWindow):
     open_folder_requested = Signal(str)
@@ -49,7 +67,8 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self._closing_for_switch = False
         self.setWindowTitle(APP_NAME)
-        self.setMinimumSize(QSize(1000, 640))
+        # Fits a 1024×600 netbook (and 1280×720 at 150 %) with the taskbar and title bar taken off.
+        self.setMinimumSize(QSize(MIN_WIDTH, MIN_HEIGHT))
         self._build_ui()
         self._build_actions()
         self._build_menus()
@@ -190,7 +209,7 @@ class MainWindow(QMainWindow):
             if hasattr(page, "navigate_requested"):
                 page.navigate_requested.connect(self._on_page_navigate_requested)
             self._pages[title] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(page_frame(page))
         return self._pages[title]
 
     def built_pages(self) -> dict[str, QWidget]:
@@ -212,7 +231,7 @@ class MainWindow(QMainWindow):
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)      # → _on_nav_current_row_changed shows the page
         else:
-            self.stack.setCurrentWidget(page)
+            self.stack.setCurrentWidget(page.parentWidget().parentWidget())
         if teacher_id is not None or record_id is not None or kind is not None:
             self._navigate_within(page, teacher_id, record_id, kind)
         return page
@@ -254,7 +273,9 @@ class MainWindow(QMainWindow):
     def _restore_window(self) -> None:
         geometry = self.settings.get(WINDOW_GEOMETRY)
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            self.resize(1366, 768)
+            resize_to_screen(self, 1366, 768)
+        else:                        # saved on a bigger screen (or a projector): shrink to this one
+            resize_to_screen(self, self.width(), self.height())
         state = self.settings.get(WINDOW_STATE)
         if not state.isEmpty():
             self.restoreState(state)
@@ -292,7 +313,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         page = self.page(registry.TITLES[row])
-        self.stack.setCurrentWidget(page)
+        self.stack.setCurrentWidget(page.parentWidget().parentWidget())     # its page_frame
         self._update_edit_actions()
 
     def _on_page_navigate_requested(self, title: str, teacher_id, record_id, kind) -> None:

@@ -106,6 +106,7 @@ class DashboardPage(Page):
                                     placeholder="搜索问题（如教师姓名、学时、证据）")
         self.findings.view.setToolTip("单击一行，转到能解决该问题的页面和记录")
         self.findings.view.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.findings.view.setMinimumHeight(150)     # a few problems always show; a small screen scrolls the page
         self.finding_filter = QComboBox()
         self.finding_filter.setObjectName("findingFilter")
         self.finding_filter.addItems(FINDING_FILTERS)

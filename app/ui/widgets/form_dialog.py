@@ -82,6 +82,7 @@ class FormDialog(QDialog):
         self._build_fields()
         self._revalidate()
         self._initial_errors = dict(self._errors)      # e.g. empty required fields of a new record
+        self._show_errors()                            # …which are not shown until the user gets to them
         if not embedded:
             body_height = self.form.parentWidget().sizeHint().height()
             resize_to_screen(self, max(width, self.sizeHint().width()), body_height + 150)
@@ -110,13 +111,10 @@ class FormDialog(QDialog):
         self.form.setVerticalSpacing(2)      # each field's message line is the space between rows
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        if self.embedded:
-            holder: QWidget = body
-        else:
-            holder = QScrollArea()
-            holder.setWidgetResizable(True)
-            holder.setFrameShape(QScrollArea.Shape.NoFrame)
-            holder.setWidget(body)
+        holder = QScrollArea()       # on a small screen the fields scroll; 保存 stays in view
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QScrollArea.Shape.NoFrame)
+        holder.setWidget(body)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("保存")
@@ -128,9 +126,7 @@ class FormDialog(QDialog):
             self.buttons.setCenterButtons(False)
         lay = QVBoxLayout(self)
         lay.addWidget(self.intro)
-        lay.addWidget(holder, 0 if self.embedded else 1)
-        if self.embedded:
-            lay.addStretch(1)
+        lay.addWidget(holder, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.message_strip, 1)
         bottom.addWidget(self.buttons)

@@ -44,7 +44,7 @@ class RecordTable(QWidget):
         self.search = QLineEdit(placeholderText=placeholder, clearButtonEnabled=True)
         self.search.setToolTip(f"{placeholder}\n输入几个词（用空格分开）时，显示同时含有每个词的行。")
         self.search.setObjectName("search")
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(180)
         self.search.setMaximumWidth(380)
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")

@@ -41,3 +41,13 @@ def fit_size(widget: QWidget, width: int, height: int) -> QSize:
 def resize_to_screen(widget: QWidget, width: int, height: int) -> None:
     """`widget.resize(width, height)`, but no larger than the screen it will show on."""
     widget.resize(fit_size(widget, width, height))
+
+
+def keep_on_screen(widget: QWidget) -> None:
+    """Move a shown window so that all of it (title bar included) is on its screen."""
+    rect = available_rect(widget)
+    frame = widget.frameGeometry()
+    x = min(max(frame.x(), rect.left()), max(rect.left(), rect.right() + 1 - frame.width()))
+    y = min(max(frame.y(), rect.top()), max(rect.top(), rect.bottom() + 1 - frame.height()))
+    if (x, y) != (frame.x(), frame.y()):
+        widget.move(x, y)

@@ -234,9 +234,10 @@ class SetupWizard(QWizard):
         if self._leaving:
             super().reject()
             return
+        then = "回到原来的数据文件夹" if self.parentWidget() is not None else "关闭软件"
         answer = QMessageBox.question(
-            self, "退出设置向导", "还没有完成设置。退出设置向导并关闭软件吗？\n\n"
-            "已填写的内容会保留，下次打开本软件时自动填回。",
+            self, "退出设置向导", f"还没有完成设置。退出设置向导并{then}吗？\n\n"
+            "已填写的内容会保留，下次在这个数据文件夹设置时自动填回。",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         self._save_draft()
         if answer == QMessageBox.StandardButton.Yes:
