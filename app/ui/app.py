@@ -66,7 +66,12 @@ def _run_screenshots(data_dir, demo: bool, out_dir: Path, screen_size, scale) ->
         make_application()
         from app.ui.controller import AppController
         controller = AppController(screenshots.scratch_settings(scratch))
-        return screenshots.take_screenshots(controller, data_dir, out_dir, demo=demo)
+        code = screenshots.take_screenshots(controller, data_dir, out_dir, demo=demo)
+        controller.settings.sync()      # written now, so nothing re-creates the scratch file after it is gone
+        controller.deleteLater()
+        del controller
+        QCoreApplication.processEvents()
+        return code
     finally:
         screenshots.cleanup(scratch)
 

@@ -66,13 +66,15 @@ def prepare_platform(size: tuple[int, int] | None, scale: float | None) -> Path:
 
 
 def scratch_settings(scratch: Path):
-    from PySide6.QtCore import QSettings
-
-    from app.ui.settings import Settings
-    return Settings(QSettings(str(scratch / "ui.ini"), QSettings.Format.IniFormat))
+    """Settings in the scratch folder, for the controller and for every `Settings()` made meanwhile."""
+    from app.ui import settings
+    settings.redirect(str(scratch / "ui.ini"))
+    return settings.Settings()
 
 
 def cleanup(scratch: Path) -> None:
+    from app.ui import settings
+    settings.redirect(None)
     shutil.rmtree(scratch, ignore_errors=True)
 
 

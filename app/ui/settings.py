@@ -39,9 +39,21 @@ def table_state_key(table: str) -> Key[QByteArray]:
     return Key(f"tables/{table}", QByteArray())
 
 
+_redirected: str | None = None
+
+
+def redirect(path: str | None) -> None:
+    """Send every `Settings()` of this process to another file (None: back to the user's own).
+
+    `gui --screenshot` uses a throw-away file, so taking pictures never touches the user's settings.
+    """
+    global _redirected
+    _redirected = path
+
+
 class Settings:
     def __init__(self, qs: QSettings | None = None) -> None:
-        self._qs = qs or QSettings(str(config_dir() / FILE_NAME), QSettings.Format.IniFormat)
+        self._qs = qs or QSettings(_redirected or str(config_dir() / FILE_NAME), QSettings.Format.IniFormat)
         if int(self._qs.value("meta/version", 0) or 0) < VERSION:
             self._qs.setValue("meta/version", VERSION)
 
