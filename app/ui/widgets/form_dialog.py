@@ -88,6 +88,15 @@ class FormDialog(QDialog):
             resize_to_screen(self, max(width, self.sizeHint().width()), body_height + 150)
         QApplication.instance().focusChanged.connect(self._on_focus_changed)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._fields and not self.embedded:     # keyboard users start typing in the first field
+            first = next(iter(self._fields.values())).widget
+            focus = QApplication.focusWidget()
+            if focus is None or not self.isAncestorOf(focus) or isinstance(focus, QDialogButtonBox) \
+                    or focus in self.buttons.buttons():
+                first.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
     def reject(self) -> None:
         if not self.embedded:        # Esc inside a page must not hide the form
             super().reject()
@@ -114,6 +123,7 @@ class FormDialog(QDialog):
         holder = QScrollArea()       # on a small screen the fields scroll; 保存 stays in view
         holder.setWidgetResizable(True)
         holder.setFrameShape(QScrollArea.Shape.NoFrame)
+        holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)     # Tab goes from the last field to 保存
         holder.setWidget(body)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
