@@ -14,7 +14,7 @@ from app.services import assessment, review_queue
 from app.services.assessment import AssessResult
 from app.services.review_queue import AGAIN, DONE, FIRST, QueueItem
 from app.ui.assessment.assessment_models import FileRefModel, QueueModel
-from app.ui.assessment.grade_form import GradeForm, GradeKeys
+from app.ui.assessment.grade_form import GradeForm, GradeKeys, confirm_changing_a_fail
 from app.ui.micro import page_kit
 from app.ui.widgets.record_table import RecordTable
 
@@ -30,6 +30,7 @@ class ReviewQueueWidget(QWidget):
         super().__init__(parent)
         self._ws = ws
         self._all: list[QueueItem] = []
+        self._fail = "不合格"
         self._build_ui()
         self._connect_signals()
 
@@ -115,6 +116,7 @@ class ReviewQueueWidget(QWidget):
     def _on_loaded(self, data: review_queue.QueueData) -> None:
         items, names, scale = data.items, data.reviewers, data.scale
         self._all = items
+        self._fail = data.fail
         self.form.set_scale(scale)
         self.form.set_reviewers(names)
         self.keys_help.setText(KEYS_HELP.format(grades="　".join(f"{n} {g}" for n, g in enumerate(scale, 1)
@@ -215,6 +217,9 @@ class ReviewQueueWidget(QWidget):
     def grade(self, grade: str) -> None:
         q = self.current()
         if q is None:
+            return
+        if q.stage == DONE and q.grade == self._fail and grade != q.grade and not confirm_changing_a_fail(
+                self, q.teacher, q.item_title, q.grade, grade, q.last_reviewer):
             return
         reviewer = self.form.reviewer()
         if not reviewer:

@@ -11,7 +11,7 @@ from app.errors import ValidationError
 from app.services import assessment, review_queue
 from app.services.review_queue import SheetRow, TeacherSheet
 from app.ui.assessment.assessment_models import RESULT_COLOURS, FileRefModel, SheetModel
-from app.ui.assessment.grade_form import GradeForm, GradeKeys
+from app.ui.assessment.grade_form import GradeForm, GradeKeys, confirm_changing_a_fail
 from app.ui.micro import page_kit
 from app.ui.micro.teacher_picker import TeacherPicker
 from app.ui.widgets.record_table import RecordTable
@@ -172,6 +172,10 @@ class TeacherGradingWidget(QWidget):
     def grade(self, grade: str) -> None:
         row, sheet = self.sheet.current_row(), self._sheet
         if row is None or sheet is None or not row.files:
+            return
+        last = row.latest
+        if last is not None and last.grade == sheet.fail and grade != last.grade and not row.needs_regrade \
+                and not confirm_changing_a_fail(self, sheet.name, row.item_title, last.grade, grade, last.reviewer):
             return
         reviewer = self.form.reviewer()
         if not reviewer:
