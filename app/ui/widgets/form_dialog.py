@@ -222,6 +222,10 @@ class FormDialog(QDialog):
         """Override: call the service and return its result."""
         raise NotImplementedError
 
+    def confirm(self, values: dict[str, Any]) -> bool:
+        """Override: ask before a save with consequences elsewhere (False keeps the form open)."""
+        return True
+
     def resolve_field(self, name: str | None) -> str:
         """Map a ValidationError.field (a key, or a label such as 退休日期) to a form key."""
         if not name:
@@ -300,6 +304,8 @@ class FormDialog(QDialog):
             first = next((k for k in self._fields if k in self._errors), None)
             if first:
                 self._fields[first].widget.setFocus()
+            return
+        if not self.confirm(self.values()):
             return
         try:
             result = self.save(self.values())
