@@ -88,6 +88,8 @@ class AssessmentPage(Page):
                                    TONE.get(t.result, "warn")) for t in s.teachers])
         if picker.current_id() is None:
             picker.select_first(lambda r: r.note in ("待评", s.fail))
+        elif not self._own_change:          # 刷新 or another page's change: the sheet follows the list
+            self.by_teacher.load(picker.current_id())
         if self.queue.form.reviewer_box.count():
             self.by_teacher.set_reviewers([self.queue.form.reviewer_box.itemText(i)
                                            for i in range(self.queue.form.reviewer_box.count())])
