@@ -258,11 +258,12 @@ class TeacherEvidencePanel(QWidget):
 
     def _after_add(self, item: ItemStatus, r: AddFilesResult) -> None:
         lines = list(r.warnings)
+        if lines:
+            lines.append("以上提醒不影响保存；如区县平台有要求，请按要求压缩或转换后替换。")
+        lines += [why for _name, why in r.skipped]         # the same file twice: said, not added again
         lines += [f"“{name}”未能添加：{why}" for name, why in r.failed]
         if r.cancelled:
             lines.append("已取消：正在复制的文件未添加，之前已完成的文件已保存。")
-        if lines:
-            lines.append("以上提醒不影响保存；如区县平台有要求，请按要求压缩或转换后替换。")
         self._show_notice(lines)
         self.last_result = r
         if r.added:
