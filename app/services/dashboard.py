@@ -51,7 +51,7 @@ class DeadlineRow:
     kind: str
     done_on: date | None
     note: str
-    state: str              # 已完成 / 已过期 / 即将到期 / 未到期
+    state: str              # 已完成 / 逾期完成 / 已过期 / 即将到期 / 未到期
     days_left: int
 
 
@@ -97,18 +97,40 @@ class TeacherProgress:
     blocking: int
 
 
-def _deadline_row(d: Deadline, today: date, plans_ok: bool) -> DeadlineRow:
+def _deadline_row(d: Deadline, today: date, plans_ok: bool, plans_done_on: date | None = None) -> DeadlineRow:
     days = (d.due_on - today).days
+    done_on = d.done_on
+    if done_on is None and d.kind == "plans_filed" and plans_ok:
+        done_on = plans_done_on           # done when the last required document reached its status
     done = d.done_on is not None or (d.kind == "plans_filed" and plans_ok)
     if done:
-        state = "已完成"
+        # A deadline met after its date is not the same as one met on time (一划两案 filed 12-06, due 08-30).
+        state = "逾期完成" if done_on is not None and done_on > d.due_on else "已完成"
     elif days < 0:
         state = "已过期"
     elif days <= DEADLINE_SOON_DAYS:
         state = "即将到期"
     else:
         state = "未到期"
-    return DeadlineRow(d.id, d.title, d.due_on, d.kind, d.done_on, d.note, state, days)
+    return DeadlineRow(d.id, d.title, d.due_on, d.kind, done_on, d.note, state, days)
+
+
+def _plans_done_on(snap) -> date | None:
+    """When the required plan documents had all reached the programme's status (None if unknown)."""
+    school = snap.rules.school
+    need = school.get("plan_status_required") or "已提交"
+    required = list(school.get("plans_required") or [])
+    if school.get("semester_plan_required"):
+        required.append("学期培训计划")
+    dates = []
+    for kind in dict.fromkeys(required):
+        docs = [p for p in snap.plans if p.kind == kind and STATUS_ORDER.get(p.status, 0) >= STATUS_ORDER[need]]
+        when = [p.filed_on if need == "已备案" else (p.submitted_on or p.filed_on) for p in docs]
+        when = [w for w in when if w is not None]
+        if not when:
+            return None
+        dates.append(min(when))
+    return max(dates) if dates else None
 
 
 def _plan_states(snap) -> tuple[tuple[PlanState, ...], bool]:
@@ -147,7 +169,8 @@ def load_dashboard(ws, today: date | None = None) -> DashboardData:
         hours.append(HoursProgress("总学时", rules.total_min, meeting, len(active),
                                    round(sum(v.hours.total for v in active), 2)))
     plans, plans_ok = _plan_states(snap)
-    deadlines = tuple(_deadline_row(d, snap.today, plans_ok) for d in snap.deadlines)
+    done_on = _plans_done_on(snap)
+    deadlines = tuple(_deadline_row(d, snap.today, plans_ok, done_on) for d in snap.deadlines)
     return DashboardData(
         school=s["school"], programme=s["programme"], environment=s["environment"],
         teachers=s["teachers"], active=s["active"], exempt=s["exempt"], meeting_all=s["meeting_all"],
@@ -199,7 +222,8 @@ def plan_states(ws) -> tuple[PlanState, ...]:
 def list_deadlines(ws, today: date | None = None) -> list[DeadlineRow]:
     data = _plans_and_rules(ws)
     _, plans_ok = _plan_states(data)
-    return [_deadline_row(d, today or date.today(), plans_ok) for d in data.deadlines]
+    done_on = _plans_done_on(data)
+    return [_deadline_row(d, today or date.today(), plans_ok, done_on) for d in data.deadlines]
 
 
 def set_deadline_done(ws, deadline_id: int, done_on: date | None) -> None:
