@@ -69,6 +69,8 @@ def test_a_teacher_is_added_with_the_keyboard_only(qtbot, window):
     settle()
     assert not dialog.isVisible()
     assert len(teachers.list_teachers(window.ws)) == before + 1
+    added = next(t for t in teachers.list_teachers(window.ws) if t.name == "键盘老师")
+    assert added.stage == "小学"                             # the school's 学段 by default (item 13)
 
 
 def _ring_colour(widget) -> set[str]:
