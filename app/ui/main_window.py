@@ -23,37 +23,23 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
-                               QMessageBox, QScrollArea, QStackedWidget, QStyle, QToolBar, QWidget)
+                               QMessageBox, QStackedWidget, QStyle, QToolBar, QWidget)
 
 from app import APP_NAME, __version__
 from app.services import backups
 from app.services.school import get_school
 from app.ui import jobs
 from app.ui.pages import registry
+from app.ui.widgets.page_frame import PageFrame
 from app.ui.widgets.screen_fit import resize_to_screen
 from app.ui.settings import LAST_DATA_DIR_PARENT, LAST_PAGE, WINDOW_GEOMETRY, WINDOW_STATE, Settings
 
 log = logging.getLogger(__name__)
 
 EDIT_METHODS = {"add": "add_record", "edit": "edit_record", "delete": "delete_record", "search": "focus_search"}
-
-
 MIN_WIDTH, MIN_HEIGHT = 760, 480
 
 
-def page_frame(page: QWidget) -> QScrollArea:
-    """A page in a scroll area: on a screen too small for it, the page scrolls instead of being cut off.
-
-    On a big enough screen the page fills the frame exactly (no scroll bars); the frame itself
-    never takes the keyboard focus, so Tab goes straight to the page's fields.
-    """
-    frame = QScrollArea()
-    frame.setObjectName("pageFrame")
-    frame.setWidgetResizable(True)
-    frame.setFrameShape(QScrollArea.Shape.NoFrame)
-    frame.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    frame.setWidget(page)
-    return frame
 
 class MainWindow(QMainWindow):
     open_folder_requested = Signal(str)
@@ -209,7 +195,7 @@ class MainWindow(QMainWindow):
             if hasattr(page, "navigate_requested"):
                 page.navigate_requested.connect(self._on_page_navigate_requested)
             self._pages[title] = page
-            self.stack.addWidget(page_frame(page))
+            self.stack.addWidget(PageFrame(page))     # scrolls on a screen too small for the page
         return self._pages[title]
 
     def built_pages(self) -> dict[str, QWidget]:
@@ -231,7 +217,7 @@ class MainWindow(QMainWindow):
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)      # → _on_nav_current_row_changed shows the page
         else:
-            self.stack.setCurrentWidget(page.parentWidget().parentWidget())
+            self.stack.setCurrentWidget(page.parentWidget().parentWidget())     # its PageFrame
         if teacher_id is not None or record_id is not None or kind is not None:
             self._navigate_within(page, teacher_id, record_id, kind)
         return page
@@ -313,7 +299,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         page = self.page(registry.TITLES[row])
-        self.stack.setCurrentWidget(page.parentWidget().parentWidget())     # its page_frame
+        self.stack.setCurrentWidget(page.parentWidget().parentWidget())     # its PageFrame
         self._update_edit_actions()
 
     def _on_page_navigate_requested(self, title: str, teacher_id, record_id, kind) -> None:

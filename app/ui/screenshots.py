@@ -224,7 +224,8 @@ def shoot_dialogs(window, out_dir: Path) -> list[Shot]:
 
 def shoot_pages(window, out_dir: Path) -> list[Shot]:
     from app.ui.layout_check import page_problems
-    wide = window.width() >= WIDE_ENOUGH
+    from app.ui.widgets.screen_fit import available_rect
+    wide = available_rect(window).width() >= WIDE_ENOUGH
     shots = []
     for title in registry.TITLES:
         page = window.go_to(title)
