@@ -212,6 +212,7 @@ def shoot_dialogs(window, out_dir: Path) -> list[Shot]:
             if dialog is None:
                 log.warning("screenshot: %s › %s did not open a dialog", where, name)
                 continue
+            dialog.activateWindow()              # as on screen: the focused field shows its ring
             path = grab(dialog, out_dir / f"{where}-{name}.png")
             shots.append(Shot(f"{where} › {name}", "对话框", path.name, (dialog.width(), dialog.height()),
                               dialog_problems(dialog)))

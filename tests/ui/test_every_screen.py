@@ -80,3 +80,11 @@ def test_bad_sizes_are_refused_in_chinese(tmp_path):
                           str(tmp_path / "s"), "--size", "1024*600"], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=60)
     assert run.returncode == 2 and "宽x高" in run.stderr
+
+
+def test_the_manual_shows_small_screens_and_keyboard_use():
+    from app.resources import manual_path
+    text = manual_path().read_text(encoding="utf-8")
+    assert "## 九、小屏幕、Windows 缩放和只用键盘" in text
+    for image in ("images/small-screen-new-teacher-1024x600.png", "images/small-screen-assessment-1024x600.png"):
+        assert f"({image})" in text and (manual_path().parent / image).is_file()
