@@ -1,5 +1,6 @@
 """Issue 14, every screen a school has: every page and every add/edit dialog at 1024×600, 1280×720 and
-Windows scaling 150 % (1920×1080 → 1280×720 logical), checked by `tisheng gui --screenshot`.
+Windows scaling 150 % (1920×1080 → 1280×720 logical) and 125 % (1366×768 → 1093×614), checked by
+`tisheng gui --screenshot`.
 
 Each size runs the real app in its own process (Qt takes the screen size and scale factor when it
 starts), on a copy of the demo school. The run writes a picture of every page and dialog and
@@ -54,7 +55,8 @@ def demo_copy(tmp_path_factory):
     (("--size", "1024x600"), (1024, 600)),
     (("--size", "1280x720"), (1280, 720)),
     (("--size", "1920x1080", "--scale", "1.5"), (1280, 720)),
-], ids=["1024x600", "1280x720", "1920x1080@150%"])
+    (("--size", "1366x768", "--scale", "1.25"), (1093, 614)),
+], ids=["1024x600", "1280x720", "1920x1080@150%", "1366x768@125%"])
 def test_every_page_and_dialog_fits(tmp_path, demo_copy, args, logical):
     report, run, out = shoot(tmp_path, demo_copy, *args)
     assert tuple(report["screen"]) == logical
