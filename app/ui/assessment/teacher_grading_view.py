@@ -127,7 +127,7 @@ class TeacherGradingWidget(QWidget):
             s = sheet.open_support
             when = f"，复评日期 {s.reassess_on.isoformat()}" if s.reassess_on else ""
             text += f"<br><span style='color:#a15c00'>帮扶进行中：帮扶人 {html.escape(s.helper)}{when}。" \
-                    f"请对不合格的证据复评，然后在“帮扶”页结束记录。</span>"
+                    f"请对不合格的证据复评，然后在“一对一帮扶”页结束记录。</span>"
         text += "<br><span style='color:#808080'>结果按规则由各项等级自动得出：任何一项缺交或不合格则不合格，" \
                 "全部优秀才为优秀，其余为合格。</span>"
         self.results.setText(text)
