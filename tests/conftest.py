@@ -1,8 +1,18 @@
 """Shared test set-up: offscreen Qt, and no test ever touches a real data folder."""
 
+import json
 import os
+import tempfile
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# One virtual screen for every test, set before any PySide6 import: offscreen, 1920×1080 (the
+# plugin's default 800×800 screen is smaller than the window, and Qt would shrink a restored
+# geometry to fit it). Tests of small screens run the app in a subprocess with its own screen.
+_SCREEN = os.path.join(tempfile.mkdtemp(prefix="tisheng-qpa-"), "screen.json")
+with open(_SCREEN, "w", encoding="utf-8") as _fh:
+    json.dump({"screens": [{"name": "screen0", "x": 0, "y": 0, "width": 1920, "height": 1080,
+                            "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}, _fh)
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
+os.environ.pop("QT_SCALE_FACTOR", None)
 
 import pytest  # noqa: E402
 

@@ -12,6 +12,6 @@ class Deadline(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     title: str
     due_on: date
-    kind: str = ""                             # plans_filed / assessment / hours / other
+    kind: str = ""                             # document:<kind> / elective / assessment / hours / other
     done_on: Optional[date] = None
     note: str = ""

@@ -51,7 +51,7 @@ class DeadlineRow:
     kind: str
     done_on: date | None
     note: str
-    state: str              # 已完成 / 已过期 / 即将到期 / 未到期
+    state: str              # 已完成 / 逾期完成 / 已过期 / 即将到期 / 未到期
     days_left: int
 
 
@@ -97,21 +97,24 @@ class TeacherProgress:
     blocking: int
 
 
-def _deadline_row(d: Deadline, today: date, met: set[str]) -> DeadlineRow:
+def _deadline_row(d: Deadline, today: date, met: dict[str, date | None]) -> DeadlineRow:
     days = (d.due_on - today).days
+    # Done by hand, or by the records (a document filed, a topic chosen) on the date they show.
+    done_on = d.done_on if d.done_on is not None else met.get(d.kind)
     done = d.done_on is not None or d.kind in met
     if done:
-        state = "已完成"
+        # A deadline met after its date is not the same as one met on time (一划两案 filed 12-06, due 08-30).
+        state = "逾期完成" if done_on is not None and done_on > d.due_on else "已完成"
     elif days < 0:
         state = "已过期"
     elif days <= DEADLINE_SOON_DAYS:
         state = "即将到期"
     else:
         state = "未到期"
-    return DeadlineRow(d.id, d.title, d.due_on, d.kind, d.done_on, d.note, state, days)
+    return DeadlineRow(d.id, d.title, d.due_on, d.kind, done_on, d.note, state, days)
 
 
-def _plan_states(snap) -> tuple[tuple[PlanState, ...], set[str]]:
+def _plan_states(snap) -> tuple[tuple[PlanState, ...], dict[str, date | None]]:
     """Each required document (and any other filed) with its best status; and the deadline kinds met."""
     need = {d["kind"]: d["status"] for d in snap.rules.documents}
     kinds = list(dict.fromkeys(list(need) + [p.kind for p in snap.plans]))

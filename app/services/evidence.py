@@ -107,9 +107,22 @@ def find_item(s: Session, teacher: Teacher, code: str, item: str) -> ItemInfo:
     raise NotFoundError(f"{where}没有证据项目“{item}”。可用序号或名称：{options}")
 
 
+class DuplicateEvidenceError(RuleViolation):
+    """The same file (same content) is already recorded for this item: nothing was added."""
+
+    def __init__(self, name: str, existing: str, item: str) -> None:
+        same = "" if existing == name else f"（与已提交的“{existing}”内容相同）"
+        super().__init__(f"“{name}”已经提交到“{item}”{same}，没有重复添加。")
+        self.name, self.existing = name, existing
+
+
 def add_evidence(ws, teacher_ref: str | int, code: str, item: str, file: Path,
                  progress: Progress = NO_PROGRESS) -> EvidenceRow:
-    """Copy a file into the store (verified) and record it against the item."""
+    """Copy a file into the store (verified) and record it against the item.
+
+    The same content already recorded for the item raises DuplicateEvidenceError (a file
+    chosen twice, or renamed, is not counted twice).
+    """
     with ws.sessions() as s:
         t = s.get(Teacher, teacher_ref) if isinstance(teacher_ref, int) else resolve_in(s, teacher_ref)
         if t is None:
@@ -118,6 +131,10 @@ def add_evidence(ws, teacher_ref: str | int, code: str, item: str, file: Path,
     stored = ws.store.add_file(Path(file), progress)
     name = display_name(str(file))
     with ws.sessions() as s:
+        twin = s.exec(select(EvidenceFile).where(EvidenceFile.teacher_id == t.id, EvidenceFile.item_id == info.id,
+                                                 EvidenceFile.sha256 == stored.sha256)).first()
+        if twin is not None:             # the stored blob is the twin's: nothing to release
+            raise DuplicateEvidenceError(name, twin.original_name, info.title)
         ensure_blob(s, stored.sha256, stored.size)
         row = EvidenceFile(teacher_id=t.id, point_code=info.point_code, item_id=info.id,
                            sha256=stored.sha256, original_name=name, size=stored.size)

@@ -17,7 +17,8 @@ import app.services.excel  # noqa: F401  (sets openpyxl up first)
 from openpyxl import Workbook
 
 from app.errors import AppError, CancelledError, NotFoundError, StorageError
-from app.services.evidence import TEACHER_LEVEL, EvidenceRow, ItemInfo, add_evidence, list_evidence, remove_evidence
+from app.services.evidence import (TEACHER_LEVEL, DuplicateEvidenceError, EvidenceRow, ItemInfo, add_evidence,
+                                   list_evidence, remove_evidence)
 from app.services.fileio import os_errors
 from app.services.excel.cells import fit_widths, print_setup, put, save_workbook, write_header
 from app.services.progress import NO_PROGRESS, Progress
@@ -231,6 +232,7 @@ class AddFilesResult:
     added: tuple[EvidenceRow, ...]
     failed: tuple[tuple[str, str], ...]     # (file name, reason)
     cancelled: bool
+    skipped: tuple[tuple[str, str], ...] = ()   # (file name, why): already attached to the item
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -253,18 +255,20 @@ def add_files(ws, teacher_id: int, code: str, item: str, paths: list[Path],
         except OSError:
             sizes.append(0)
     grand = max(1, sum(sizes))
-    added, failed = [], []
+    added, failed, skipped = [], [], []
     offset = 0
     for p, size in zip(paths, sizes):
         try:
             progress.check()
             added.append(add_evidence(ws, teacher_id, code, item, p, _Span(progress, offset, grand)))
         except CancelledError:
-            return AddFilesResult(tuple(added), tuple(failed), True)
+            return AddFilesResult(tuple(added), tuple(failed), True, tuple(skipped))
+        except DuplicateEvidenceError as exc:
+            skipped.append((p.name, exc.user_message))
         except AppError as exc:
             failed.append((p.name, exc.full_message()))
         offset += size
-    return AddFilesResult(tuple(added), tuple(failed), False)
+    return AddFilesResult(tuple(added), tuple(failed), False, tuple(skipped))
 
 
 def replace_file(ws, old: EvidenceRow, new_path: Path, progress: Progress = NO_PROGRESS) -> EvidenceRow:

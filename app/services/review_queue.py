@@ -142,25 +142,70 @@ def queue_data(ws, *, include_graded: bool = False) -> QueueData:
                      reviewer_names(ws), tuple(snap.rules.scale), snap.rules.grading["fail"])
 
 
+AVOID = "回避"                # the reviewer's own evidence
+OTHERS = "他人评定"            # graded before by another reviewer
+
+
+def _filtered(items: list[QueueItem], group: str, point: str, stage: str) -> list[QueueItem]:
+    return [q for q in items
+            if (not group or q.group == group) and (not point or (q.point_code or TEACHER_LEVEL) == point)
+            and (not stage or q.stage == stage)]
+
+
+def hidden_reason(q: QueueItem, reviewer: str, taken_over=frozenset()) -> str | None:
+    """Why the item is not in this reviewer's queue (回避 / 他人评定), or None if it is."""
+    if not reviewer:
+        return None
+    if q.teacher == reviewer:
+        return AVOID
+    if q.stage != FIRST and q.last_reviewer and q.last_reviewer != reviewer and q.key not in taken_over:
+        return OTHERS
+    return None
+
+
 def filter_queue(items: list[QueueItem], *, reviewer: str = "", group: str = "", point: str = "",
-                 stage: str = "") -> list[QueueItem]:
+                 stage: str = "", taken_over=frozenset()) -> list[QueueItem]:
     """Narrow the queue. A reviewer never sees their own evidence (回避), and items graded
-    before (复评, 已评) show only to whoever graded them, or to anyone if nobody is recorded."""
+    before (复评, 已评) show only to whoever graded them, or to anyone if nobody is recorded —
+    unless this reviewer took them over (`taken_over`: item keys)."""
+    return [q for q in _filtered(items, group, point, stage) if hidden_reason(q, reviewer, taken_over) is None]
+
+
+@dataclass(frozen=True)
+class HiddenItem:
+    item: QueueItem
+    reason: str                 # AVOID / OTHERS
+
+
+def hidden_from(items: list[QueueItem], *, reviewer: str, group: str = "", point: str = "", stage: str = "",
+                taken_over=frozenset()) -> list[HiddenItem]:
+    """The waiting items these filters would show but the reviewer rules keep from this reviewer."""
     out = []
-    for q in items:
-        if group and q.group != group:
-            continue
-        if point and (q.point_code or TEACHER_LEVEL) != point:
-            continue
-        if stage and q.stage != stage:
-            continue
-        if reviewer:
-            if q.teacher == reviewer:
-                continue
-            if q.stage != FIRST and q.last_reviewer and q.last_reviewer != reviewer:
-                continue
-        out.append(q)
+    for q in _filtered(items, group, point, stage):
+        reason = hidden_reason(q, reviewer, taken_over)
+        if reason is not None and q.stage != DONE:
+            out.append(HiddenItem(q, reason))
     return out
+
+
+def hidden_text(hidden: list[HiddenItem]) -> str:
+    """In plain words: how many waiting items are not in the queue, and why."""
+    if not hidden:
+        return ""
+    avoid = [h for h in hidden if h.reason == AVOID]
+    others = [h for h in hidden if h.reason == OTHERS]
+    parts = []
+    if avoid:
+        parts.append(f"{len(avoid)} 项是您本人的证据（回避，请其他评定人评定）")
+    if others:
+        by: dict[str, int] = defaultdict(int)
+        for h in others:
+            by[h.item.last_reviewer] += 1
+        who = "、".join(f"{name} {n} 项" for name, n in by.items())
+        again = sum(1 for h in others if h.item.stage == AGAIN)
+        kind = f"其中复评 {again} 项，" if again else ""
+        parts.append(f"{len(others)} 项上次由其他评定人评定（{who}；{kind}复评通常由原评定人完成，也可以接手）")
+    return f"另有 {len(hidden)} 项待评的证据不在您的队列中：" + "；".join(parts) + "。"
 
 
 def reviewer_names(ws) -> list[str]:

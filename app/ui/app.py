@@ -37,18 +37,18 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def run(data_dir: str | Path | None = None, demo: bool = False, screenshot_dir: Path | None = None) -> int:
+def run(data_dir: str | Path | None = None, demo: bool = False, screenshot_dir: Path | None = None,
+        screen_size: tuple[int, int] | None = None, scale: float | None = None) -> int:
     from app.paths import data_paths
     from app.ui.errors import install_excepthook, setup_logging
     setup_logging(data_paths(data_dir).logs)
     install_excepthook()
     log.info("starting %s %s (data folder %s)", APP_NAME, __version__, data_paths(data_dir).root)
+    if screenshot_dir is not None:
+        return _run_screenshots(data_dir, demo, Path(screenshot_dir), screen_size, scale)
     app = make_application()
     from app.ui.controller import AppController
     controller = AppController()
-    if screenshot_dir is not None:
-        from app.ui.screenshots import take_screenshots
-        return take_screenshots(controller, data_dir, Path(screenshot_dir), demo=demo)
     controller.gave_up.connect(app.quit)
     if not controller.start(data_dir, demo=demo):
         return 1
@@ -56,6 +56,24 @@ def run(data_dir: str | Path | None = None, demo: bool = False, screenshot_dir: 
     code = app.exec()
     controller.close()
     return int(code)
+
+
+def _run_screenshots(data_dir, demo: bool, out_dir: Path, screen_size, scale) -> int:
+    """Off screen, on a virtual screen of that size, with settings that are thrown away afterwards."""
+    from app.ui import screenshots
+    scratch = screenshots.prepare_platform(screen_size, scale)      # before the QApplication exists
+    try:
+        make_application()
+        from app.ui.controller import AppController
+        controller = AppController(screenshots.scratch_settings(scratch))
+        code = screenshots.take_screenshots(controller, data_dir, out_dir, demo=demo)
+        controller.settings.sync()      # written now, so nothing re-creates the scratch file after it is gone
+        controller.deleteLater()
+        del controller
+        QCoreApplication.processEvents()
+        return code
+    finally:
+        screenshots.cleanup(scratch)
 
 
 def main() -> int:      # python -m app.ui.app

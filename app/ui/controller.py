@@ -234,7 +234,7 @@ class AppController(QObject):
 
     def _show_wizard(self, ws: Workspace) -> None:
         self._pending_ws = ws
-        self.wizard = SetupWizard(ws, self.window)
+        self.wizard = SetupWizard(ws, self.window, settings=self.settings)
         self.wizard.demo_requested.connect(lambda: self._build_demo(ws, parent=self.wizard))
         self.wizard.restore_requested.connect(lambda: self._restore_into_empty(ws))
         self.wizard.accepted.connect(lambda: self._on_wizard_accepted(ws))
@@ -275,7 +275,7 @@ class AppController(QObject):
             if self.wizard is not None:
                 wizard, self.wizard = self.wizard, None
                 wizard.blockSignals(True)
-                wizard.close()
+                wizard.close_for_switch()
                 wizard.deleteLater()
             self._show_window(new_ws)
 
@@ -312,7 +312,7 @@ class AppController(QObject):
             if self.wizard is not None:
                 wizard, self.wizard = self.wizard, None
                 wizard.blockSignals(True)
-                wizard.close()
+                wizard.close_for_switch()
                 wizard.deleteLater()
             self._pending_ws = None
             try:

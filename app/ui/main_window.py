@@ -30,11 +30,15 @@ from app.services import backups
 from app.services.school import get_school
 from app.ui import jobs
 from app.ui.pages import registry
+from app.ui.widgets.page_frame import PageFrame
+from app.ui.widgets.screen_fit import resize_to_screen
 from app.ui.settings import LAST_DATA_DIR_PARENT, LAST_PAGE, WINDOW_GEOMETRY, WINDOW_STATE, Settings
 
 log = logging.getLogger(__name__)
 
 EDIT_METHODS = {"add": "add_record", "edit": "edit_record", "delete": "delete_record", "search": "focus_search"}
+MIN_WIDTH, MIN_HEIGHT = 760, 480
+
 
 
 class MainWindow(QMainWindow):
@@ -49,7 +53,8 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self._closing_for_switch = False
         self.setWindowTitle(APP_NAME)
-        self.setMinimumSize(QSize(1000, 640))
+        # Fits a 1024×600 netbook (and 1280×720 at 150 %) with the taskbar and title bar taken off.
+        self.setMinimumSize(QSize(MIN_WIDTH, MIN_HEIGHT))
         self._build_ui()
         self._build_actions()
         self._build_menus()
@@ -190,7 +195,7 @@ class MainWindow(QMainWindow):
             if hasattr(page, "navigate_requested"):
                 page.navigate_requested.connect(self._on_page_navigate_requested)
             self._pages[title] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(PageFrame(page))     # scrolls on a screen too small for the page
         return self._pages[title]
 
     def built_pages(self) -> dict[str, QWidget]:
@@ -212,7 +217,7 @@ class MainWindow(QMainWindow):
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)      # → _on_nav_current_row_changed shows the page
         else:
-            self.stack.setCurrentWidget(page)
+            self.stack.setCurrentWidget(page.parentWidget().parentWidget())     # its PageFrame
         if teacher_id is not None or record_id is not None or kind is not None:
             self._navigate_within(page, teacher_id, record_id, kind)
         return page
@@ -254,7 +259,9 @@ class MainWindow(QMainWindow):
     def _restore_window(self) -> None:
         geometry = self.settings.get(WINDOW_GEOMETRY)
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            self.resize(1366, 768)
+            resize_to_screen(self, 1366, 768)
+        else:                        # saved on a bigger screen (or a projector): shrink to this one
+            resize_to_screen(self, self.width(), self.height())
         state = self.settings.get(WINDOW_STATE)
         if not state.isEmpty():
             self.restoreState(state)
@@ -292,7 +299,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         page = self.page(registry.TITLES[row])
-        self.stack.setCurrentWidget(page)
+        self.stack.setCurrentWidget(page.parentWidget().parentWidget())     # its PageFrame
         self._update_edit_actions()
 
     def _on_page_navigate_requested(self, title: str, teacher_id, record_id, kind) -> None:

@@ -10,13 +10,14 @@ from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from app.resources import manual_path
+from app.ui.widgets.screen_fit import resize_to_screen
 
 
 class ManualWindow(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("用户手册")
-        self.resize(980, 720)
+        resize_to_screen(self, 980, 720)
         layout = QVBoxLayout(self)
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(True)

@@ -31,6 +31,7 @@ LAST_PAGE = Key("window/last_page", "首页")
 LAST_FILE_DIR = Key("paths/last_file_dir", "")
 LAST_DATA_DIR_PARENT = Key("paths/last_data_dir_parent", "")
 RECENT_DATA_DIRS = Key("paths/recent_data_dirs", "")        # one folder per line, newest first
+WIZARD_DRAFT = Key("wizard/draft", "")      # JSON: what the set-up wizard held when it was closed, and for which folder
 
 
 def table_state_key(table: str) -> Key[QByteArray]:
@@ -38,9 +39,21 @@ def table_state_key(table: str) -> Key[QByteArray]:
     return Key(f"tables/{table}", QByteArray())
 
 
+_redirected: str | None = None
+
+
+def redirect(path: str | None) -> None:
+    """Send every `Settings()` of this process to another file (None: back to the user's own).
+
+    `gui --screenshot` uses a throw-away file, so taking pictures never touches the user's settings.
+    """
+    global _redirected
+    _redirected = path
+
+
 class Settings:
     def __init__(self, qs: QSettings | None = None) -> None:
-        self._qs = qs or QSettings(str(config_dir() / FILE_NAME), QSettings.Format.IniFormat)
+        self._qs = qs or QSettings(_redirected or str(config_dir() / FILE_NAME), QSettings.Format.IniFormat)
         if int(self._qs.value("meta/version", 0) or 0) < VERSION:
             self._qs.setValue("meta/version", VERSION)
 

@@ -18,7 +18,11 @@ OK = "#2e7d32"
 WARN = "#b26a00"
 BAD = "#c62828"
 MUTED = "#666666"
+FOCUS = "#0b63c5"          # the keyboard focus ring: strong enough to find at a glance on a projector
+FOCUS_SOFT = "#d6e6f8"
 PROJECT_FAMILY = "Tisheng Sans SC"
+
+ARROW = resource_path("icons", "down-arrow.svg").as_posix()
 
 STYLESHEET = f"""
 QListWidget#navigation {{ background: #f3f6fa; border: none; border-right: 1px solid #d8dee6;
@@ -31,7 +35,33 @@ QLabel[role="pageSubtitle"] {{ color: {MUTED}; }}
 QLabel[role="error"] {{ color: {BAD}; }}
 QLabel[role="hint"] {{ color: {MUTED}; font-size: 12px; }}
 QLabel[role="sectionTitle"] {{ font-size: 15px; font-weight: bold; color: #1d2733; margin-top: 4px; }}
+QLineEdit, QComboBox, QPlainTextEdit, QTextEdit, QSpinBox, QDoubleSpinBox, QDateEdit {{
+    border: 1px solid #aab4bf; border-radius: 3px; padding: 2px 4px; background: white; }}
+QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; width: 18px;
+    border-left: 1px solid #d5dae0; }}
+QComboBox::down-arrow {{ image: url({ARROW}); width: 10px; height: 6px; }}
+QDateEdit::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; width: 18px;
+    border-left: 1px solid #d5dae0; }}
+QDateEdit::down-arrow {{ image: url({ARROW}); width: 10px; height: 6px; }}
+QComboBox:disabled, QLineEdit:disabled, QDateEdit:disabled {{ background: #f0f2f4; color: #8a939c; }}
+QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus,
+QDateEdit:focus {{ border: 2px solid {FOCUS}; padding: 1px 3px; }}
+QPushButton, QToolButton {{ border: 1px solid #aab4bf; border-radius: 3px; padding: 3px 10px;
+    background: #f7f9fb; min-height: 20px; }}
+QPushButton:hover, QToolButton:hover {{ background: #e8eef5; }}
+QPushButton:pressed, QToolButton:pressed, QToolButton:checked {{ background: #d4e2f1; }}
+QPushButton:default {{ border: 1px solid {ACCENT}; }}
+QPushButton:disabled, QToolButton:disabled {{ color: #9aa3ad; background: #f3f4f6; border-color: #d5dae0; }}
+QPushButton:focus, QToolButton:focus {{ border: 2px solid {FOCUS}; padding: 2px 9px; }}
+QToolBar QToolButton {{ border: 1px solid transparent; background: transparent; padding: 2px 4px; }}
+QToolBar QToolButton:hover {{ border: 1px solid #c9d3de; background: #eef3f8; }}
+QToolBar QToolButton:focus {{ border: 2px solid {FOCUS}; padding: 1px 3px; }}
+QCheckBox:focus, QRadioButton:focus {{ background: {FOCUS_SOFT}; border-radius: 3px; }}
+QTableView:focus, QListView:focus, QListWidget:focus, QTreeView:focus, QTextBrowser:focus {{
+    border: 2px solid {FOCUS}; }}
+QTabBar::tab:focus {{ color: {FOCUS}; text-decoration: underline; }}
 QLineEdit[invalid="true"], QComboBox[invalid="true"] {{ border: 1px solid {BAD}; }}
+QLineEdit[invalid="true"]:focus, QComboBox[invalid="true"]:focus {{ border: 2px solid {BAD}; padding: 1px 3px; }}
 QFrame[role="card"] {{ background: white; border: 1px solid #dfe4ea; border-radius: 6px; }}
 QLabel[role="cardValue"] {{ font-size: 24px; font-weight: bold; color: #1d2733; }}
 QLabel[role="cardLabel"] {{ color: {MUTED}; }}

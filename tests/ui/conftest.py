@@ -1,6 +1,6 @@
 """GUI tests of the desktop app: offscreen Qt, a fresh data folder per test, no dialog ever blocks.
 
-* QT_QPA_PLATFORM=offscreen is set before any PySide6 import.
+* The offscreen 1920×1080 screen comes from tests/conftest.py (one for every folder).
 * Every test gets its own TISHENG_DATA_DIR (tests/conftest.py), so the UI
   settings file (config_dir()) is fresh too.
 * `dialogs` (autouse) replaces QMessageBox's static functions and the file
@@ -9,24 +9,13 @@
   the services (building it takes seconds; copying it, milliseconds).
 """
 
-import json
-import os
-import tempfile
+# The offscreen 1920×1080 screen is set up once, in tests/conftest.py (before any PySide6 import).
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
 
-# Before any PySide6 import: offscreen, with a 1920×1080 virtual screen (the default 800×800
-# one is smaller than the window, and Qt would shrink a restored geometry to fit it).
-_SCREEN = os.path.join(tempfile.mkdtemp(prefix="tisheng-qpa-"), "screen.json")
-with open(_SCREEN, "w", encoding="utf-8") as _fh:
-    json.dump({"screens": [{"name": "screen0", "x": 0, "y": 0, "width": 1920, "height": 1080,
-                            "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}, _fh)
-os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
-
-import shutil  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-from PySide6.QtWidgets import QFileDialog, QMessageBox  # noqa: E402
+import pytest
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 
 @dataclass

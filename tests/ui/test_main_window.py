@@ -17,7 +17,7 @@ def test_every_page_opens_in_chinese(qtbot, window):
     for title in ISSUE_PAGES:
         page = window.go_to(title)
         settle()
-        assert window.current_title() == title and window.stack.currentWidget() is page
+        assert window.current_title() == title and window.stack.currentWidget().widget() is page
         texts = [w.text() for w in page.findChildren(QLabel) + page.findChildren(QAbstractButton)
                  if w.isVisibleTo(page) and w.text().strip()]
         assert texts, title
@@ -95,7 +95,9 @@ def test_switch_to_a_new_empty_folder_and_back(qtbot, controller, window, dialog
     wizard = controller.wizard
     assert wizard is not None and wizard.isVisible()
     assert controller.window is old                      # still open until the new school exists
+    dialogs.answers = [True]                             # 退出设置向导并回到原来的数据文件夹吗？ 是
     wizard.reject()
+    assert "回到原来的数据文件夹" in dialogs.texts("question")[-1]
     assert controller.window is old and controller.ws.paths.root == old.ws.paths.root
 
     dialogs.folder = str(new_folder)

@@ -30,7 +30,7 @@ def test_add_teacher_shows_the_id_problem_beside_the_field_then_saves(qtbot, win
     type_text(qtbot, dialog.field("id_number"), first17 + wrong)
     error = dialog.findChild(type(dialog.general_error), "error_id_number")
     assert error.isVisible()
-    assert "校验位错误" in error.text() and f"最后一位应为 {check_char(first17)}" in error.text()
+    assert "校验位错误" in error.full_text() and f"最后一位应为 {check_char(first17)}" in error.full_text()
     assert dialog.error_text("name") == ""                     # only the wrong field complains
 
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)    # refused while wrong

@@ -1,13 +1,9 @@
 """Part-2 GUI tests: offscreen Qt, a fresh data folder per test, and no dialog ever blocks."""
 
-import os
+import pytest
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"     # before any PySide6 import
-
-import pytest  # noqa: E402
-
-from tests.services_part2.school import build_small_school  # noqa: E402
-from tests.ui.conftest import dialogs  # noqa: E402,F401  (the same dialogs double)
+from tests.services_part2.school import build_small_school
+from tests.ui.conftest import dialogs  # noqa: F401  (the same dialogs double; the screen is tests/conftest.py's)
 
 
 def _keep_bools_alive() -> None:

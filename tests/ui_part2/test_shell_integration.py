@@ -58,9 +58,9 @@ def test_dashboard_follows_choices_evidence_grades_and_support(qtbot, tmp_path, 
         qtbot.keyClick(q.view, Qt.Key.Key_2)
         wait_idle(qtbot)
         qtbot.keyClick(q.view, Qt.Key.Key_N)
-        dialogs.answers = [True]                             # 不合格 -> open a 帮扶 now
-        qtbot.keyClick(q.view, Qt.Key.Key_3)
+        qtbot.keyClick(q.view, Qt.Key.Key_3)                 # 不合格 -> the bar offers a 帮扶: open it now
         wait_idle(qtbot)
+        qtbot.mouseClick(page.support_offer.open_button, Qt.MouseButton.LeftButton)
         dlg = page.support_dialog
         dlg.field("helper").setEditText("张伟")
         dlg.save_button.click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import date
 
 from app.services.compliance.findings import BLOCKING, WARNING, Finding
 from app.services.programmes.apply import DOCUMENT_KIND
@@ -187,14 +188,22 @@ def self_assessment_findings(snap: Snapshot, entries: dict[str, str], say: _Say)
                   "在“方案与计划 › 学校自评”中逐项填写", "方案与计划", have=len(items) - len(todo), need=len(items))
 
 
-def met_deadline_kinds(rules, plans) -> set[str]:
-    """Deadline kinds the records themselves show as done: a filed document, a chosen elective topic."""
+def met_deadline_kinds(rules, plans) -> dict[str, date | None]:
+    """Deadline kinds the records themselves show as done, with the day they were done where known:
+    a document filed (the day it reached the status its rule asks), an elective topic chosen."""
     need = {d["kind"]: d["status"] for d in rules.documents}
-    met = {DOCUMENT_KIND + p.kind for p in plans
-           if STATUS_ORDER.get(p.status, 0) >= STATUS_ORDER.get(need.get(p.kind, "草稿"), 0)}
+    met: dict[str, date | None] = {}
+    for p in plans:
+        want = need.get(p.kind, "草稿")
+        if STATUS_ORDER.get(p.status, 0) < STATUS_ORDER.get(want, 0):
+            continue
+        day = p.filed_on if want == "已备案" else (p.submitted_on or p.filed_on)
+        key = DOCUMENT_KIND + p.kind
+        if key not in met or (day and (met[key] is None or day < met[key])):
+            met[key] = day
     topic = rules.elective_topic
     if topic and topic.get("chosen"):
-        met.add("elective")
+        met["elective"] = None
     return met
 
 

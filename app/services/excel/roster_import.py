@@ -26,7 +26,7 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from app.errors import ValidationError
-from app.models import AuditEntry, StudyGroup, Teacher, TeachingPoint
+from app.models import AuditEntry, School, StudyGroup, Teacher, TeachingPoint
 from app.models.base import now
 from app.models.teacher import GENDERS, STAFF_TYPES, STATUS_ACTIVE, STATUSES
 from app.services import faults
@@ -176,6 +176,9 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
     claimed: set[int] = set()
     new_points: dict[str, int] = {}
     examples = 0
+    school = s.exec(select(School)).first()
+    school_stage = (school.stage or "") if school is not None else ""    # a new teacher's 学段 when none is given
+    stage_defaulted = 0
 
     from app.services.teachers import validate_teacher_fields
 
@@ -336,6 +339,8 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
             merged.update({k: v for k, v in clean.items() if k in given or k in ("name", "id_number")})
         else:
             merged = {"staff_type": "在编", "status": STATUS_ACTIVE}
+            if school_stage and not clean.get("stage"):
+                merged["stage"] = school_stage
             merged.update(clean)
         try:
             final = validate_teacher_fields(merged)
@@ -354,6 +359,8 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
             new_points[point] = n
             plan.new_points.append(point)
         if existing is None:
+            if school_stage and not clean.get("stage"):
+                stage_defaulted += 1
             plan.adds.append(final)
             plan.rows.append(PlannedRow(n, ADD, final, None, final["name"]))
         else:
@@ -366,6 +373,8 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
             else:
                 plan.rows.append(PlannedRow(n, UNCHANGED, final, existing.id, existing.name))
     plan.errors.sort(key=lambda p: (p.row, len(p.letter), p.letter))
+    if stage_defaulted:
+        plan.notices.append(f"{stage_defaulted} 位新教师没有填写学段，已按本校学段“{school_stage}”填写。")
     if examples:
         plan.notices.append(f"已跳过模板中的示例行 {examples} 行")
     if plan.new_points:

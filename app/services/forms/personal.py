@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer
+from reportlab.platypus import KeepTogether, Spacer
 
 from app.services.forms.dto import FORM_TITLES, KIND_PERSONAL, SchoolInfo, TeacherForm
 from app.services.forms.fastflow import RichLine
@@ -164,10 +164,12 @@ def story(t: TeacherForm, school: SchoolInfo, ink: Ink, *, incomplete: bool) -> 
     out.append(info_table(ink, rows, where, pairs=3, label_w=18 * mm))
     out += heading("一、所选能力点与考核材料", ink=ink)
     out.append(points_table(ink, t, where))
-    out += heading("二、学时完成情况", ink=ink)
-    out.append(hours_table(ink, t, where))
     left = CONTENT_W - STAMP_COL
+    # The signatures confirm the tables above them: the hours table and the signature block are
+    # kept on one page, so a long list of points never leaves the signatures alone on the last page.
     out.append(KeepTogether([
+        *heading("二、学时完成情况", ink=ink),
+        hours_table(ink, t, where),
         ink.fixed("三、考核结果与签字确认", Styles.h2),
         sign_block(["教师本人（签字）", "考核人（签字）", "校长（签字）"], above=[
             result_table(ink, t, where, left - 4 * mm),

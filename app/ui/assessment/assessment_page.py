@@ -10,6 +10,7 @@ from app.ui.assessment.cases_view import CasesWidget
 from app.ui.assessment.dashboard_strip import DashboardStrip
 from app.ui.assessment.review_queue_view import ReviewQueueWidget
 from app.ui.assessment.support_dialogs import OpenSupportDialog
+from app.ui.assessment.support_offer import SupportOffer
 from app.ui.assessment.support_view import SupportWidget
 from app.ui.assessment.teacher_grading_view import TeacherGradingWidget
 from app.ui.micro import page_kit
@@ -40,6 +41,7 @@ class AssessmentPage(Page):
         self.by_teacher = TeacherGradingWidget(self._ws)
         self.support = SupportWidget(self._ws)
         self.cases = CasesWidget(self._ws)
+        self.support_offer = SupportOffer()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.queue, "评审队列")
         self.tabs.addTab(self.by_teacher, "按教师评定")
@@ -49,6 +51,7 @@ class AssessmentPage(Page):
         lay.setContentsMargins(18, 14, 18, 8)
         lay.addWidget(self.header())
         lay.addWidget(self.dashboard)
+        lay.addWidget(self.support_offer)
         lay.addWidget(self.tabs, 1)
 
     def _connect_signals(self) -> None:
@@ -57,6 +60,7 @@ class AssessmentPage(Page):
         self.by_teacher.support_requested.connect(self.open_support_dialog)
         self.by_teacher.case_requested.connect(self._mark_case)
         self.support.open_requested.connect(self.open_support_dialog)
+        self.support_offer.open_requested.connect(self.open_support_dialog)
         self.support.changed.connect(self._changed)
         # one reviewer for the whole sitting, whichever tab it was chosen on
         self.queue.form.reviewer_box.currentTextChanged.connect(
@@ -84,6 +88,8 @@ class AssessmentPage(Page):
                                    TONE.get(t.result, "warn")) for t in s.teachers])
         if picker.current_id() is None:
             picker.select_first(lambda r: r.note in ("待评", s.fail))
+        elif not self._own_change:          # 刷新 or another page's change: the sheet follows the list
+            self.by_teacher.load(picker.current_id())
         if self.queue.form.reviewer_box.count():
             self.by_teacher.set_reviewers([self.queue.form.reviewer_box.itemText(i)
                                            for i in range(self.queue.form.reviewer_box.count())])
@@ -139,25 +145,27 @@ class AssessmentPage(Page):
     def _after_grade(self, teacher_id: int, name: str, r) -> None:
         self._changed()
         fail = self.summary.fail if self.summary else "不合格"
-        if r.grade != fail or r.teacher_result != fail:
+        if r.teacher_result != fail:
+            self.support_offer.withdraw(teacher_id)
+            return
+        if r.grade != fail:
             return
         page_kit.run(self, lambda _p: review_queue.teacher_sheet(self._ws, teacher_id),
                      lambda sheet: self._offer_support(sheet))
 
     def _offer_support(self, sheet) -> None:
+        """A bar, not a question: keys typed for the queue must never answer a dialog."""
         if sheet.open_support is not None or sheet.result != sheet.fail:
             return
-        if page_kit.ask(self, "建立帮扶", f"{sheet.name} 的考核结果为“{sheet.result}”。\n\n"
-                                        "按方案需要为其建立一对一帮扶（帮扶人、计划、复评日期）。现在建立吗？\n"
-                                        "（也可以稍后在“一对一帮扶”页建立）"):
-            failed = tuple(c for c, res in sheet.point_results.items() if res == sheet.fail)
-            self.open_support_dialog(sheet.teacher_id, sheet.name, failed)
+        failed = tuple(c for c, res in sheet.point_results.items() if res == sheet.fail)
+        self.support_offer.offer(sheet.teacher_id, sheet.name, sheet.result, failed)
 
     def open_support_dialog(self, teacher_id: int, name: str, failed_points: tuple = ()) -> OpenSupportDialog:
         helpers = [self.queue.form.reviewer_box.itemText(i) for i in range(self.queue.form.reviewer_box.count())]
         self.support_dialog = OpenSupportDialog(self, self._ws, teacher_id, name, helpers=helpers,
                                                 failed_points=tuple(failed_points))
         self.support_dialog.saved.connect(self._changed)
+        self.support_dialog.saved.connect(lambda _row: self.support_offer.withdraw(teacher_id))
         self.support_dialog.open()
         return self.support_dialog
 

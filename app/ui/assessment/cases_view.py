@@ -58,7 +58,7 @@ class CasesWidget(QWidget):
         self.share.setWordWrap(True)
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(260)
-        self.bar.setFormat("%p% of 目标")
+        self.bar.setFormat("达成 %p%")
         self.candidates = RecordTable(CandidateModel(), placeholder="搜索教师、能力点")
         self.mark_button = QPushButton("标记为优秀案例")
         self.candidates.button_bar.addWidget(QLabel("<b>可推荐</b>（能力点考核结果为优秀）"))

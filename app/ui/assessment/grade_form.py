@@ -89,6 +89,18 @@ class GradeForm(QWidget):
         self.comment.setEnabled(on)
 
 
+def confirm_changing_a_fail(parent: QWidget, teacher: str, item: str, old: str, new: str, reviewer: str) -> bool:
+    """A 不合格 already given is changed only on purpose (a stray digit key must not pass a teacher).
+
+    The answer defaults to 否, so the next key the reviewer types (N, Enter) keeps the grade.
+    """
+    from app.ui.micro import page_kit
+    by = f"（评定人 {reviewer}）" if reviewer else ""
+    return page_kit.ask(parent, "修改不合格的等级", f"{teacher}「{item}」已评为“{old}”{by}。\n\n"
+                                               f"改为“{new}”会改变能力点和个人的考核结果。确定修改吗？\n"
+                                               "（帮扶后的复评不用在这里改：复评项目会回到评审队列。）")
+
+
 class GradeKeys(QObject):
     """Keys on a table: 1…9 grade, O opens the file, N / Enter goes to the next item.
 

@@ -14,7 +14,7 @@ from app.services import assessment, review_queue
 from app.services.assessment import AssessResult
 from app.services.review_queue import AGAIN, DONE, FIRST, QueueItem
 from app.ui.assessment.assessment_models import FileRefModel, QueueModel
-from app.ui.assessment.grade_form import GradeForm, GradeKeys
+from app.ui.assessment.grade_form import GradeForm, GradeKeys, confirm_changing_a_fail
 from app.ui.micro import page_kit
 from app.ui.widgets.record_table import RecordTable
 
@@ -30,6 +30,10 @@ class ReviewQueueWidget(QWidget):
         super().__init__(parent)
         self._ws = ws
         self._all: list[QueueItem] = []
+        self._fail = "不合格"
+        self._taken: set[tuple[int, int]] = set()       # items this reviewer took over from another
+        self._taken_by = ""
+        self._hidden: list[review_queue.HiddenItem] = []
         self._build_ui()
         self._connect_signals()
 
@@ -61,6 +65,15 @@ class ReviewQueueWidget(QWidget):
         self.result.setTextFormat(Qt.TextFormat.RichText)
         self.keys_help = QLabel()
         self.keys_help.setStyleSheet("color:#808080")
+        self.hidden_note = QLabel()
+        self.hidden_note.setObjectName("hiddenNote")
+        self.hidden_note.setWordWrap(True)
+        self.hidden_note.setStyleSheet("color:#8a5a00")
+        self.take_over_button = QPushButton("接手评定")
+        self.take_over_button.setToolTip("把其他评定人评过的项目（如帮扶后的复评）放进您的队列，由您评定")
+        hidden_row = QHBoxLayout()
+        hidden_row.addWidget(self.hidden_note, 1)
+        hidden_row.addWidget(self.take_over_button)
         filters = QHBoxLayout()
         for w in (QLabel("研修组"), self.group_box, QLabel("能力点"), self.point_box, self.show_done):
             filters.addWidget(w)
@@ -87,6 +100,7 @@ class ReviewQueueWidget(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 4, 0, 0)
         lay.addLayout(filters)
+        lay.addLayout(hidden_row)
         lay.addWidget(split, 1)
         self.keys = GradeKeys(self, grade=self.grade, open_file=self.open_file, next_item=self.next_item,
                               scale=self.form.scale)
@@ -104,6 +118,7 @@ class ReviewQueueWidget(QWidget):
         self.show_done.toggled.connect(lambda _on: self.reload())
         self.open_button.clicked.connect(self.open_file)
         self.next_button.clicked.connect(self.next_item)
+        self.take_over_button.clicked.connect(self.take_over)
 
     # loading -------------------------------------------------------------------------------
 
@@ -115,6 +130,7 @@ class ReviewQueueWidget(QWidget):
     def _on_loaded(self, data: review_queue.QueueData) -> None:
         items, names, scale = data.items, data.reviewers, data.scale
         self._all = items
+        self._fail = data.fail
         self.form.set_scale(scale)
         self.form.set_reviewers(names)
         self.keys_help.setText(KEYS_HELP.format(grades="　".join(f"{n} {g}" for n, g in enumerate(scale, 1)
@@ -139,9 +155,16 @@ class ReviewQueueWidget(QWidget):
         self._apply_filters()
 
     def _apply_filters(self) -> None:
-        shown = review_queue.filter_queue(self._all, reviewer=self.form.reviewer(),
-                                          group=self.group_box.currentData() or "",
-                                          point=self.point_box.currentData() or "")
+        reviewer = self.form.reviewer()
+        if reviewer != self._taken_by:                   # a take-over belongs to the reviewer who made it
+            self._taken, self._taken_by = set(), reviewer
+        where = {"reviewer": reviewer, "group": self.group_box.currentData() or "",
+                 "point": self.point_box.currentData() or "", "taken_over": frozenset(self._taken)}
+        shown = review_queue.filter_queue(self._all, **where)
+        self._hidden = review_queue.hidden_from(self._all, **where)
+        self.hidden_note.setText(review_queue.hidden_text(self._hidden))
+        self.hidden_note.setVisible(bool(self._hidden))
+        self.take_over_button.setVisible(any(h.reason == review_queue.OTHERS for h in self._hidden))
         keep = self.table.current_key()
         self.table.set_rows(shown)
         if keep is None or self.model.position_of(keep) is None:
@@ -163,7 +186,9 @@ class ReviewQueueWidget(QWidget):
 
     def _show_current(self, q: QueueItem | None) -> None:
         if q is None:
-            self.title.setText("队列中没有待评的证据。" if not self.model.rowCount() else "请在左侧选择一项证据。")
+            self.title.setText(("您的队列中没有待评的证据。" + (" " + html.escape(review_queue.hidden_text(self._hidden))
+                                                              if self._hidden else ""))
+                               if not self.model.rowCount() else "请在左侧选择一项证据。")
             self.files.set_rows([])
             self.form.set_grading_enabled(False)
             self.open_button.setEnabled(False)
@@ -202,7 +227,18 @@ class ReviewQueueWidget(QWidget):
             if q.stage != DONE:
                 self.table.select_key(q.key)
                 return
-        self.result.setText("<b style='color:#1b7f3b'>✔ 当前筛选下的证据已全部评定。</b>")
+        note = html.escape(review_queue.hidden_text(self._hidden))
+        self.result.setText("<b style='color:#1b7f3b'>✔ 您的队列中的证据已全部评定。</b>"
+                            + (f"<br><span style='color:#8a5a00'>{note}</span>" if note else ""))
+
+    def take_over(self) -> None:
+        """Put the items another reviewer graded before (e.g. a 复评 after 帮扶) into this reviewer's queue."""
+        others = [h.item for h in self._hidden if h.reason == review_queue.OTHERS]
+        if not others:
+            return
+        self._taken |= {q.key for q in others}
+        self._apply_filters()
+        self.table.select_key(others[0].key)
 
     def open_file(self) -> None:
         f = self.files.current_row()
@@ -215,6 +251,9 @@ class ReviewQueueWidget(QWidget):
     def grade(self, grade: str) -> None:
         q = self.current()
         if q is None:
+            return
+        if q.stage == DONE and q.grade == self._fail and grade != q.grade and not confirm_changing_a_fail(
+                self, q.teacher, q.item_title, q.grade, grade, q.last_reviewer):
             return
         reviewer = self.form.reviewer()
         if not reviewer:

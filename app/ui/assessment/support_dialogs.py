@@ -23,7 +23,7 @@ class OpenSupportDialog(FormDialog):
         self._helpers, self._points = helpers, failed_points
         super().__init__(parent, f"为 {teacher} 建立一对一帮扶",
                          intro=f"{teacher} 校本考核不合格。请指定帮扶人、帮扶计划和复评日期；"
-                               "帮扶后重新评定证据，再在“帮扶”页结束本记录。")
+                               "帮扶后重新评定证据，再在“一对一帮扶”页结束本记录。")
 
     def _build_fields(self) -> None:
         helper = QComboBox()

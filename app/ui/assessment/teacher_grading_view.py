@@ -11,7 +11,7 @@ from app.errors import ValidationError
 from app.services import assessment, review_queue
 from app.services.review_queue import SheetRow, TeacherSheet
 from app.ui.assessment.assessment_models import RESULT_COLOURS, FileRefModel, SheetModel
-from app.ui.assessment.grade_form import GradeForm, GradeKeys
+from app.ui.assessment.grade_form import GradeForm, GradeKeys, confirm_changing_a_fail
 from app.ui.micro import page_kit
 from app.ui.micro.teacher_picker import TeacherPicker
 from app.ui.widgets.record_table import RecordTable
@@ -127,7 +127,7 @@ class TeacherGradingWidget(QWidget):
             s = sheet.open_support
             when = f"，复评日期 {s.reassess_on.isoformat()}" if s.reassess_on else ""
             text += f"<br><span style='color:#a15c00'>帮扶进行中：帮扶人 {html.escape(s.helper)}{when}。" \
-                    f"请对不合格的证据复评，然后在“帮扶”页结束记录。</span>"
+                    f"请对不合格的证据复评，然后在“一对一帮扶”页结束记录。</span>"
         text += "<br><span style='color:#808080'>结果按规则由各项等级自动得出：任何一项缺交或不合格则不合格，" \
                 "全部优秀才为优秀，其余为合格。</span>"
         self.results.setText(text)
@@ -172,6 +172,10 @@ class TeacherGradingWidget(QWidget):
     def grade(self, grade: str) -> None:
         row, sheet = self.sheet.current_row(), self._sheet
         if row is None or sheet is None or not row.files:
+            return
+        last = row.latest
+        if last is not None and last.grade == sheet.fail and grade != last.grade and not row.needs_regrade \
+                and not confirm_changing_a_fail(self, sheet.name, row.item_title, last.grade, grade, last.reviewer):
             return
         reviewer = self.form.reviewer()
         if not reviewer:

@@ -22,6 +22,7 @@ from app.services import backups
 from app.ui import jobs
 from app.ui.backup.backup_table_model import BackupTableModel, Col, human_size
 from app.ui.settings import Key, Settings
+from app.ui.widgets.screen_fit import resize_to_screen
 
 LAST_BACKUP_DIR = Key("paths/last_backup_dir", "")
 SOURCE_FILTER = "本软件的备份 (*.sqlite3 *.zip manifest.json);;所有文件 (*)"
@@ -48,7 +49,7 @@ class BackupDialog(QDialog):
         self._check_job: jobs.Job | None = None
         self.setWindowTitle("备份与恢复")
         self.setMinimumSize(720, 420)
-        self.resize(860, 520)
+        resize_to_screen(self, 860, 520)
         self._build_ui()
         self._connect_signals()
         self.reload()

@@ -106,6 +106,7 @@ class DashboardPage(Page):
                                     placeholder="搜索问题（如教师姓名、学时、证据）")
         self.findings.view.setToolTip("单击一行，转到能解决该问题的页面和记录")
         self.findings.view.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.findings.view.setMinimumHeight(150)     # a few problems always show; a small screen scrolls the page
         self.finding_filter = QComboBox()
         self.finding_filter.setObjectName("findingFilter")
         self.finding_filter.addItems(FINDING_FILTERS)
@@ -180,7 +181,8 @@ class DashboardPage(Page):
             lines.append(f"《{p.kind}》{need}：<span style='color:{colour.get(p.status, '#333')}'>{p.status}</span>"
                          f"{file_note}")
         for x in d.deadlines:
-            c = BAD if x.state == "已过期" else WARN if x.state == "即将到期" else OK if x.state == "已完成" else "#333"
+            c = (BAD if x.state == "已过期" else WARN if x.state in ("即将到期", "逾期完成")
+                 else OK if x.state == "已完成" else "#333")
             when = f"还有 {x.days_left} 天" if x.state in ("即将到期", "未到期") else x.state
             lines.append(f"{x.due_on.isoformat()} {x.title}：<span style='color:{c}'>{when}</span>")
         return "<br>".join(lines) or "本方案没有方案文档和截止日期要求"

@@ -85,11 +85,15 @@ class EvidencePage(Page):
         self.picker.set_rows([PickerRow(p.teacher_id, p.name, p.staff_no, p.subject, p.group, p.note, _tone(p.note))
                               for p in progress])
         self.missing.set_rows(missing, school)
+        shown = self.picker.current_id()
         if self._pending_teacher is not None:
             tid, self._pending_teacher = self._pending_teacher, None
             self.picker.select_teacher(tid)
-        elif self.picker.current_id() is None:
+        elif shown is None:
             self.picker.select_first(lambda r: r.tone in ("bad", "warn"))     # open on someone who needs attention
+        else:           # the same teacher stays selected: reload the panel too, or it shows the old state
+            item = self.panel.current_item()
+            self.panel.load(shown, keep_item=item.item.id if item is not None else None)
 
     def focus_search(self) -> None:
         box = self.picker.search if self.tabs.currentIndex() == 0 else self.missing.search

@@ -15,6 +15,7 @@ from app.services.missing_evidence import AddFilesResult, ItemStatus, TeacherEvi
 from app.ui.evidence.drop_zone import DropZone, local_files
 from app.ui.evidence.evidence_models import EvidenceFileModel, FileCol, ItemCol, ItemStatusModel
 from app.ui.micro import page_kit
+from app.ui.widgets.selection import SelectionFollower, selected_row
 from app.ui.widgets.table_model import SearchProxy
 
 
@@ -131,7 +132,8 @@ class TeacherEvidencePanel(QWidget):
         lay.addWidget(split, 1)
 
     def _connect_signals(self) -> None:
-        self.item_view.selectionModel().currentRowChanged.connect(self._on_item_current_changed)
+        self._item_follower = SelectionFollower(self.item_view, self._on_item_current_changed,
+                                                ItemStatusModel.ROW_ROLE)
         self.item_view.files_dropped_on.connect(self._on_files_dropped_on_item)
         self.file_view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.file_view.doubleClicked.connect(self._on_open_clicked)
@@ -161,8 +163,7 @@ class TeacherEvidencePanel(QWidget):
         return False
 
     def current_item(self) -> ItemStatus | None:
-        idx = self.item_view.currentIndex()
-        return idx.data(ItemStatusModel.ROW_ROLE) if idx.isValid() else None
+        return selected_row(self.item_view, ItemStatusModel.ROW_ROLE)
 
     def selected_file(self):
         rows = self.file_view.selectionModel().selectedRows()
@@ -257,11 +258,12 @@ class TeacherEvidencePanel(QWidget):
 
     def _after_add(self, item: ItemStatus, r: AddFilesResult) -> None:
         lines = list(r.warnings)
+        if lines:
+            lines.append("以上提醒不影响保存；如区县平台有要求，请按要求压缩或转换后替换。")
+        lines += [why for _name, why in r.skipped]         # the same file twice: said, not added again
         lines += [f"“{name}”未能添加：{why}" for name, why in r.failed]
         if r.cancelled:
             lines.append("已取消：正在复制的文件未添加，之前已完成的文件已保存。")
-        if lines:
-            lines.append("以上提醒不影响保存；如区县平台有要求，请按要求压缩或转换后替换。")
         self._show_notice(lines)
         self.last_result = r
         if r.added:

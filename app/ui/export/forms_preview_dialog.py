@@ -25,6 +25,7 @@ from app.ui.errors import show_error
 from app.ui.export.common import remember_dir, remembered_dir, status_note
 from app.ui.export.page_view import PageView
 from app.ui.export.printing import ask_and_print
+from app.ui.widgets.screen_fit import resize_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class FormsPreviewDialog(QDialog):
         lay.addLayout(top)
         lay.addWidget(self.note)
         lay.addWidget(self.view, 1)
-        self.resize(900, 760)
+        resize_to_screen(self, 900, 760)
 
     def _connect_signals(self) -> None:
         self.print_button.clicked.connect(self._on_print_clicked)

@@ -24,6 +24,7 @@ from app.ui.errors import show_error
 from app.ui.export.common import LAST_VERIFY_DIR, remember_dir, remembered_dir
 from app.ui.export.verify_report import VerifyRow, VerifyTableModel, report_html, summary_text
 from app.ui.widgets.table_model import RowTableModel
+from app.ui.widgets.screen_fit import resize_to_screen
 
 _CLI_WORDS = (("请用 --key 指定登记的公钥文件", "请在“登记的公钥”一栏选择区县登记的公钥文件"),
               ("请用 --key 指定登记的公钥", "请在“登记的公钥”一栏选择区县登记的公钥文件"),
@@ -148,7 +149,7 @@ class VerifyDialog(QDialog):
         lay.addLayout(key_row)
         lay.addWidget(split, 1)
         lay.addLayout(bottom)
-        self.resize(900, 640)
+        resize_to_screen(self, 900, 640)
 
     def _connect_signals(self) -> None:
         self.add_folder_button.clicked.connect(self._on_add_folder_clicked)

@@ -16,6 +16,9 @@ from app.ui.widgets.table_model import Column, RowTableModel
 
 PENDING, RUNNING = "待核验", "正在核验…"
 PASSED, FAILED = "通过", "未通过"
+# Sealed and untouched, but exported while the school still had problems it had to fix (不完整报送):
+# a verdict of its own, as visible as 通过, so a district never takes it for a complete submission.
+INCOMPLETE = "完整未改动 · 不完整报送"
 SHOWN_PER_LIST = 300
 
 
@@ -39,7 +42,9 @@ class VerifyRow:
             return RUNNING
         if self.report is None:
             return PENDING
-        return PASSED if self.report.ok else FAILED
+        if not self.report.ok:
+            return FAILED
+        return INCOMPLETE if self.report.info.get("allow_incomplete") else PASSED
 
     @property
     def school(self) -> str:
@@ -50,13 +55,17 @@ class VerifyRow:
 
 
 def _verdict_colour(row: VerifyRow) -> str | None:
-    return {PASSED: OK, FAILED: BAD}.get(row.verdict, MUTED)
+    return {PASSED: OK, FAILED: BAD, INCOMPLETE: WARN}.get(row.verdict, MUTED)
+
+
+def verdict_text(row: VerifyRow) -> str:
+    mark = {PASSED: "✔ ", INCOMPLETE: "✔ ", FAILED: "✘ "}.get(row.verdict, "")
+    return mark + row.verdict
 
 
 class VerifyTableModel(RowTableModel):
     COLUMNS = (
-        Column("结论", lambda r: ("✔ " if r.verdict == PASSED else "✘ " if r.verdict == FAILED else "") + r.verdict,
-               width=90, colour=_verdict_colour),
+        Column("结论", verdict_text, width=190, colour=_verdict_colour),
         Column("报送包", lambda r: r.name, width=250, tooltip=lambda r: r.path),
         Column("学校", lambda r: r.school, width=170),
         Column("封存码", lambda r: r.report.seal_code if r.report else "", width=330),
@@ -89,7 +98,10 @@ def report_html(r: BagReport) -> str:
     """The result for one bundle, in plain words, file by file."""
     e = escape
     out = []
-    if r.ok:
+    if r.ok and r.info.get("allow_incomplete"):
+        out.append(_p(f"✔ {INCOMPLETE}：报送包完整，封存后没有被改动，签名有效；"
+                      "但学校是在仍有必须处理的问题时确认导出的，材料本身不完整。", WARN, 17, True))
+    elif r.ok:
         out.append(_p("✔ 通过：报送包完整，封存后没有被改动，签名有效。", OK, 17, True))
     else:
         out.append(_p("✘ 未通过：这个报送包不能作为完整、未改动的报送材料接收。", BAD, 17, True))
@@ -144,7 +156,11 @@ def summary_text(rows: list[VerifyRow]) -> str:
     done = [r for r in rows if r.report is not None]
     if not done:
         return ""
-    passed = sum(1 for r in done if r.report.ok)
+    passed = sum(1 for r in done if r.verdict == PASSED)
+    incomplete = sum(1 for r in done if r.verdict == INCOMPLETE)
+    failed = len(done) - passed - incomplete
     if passed == len(done):
         return f"共核验 {len(done)} 个报送包，全部通过。"
-    return f"共核验 {len(done)} 个报送包：通过 {passed} 个，未通过 {len(done) - passed} 个。"
+    parts = [f"通过 {passed} 个"] + ([f"完整未改动但为不完整报送 {incomplete} 个"] if incomplete else []) \
+        + ([f"未通过 {failed} 个"] if failed else [])
+    return f"共核验 {len(done)} 个报送包：" + "，".join(parts) + "。"

@@ -34,6 +34,7 @@ from app.ui.importing.preview_model import FILTERS, LEAD_COLUMNS, ImportPreviewM
 from app.ui.importing.problem_list import ProblemCol, ProblemListModel
 from app.ui.settings import LAST_FILE_DIR, Settings
 from app.ui.style import BAD, WARN
+from app.ui.widgets.screen_fit import fit_size, keep_on_screen, resize_to_screen
 
 START, PREVIEW, RESULT = range(3)
 ROW_HINT = "点选一行可在这里看到它的全部问题。红色单元格有错误，黄色是提醒；鼠标停在单元格上也能看到原因。"
@@ -54,7 +55,7 @@ class ImportDialog(QDialog):
         self.setWindowTitle(self.kind.title)
         self.setAcceptDrops(True)
         self.setMinimumSize(560, 320)
-        self.resize(720, 420)            # the start page; the preview grows the dialog
+        resize_to_screen(self, 720, 420)            # the start page; the preview grows the dialog
         self._build_ui()
         self._connect_signals()
 
@@ -452,15 +453,13 @@ class ImportDialog(QDialog):
 
     def _grow_for_preview(self) -> None:
         """The start page is small; the preview wants room (within the screen)."""
-        screen = self.screen().availableGeometry() if self.screen() is not None else None
-        width, height = 1180, 720
-        if screen is not None:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
-        if self.width() < width or self.height() < height:
-            self.resize(max(self.width(), width), max(self.height(), height))
+        wanted = fit_size(self, 1180, 720)
+        if self.width() < wanted.width() or self.height() < wanted.height():
+            self.resize(max(self.width(), wanted.width()), max(self.height(), wanted.height()))
             if self.parentWidget() is not None:
                 centre = self.parentWidget().window().frameGeometry().center()
                 self.move(centre.x() - self.width() // 2, centre.y() - self.height() // 2)
+            keep_on_screen(self)
 
     def _error_rows(self) -> int:
         return sum(1 for r in self._rows if r.has_error)

@@ -81,11 +81,14 @@ class MicroPage(Page):
                                         r.status,
                                         TONE.get(r.status, "")) for r in m.rows])
         self.matrix.set_matrix(m)
+        shown = self.picker.current_id()
         if self._pending_teacher is not None:
             tid, self._pending_teacher = self._pending_teacher, None
             self.picker.select_teacher(tid)
-        elif self.picker.current_id() is None:
+        elif shown is None:
             self.picker.select_first(lambda r: r.tone in ("bad", "warn"))     # open on someone who needs attention
+        elif not self.panel.is_dirty():     # same teacher, nothing unsaved: show the reloaded state too
+            self.panel.load(shown, self._items or {})
 
     def focus_search(self) -> None:
         box = self.picker.search if self.tabs.currentIndex() == 0 else self.matrix.search

@@ -18,7 +18,7 @@ from app.ui.widgets.record_table import RecordTable, standard_action
 from app.ui.widgets.table_model import Column, RowTableModel, fmt_date
 
 STATUS_COLOUR = {"草稿": WARN, "已提交": WARN, "已备案": OK}
-DEADLINE_COLOUR = {"已过期": BAD, "即将到期": WARN, "已完成": OK}
+DEADLINE_COLOUR = {"已过期": BAD, "即将到期": WARN, "已完成": OK, "逾期完成": WARN}
 
 
 def _size(n: int) -> str:

@@ -10,6 +10,7 @@ from app.services.validation import validate_phone
 from app.ui.widgets.fields import combo, line
 from app.ui.widgets.form_dialog import FormDialog, collect_errors
 from app.ui.widgets.preset_view import PresetChooser
+from app.ui.widgets.screen_fit import resize_to_screen
 
 
 class SchoolForm(FormDialog):
@@ -17,7 +18,7 @@ class SchoolForm(FormDialog):
 
     def __init__(self, ws, row: SchoolRow, parent: QWidget | None = None) -> None:
         self.ws, self.row = ws, row
-        super().__init__(parent, "学校基本信息", embedded=True, width=420)
+        super().__init__(parent, "学校基本信息", embedded=True, width=340)
         self.save_button.setText("保存学校信息")
 
     def _build_fields(self) -> None:
@@ -77,7 +78,7 @@ class ProgrammeDialog(QDialog):
     def __init__(self, current: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("更换项目方案")
-        self.resize(860, 520)
+        resize_to_screen(self, 860, 520)
         note = QLabel("更换后，学时类别、微能力点规则、考核等级和截止日期都按新方案检查；已录入的数据不会删除。"
                       "若学时类别名称不同，原有学时记录需要在“学时与活动”页面调整类别。")
         note.setWordWrap(True)

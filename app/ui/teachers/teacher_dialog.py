@@ -29,6 +29,12 @@ class TeacherDialog(FormDialog):
         title = f"修改教师：{row.name}" if row else "新增教师"
         super().__init__(parent, title, intro="带 * 的为必填项。身份证号只在本表单中完整显示，列表中会打码。")
 
+    def _school_stage(self) -> str:
+        """A new teacher's 学段 starts as the school's own (a 小学's teachers teach 小学)."""
+        from app.services.school import get_school
+        school = get_school(self.ws)
+        return school.stage if school is not None else ""
+
     def _build_fields(self) -> None:
         r = self.row
         points = [p.name for p in list_teaching_points(self.ws)]
@@ -40,7 +46,7 @@ class TeacherDialog(FormDialog):
         self.add_field("phone", "联系电话", line(r.phone if r else "", "手机号或座机，如 0411-12345678", 20))
         self.add_field("staff_no", "工号", line(r.staff_no if r else "", "本校工号（可不填）", 20))
         self.add_field("subject", "任教学科", combo(SUBJECTS, r.subject if r else "", editable=True, blank=""))
-        self.add_field("stage", "学段", combo(STAGES, r.stage if r else "", editable=True, blank=""))
+        self.add_field("stage", "学段", combo(STAGES, r.stage if r else self._school_stage(), editable=True, blank=""))
         self.add_field("staff_type", "编制类型", combo(STAFF_TYPES, r.staff_type if r else "在编"))
         self.add_field("title", "职称", combo(TITLES, r.title if r else "", editable=True, blank=""))
         self.add_field("teaching_point", "教学点", combo(points, r.teaching_point if r else "", editable=True,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
 
 from app.services import teams as team_service
 from app.services.teams import TEAM_KINDS, GroupRow, TeamRow
@@ -73,8 +73,9 @@ class MemberDialog(FormDialog):
 
 
 class GroupDialog(FormDialog):
-    def __init__(self, ws, teachers: list, parent: QWidget | None = None, row: GroupRow | None = None) -> None:
-        self.ws, self.teachers, self.row = ws, teachers, row
+    def __init__(self, ws, teachers: list, parent: QWidget | None = None, row: GroupRow | None = None,
+                 groups: list[GroupRow] | tuple = ()) -> None:
+        self.ws, self.teachers, self.row, self.groups = ws, teachers, row, list(groups)
         super().__init__(parent, f"修改学科研修组：{row.name}" if row else "新建学科研修组", width=600,
                          intro="每位教师只属于一个研修组；勾选的教师会从原来的组移到本组。")
 
@@ -94,6 +95,29 @@ class GroupDialog(FormDialog):
 
     def check(self, values: dict) -> dict[str, str]:
         return {} if values["name"].strip() else {"name": "研修组名称不能为空。"}
+
+    def moving_leader(self, values: dict) -> str:
+        """The question to ask when the chosen 组长 belongs to another 研修组 ("" when not)."""
+        leader = next((t for t in self.teachers if t.id == values["leader_id"]), None)
+        here = values["name"].strip() or "本组"
+        if leader is None or not leader.group or (self.row is not None and leader.group == self.row.name):
+            return ""
+        if leader.id in values["member_ids"]:      # ticked as a member: moving was chosen on purpose
+            return ""
+        leads = next((g for g in self.groups if g.name == leader.group and g.leader_id == leader.id), None)
+        tail = f"，并且是该组的组长；移过来后“{leader.group}”将没有组长" if leads else ""
+        return (f"{leader.name} 现在是“{leader.group}”的组员{tail}。\n\n"
+                f"设为“{here}”的组长会把 {leader.name} 从“{leader.group}”移到“{here}”（每位教师只属于一个研修组）。"
+                "确定吗？")
+
+    def confirm(self, values: dict) -> bool:
+        question = self.moving_leader(values)
+        if not question:
+            return True
+        answer = QMessageBox.question(self, "组长来自其他研修组", question,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def save(self, values: dict) -> GroupRow:
         return team_service.save_group(self.ws, self.row.id if self.row else None, name=values["name"],

@@ -168,12 +168,12 @@ class TeamsPage(Page):
             self._call(team_service.remove_member, member.id)
 
     def _add_group(self) -> None:
-        self._open(GroupDialog(self.ws, self._teachers, self))
+        self._open(GroupDialog(self.ws, self._teachers, self, groups=self.groups.model.rows()))
 
     def _edit_group(self) -> None:
         group = self._need(self.groups, "研修组")
         if group is not None:
-            self._open(GroupDialog(self.ws, self._teachers, self, group))
+            self._open(GroupDialog(self.ws, self._teachers, self, group, groups=self.groups.model.rows()))
 
     def _delete_group(self) -> None:
         group = self._need(self.groups, "研修组")

@@ -53,7 +53,7 @@ class BarChart(QWidget):
         return QSize(320, max(60, rows * (self.ROW_HEIGHT + self.GAP) + titles * (self.ROW_HEIGHT + 4) + 8))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(200, self.sizeHint().height())
+        return QSize(150, self.sizeHint().height())     # narrow screens: labels and bars share less room
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)

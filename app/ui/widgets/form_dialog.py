@@ -9,8 +9,12 @@ A form subclasses FormDialog, adds fields in `_build_fields()`, and overrides
   shown beside its field; any other AppError goes to `show_error`.
 
 Messages appear under a field once the user has edited it, when another
-edit caused them, and under every field when 保存 is pressed. Open the dialog with `open()` (window-modal, no
-nested event loop) and connect `saved(result)`.
+edit caused them, and under every field when 保存 is pressed. Each field keeps
+the line for its message whether or not one shows (fields never jump under the
+mouse); a message too long for that line is shortened there and shown whole in
+the strip beside 保存 while its field has the focus. Open the dialog with
+`open()` (window-modal, no nested event loop) and connect `saved(result)`. The
+dialog is never taller than the screen: the fields scroll, 保存/取消 stay put.
 """
 
 from __future__ import annotations
@@ -19,11 +23,14 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel,
-                               QLineEdit, QPlainTextEdit, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from app.errors import AppError, ValidationError
+from app.ui.widgets.error_line import ErrorLine
 from app.ui.widgets.fields import DateField, FileField, combo_value
+from app.ui.widgets.screen_fit import resize_to_screen
 
 GENERAL = "_"
 
@@ -48,7 +55,7 @@ def collect_errors(validate: Callable[[dict], Any], values: dict, neutral: dict[
 
 
 class _Field:
-    def __init__(self, key: str, label: str, widget: QWidget, error: QLabel, aliases: tuple[str, ...]) -> None:
+    def __init__(self, key: str, label: str, widget: QWidget, error: ErrorLine, aliases: tuple[str, ...]) -> None:
         self.key, self.label, self.widget, self.error, self.aliases = key, label, widget, error, aliases
 
 
@@ -75,9 +82,20 @@ class FormDialog(QDialog):
         self._build_fields()
         self._revalidate()
         self._initial_errors = dict(self._errors)      # e.g. empty required fields of a new record
+        self._show_errors()                            # …which are not shown until the user gets to them
         if not embedded:
             body_height = self.form.parentWidget().sizeHint().height()
-            self.resize(max(width, self.sizeHint().width()), min(body_height + 140, 760))
+            resize_to_screen(self, max(width, self.sizeHint().width()), body_height + 150)
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._fields and not self.embedded:     # keyboard users start typing in the first field
+            first = next(iter(self._fields.values())).widget
+            focus = QApplication.focusWidget()
+            if focus is None or not self.isAncestorOf(focus) or isinstance(focus, QDialogButtonBox) \
+                    or focus in self.buttons.buttons():
+                first.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def reject(self) -> None:
         if not self.embedded:        # Esc inside a page must not hide the form
@@ -87,22 +105,26 @@ class FormDialog(QDialog):
         self.intro = QLabel(intro)
         self.intro.setWordWrap(True)
         self.intro.setVisible(bool(intro))
-        self.general_error = QLabel()
+        self.general_error = ErrorLine(self)      # not laid out: its message shows in the strip
         self.general_error.setObjectName("error__")
-        self.general_error.setProperty("role", "error")
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
+        self.general_error.set_message("")
+        # The whole message of the focused field (its line under the field may be shortened), or
+        # the form's general problem: two lines kept free beside 保存, so nothing moves.
+        self.message_strip = QLabel()
+        self.message_strip.setObjectName("messageStrip")
+        self.message_strip.setProperty("role", "error")
+        self.message_strip.setWordWrap(True)
+        self.message_strip.setFixedHeight(self.message_strip.fontMetrics().lineSpacing() * 2 + 4)
         body = QWidget()
         self.form = QFormLayout(body)
+        self.form.setVerticalSpacing(2)      # each field's message line is the space between rows
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        if self.embedded:
-            holder: QWidget = body
-        else:
-            holder = QScrollArea()
-            holder.setWidgetResizable(True)
-            holder.setFrameShape(QScrollArea.Shape.NoFrame)
-            holder.setWidget(body)
+        holder = QScrollArea()       # on a small screen the fields scroll; 保存 stays in view
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QScrollArea.Shape.NoFrame)
+        holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)     # Tab goes from the last field to 保存
+        holder.setWidget(body)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("保存")
@@ -114,11 +136,11 @@ class FormDialog(QDialog):
             self.buttons.setCenterButtons(False)
         lay = QVBoxLayout(self)
         lay.addWidget(self.intro)
-        lay.addWidget(self.general_error)
-        lay.addWidget(holder, 0 if self.embedded else 1)
-        if self.embedded:
-            lay.addStretch(1)
-        lay.addWidget(self.buttons)
+        lay.addWidget(holder, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message_strip, 1)
+        bottom.addWidget(self.buttons)
+        lay.addLayout(bottom)
 
     def _build_fields(self) -> None:
         """Override: add the fields with add_field()."""
@@ -130,11 +152,9 @@ class FormDialog(QDialog):
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(2)
         col.addWidget(widget)
-        error = QLabel()
+        error = ErrorLine()
         error.setObjectName(f"error_{key}")
-        error.setProperty("role", "error")
-        error.setWordWrap(True)
-        error.hide()
+        error.set_message("")
         col.addWidget(error)
         if hint:
             tip = QLabel(hint)
@@ -202,6 +222,10 @@ class FormDialog(QDialog):
         """Override: call the service and return its result."""
         raise NotImplementedError
 
+    def confirm(self, values: dict[str, Any]) -> bool:
+        """Override: ask before a save with consequences elsewhere (False keeps the form open)."""
+        return True
+
     def resolve_field(self, name: str | None) -> str:
         """Map a ValidationError.field (a key, or a label such as 退休日期) to a form key."""
         if not name:
@@ -214,8 +238,10 @@ class FormDialog(QDialog):
         return GENERAL
 
     def error_text(self, key: str) -> str:
-        label = self.general_error if key == GENERAL else self._fields[key].error
-        return label.text() if label.isVisibleTo(self) else ""
+        if key == GENERAL:
+            return self.general_error.full_text()
+        label = self._fields[key].error
+        return label.full_text() if label.isVisibleTo(self) else ""
 
     def errors(self) -> dict[str, str]:
         return dict(self._errors)
@@ -234,14 +260,34 @@ class FormDialog(QDialog):
             # (status 免修 → 状态原因 required); never for a new record's still-empty fields.
             if not (self._submitted or key in self._touched or message != self._initial_errors.get(key, "")):
                 message = ""
-            f.error.setText(message)
-            f.error.setVisible(bool(message))
+            f.error.set_message(message)
             f.widget.setProperty("invalid", bool(message))
             f.widget.style().unpolish(f.widget)
             f.widget.style().polish(f.widget)
         general = self._errors.get(GENERAL, "") if self._submitted else ""
-        self.general_error.setText(general)
-        self.general_error.setVisible(bool(general))
+        self.general_error.set_message(general)
+        self.general_error.hide()
+        self._update_strip()
+
+    def _field_with_focus(self) -> _Field | None:
+        focus = QApplication.focusWidget()
+        for f in self._fields.values():
+            if focus is not None and (focus is f.widget or f.widget.isAncestorOf(focus)):
+                return f
+        return None
+
+    def _update_strip(self) -> None:
+        f = self._field_with_focus()
+        text = f.error.full_text() if f is not None else ""
+        if not text and self._submitted:
+            text = self.general_error.full_text() or next(
+                (g.error.full_text() for g in self._fields.values() if g.error.full_text()), "")
+        self.message_strip.setText(text)
+        self.message_strip.setToolTip(text)
+
+    def _on_focus_changed(self, _old, _new) -> None:
+        if self.isVisible():
+            self._update_strip()
 
     def show_field_error(self, exc: ValidationError) -> None:
         key = self.resolve_field(exc.field)
@@ -258,6 +304,8 @@ class FormDialog(QDialog):
             first = next((k for k in self._fields if k in self._errors), None)
             if first:
                 self._fields[first].widget.setFocus()
+            return
+        if not self.confirm(self.values()):
             return
         try:
             result = self.save(self.values())

@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QTableView,
                                QToolButton, QVBoxLayout, QWidget)
 
+from app.ui.widgets.selection import SelectionFollower, selected_row
 from app.ui.widgets.table_model import RowDelegate, RowTableModel, SearchProxy
 
 
@@ -43,7 +44,7 @@ class RecordTable(QWidget):
         self.search = QLineEdit(placeholderText=placeholder, clearButtonEnabled=True)
         self.search.setToolTip(f"{placeholder}\n输入几个词（用空格分开）时，显示同时含有每个词的行。")
         self.search.setObjectName("search")
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(180)
         self.search.setMaximumWidth(380)
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
@@ -86,7 +87,9 @@ class RecordTable(QWidget):
         self.view.doubleClicked.connect(self._on_view_double_clicked)
         self.view.activated.connect(self._on_view_double_clicked)
         self.view.customContextMenuRequested.connect(self._on_view_context_menu)
-        self.view.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        # Follow the selection itself: after a mouse click the current index moves before the
+        # row is selected, so reading the row on currentRowChanged left buttons grey.
+        self._follower = SelectionFollower(self.view, self.selection_changed.emit)
         # A filter change arrives as many row-range signals: count once, after them all.
         self._count_timer = QTimer(self, singleShot=True, interval=0)
         self._count_timer.timeout.connect(self.update_count)
@@ -113,13 +116,12 @@ class RecordTable(QWidget):
         self.model.set_rows(rows)
         if keep is not None:
             self.select_key(keep, scroll=False)
+        self._follower.update()          # listeners see the reloaded row (or that none is left)
         self.update_count()
 
     def current_row(self) -> Any | None:
-        index = self.view.selectionModel().currentIndex()
-        if not index.isValid() or not self.view.selectionModel().isRowSelected(index.row(), QModelIndex()):
-            return None
-        return index.data(RowTableModel.ROW_ROLE)
+        """The selected row's DTO (what the buttons act on), None when no row is selected."""
+        return selected_row(self.view, RowTableModel.ROW_ROLE)
 
     def current_key(self) -> Any | None:
         row = self.current_row()
@@ -163,9 +165,6 @@ class RecordTable(QWidget):
         row = index.data(RowTableModel.ROW_ROLE)
         if row is not None:
             self.row_activated.emit(row)
-
-    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.selection_changed.emit(current.data(RowTableModel.ROW_ROLE) if current.isValid() else None)
 
     def _on_view_context_menu(self, pos: QPoint) -> None:
         if not self._actions:

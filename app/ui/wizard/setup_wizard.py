@@ -3,28 +3,35 @@
 The wizard writes nothing until 完成; then it calls school.init_school once.
 打开示例学校 on the first page emits `demo_requested`; the controller builds
 the demo as a background job and closes the wizard when it is in place.
+Esc or the window's ✕ asks before leaving, and what was typed is kept as a
+draft in the UI settings (for this data folder) and filled in next time.
+Typing the district pre-selects its programme (大连市瓦房店市 → 瓦房店), until
+the user picks one themselves.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPushButton, QRadioButton, QVBoxLayout, QWidget, QWizard,
-                               QWizardPage)
+import json
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QMessageBox, QPushButton, QRadioButton, QVBoxLayout,
+                               QWidget, QWizard, QWizardPage)
 
 from app.errors import AppError
-from app.services.programmes import DEFAULT_PRESET, load_preset
+from app.services.district_presets import preset_for_district
+from app.services.programmes import DEFAULT_PRESET, load_preset, preset_ids
 from app.services.school import ENVIRONMENT_HELP, ENVIRONMENTS, STAGES, init_school, validate_school_fields
+from app.ui.widgets.error_line import ErrorLine
 from app.ui.widgets.fields import combo, combo_value, line
 from app.ui.widgets.form_dialog import collect_errors
 from app.ui.widgets.preset_view import PresetChooser
+from app.ui.widgets.screen_fit import resize_to_screen
 
 
-def _error_label(key: str) -> QLabel:
-    label = QLabel()
+def _error_label(key: str) -> ErrorLine:
+    label = ErrorLine()
     label.setObjectName(f"error_{key}")
-    label.setProperty("role", "error")
-    label.setWordWrap(True)
-    label.hide()
+    label.set_message("")
     return label
 
 
@@ -94,8 +101,7 @@ class SchoolPage(QWizardPage):
         problems = self.problems()
         for k, label in self.errors.items():
             message = problems.get(k, "") if k in self._touched else ""
-            label.setText(message)
-            label.setVisible(bool(message))
+            label.set_message(message)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -138,8 +144,33 @@ class ProgrammePage(QWizardPage):
         self.setTitle("项目方案")
         self.setSubTitle("选择上级文件对应的方案。右侧是它的依据和主要要求；选定后仍可在“学校信息”页面更换。")
         self.chooser = PresetChooser(DEFAULT_PRESET)
+        self.user_chose = False          # once the user picks a preset, the district no longer changes it
+        self._auto = False
+        self.district_note = QLabel()
+        self.district_note.setObjectName("districtNote")
+        self.district_note.setProperty("role", "hint")
+        self.district_note.setWordWrap(True)
         lay = QVBoxLayout(self)
-        lay.addWidget(self.chooser)
+        lay.addWidget(self.district_note)
+        lay.addWidget(self.chooser, 1)
+        self.chooser.chosen.connect(self._on_chooser_chosen)
+
+    def follow_district(self, district: str) -> None:
+        """Pre-select the district's own programme (or the general one) unless the user chose."""
+        if self.user_chose:
+            return
+        preset = preset_for_district(district, set(preset_ids()))
+        self._auto = True
+        try:
+            self.chooser.select(preset or DEFAULT_PRESET)
+        finally:
+            self._auto = False
+        self.district_note.setText(f"已按所属区县“{district.strip()}”预先选中“{load_preset(preset)['name']}”；"
+                                   "如上级文件不同，请另选。" if preset else "")
+
+    def _on_chooser_chosen(self, _preset_id: str) -> None:
+        if not self._auto:
+            self.user_chose = True
 
     def isComplete(self) -> bool:
         return bool(self.chooser.value())
@@ -175,14 +206,15 @@ class SetupWizard(QWizard):
     restore_requested = Signal()         # moving to a new PC: restore a full backup into this empty folder
     school_created = Signal(object)      # the SchoolRow
 
-    def __init__(self, ws, parent: QWidget | None = None) -> None:
+    def __init__(self, ws, parent: QWidget | None = None, *, settings=None) -> None:
         super().__init__(parent)
         self.ws = ws
+        self.settings = settings
         self.created = None
+        self._leaving = False
         self.setWindowTitle("设置向导 — 提升工程2.0 整校推进助手")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.resize(820, 600)
         self.welcome_page = WelcomePage(self)
         self.school_page = SchoolPage()
         self.environment_page = EnvironmentPage()
@@ -191,6 +223,67 @@ class SetupWizard(QWizard):
         for page in (self.welcome_page, self.school_page, self.environment_page, self.programme_page,
                      self.confirm_page):
             self.addPage(page)
+        self.school_page.district.textChanged.connect(self.programme_page.follow_district)
+        self._restore_draft()
+        resize_to_screen(self, 820, 600)
+
+    # leaving without finishing ------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Esc or ✕: ask first; the typed draft is kept for next time whichever the answer."""
+        if self._leaving:
+            super().reject()
+            return
+        then = "回到原来的数据文件夹" if self.parentWidget() is not None else "关闭软件"
+        answer = QMessageBox.question(
+            self, "退出设置向导", f"还没有完成设置。退出设置向导并{then}吗？\n\n"
+            "已填写的内容会保留，下次在这个数据文件夹设置时自动填回。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        self._save_draft()
+        if answer == QMessageBox.StandardButton.Yes:
+            super().reject()
+
+    def close_for_switch(self) -> None:
+        """Close without asking (the demo or a restored backup is taking the wizard's place)."""
+        self._leaving = True
+        self.close()
+
+    def draft(self) -> dict:
+        v = self.school_page.values()
+        return {"folder": str(self.ws.paths.root), **v, "environment": self.environment_page.value(),
+                "programme": self.programme_page.chooser.value() if self.programme_page.user_chose else ""}
+
+    def _save_draft(self) -> None:
+        if self.settings is None:
+            return
+        from app.ui.settings import WIZARD_DRAFT
+        d = self.draft()
+        typed = any(d[k].strip() for k in ("name", "code", "district")) or d["environment"] or d["programme"]
+        self.settings.set(WIZARD_DRAFT, json.dumps(d, ensure_ascii=False) if typed else "")
+        self.settings.sync()
+
+    def _restore_draft(self) -> None:
+        if self.settings is None:
+            return
+        from app.ui.settings import WIZARD_DRAFT
+        try:
+            d = json.loads(self.settings.get(WIZARD_DRAFT) or "{}")
+        except ValueError:
+            return
+        if not isinstance(d, dict) or d.get("folder") != str(self.ws.paths.root):
+            return
+        page = self.school_page
+        page.name.setText(str(d.get("name", "")))
+        page.code.setText(str(d.get("code", "")))
+        if d.get("stage"):
+            page.stage.setCurrentText(str(d["stage"]))
+        page.district.setText(str(d.get("district", "")))
+        button = self.environment_page.buttons.get(str(d.get("environment", "")))
+        if button is not None:
+            button.setChecked(True)
+        if d.get("programme") in preset_ids():
+            self.programme_page.chooser.select(d["programme"])     # the user's own pick stays theirs
+            self.programme_page.user_chose = True
 
     def create_school(self) -> bool:
         from app.ui.errors import show_error
@@ -202,5 +295,8 @@ class SetupWizard(QWizard):
         except AppError as exc:
             show_error(self, exc)
             return False
+        if self.settings is not None:
+            from app.ui.settings import WIZARD_DRAFT
+            self.settings.set(WIZARD_DRAFT, "")
         self.school_created.emit(self.created)
         return True
