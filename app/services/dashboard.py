@@ -95,6 +95,11 @@ class TeacherProgress:
     exempt_reason: str | None
     passes: bool
     blocking: int
+    hours_problems: tuple[str, ...] = ()     # the engine's hours findings for this teacher, without the name
+
+    @property
+    def hours_ok(self) -> bool:
+        return not self.hours_problems
 
 
 def _deadline_row(d: Deadline, today: date, met: dict[str, date | None]) -> DeadlineRow:
@@ -163,12 +168,16 @@ def teacher_progress(ws, today: date | None = None) -> dict[int, TeacherProgress
     snap = snapshot_mod.load_ws(ws, today)
     report = run_on_snapshot(snap)
     blocking: dict[int, int] = {}
+    hours_problems: dict[int, list[str]] = {}
     for f in report.findings:
         if f.teacher_id is not None and f.is_blocking:
             blocking[f.teacher_id] = blocking.get(f.teacher_id, 0) + 1
+            if f.code.startswith("hours."):
+                hours_problems.setdefault(f.teacher_id, []).append(f.message.split("：", 1)[-1])
     return {v.teacher.id: TeacherProgress(v.teacher.id, v.hours.total, dict(v.hours.by_category),
                                           v.exempt_reason, report.teacher_passes.get(v.teacher.id, False),
-                                          blocking.get(v.teacher.id, 0))
+                                          blocking.get(v.teacher.id, 0),
+                                          tuple(hours_problems.get(v.teacher.id, ())))
             for v in snap.teachers}
 
 

@@ -143,6 +143,14 @@ def _hours(w, tab: str) -> None:
     target.add_record()
 
 
+def _programme(w, key: str) -> None:
+    page = w.go_to("项目方案")
+    from app.ui.jobs import wait_idle
+    wait_idle()
+    page.table.select_key(key)
+    page.edit_record()
+
+
 def _support(w) -> None:
     page = w.go_to("校本考核")
     s = page.summary
@@ -164,6 +172,8 @@ DIALOGS: tuple[tuple[str, str, Callable], ...] = (
     ("学时与活动", "登记培训活动", lambda w: _hours(w, "activities")),
     ("学时与活动", "登记校本研修课程", lambda w: _hours(w, "courses")),
     ("方案与计划", "上传方案或计划", lambda w: w.go_to("方案与计划").add_record()),
+    ("项目方案", "修改规则", lambda w: _programme(w, "hours.categories")),
+    ("项目方案", "修改规则（单项）", lambda w: _programme(w, "hours.total_min")),
     ("校本考核", "建立帮扶", _support),
     ("导出与打印", "核验报送包", lambda w: w.go_to("导出与打印").open_verify()),
     ("导出与打印", "预览签字确认表", lambda w: w.go_to("导出与打印")._on_preview_clicked()),

@@ -9,7 +9,7 @@ from app.services.school import get_school
 from app.ui.pages import registry
 from tests.ui.conftest import settle
 
-ISSUE_PAGES = ["首页", "学校信息", "团队", "教师", "微能力", "学时与活动", "方案与计划", "证据材料", "校本考核", "导出与打印"]
+ISSUE_PAGES = ["首页", "学校信息", "项目方案", "团队", "教师", "微能力", "学时与活动", "方案与计划", "证据材料", "校本考核", "导出与打印"]
 
 
 def test_every_page_opens_in_chinese(qtbot, window):
@@ -32,7 +32,7 @@ def test_menus_and_shortcuts(window):
     assert window.act_open_folder.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
     assert window.act_add.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
     assert [a.shortcut().toString() for a in window.page_actions] == [s.shortcut for s in registry.PAGES]
-    window.page_actions[3].trigger()
+    window.page_actions[4].trigger()
     assert window.current_title() == "教师"
 
 

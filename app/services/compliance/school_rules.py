@@ -172,11 +172,12 @@ def choice_findings(snap: Snapshot, say: _Say) -> Iterator[Finding]:
     rules = snap.rules
     if rules.micro is not None and rules.is_on("micro.range") and not rules.value("micro.range")["codes"]:
         yield say("choice.range", "micro.range", "尚未确定本校的微能力提升范围",
-                  "在“学校信息 › 项目方案”中选定本校的微能力提升范围（教师在范围内选点）", "学校信息")
+                  "在“项目方案”页面选中“学校的微能力提升范围”，点“修改…”选定（教师在范围内选点）", "项目方案")
     topic = rules.elective_topic
     if topic and not topic.get("chosen"):
         yield say("choice.elective", "hours.elective_topic", f"尚未选定年度{topic['category']}专题",
-                  f"在“学校信息 › 项目方案”中从{'、'.join(topic['choices'])}中选定", "学校信息")
+                  f"在“项目方案”页面选中“学校选定的选修专题”，点“修改…”从{'、'.join(topic['choices'])}中选定",
+                  "项目方案")
 
 
 def self_assessment_findings(snap: Snapshot, entries: dict[str, str], say: _Say) -> Iterator[Finding]:
@@ -185,7 +186,7 @@ def self_assessment_findings(snap: Snapshot, entries: dict[str, str], say: _Say)
     if todo:
         names = "、".join(f"{i['key']} {i['level2']}" for i in todo[:4]) + ("等" if len(todo) > 4 else "")
         yield say("self.pending", "school.self_assessment", f"按考核要点自评还有 {len(todo)}/{len(items)} 项未填写（{names}）",
-                  "在“方案与计划 › 学校自评”中逐项填写", "方案与计划", have=len(items) - len(todo), need=len(items))
+                  "在“方案与计划”页面的“学校自评”中逐项填写", "方案与计划", have=len(items) - len(todo), need=len(items))
 
 
 def met_deadline_kinds(rules, plans) -> dict[str, date | None]:
@@ -229,7 +230,7 @@ def hours_data_findings(snap: Snapshot, say: _Say) -> Iterator[Finding]:
     w = flt.window
     if w and snap.rules.window and snap.rules.window["kind"] == "period" and w.end < snap.today:
         yield say("hours.period_over", "hours.window", f"方案规定的培训时间（{w.label}）已经结束，只统计这一期间的学时",
-                  "如本区县另有安排，请在“学校信息 › 项目方案”中修改学时统计期", "学校信息", severity=WARNING)
+                  "如本区县另有安排，请在“项目方案”页面修改“学时统计期”", "项目方案", severity=WARNING)
 
 
 def roster_findings(snap: Snapshot) -> Iterator[Finding]:

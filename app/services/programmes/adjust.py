@@ -256,9 +256,10 @@ def set_rule(ws, path: str, raw_value: Any, *, by: str | None = None, source: st
             rule["note"] = note
         doc["rules"][key] = rule
         doc = check_programme(doc)                  # Chinese error naming the rule; nothing saved
-        _record(s, operator_name(by), key, before, doc["rules"][key], note)
-        _save(s, doc)
-        s.commit()
+        if doc["rules"][key] != before:             # saving what is already there changes nothing
+            _record(s, operator_name(by), key, before, doc["rules"][key], note)
+            _save(s, doc)
+            s.commit()
     return next(v for v in show_programme(ws).rules if v.key == key)
 
 

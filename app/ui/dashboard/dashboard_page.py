@@ -195,7 +195,8 @@ class DashboardPage(Page):
     def _go_to_finding(self, finding) -> None:
         if finding.page == self.TITLE:
             return
-        self.navigate_requested.emit(finding.page, finding.teacher_id, finding.record_id, finding.code)
+        kind = finding.rule if finding.page == "项目方案" else finding.code
+        self.navigate_requested.emit(finding.page, finding.teacher_id, finding.record_id, kind)
 
     def _on_finding_filter_changed(self, text: str) -> None:
         predicates = {"必须处理": lambda f: f.is_blocking, "提醒": lambda f: not f.is_blocking,

@@ -12,8 +12,10 @@ class FindingsModel(RowTableModel):
         Column("级别", lambda f: SEVERITY_LABEL.get(f.severity, f.severity), width=72,
                sort=lambda f: (not f.is_blocking, f.message),
                colour=lambda f: BAD if f.is_blocking else WARN),
-        Column("问题", lambda f: f.message, width=400, stretch=True),
-        Column("怎么办", lambda f: f.action, width=330),
+        Column("问题", lambda f: f.message, width=380, stretch=True,
+               tooltip=lambda f: f"{f.message}\n依据：{f.basis}" if f.basis else f.message),
+        Column("怎么办", lambda f: f.action, width=280),
+        Column("依据", lambda f: f.basis, width=170, tooltip=lambda f: f.basis),
         Column("去处理", lambda f: f"{f.page} ›", width=100, colour=lambda f: ACCENT),
     )
 

@@ -80,12 +80,17 @@ class SummaryRow:
     total: float
     need: float
     exempt: str | None
+    problems: tuple[str, ...] = ()       # the hours rules this teacher does not meet yet (from the services)
+
+    @property
+    def ok(self) -> bool:
+        return not self.exempt and not self.problems
 
     @property
     def state(self) -> str:
         if self.exempt:
             return "免修"
-        return "学时达标" if self.total >= self.need else f"差 {self.need - self.total:g} 学时"
+        return "学时达标" if not self.problems else "；".join(self.problems)
 
 
 class SummaryTab(_Tab):
@@ -111,8 +116,8 @@ class SummaryTab(_Tab):
         total_min = dict(self.ctx.requirements).get("总学时", 0)
         columns.append(Column(f"合计（≥{total_min:g}）" if total_min else "合计", lambda r: fmt_hours(r.total),
                               sort=lambda r: r.total, width=100, align=ALIGN_RIGHT))
-        columns.append(Column("状态", lambda r: r.state, width=110,
-                              colour=lambda r: None if r.exempt else OK if r.total >= r.need else BAD))
+        columns.append(Column("状态", lambda r: r.state, width=220, tooltip=lambda r: r.state,
+                              colour=lambda r: None if r.exempt else OK if r.ok else BAD))
         model = type("HoursSummaryModel", (RowTableModel,), {"COLUMNS": tuple(columns)})()
         if self.table is not None:
             self.layout_.removeWidget(self.table)
@@ -130,9 +135,10 @@ class SummaryTab(_Tab):
         for t in self.ctx.teachers:
             p = progress.get(t.id)
             rows.append(SummaryRow(t.id, t.staff_no, t.name, t.subject, dict(p.by_category) if p else {},
-                                   p.total_hours if p else 0.0, need, p.exempt_reason if p else None))
+                                   p.total_hours if p else 0.0, need, p.exempt_reason if p else None,
+                                   p.hours_problems if p else ()))
         self.table.set_rows(rows)
-        short = sum(1 for r in rows if not r.exempt and r.total < r.need)
+        short = sum(1 for r in rows if not r.exempt and r.problems)
         self.note.setText(f"学时未达到要求的教师 {short} 人。学时来自：手工录入、平台导入、培训活动和校本研修课程。")
 
     def row_for(self, teacher_id: int) -> SummaryRow | None:

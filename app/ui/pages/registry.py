@@ -29,6 +29,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("首页", ("app.ui.dashboard.dashboard_page:DashboardPage",), "Ctrl+1"),
     PageSpec("学校信息", ("app.ui.school.school_page:SchoolPage",), "Ctrl+2"),
+    PageSpec("项目方案", ("app.ui.programme.programme_page:ProgrammePage",), "Ctrl+Shift+2"),
     PageSpec("团队", ("app.ui.teams.teams_page:TeamsPage",), "Ctrl+3"),
     PageSpec("教师", ("app.ui.teachers.teacher_page:TeacherPage",), "Ctrl+4"),
     PageSpec("微能力", ("app.ui.micro.micro_page:MicroPage", f"{_P}:MicroPlaceholder"), "Ctrl+5"),

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.errors import ValidationError
 from app.services import plans
-from app.services.plans import PLAN_KINDS, PLAN_STATUSES, PlanRow
+from app.services.plans import PLAN_STATUSES, PlanRow, plan_kinds
 from app.ui.hours.hours_dialogs import current_semester
 from app.ui.widgets.fields import DateField, FileField, combo, line
 from app.ui.widgets.form_dialog import FormDialog
@@ -23,7 +23,8 @@ class PlanDialog(FormDialog):
 
     def _build_fields(self) -> None:
         r = self.row
-        self.add_field("kind", "文档类型 *", combo(PLAN_KINDS, r.kind if r else (self.kind or PLAN_KINDS[0])))
+        kinds = plan_kinds(self.ws)
+        self.add_field("kind", "文档类型 *", combo(kinds, r.kind if r else (self.kind or kinds[0])))
         self.add_field("title", "标题", line(r.title if r else "", "不填则与文档类型相同", 80))
         self.add_field("semester", "学期/学年", line(r.semester if r else current_semester(), "", 40))
         self.add_field("status", "状态", combo(PLAN_STATUSES, r.status if r else PLAN_STATUSES[0]))

@@ -6,13 +6,14 @@ from datetime import date
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QLabel, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.errors import AppError
 from app.services import dashboard, plans
 from app.ui.errors import show_error
 from app.ui.pages.base import Page
 from app.ui.plans.plan_dialog import PlanDialog
+from app.ui.plans.self_assessment_panel import SelfAssessmentPanel
 from app.ui.style import BAD, OK, WARN
 from app.ui.widgets.record_table import RecordTable, standard_action
 from app.ui.widgets.table_model import Column, RowTableModel, fmt_date
@@ -80,16 +81,26 @@ class PlansPage(Page):
         split.addWidget(self.table)
         split.addWidget(lower)
         split.setSizes([360, 200])
+        self.self_assessment = SelfAssessmentPanel(self.ws, lambda: self.notify("plans"))
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("plansTabs")
+        self.tabs.addTab(split, "方案文档与截止日期")
+        self.tabs.addTab(self.self_assessment, "学校自评")
+        self.self_assessment.loaded.connect(lambda rows: self.tabs.setTabVisible(1, bool(rows)))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(18, 14, 18, 10)
         lay.addWidget(self.header())
         lay.addWidget(self.required)
-        lay.addWidget(split, 1)
+        lay.addWidget(self.tabs, 1)
 
     def refresh(self) -> None:
         self.table.set_rows(plans.list_plans(self.ws))
         self.deadlines.set_rows(dashboard.list_deadlines(self.ws))
         self._show_required()
+        self.self_assessment.load()
+
+    def show_self_assessment(self) -> None:
+        self.tabs.setCurrentWidget(self.self_assessment)
 
     def _show_required(self) -> None:
         try:
@@ -108,6 +119,9 @@ class PlansPage(Page):
         self.required.setText("本方案要求：" + "&nbsp;&nbsp;&nbsp;&nbsp;".join(parts) if parts else "本项目方案没有规定必须报送的方案文档。")
 
     def show_record(self, teacher_id=None, record_id=None, kind=None) -> None:
+        if kind == "self.pending":
+            self.show_self_assessment()
+            return
         if record_id is None:
             return
         if kind and kind.startswith("deadline"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
                                QTextBrowser, QVBoxLayout, QWidget)
 
@@ -34,11 +34,13 @@ class IndicatorModel(RowTableModel):
 class SelfAssessmentPanel(QWidget):
     """The indicators and a small form under them; `load()` reads, 保存 writes through the job lane."""
 
+    loaded = Signal(list)             # the indicators ([] when the programme has none)
+
     def __init__(self, ws, on_saved, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws, self._on_saved = ws, on_saved
         self.table = RecordTable(IndicatorModel(), settings_name="self_assessment", placeholder="搜索考核要点")
-        self.table.view.selectionModel().selectionChanged.connect(lambda *_: self._show())
+        self.table.selection_changed.connect(lambda *_: self._show())
         self.text = QTextBrowser()
         self.text.setObjectName("indicatorText")
         self.level = QComboBox()
@@ -75,6 +77,7 @@ class SelfAssessmentPanel(QWidget):
         run_in_background(self, lambda _ctx: self_assessment.list_indicators(self.ws), on_done=self._fill)
 
     def _fill(self, rows) -> None:
+        self.loaded.emit(list(rows))
         key = self.table.current_key()
         self.table.set_rows(rows)
         done = sum(1 for r in rows if r.level)

@@ -50,6 +50,7 @@ class ProgrammePage(Page):
         super().__init__(ws, events, parent)
         self.view: adjust.ProgrammeView | None = None
         self.dialog = None
+        self._wanted: str | None = None          # a rule to select once the rules have loaded
         self._build_ui()
 
     def _build_ui(self) -> None:
@@ -61,7 +62,7 @@ class ProgrammePage(Page):
         for text, slot in (("修改…", self.edit_record), ("启用/停用", self.toggle), ("恢复此条", self.reset_one)):
             self.table.add_button(standard_action(self, text, slot))
         self.table.row_activated.connect(lambda _r: self.edit_record())
-        self.table.view.selectionModel().selectionChanged.connect(lambda *_: self._show_detail())
+        self.table.selection_changed.connect(lambda *_: self._show_detail())
         self.detail = QTextBrowser()
         self.detail.setObjectName("ruleDetail")
         self.detail.setOpenLinks(False)
@@ -98,7 +99,8 @@ class ProgrammePage(Page):
         run_in_background(self, lambda _ctx: adjust.show_programme(self.ws), on_done=self._fill)
 
     def _fill(self, view: adjust.ProgrammeView) -> None:
-        key = self.table.current_key()
+        key = self._wanted or self.table.current_key()
+        self._wanted = None
         self.view = view
         base = (f"内置方案“{escape(view.preset_name)}”，" + ("<b style='color:%s'>已调整 %d 条</b>" % (BAD, len(
             [r for r in view.differences if not r.school_choice])) if [r for r in view.differences if not r.school_choice]
@@ -139,8 +141,8 @@ class ProgrammePage(Page):
         self.table.focus_search()
 
     def show_record(self, teacher_id=None, record_id=None, kind=None) -> None:
-        if kind:
-            self.table.select_key(kind)
+        if kind and not self.table.select_key(kind):
+            self._wanted = kind                  # still loading: select it when the rows arrive
 
     # -- writing ----------------------------------------------------------------------------
     def _saved(self, _result=None) -> None:
@@ -156,12 +158,12 @@ class ProgrammePage(Page):
         r = self._need()
         if r is None:
             return
-        self.dialog = RuleEditor(r.key, r.label, r.value, r.basis, self)
-        self.dialog.accepted.connect(lambda: self._save_edit(r.key))
-        self.dialog.open()
+        self.dialog = dialog = RuleEditor(r.key, r.label, r.value, r.basis, self)
+        dialog.accepted.connect(lambda: self._save_edit(r.key, dialog))
+        dialog.open()
 
-    def _save_edit(self, key: str) -> None:
-        value, reason = self.dialog.value(), self.dialog.reason()
+    def _save_edit(self, key: str, dialog: RuleEditor) -> None:
+        value, reason = dialog.value(), dialog.reason()
         run_in_background(self, lambda _ctx: adjust.set_rule(self.ws, key, value, note=reason), on_done=self._saved)
 
     def toggle(self) -> None:

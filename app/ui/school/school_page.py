@@ -11,7 +11,9 @@ from app.services.programmes import load_preset
 from app.ui.errors import show_error
 from app.ui.pages.base import Page
 from app.ui.school.school_forms import ProgrammeDialog, SchoolForm, TeachingPointDialog
-from app.ui.widgets.preset_view import preset_html
+from app.services.programmes import adjust
+from app.ui.jobs import run_in_background
+from app.ui.widgets.preset_view import programme_html
 from app.ui.widgets.record_table import RecordTable, standard_action
 from app.ui.widgets.table_model import Column, RowTableModel
 
@@ -41,6 +43,9 @@ class SchoolPage(Page):
         self.programme_view.setObjectName("programmeView")
         self.change_button = QPushButton("更换项目方案…")
         self.change_button.clicked.connect(self._on_change_clicked)
+        self.rules_button = QPushButton("查看规则与依据、调整…")
+        self.rules_button.setObjectName("openProgrammePage")
+        self.rules_button.clicked.connect(lambda: self.navigate_requested.emit("项目方案", None, None, None))
         self.points = RecordTable(TeachingPointModel(), settings_name="teaching_points", placeholder="搜索教学点")
         self.points.add_button(standard_action(self, "新增教学点…", self.add_record))
         self.points.add_button(standard_action(self, "删除…", self.delete_record))
@@ -57,6 +62,7 @@ class SchoolPage(Page):
         row = QHBoxLayout()
         row.addWidget(title)
         row.addStretch(1)
+        row.addWidget(self.rules_button)
         row.addWidget(self.change_button)
         right.addLayout(row)
         right.addWidget(self.programme_view, 3)
@@ -83,10 +89,8 @@ class SchoolPage(Page):
         self.form.saved.connect(self._on_form_saved)
         self.form_holder.addWidget(self.form)
         self._programme_id = row.programme_id
-        try:
-            self.programme_view.setHtml(preset_html(load_preset(row.programme_id)))
-        except AppError:
-            self.programme_view.setPlainText(row.programme_name)
+        run_in_background(self, lambda _ctx: adjust.show_programme(self.ws),
+                          on_done=lambda view: self.programme_view.setHtml(programme_html(view)))
         self.points.set_rows(school_service.list_teaching_points(self.ws))
 
     def focus_search(self) -> None:

@@ -17,6 +17,13 @@ SUBJECTS = ("语文", "数学", "英语", "科学", "物理", "化学", "生物"
 TITLES = ("三级教师", "二级教师", "一级教师", "高级教师", "正高级教师")
 
 
+PARTICIPATION_CHOICES = ("按方案", "自愿参加", "不参加")
+
+
+def _participation_text(row) -> str:
+    return (row.participation if row is not None and row.participation else "按方案")
+
+
 def _neutral_id(gender: str) -> str:
     """A valid ID of the chosen gender, used only to find the other fields' problems."""
     first = "11010519900307" + ("001" if gender == "男" else "002")
@@ -58,6 +65,9 @@ class TeacherDialog(FormDialog):
                                                       "免修时必填，如：距退休不满5年（本人申请，校长办公会同意）", 100))
         self.add_field("retire_date", "退休日期", DateField(r.retire_date if r else None, optional=True,
                                                          check_text="已确定"))
+        self.add_field("participation", "参训意愿", combo(PARTICIPATION_CHOICES, _participation_text(r)),
+                       hint="按方案：由项目方案决定是否要求参训；方案不要求时仍参加选“自愿参加”；"
+                            "方案允许自愿不参加（须交保证书等）时选“不参加”。")
         self.add_field("note", "备注", line(r.note if r else "", "", 200))
 
     def _require_id(self) -> bool:

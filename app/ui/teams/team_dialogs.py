@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
 
 from app.services import teams as team_service
-from app.services.teams import TEAM_KINDS, GroupRow, TeamRow
+from app.services.teams import GroupRow, TeamRow
 from app.ui.teachers.teacher_dialog import SUBJECTS
 from app.ui.widgets.fields import combo, line
 from app.ui.widgets.form_dialog import FormDialog
@@ -21,7 +21,8 @@ class TeamDialog(FormDialog):
 
     def _build_fields(self) -> None:
         r = self.row
-        self.add_field("kind", "团队类型 *", combo(TEAM_KINDS, r.kind if r else TEAM_KINDS[0]))
+        kinds = team_service.team_kinds(self.ws)
+        self.add_field("kind", "团队类型 *", combo(kinds, r.kind if r else kinds[0]))
         self.add_field("name", "团队名称", line(r.name if r else "", "不填则与团队类型相同", 40))
         self.add_field("duty", "团队职责", line(r.duty if r else "", "如：统筹整校推进，制定一划两案，组织校本考核", 200))
 

@@ -29,6 +29,18 @@ def preset_html(data: dict) -> str:
             f"<ul>{items}</ul>{notes}")
 
 
+def programme_html(view) -> str:
+    """The programme in force (a ProgrammeView): its main rules, and how it differs from its preset."""
+    changed = [r for r in view.differences if not r.school_choice]
+    base = (f"内置方案“{escape(view.preset_name)}”" + (f"，<b style='color:#b3261e'>已调整 {len(changed)} 条</b>"
+                                                   if changed else "") if view.preset_name else "自定义方案")
+    items = "".join(f"<li>{escape(r.label)}：{escape(r.text)}"
+                    + (" <span style='color:#b3261e'>（已调整）</span>" if r.changed and not r.school_choice else "")
+                    + "</li>" for r in view.rules if r.on)
+    doc = f"<p><b>依据文件：</b>{escape(view.document_title)}</p>" if view.document_title else ""
+    return f"<h3>{escape(view.name)}</h3>{doc}<p>来源：{base}</p><ul>{items}</ul>"
+
+
 class PresetChooser(QWidget):
     """A list of presets with the selected one's details beside it."""
 

@@ -84,7 +84,8 @@ class RecordTable(QWidget):
 
     def _connect_signals(self) -> None:
         self.search.textChanged.connect(self._on_search_text_changed)
-        self.view.doubleClicked.connect(self._on_view_double_clicked)
+        # `activated` is the platform's own "open this row": a double-click on Windows, or Enter.
+        # (Connecting doubleClicked as well emitted row_activated twice and opened two dialogs.)
         self.view.activated.connect(self._on_view_double_clicked)
         self.view.customContextMenuRequested.connect(self._on_view_context_menu)
         # Follow the selection itself: after a mouse click the current index moves before the
