@@ -8,7 +8,7 @@ from app.ui.widgets.screen_fit import resize_to_screen
 
 
 class DocumentWindow(QDialog):
-    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, text: str, parent: QWidget | None = None, quote: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(f"依据文件：{title}")
         self.text = QTextBrowser()
@@ -25,3 +25,6 @@ class DocumentWindow(QDialog):
         lay.addWidget(self.text, 1)
         lay.addWidget(buttons)
         resize_to_screen(self, 820, 640)
+        if quote:                                   # open at the sentence the selected rule quotes
+            self.find.setText(quote[:40])
+            self.text.find(quote[:40])

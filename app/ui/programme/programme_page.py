@@ -217,7 +217,9 @@ class ProgrammePage(Page):
             QMessageBox.information(self, "依据文件", f"本校方案依据：{view.document_title if view else ''}\n软件中没有该文件的全文。")
             return
         from app.ui.programme.document_window import DocumentWindow
-        self.dialog = DocumentWindow(view.document_title, text, self)
+        rule = self.table.current_row()
+        quote = rule.source if rule is not None and rule.origin == "district" else ""
+        self.dialog = DocumentWindow(view.document_title, text, self, quote=quote)
         self.dialog.show()
 
     def change_programme(self) -> None:
