@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from app.cli.output import print_json, print_table
-from app.models.self_assessment import LEVELS
 from app.services import self_assessment
+from app.services.self_assessment import LEVELS
 
 
 def register(sub, common) -> None:

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from app.errors import NotFoundError, ValidationError
 from app.models import SelfAssessmentEntry
 from app.models.base import now
-from app.models.self_assessment import LEVELS
+from app.models.self_assessment import LEVELS  # noqa: F401 (re-exported for the window and the CLI)
 from app.services.programmes import current_rules
 from app.services.programmes.adjust import operator_name
 from app.services.validation import normalize_text

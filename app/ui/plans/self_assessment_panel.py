@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
                                QTextBrowser, QVBoxLayout, QWidget)
 
-from app.models.self_assessment import LEVELS
 from app.services import self_assessment
+from app.services.self_assessment import LEVELS
 from app.ui.jobs import run_in_background
 from app.ui.style import BAD, OK, WARN
 from app.ui.widgets.record_table import RecordTable
