@@ -813,14 +813,16 @@ class _ZipMember:
 
     def __init__(self, zf, name: str, origin: Path) -> None:
         self._name, self._origin = name, origin
-        self._fh = self._guard(lambda: zf.open(name))
+        entry = zf.get(name)
+        if entry is None:
+            raise BackupRejected(f"压缩包“{origin}”不完整：缺少“{name}”。未作任何更改。")
+        self._fh = self._guard(lambda: zf.open(entry))
 
     def _guard(self, fn):
-        import zipfile
-        import zlib
+        from app.services.safezip import ZipDamaged
         try:
             return fn()
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        except ZipDamaged as exc:
             log.info("damaged member %s in %s: %s", self._name, self._origin, exc)
             raise BackupRejected(f"压缩包“{self._origin.name}”中的“{self._name}”已损坏（压缩数据校验失败），"
                                  "无法读取。已停止恢复，未作任何更改。请换一份备份。") from None
@@ -913,39 +915,41 @@ def _open_full_folder(folder: Path) -> BackupSource:
 
 
 def _open_zip(path: Path) -> BackupSource:
-    import zipfile
-    import zlib
+    from app.services.safezip import SafeZip, ZipDamaged, ZipRefused
     try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as exc:
-        # NotImplementedError: a damaged directory entry claiming a zip version from the future
-        log.info("unreadable zip %s: %s", path, exc)
-        cause = describe_os_error(exc, path) if isinstance(exc, OSError) else "不是完整的压缩包，可能复制中断或U盘拔出过早"
-        raise BackupRejected(f"压缩包“{path}”已损坏或不完整，无法读取（{cause}）。未作任何更改。") from None
+        zf = SafeZip(path)
+    except ZipDamaged as exc:
+        # includes a damaged directory entry claiming a zip version from the future
+        log.info("unreadable zip %s: %s", path, exc.details)
+        raise BackupRejected(f"压缩包“{path}”已损坏或不完整，无法读取（不是完整的压缩包，可能复制中断或U盘拔出过早）。"
+                             "未作任何更改。") from None
+    except ZipRefused as exc:
+        raise BackupRejected(f"压缩包“{path}”中有不安全的条目，已拒绝，未作任何更改（没有解压任何文件）。",
+                             details=exc.details) from None
+    except StorageError as exc:
+        raise BackupRejected(f"压缩包“{path}”无法读取：{exc.user_message}未作任何更改。") from None
     try:
-        names = [i.filename for i in zf.infolist()]
+        names = [e.name for e in zf.files()]
         tops = [n for n in names if n == MANIFEST or (n.count("/") == 1 and n.endswith("/" + MANIFEST))]
         if len(tops) != 1:
             raise BackupRejected(f"压缩包“{path}”中没有本软件的完整备份（找不到唯一的 manifest.json）。"
                                  "未作任何更改。")
         prefix = tops[0][:-len(MANIFEST)]
-        info = zf.getinfo(tops[0])
-        if info.file_size > 50 * 1024 * 1024:
-            raise BackupRejected(f"压缩包“{path}”中的备份清单大得不正常，已拒绝。")
         try:
-            raw = zf.read(tops[0])
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            raw = zf.read(zf.get(tops[0]), 50 * 1024 * 1024)
+        except ZipRefused:
+            raise BackupRejected(f"压缩包“{path}”中的备份清单大得不正常，已拒绝。") from None
+        except ZipDamaged as exc:
             log.info("damaged manifest in %s: %s", path, exc)
             raise BackupRejected(f"压缩包“{path}”中的备份清单（manifest.json）已损坏（压缩数据校验失败），"
                                  "不能用于恢复。未作任何更改。") from None
         man, db, entries = _parse_manifest(raw, path)
         for e in [db] + entries:
-            try:
-                i = zf.getinfo(prefix + e.path)
-            except KeyError:
-                raise BackupRejected(f"压缩包“{path}”不完整：缺少“{e.path}”。未作任何更改。") from None
-            if i.file_size != e.size or i.flag_bits & 0x1:
-                raise BackupRejected(f"压缩包“{path}”中的“{e.path}”与清单不符或已加密，已拒绝。")
+            i = zf.get(prefix + e.path)
+            if i is None:
+                raise BackupRejected(f"压缩包“{path}”不完整：缺少“{e.path}”。未作任何更改。")
+            if i.size != e.size:
+                raise BackupRejected(f"压缩包“{path}”中的“{e.path}”与清单不符，已拒绝。")
     except BaseException:
         zf.close()
         raise

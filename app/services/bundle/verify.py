@@ -21,7 +21,6 @@ import os
 import re
 import stat
 import unicodedata
-import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from app.services.bundle import minisign
 from app.services.bundle.safe_names import check_bag_path
 from app.services.bundle.zip_reader import OUTSIDE, ZipBag, ZipBudgetExceeded
 from app.services.progress import NO_PROGRESS, Progress
+from app.services.safezip import is_zip
 from app.services.seal import fingerprint_for, group_hex, seal_code_for
 
 BUF = 4 * 1024 * 1024
@@ -247,7 +247,7 @@ def verify_path(path: str | Path, key: RegisteredKey | None = None,
             src = FolderBag(p)
         elif p.is_file():
             report.kind = "zip"
-            if not zipfile.is_zipfile(p):
+            if not is_zip(p):
                 report.errors.append("这个文件不是 zip 压缩包，也不是报送包文件夹。")
                 return report
             src = _ZipAdapter(ZipBag(p))
