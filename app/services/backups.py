@@ -855,10 +855,14 @@ def _safe_rel(rel: object) -> str:
 
 
 def _parse_manifest(raw: bytes, where: Path) -> tuple[dict, SourceEntry, list[SourceEntry]]:
+    from app.services import safejson
     try:
-        man = json.loads(raw.decode("utf-8"))
+        man = safejson.loads(raw, what=f"“{where}”中的备份清单", max_bytes=50 * 1024 * 1024,
+                             max_values=5_000_000)
         if not isinstance(man, dict) or man.get("format") != FULL_FORMAT:
             raise ValueError("format")
+    except safejson.JsonRefused as exc:
+        raise BackupRejected(exc.user_message + "不能用于恢复，未作任何更改。") from None
     except (ValueError, UnicodeDecodeError):
         raise BackupRejected(f"“{where}”中的备份清单（manifest.json）无法读取或不是本软件的格式，"
                              "不能用于恢复。") from None
@@ -1308,11 +1312,13 @@ def restore(target, source: str | os.PathLike, *, progress: Progress = NO_PROGRE
             if e.path == "keys/school-key.json":
                 key_restored = not live.is_file() or live.read_bytes() != (staging / e.path).read_bytes()
                 try:
-                    doc = json.loads((staging / e.path).read_text(encoding="utf-8"))
+                    from app.services import safejson
+                    doc = safejson.loads((staging / e.path).read_bytes(), what="备份中的学校密钥文件",
+                                         max_bytes=1024 * 1024)
                     if doc.get("protection") == "dpapi-user":
                         warnings.append("备份中的学校签名密钥受 Windows 账户加密保护，在新电脑或新账户上无法使用；"
                                         "导出报送包前请运行“tisheng key replace --yes”生成新密钥，并向区县登记新指纹。")
-                except (ValueError, OSError):
+                except (ValueError, OSError, AttributeError, AppError):
                     warnings.append("备份中的学校密钥文件无法读取，恢复后请检查密钥。")
         faults.hit("restore.staged_all")
         progress.check()

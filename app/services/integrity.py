@@ -36,7 +36,7 @@ from pathlib import Path
 
 from app.errors import AppError, DatabaseTooNewError
 from app.paths import DataPaths, data_paths
-from app.services import backups, faults
+from app.services import backups, faults, safejson
 from app.services.backups import JOURNAL, BackupInfo, BackupRejected, newest_good_backup
 from app.services.fileio import atomic_write_bytes, fsync_dir, os_errors, remove_tree, replace_with_retry, sha256_file
 from app.services.instance_lock import InstanceLock, acquire_instance_lock
@@ -147,11 +147,11 @@ def finish_pending_restore(paths: DataPaths) -> bool:
     if not journal.exists():
         return False
     try:
-        spec = json.loads(journal.read_text(encoding="utf-8"))
+        spec = safejson.loads(journal.read_bytes(), what="恢复记录", max_bytes=1024 * 1024, max_depth=8)
         name = spec["staging"]
         if not re.fullmatch(r"restore-[0-9a-f]{12}", name):
             raise ValueError(name)
-    except (ValueError, KeyError, OSError, TypeError):
+    except (ValueError, KeyError, OSError, TypeError, safejson.JsonRefused):
         log.error("unreadable restore journal %s; left in place", journal)
         raise AppError(f"上次恢复的记录文件“{journal}”已损坏，无法继续恢复。请联系技术支持，"
                        "不要删除数据文件夹。") from None
@@ -216,8 +216,10 @@ def _sweep(paths: DataPaths) -> None:
 
 def _read_state(paths: DataPaths) -> dict:
     try:
-        return json.loads((paths.backups / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        state = safejson.loads((paths.backups / STATE_FILE).read_bytes(), what="检查记录",
+                               max_bytes=1024 * 1024, max_depth=8)
+        return state if isinstance(state, dict) else {}
+    except (OSError, ValueError, safejson.JsonRefused):
         return {}
 
 

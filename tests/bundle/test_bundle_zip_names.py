@@ -59,7 +59,7 @@ def test_unicode_path_fields_that_swap_two_entries_are_refused(folder_bag, tmp_p
             return unicode_path(f"{folder_bag.name}/{swap[rel]}", raw)
         return b""
 
-    z = _zip_bag(folder_bag, tmp_path / "swapped.zip", extra)
+    z = _zip_bag(folder_bag, tmp_path / f"{folder_bag.name}.zip", extra)
     if shutil.which("unzip"):              # the premise: unzip really extracts them swapped
         out = tmp_path / "unzipped"
         subprocess.run(["unzip", "-q", str(z), "-d", str(out)], check=True)
@@ -74,7 +74,7 @@ def test_unicode_path_fields_that_swap_two_entries_are_refused(folder_bag, tmp_p
 
 def test_a_unicode_path_field_whose_crc_does_not_match_is_refused(folder_bag, tmp_path):
     a, _ = _two_evidence(folder_bag)
-    z = _zip_bag(folder_bag, tmp_path / "crc.zip",
+    z = _zip_bag(folder_bag, tmp_path / f"{folder_bag.name}.zip",
                  lambda rel, raw: unicode_path(f"{folder_bag.name}/{rel}", raw + b"x") if rel == a else b"")
     report = verify_path(z)
     assert not report.ok and "校验值与文件名不符" in format_report(report)
@@ -82,7 +82,7 @@ def test_a_unicode_path_field_whose_crc_does_not_match_is_refused(folder_bag, tm
 
 def test_honest_unicode_path_fields_are_accepted(folder_bag, tmp_path):
     """Info-ZIP and WinRAR write the ANSI name plus a matching field: that is fine."""
-    z = _zip_bag(folder_bag, tmp_path / "honest.zip",
+    z = _zip_bag(folder_bag, tmp_path / f"{folder_bag.name}.zip",
                  lambda rel, raw: unicode_path(f"{folder_bag.name}/{rel}", raw))
     report = verify_path(z)
     assert report.ok, format_report(report)
@@ -91,7 +91,7 @@ def test_honest_unicode_path_fields_are_accepted(folder_bag, tmp_path):
 def test_local_header_name_that_differs_from_the_directory_is_refused(folder_bag, tmp_path):
     """A streaming extractor reads the local header: it must say what the directory says."""
     a, b = _two_evidence(folder_bag)
-    z = _zip_bag(folder_bag, tmp_path / "local.zip")
+    z = _zip_bag(folder_bag, tmp_path / f"{folder_bag.name}.zip")
     raw_a = f"{folder_bag.name}/{a}".encode("gb18030")
     patch_local_name(z, raw_a, raw_a[:-6] + b"X" + raw_a[-5:])
     report = verify_path(z)
@@ -102,6 +102,6 @@ def test_names_that_collide_once_windows_reads_them_are_refused(folder_bag, tmp_
     """One entry flagged UTF-8, a second with the same name in GBK bytes and a trailing dot:
     Windows writes both to one file, so which content wins depends on the tool."""
     a, _ = _two_evidence(folder_bag)
-    z = _zip_bag(folder_bag, tmp_path / "dup.zip", more=[(f"{folder_bag.name}/{a}.", b"other content")])
+    z = _zip_bag(folder_bag, tmp_path / f"{folder_bag.name}.zip", more=[(f"{folder_bag.name}/{a}.", b"other content")])
     report = verify_path(z)
     assert not report.ok and "同一个文件" in format_report(report)
