@@ -610,8 +610,9 @@ def _full_backup(paths: DataPaths, dest: Path, progress: Progress) -> BackupResu
         plan: list[tuple[str, Path, str | None]] = []   # (relative path, source, expected sha)
         missing = []
         for sha in sorted(refs):
-            src = store_root / sha[:2] / sha[2:4] / sha
-            if src.is_file():
+            damaged = not (isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha))
+            src = store_root / "missing" if damaged else store_root / sha[:2] / sha[2:4] / sha
+            if not damaged and src.is_file():
                 plan.append((f"store/{sha[:2]}/{sha[2:4]}/{sha}", src, sha))
             else:
                 missing.append(sha)

@@ -31,17 +31,17 @@ class CourseRow:
 def save_course(ws, course_id: int | None, participant_ids: list[int] | None = None, **values) -> CourseRow:
     with ws.sessions() as s:
         rules = current_rules(s)
-        title = normalize_text(values.get("title"))
+        title = normalize_text(values.get("title"), label="课程名称", field="title")
         if not title:
             raise ValidationError("课程名称不能为空。", field="title")
         status = normalize_text(values.get("status")) or "已申报"
         if status not in COURSE_STATUSES:
             raise ValidationError(f"课程状态应为：{'、'.join(COURSE_STATUSES)}。", field="status")
         category = normalize_text(values.get("category")) or (rules.practice_keys or rules.category_keys)[0]
-        clean = {"title": title, "semester": normalize_text(values.get("semester")),
+        clean = {"title": title, "semester": normalize_text(values.get("semester"), label="学期", field="semester"),
                  "hours": validate_hours(values.get("hours"), cap=rules.record_max),
-                 "category": rules.check_category(category), "lead": normalize_text(values.get("lead")),
-                 "status": status, "note": normalize_text(values.get("note"))}
+                 "category": rules.check_category(category), "lead": normalize_text(values.get("lead"), label="负责人", field="lead"),
+                 "status": status, "note": normalize_text(values.get("note"), label="备注", field="note", multiline=True)}
         if course_id is None:
             c = SchoolCourse(**clean)
         else:
