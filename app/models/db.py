@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +32,11 @@ def make_engine(path: Path, *, journal_mode: str = "WAL") -> Engine:
         for pragma in ("foreign_keys=ON", f"journal_mode={journal_mode}",
                        "synchronous=FULL", "busy_timeout=10000"):
             dbapi_conn.execute(f"PRAGMA {pragma}")
+        if "db.full" in os.environ.get("TISHENG_FAULT", "").split(","):
+            # fault injection (app/services/faults.py): the file may not grow, so the next write
+            # fails with SQLITE_FULL exactly as on a full disk
+            pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
+            dbapi_conn.execute(f"PRAGMA max_page_count={max(pages, 1)}")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:
