@@ -110,6 +110,58 @@ def zip_bomb(valid: bytes, size_mb: int = 300) -> bytes:
     return out.getvalue()
 
 
+def part_bomb(valid: bytes, part: str, size_mb: float, *, rename: str | None = None, seed: int = 5) -> bytes:
+    """A workbook whose `part` (styles, shared strings, the workbook) is padded with `size_mb` MB of
+    plausible, varied XML that openpyxl would parse whole: compressed about 10:1, so the ratio
+    check alone does not stop it (issue 19 item 5). With `rename` the part moves to another name
+    and [Content_Types].xml is told so (a cap by name alone would miss it)."""
+    rng = random.Random(seed)
+    target = int(size_mb * 1024 * 1024)
+    lines, size = [], 0
+    while size < target:
+        if part.endswith("styles.xml"):
+            line = (f'<xf numFmtId="{rng.randrange(200)}" fontId="{rng.randrange(9)}" fillId="{rng.randrange(9)}" '
+                    f'borderId="{rng.randrange(9)}" xfId="0" applyFont="1"/>')
+        elif part.endswith("sharedStrings.xml"):
+            line = f"<si><t>{rng.randrange(10 ** 9)}号{rng.choice('甲乙丙丁戊己庚辛')}</t></si>"
+        else:
+            line = f'<definedName name="n{rng.randrange(10 ** 9)}">Sheet!$A${rng.randrange(10 ** 6)}</definedName>'
+        lines.append(line)
+        size += len(line.encode())
+    filler = "".join(lines).encode("utf-8")
+
+    def pad(name, data):
+        if name == part:
+            if part.endswith("styles.xml"):
+                at = data.index(b">", data.index(b"<cellXfs")) + 1
+            else:
+                at = data.index(b"</workbook>")
+                filler_ = b"<definedNames>" + filler + b"</definedNames>"
+                return (rename or name), data[:at] + filler_ + data[at:]
+            return (rename or name), data[:at] + filler + data[at:]
+        if rename and name == "[Content_Types].xml":
+            data = data.replace(f'PartName="/{part}"'.encode(), f'PartName="/{rename}"'.encode())
+        if rename and name.endswith(".rels"):
+            data = data.replace(part.split("/", 1)[1].encode(), rename.split("/", 1)[1].encode())
+        return name, data
+    if not part.endswith("sharedStrings.xml"):
+        return rewrite_members(valid, pad)
+    name = rename or part                 # a shared-strings part, declared in [Content_Types].xml
+    sst = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+           b'spreadsheetml/2006/main">' + filler + b"</sst>")
+    override = (f'<Override PartName="/{name}" ContentType="application/vnd.openxmlformats-officedocument.'
+                f'spreadsheetml.sharedStrings+xml"/></Types>').encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(valid)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", override)
+            zout.writestr(info.filename, data)
+        zout.writestr(name, sst)
+    return out.getvalue()
+
+
 def million_rows(path: Path, rows: int = 1_048_576, cols: int = 1) -> Path:
     """A sheet with every row Excel allows, written as raw XML (seconds, not minutes)."""
     buf = io.BytesIO()

@@ -126,10 +126,11 @@ def part_cap(name: str, limits: Limits) -> int | None:
     return None
 
 
-def _part_too_big(label: str, name: str, size: int, cap: int) -> FileRejected:
-    what = PART_WORDS.get(name, f"部件“{name}”")
+def _part_too_big(label: str, name: str, size: int, cap: int, like: str) -> FileRejected:
+    what = PART_WORDS.get(like, "部件") + ("" if like == name and like in PART_WORDS else f"（{name}）")
     shown = f"{size / MB:.0f} MB" if size >= MB else f"{size / 1024:.0f} KB"
-    return FileRejected(f"{label}中的{what}异常庞大（解压后 {shown}，上限 {cap // MB} MB），"
+    limit = f"{cap // MB} MB" if cap >= MB else f"{cap // 1024} KB"
+    return FileRejected(f"{label}中的{what}异常庞大（解压后 {shown}，上限 {limit}），"
                         "正常的表格不会这样，读取它会耗尽内存，已拒绝打开（可能是恶意文件）。"
                         "如确为正常文件，请在 Excel/WPS 中把数据复制到一个新建的工作簿，保存后再导入。")
 
@@ -170,8 +171,8 @@ def prescan_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
 _OVERRIDE = re.compile(rb"<(?:\w+:)?Override\b[^>]*>")
 _ATTR = re.compile(rb'(PartName|ContentType)\s*=\s*["\']([^"\']*)["\']')
 # Content types of the parts openpyxl parses whole, wherever the workbook puts them.
-_SMALL = r"xl/workbook\.xml"
-_TYPE_CAPS = (("sharedStrings+xml", r"xl/sharedStrings\.xml"), ("styles+xml", r"xl/styles\.xml"),
+_SMALL = "xl/workbook.xml"          # content type -> the part name whose cap applies
+_TYPE_CAPS = (("sharedStrings+xml", "xl/sharedStrings.xml"), ("styles+xml", "xl/styles.xml"),
               ("worksheet+xml", None), ("main+xml", _SMALL), ("chartsheet+xml", _SMALL),
               ("drawing+xml", _SMALL), ("chart+xml", _SMALL), ("theme+xml", _SMALL),
               ("properties+xml", _SMALL))
@@ -195,12 +196,13 @@ def declared_types(zf: SafeZip) -> dict[str, str]:
     return out
 
 
-def _cap_for(name: str, content_type: str | None, limits: Limits) -> int | None:
+def _cap_for(name: str, content_type: str | None, limits: Limits) -> tuple[int | None, str]:
+    """(the cap, the part name whose word the message uses)."""
     if content_type:
         for suffix, like in _TYPE_CAPS:
             if content_type.endswith(suffix):
-                return part_cap(like, limits) if like else None
-    return part_cap(name, limits)
+                return (part_cap(like, limits), like) if like else (None, name)
+    return part_cap(name, limits), name
 
 
 def _check_parts(zf: SafeZip, path: Path, limits: Limits) -> None:
@@ -210,9 +212,9 @@ def _check_parts(zf: SafeZip, path: Path, limits: Limits) -> None:
     types = declared_types(zf)
     for entry in zf.entries:
         info, name = entry.info, entry.name
-        cap = _cap_for(name, types.get(name), limits)
+        cap, like = _cap_for(name, types.get(name), limits)
         if cap is not None and info.file_size > cap:
-            raise _part_too_big(label, name, info.file_size, cap)
+            raise _part_too_big(label, name, info.file_size, cap, like)
         if info.file_size >= limits.ratio_floor:     # a bomb first: its size says nothing about rows
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > limits.max_ratio:
