@@ -929,7 +929,8 @@ def _open_zip(path: Path) -> BackupSource:
         raise BackupRejected(f"压缩包“{path}”已损坏或不完整，无法读取（不是完整的压缩包，可能复制中断或U盘拔出过早）。"
                              "未作任何更改。") from None
     except ZipRefused as exc:
-        raise BackupRejected(f"压缩包“{path}”中有不安全的条目，已拒绝，未作任何更改（没有解压任何文件）。",
+        raise BackupRejected(f"压缩包“{path}”中有不安全的条目（压缩包被改动过，或已损坏），已拒绝，"
+                             "未作任何更改（没有解压任何文件）。",
                              details=exc.details) from None
     except StorageError as exc:
         raise BackupRejected(f"压缩包“{path}”无法读取：{exc.user_message}未作任何更改。") from None

@@ -63,13 +63,17 @@ def _build(target: DataPaths, progress: Progress, **options) -> tuple[Path, dict
     from app.services.demo import create_demo
     from app.services.workspace import Workspace
 
+    from app.services import dberrors
     scratch = target.tmp / f"demo-{uuid.uuid4().hex[:8]}"
     try:
         with Workspace.open(scratch) as ws:
             info = create_demo(_CancellableWorkspace(ws, progress), **options)
         progress.check()
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(scratch, ignore_errors=True)
+        kind = getattr(exc, "kind", None) or (dberrors.classify(exc) if isinstance(exc, Exception) else None)
+        if kind in (dberrors.BUSY, dberrors.READONLY, dberrors.FULL):   # say it of the user's folder
+            raise dberrors.DatabaseUnavailableError(kind, dberrors.message(kind, target.database)) from exc
         raise
     progress.report(_EXPECTED_SESSIONS, _EXPECTED_SESSIONS, "示例学校已建立", force=True)
     return scratch, info

@@ -8,6 +8,8 @@ valid files (truncation, flipped bytes, swapped or missing zip members). Run
 
 to write the files and OUT_DIR/corpus.json; tests/corpus/test_corpus.py calls build() itself.
 
+A case's `target` says what reads the file: roster | hours | evidence | database | restore, verify
+(a bag folder or zip, exit 1 when refused) or command (any `argv`, for environments and typed text).
 A case's `expect` is one of
   reject  – exit code 2, a message on stderr containing every string in `words`, nothing changed;
   accept  – exit code 0 (hostile evidence names are stored safely under the store);
@@ -48,6 +50,14 @@ class Case:
     command: str = ""               # database: "fsck" (default) or "import" (a valid roster into it)
     before: list[str] = field(default_factory=list)   # evidence: files added to the same record first
     names: list[str] = field(default_factory=list)    # roster accepted: teachers that must exist after
+    argv: list[str] = field(default_factory=list)     # command: the arguments ({file}, {datafile})
+    env: dict = field(default_factory=dict)           # set in the child before the command runs
+    setup: str = ""                                   # locked | locked-exclusive | readonly | empty-data
+    nest: int = 0                                     # verify: folders nested under data/ at run time
+    lacks: list[str] = field(default_factory=list)    # must not appear in what the command printed
+    check_argv: list[str] = field(default_factory=list)   # accepted: a command run afterwards …
+    check_has: list[str] = field(default_factory=list)    # … whose output has these …
+    check_lacks: list[str] = field(default_factory=list)  # … and not these
 
 
 def check_char(first17: str) -> str:
@@ -57,6 +67,12 @@ def check_char(first17: str) -> str:
 
 def valid_id(n: int) -> str:
     first = f"4401061988{(n % 12) + 1:02d}{(n % 27) + 1:02d}{(n * 2 + 1) % 1000:03d}"
+    return first + check_char(first)
+
+
+def _reliability_id(n: int) -> str:
+    """An ID number of the test school's own teachers (tests/reliability/helpers.valid_id)."""
+    first = f"3301021985{(n % 12) + 1:02d}{(n % 27) + 1:02d}{(n * 2 + 1) % 1000:03d}"
     return first + check_char(first)
 
 
@@ -303,7 +319,7 @@ def mutate_flip(data: bytes, rng: random.Random, n: int) -> bytes:
 
 
 def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | None = None,
-          big: bool = True) -> list[Case]:
+          big: bool = True, valid_bag: Path | None = None, valid_bag_zip: Path | None = None) -> list[Case]:
     """Write the corpus into `out`; returns the cases (also written to out/corpus.json).
 
     valid_db / valid_full_zip: a real database backup and full-backup zip of a test school, to be
@@ -377,7 +393,9 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
     add("csv-binary", bytes(rng.randrange(1, 256) for _ in range(5000)), "roster", "reject", ["文件"], ext=".csv")
     add("csv-empty", b"", "roster", "reject", ["空"], ext=".csv")
     add("csv-only-bom", b"\xef\xbb\xbf", "roster", "reject", ["文件"], ext=".csv")
-    add("unknown-extension", valid, "roster", "reject", ["文件"], ext=".txt")
+    # a workbook saved as .txt is read as the workbook it is (readers.open_source sends zip content
+    # of .csv/.txt to the xlsx reader); it used to fail only because openpyxl refused the extension
+    add("unknown-extension", valid, "roster", "accept", ext=".txt", names=[r[0] for r in roster_rows(12)[1:]])
     add("many-parts", many_entries(valid), "roster", "reject", ["内部部件", "安全上限"])
     add("id-stored-as-number", id_as_number(), "roster", "reject", ["存成了数字", "文本"])
     for label, ident, words in (("id-old-15-digits", "110105491231002", ["15位", "18位"]),
@@ -596,6 +614,17 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
     (out / "evidence" / "deep" / "x").write_bytes(b"dot dot")
     cases.append(Case("name-dotdot", "evidence/deep/x", "evidence", "accept", stored_name="x",
                       argv_file="../../x", cwd="evidence/deep/a/b"))
+
+    # -- issue 19: zip name differentials, nesting, JSON limits, part bombs, environments, text
+    from tests.corpus import hostile_issue19 as h19
+    h19.environment_cases(out, add, _reliability_id)
+    h19.text_file_cases(add, roster_rows, HOURS_HEADER, _reliability_id, text_roster)
+    if big:
+        h19.workbook_cases(add, valid, part_bomb, rewrite_members)
+    if valid_full_zip is not None:
+        h19.restore_cases(add, valid_full_zip.read_bytes())
+    if valid_bag is not None and valid_bag_zip is not None:
+        h19.bundle_cases(out, add, cases, valid_bag, valid_bag_zip)
 
     (out / "corpus.json").write_text(json.dumps([asdict(c) for c in cases], ensure_ascii=False, indent=1),
                                      encoding="utf-8")

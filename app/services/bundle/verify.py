@@ -468,6 +468,11 @@ def _read_bundle_json(report: BagReport, src, payload: dict[str, str], present: 
             f"bundle.json 的文件列表与清单不完全对应（未引用 {len(unreferenced)} 个，多引用 {len(dangling)} 个）。")
 
 
+STATUS_WORDS = {"missing": "未核对（缺少签名或无法读取报送包）", "good": "有效", "bad": "无效",
+                "malformed": "签名文件格式错误", "wrong-key": "不是登记的密钥签的", "unregistered": "不是登记的密钥",
+                "no-key": "缺少公钥，无法核对"}
+
+
 def format_report(r: BagReport) -> str:
     """The Chinese text `tisheng verify` prints for one bag."""
     lines = [f"报送包：{r.path}"]
@@ -482,7 +487,7 @@ def format_report(r: BagReport) -> str:
         lines.append(f"密钥指纹：{st.key_fingerprint or st.bundled_fingerprint}"
                      + {True: "（与登记的公钥一致）", False: "（不是登记的公钥）",
                         None: "（未登记核对）"}[st.registered])
-    lines.append(f"签名：{st.message or st.status}")
+    lines.append(f"签名：{st.message or STATUS_WORDS.get(st.status, st.status)}")
     i = r.info
     if i.get("school") or i.get("school_code"):
         lines.append(f"学校：{i.get('school', '')}（代码 {i.get('school_code', '')}）")

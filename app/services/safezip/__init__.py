@@ -163,7 +163,7 @@ class SafeZip:
             name = names.chosen(raw, flag)
             shown = names.normal(name if name is not None else raw.decode("cp437"))
             if name is None:
-                problems.append(f"{shown}：标为 UTF-8 编码，但名称不是有效的 UTF-8")
+                problems.append(f"“{shown}”：标为 UTF-8 编码，但名称不是有效的 UTF-8")
                 continue
             readings = names.interpretations(raw)
             try:
@@ -202,7 +202,7 @@ class SafeZip:
             if why is None and _is_link(info):
                 why = "是链接（符号链接或重解析点）"
             if why:
-                problems.append(f"{shown}：{why}")
+                problems.append(f"“{shown}”：{why}")
                 continue
             spans.append((info.header_offset, local.data_offset + info.compress_size, shown))
             entries.append(Entry(name, info, is_dir))
@@ -218,7 +218,7 @@ class SafeZip:
                     break
                 keys[key] = (index, shown)
             if clash is not None:
-                problems.append(f"{shown}：与“{clash}”在 Windows 上是同一个文件（不区分大小写、"
+                problems.append(f"“{shown}”：与“{clash}”在 Windows 上是同一个文件（不区分大小写、"
                                 "忽略结尾的点和空格，或按另一种编码读取）")
                 continue
             key = names.windows_key(name)
@@ -227,14 +227,14 @@ class SafeZip:
                 folder_keys.setdefault(folder, shown)
         for key, shown in file_keys.items():
             if key in folder_keys:
-                problems.append(f"{shown}：与同名的文件夹冲突")
+                problems.append(f"“{shown}”：与同名的文件夹冲突")
         spans.sort()
         directory = getattr(self._zip, "start_dir", None)
         for (_, end, shown), (start, _, nxt) in zip(spans, spans[1:] + [(directory, 0, "文件目录")]):
             if start is not None and end > start:
-                problems.append(f"{shown}：数据与“{nxt}”重叠（压缩包被改过，可能是压缩炸弹）")
+                problems.append(f"“{shown}”：数据与“{nxt}”重叠（压缩包被改过，可能是压缩炸弹）")
         if problems:
-            raise ZipRefused(f"{self.label}中有不安全的条目，已拒绝读取（未解压任何文件）。",
+            raise ZipRefused(f"{self.label}中有不安全的条目（压缩包被改动过，或已损坏），已拒绝读取（未解压任何文件）。",
                              details=problems[:MAX_DETAILS])
         return entries
 

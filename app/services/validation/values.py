@@ -43,6 +43,8 @@ def validate_phone(raw: object) -> str:
     value = re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", str(raw)))
     if value.startswith("+86"):
         value = value[3:]
+    elif value.startswith("0086"):
+        value = value[4:]
     elif value.startswith("86") and len(value) == 13:
         value = value[2:]
     if _MOBILE.match(value) or _LANDLINE.match(value):
