@@ -145,3 +145,21 @@ def test_safejson_bounds(text, words):
     with pytest.raises(safejson.JsonRefused, match=words):
         safejson.loads(text, what="x", max_bytes=64 << 20, max_values=2_000_000)
     assert safejson.loads(b'{"a": [1, {"b": "[[[\\"]]"}]}', what="x", max_bytes=100) == {"a": [1, {"b": '[[["]]'}]}
+
+
+def test_tag_files_whose_hash_is_wrong_are_not_parsed(folder_bag, monkeypatch):
+    """The manifest and bag-info.txt are hashed against the signed tag manifest first; edited,
+    they are reported as altered and never parsed (nor is bundle.json, which they would vouch for)."""
+    manifest = folder_bag / L.MANIFEST
+    manifest.write_bytes(manifest.read_bytes() + b"0" * 64 + b"  data/extra.txt\n")
+    info = folder_bag / L.BAG_INFO
+    info.write_bytes(info.read_bytes().replace(b"Tisheng-Bag-Name: ", b"Tisheng-Bag-Name: X"))
+    parsed = []
+    real_manifest, real_info = L.parse_manifest, L.parse_bag_info
+    monkeypatch.setattr(L, "parse_manifest", lambda data, name: parsed.append(name) or real_manifest(data, name))
+    monkeypatch.setattr(L, "parse_bag_info", lambda data: parsed.append(L.BAG_INFO) or real_info(data))
+    monkeypatch.setattr(safejson, "loads", lambda *a, **k: parsed.append("bundle.json"))
+    report = verify_path(folder_bag)
+    assert not report.ok and {L.MANIFEST, L.BAG_INFO} <= set(report.altered)
+    assert parsed == [L.TAGMANIFEST], parsed
+    assert "被改动过" in format_report(report) and report.extra == []

@@ -22,6 +22,7 @@ Zips are streamed through `zip_reader` and nothing is written anywhere.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -199,23 +200,30 @@ def _verify(src, report: BagReport, key: RegisteredKey | None, progress: Progres
     sig = _read(src, L.SIGNATURE, CAP_SMALL, report)
     pub = _read(src, L.PUBKEY, CAP_SMALL, report)
     bag_info_raw = _read(src, L.BAG_INFO, CAP_TAG, report)
-    bag_info = L.parse_bag_info(bag_info_raw) if bag_info_raw is not None else {}
 
     payload: dict[str, str] = {}
     tags: dict[str, str] = {}
+    if tagmanifest is None:
+        report.missing.append(L.TAGMANIFEST)
+        report.errors.append("缺少 tagmanifest-sha256.txt（标签清单）：报送包未封存，签名无从核对。")
+    else:                        # the root of trust: its signature is checked on these very bytes
+        tags, problems = L.parse_manifest(tagmanifest, L.TAGMANIFEST)
+        report.errors += problems
+    # never parse a tag file whose hash is already wrong (it is not what was sealed)
+    untrusted = {rel for rel, raw in ((L.MANIFEST, manifest), (L.BAG_INFO, bag_info_raw))
+                 if raw is not None and rel in tags and hashlib.sha256(raw).hexdigest() != tags[rel]}
+    bag_info = L.parse_bag_info(bag_info_raw) if bag_info_raw is not None and L.BAG_INFO not in untrusted else {}
     if manifest is None:
         report.missing.append(L.MANIFEST)
         report.errors.append("缺少 manifest-sha256.txt（文件清单），无法计算封存码。")
     else:
         report.seal_code, report.seal_digest = seal_code_for(manifest)
-        payload, problems = L.parse_manifest(manifest, L.MANIFEST)
-        report.errors += problems
-    if tagmanifest is None:
-        report.missing.append(L.TAGMANIFEST)
-        report.errors.append("缺少 tagmanifest-sha256.txt（标签清单）：报送包未封存，签名无从核对。")
-    else:
-        tags, problems = L.parse_manifest(tagmanifest, L.TAGMANIFEST)
-        report.errors += problems
+        if L.MANIFEST in untrusted:
+            report.errors.append("manifest-sha256.txt（文件清单）在封存后被改动过，与标签清单不符，"
+                                 "未读取它，也就无法逐个核对数据文件。")
+        else:
+            payload, problems = L.parse_manifest(manifest, L.MANIFEST)
+            report.errors += problems
     if sig is None:
         report.missing.append(L.SIGNATURE)
 
@@ -242,6 +250,8 @@ def _verify(src, report: BagReport, key: RegisteredKey | None, progress: Progres
     allowed = {L.TAGMANIFEST, L.SIGNATURE, L.PUBKEY}
     report.missing += sorted(r for r in listed - present if r not in report.missing)
     for rel in sorted(present - listed - allowed):
+        if L.MANIFEST in untrusted and rel.startswith("data/"):
+            continue                     # without a trusted manifest "extra" means nothing here
         if rel.startswith(OUTSIDE):
             report.extra.append(rel)
         elif L.is_junk(rel):
@@ -371,7 +381,7 @@ def _check_bag_info(report: BagReport, info: dict[str, str], payload: dict[str, 
         "parts_missing": info.get("Tisheng-Parts-Missing", ""),
     })
     oxum = info.get("Payload-Oxum", "")
-    if oxum and not report.missing:
+    if oxum and not report.missing and payload:
         actual = f"{sum(src.sizes.get(r, 0) for r in payload)}.{len(payload)}"
         if oxum != actual:
             report.errors.append(f"bag-info.txt 中的 Payload-Oxum（{oxum}）与文件清单不符（{actual}）。")
