@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from app.cli.output import print_json, print_table
+from app.cli.output import print_json, print_table, progress_line
+from app.errors import ValidationError
 from app.paths import data_paths
 from app.services.progress import Progress
 
@@ -60,10 +61,7 @@ def _progress(args) -> Progress:
         pct = int(100 * done / total) if total else 100
         if pct != state["last"]:
             state["last"] = pct
-            sys.stderr.write(f"\r{pct:3d}% {text[:60]:<60}")
-            if done >= total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
+            progress_line(f"{pct:3d}% {text[:60]:<60}", last=done >= total)
 
     return Progress(show)
 
@@ -74,10 +72,10 @@ def _size(n: int) -> str:
 
 def cmd_backup(args, ws_opener) -> int:
     from app.services.backups import make_backup
-    paths = data_paths(getattr(args, "data_dir", None))
+    from app.services.datafolder import refuse_file
+    paths = refuse_file(data_paths(getattr(args, "data_dir", None)))
     if args.full and args.dest is None:
-        sys.stderr.write("错误：完整备份需要指定保存位置，例如 tisheng backup --full E:\\\n")
-        return 2
+        raise ValidationError("完整备份需要指定保存位置，例如 tisheng backup --full E:\\")
     result = make_backup(paths, args.dest, full=args.full, progress=_progress(args))
     if getattr(args, "json", False):
         print_json(result.to_dict())
@@ -93,7 +91,8 @@ def cmd_backup(args, ws_opener) -> int:
 
 def cmd_backups(args, ws_opener) -> int:
     from app.services.backups import list_backups
-    paths = data_paths(getattr(args, "data_dir", None))
+    from app.services.datafolder import refuse_file
+    paths = refuse_file(data_paths(getattr(args, "data_dir", None)))
     rows = list_backups(paths, check=args.check)
     if getattr(args, "json", False):
         print_json([b.to_dict() for b in rows])
@@ -112,15 +111,14 @@ def cmd_restore(args, ws_opener) -> int:
     from app.services.instance_lock import acquire_instance_lock
     paths = data_paths(getattr(args, "data_dir", None))
     if (args.file is None) == (not args.latest):
-        sys.stderr.write("错误：请给出备份文件 FILE，或使用 --latest（二者选一）。\n")
-        return 2
-    with acquire_instance_lock(paths.ensure()):
+        raise ValidationError("请给出备份文件 FILE，或使用 --latest（二者选一）。")
+    from app.services.datafolder import prepare
+    with acquire_instance_lock(prepare(paths)):
         source = args.file
         if args.latest:
             best = newest_good_backup(paths)
             if best is None:
-                sys.stderr.write("错误：没有找到完好的自动备份。如有完整备份，请用“tisheng restore 文件夹”恢复。\n")
-                return 2
+                raise ValidationError("没有找到完好的自动备份。如有完整备份，请用“tisheng restore 文件夹”恢复。")
             source = best.path
         result = restore(paths, source, progress=_progress(args))
     if getattr(args, "json", False):

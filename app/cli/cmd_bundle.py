@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from app.cli.output import print_json
+from app.cli.output import print_json, progress_line
 from app.errors import StorageError
 from app.services.progress import Progress
 
@@ -71,10 +71,7 @@ def _stderr_progress() -> Progress:
             return
         state["last"] = now
         pct = 100 * done // total if total else 0
-        sys.stderr.write(f"\r{pct:3d}% {text[:60]:<60}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+        progress_line(f"{pct:3d}% {text[:60]:<60}", last=done >= total)
 
     return Progress(show)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from app.cli.output import print_json
+from app.cli.output import print_json, progress_line
 from app.services.forms.dto import KINDS
 
 
@@ -30,13 +30,13 @@ def cmd_forms(args, ws_opener) -> int:
 
     def on_report(done: int, total: int, text: str) -> None:
         if not args.json and sys.stderr.isatty():
-            sys.stderr.write(f"\r{text[:40]:<40} {done}/{total}")
-            sys.stderr.flush()
+            progress_line(f"{text[:40]:<40} {done}/{total}")
 
     result = make_forms(ws_opener(), Path(args.file), kind=args.kind, teacher=args.teacher,
                         period=args.period, progress=Progress(on_report))
     if not args.json and sys.stderr.isatty():
-        sys.stderr.write("\r" + " " * 50 + "\r")
+        progress_line(" " * 50)
+        progress_line("")
     if args.json:
         print_json(result.to_dict())
         return 0

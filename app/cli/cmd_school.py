@@ -67,7 +67,8 @@ def cmd_programmes(args, ws_opener) -> int:
 def cmd_school_show(args, ws_opener) -> int:
     row = school.get_school(ws_opener())
     if row is None:
-        print("尚未建立学校。请运行 tisheng init 或 tisheng demo。")
+        message = "尚未建立学校。请运行 tisheng init 或 tisheng demo。"
+        print_json({"ok": False, "error": message, "exit": 1}) if args.json else print(message)
         return 1
     if args.json:
         print_json(row)
@@ -94,8 +95,8 @@ def cmd_school_set(args, ws_opener) -> int:
 
 
 def cmd_demo(args, ws_opener) -> int:
-    from app.services.demo import create_demo
-    info = create_demo(ws_opener(), teachers=args.teachers, programme_id=args.programme)
+    from app.services.demo_setup import create_demo_in
+    info = create_demo_in(ws_opener(), teachers=args.teachers, programme_id=args.programme)
     if args.json:
         print_json(info)
     else:

@@ -3,6 +3,11 @@
 Command groups live in app/cli/cmd_*.py; each exposes register(subparsers, common)
 and sets func=handler(args, ws_opener) -> exit code. With no sub-command the
 desktop window opens.
+
+Every outcome has one shape: the human message on stderr, and with `--json` also one JSON
+object on stdout, `{"ok": false, "error": "…", "exit": N}` for failures (usage errors too).
+Output passes through `output.SafeStream` (control characters escaped); logging goes to a temp
+file until a data folder is opened, then to its logs/ (app/services/logfile.py).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import importlib
 import logging
 import os
 import pkgutil
+import re
 import sys
 
 from app import APP_NAME, __version__
@@ -40,7 +46,6 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         # Chinese placeholders (--name 姓名) instead of argparse's upper-cased English dest.
         takes_value = kwargs.get("action") in (None, "store", "append") and "choices" not in kwargs
         if args and args[0].startswith("-") and takes_value and "metavar" not in kwargs and kwargs.get("help"):
-            import re
             kwargs["metavar"] = re.split(r"[（(，,：: ]", kwargs["help"], maxsplit=1)[0] or "值"
         return super().add_argument(*args, **kwargs)
 
@@ -54,13 +59,21 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         translations = {"the following arguments are required": "缺少必填参数",
                         "unrecognized arguments": "无法识别的参数",
                         "invalid choice": "无效的选项",
+                        "invalid int value": "不是整数",
                         "expected one argument": "需要一个参数值",
                         "argument": "参数"}
         for en, zh in translations.items():
             message = message.replace(en, zh)
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: 错误：{message}\n")
-        sys.exit(2)
+        message = re.sub(r"\(choose from (.*)\)", r"（可选：\1）", message)
+        raise UsageError(f"{self.prog}：{message}", self.format_usage())
+
+
+class UsageError(Exception):
+    """The command line itself is wrong (argparse's error), exit code 2."""
+
+    def __init__(self, message: str, usage: str) -> None:
+        super().__init__(message)
+        self.message, self.usage = message, usage
 
 
 def _command_modules() -> list[str]:
@@ -99,23 +112,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _setup_logging(data_dir: str | None) -> None:
-    from logging.handlers import RotatingFileHandler
-
-    from app.paths import data_paths
-    try:
-        logs = data_paths(data_dir).logs
-        logs.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(logs / "tisheng.log", maxBytes=1_000_000, backupCount=5,
-                                      encoding="utf-8")
-    except OSError:
-        return
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-
-
 def _raised_converting_a_stored_value(exc: BaseException) -> bool:
     """Whether SQLAlchemy failed turning a stored text into a date or number (damaged bytes
     inside a row; quick_check does not look at values)."""
@@ -126,14 +122,20 @@ def _raised_converting_a_stored_value(exc: BaseException) -> bool:
     return "sqlalchemy" in name and "processors" in name
 
 
-def _database_damage(exc: BaseException, db) -> str | None:
-    """A Chinese message when SQLite itself failed (damage the start-up quick check cannot see,
-    such as a stored text that is no longer UTF-8); None for any other error."""
+def _database_trouble(exc: BaseException, db) -> tuple[str, int] | None:
+    """(Chinese message, exit code) when the database failed: 2 for ordinary trouble (locked,
+    read-only, disk full – no restore advice), 5 for damage the start-up quick check cannot see
+    (a stored text that is no longer UTF-8…); None for any other error."""
     import sqlite3
+
+    from app.services.dberrors import unavailable
+    trouble = unavailable(exc, db)
+    if trouble is not None:
+        return trouble.user_message, 2
     if isinstance(exc, (ValueError, TypeError)) and _raised_converting_a_stored_value(exc):
         return (f"读取数据文件“{db}”时出错（数据库中有无法识别的日期或数值，文件已损坏），操作没有完成，"
                 "未完成的更改已全部撤销。请运行“tisheng fsck”检查，"
-                "必要时运行“tisheng restore --latest”从最近一份完好的备份恢复。")
+                "必要时运行“tisheng restore --latest”从最近一份完好的备份恢复。"), 5
     seen = 0
     while exc is not None and seen < 5:
         orig = getattr(exc, "orig", None)               # SQLAlchemy wraps the driver's error
@@ -141,20 +143,54 @@ def _database_damage(exc: BaseException, db) -> str | None:
             exc = orig
         if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
             from app.services.backups import describe_database_error
-            if "locked" in str(exc) or "busy" in str(exc):
-                return (f"数据文件“{db}”正被其他程序占用（例如本软件的窗口），操作没有完成，"
-                        "未完成的更改已全部撤销。请稍后重试，或先关闭本软件的窗口。")
             return (f"读取数据文件“{db}”时出错（{describe_database_error(exc)}），操作没有完成，"
                     "未完成的更改已全部撤销。数据文件可能已损坏：请运行“tisheng fsck”检查，"
-                    "必要时运行“tisheng restore --latest”从最近一份完好的备份恢复。")
+                    "必要时运行“tisheng restore --latest”从最近一份完好的备份恢复。"), 5
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return None
 
 
+def _fail(message: str, code: int, as_json: bool, details: list[str] | None = None) -> int:
+    """Report a failure: the message on stderr, and one JSON object on stdout with --json."""
+    sys.stderr.write("错误：" + message + ("\n" + "\n".join(f"  · {d}" for d in details) if details else "") + "\n")
+    if as_json:
+        from app.cli.output import print_json
+        doc = {"ok": False, "error": message, "exit": code}
+        if details:
+            doc["details"] = list(details)
+        print_json(doc)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
+    from app.cli.output import install_safe_streams
+    from app.services import logfile
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in argv
+    saved = sys.stdout, sys.stderr
+    install_safe_streams()
+    logfile.capture_warnings()                     # library warnings go to the log, not the screen
+    logfile.use_log(logfile.temp_log_path(), delay=True)
+    try:
+        return _run(argv, as_json)
+    finally:
+        logfile.close_log()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        sys.stdout, sys.stderr = saved
+
+
+def _run(argv: list[str], as_json: bool) -> int:
+    from app.services import logfile
     parser = build_parser()
-    args = parser.parse_args(argv)
-    _setup_logging(args.data_dir)
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        sys.stderr.write(exc.usage)
+        return _fail(exc.message, 2, as_json)
     opened = []
 
     def ws_opener():
@@ -162,20 +198,21 @@ def main(argv: list[str] | None = None) -> int:
         if not opened:
             from app.services.integrity import refuse_if_damaged
             refuse_if_damaged(args.data_dir)
-            opened.append(Workspace.open(args.data_dir))
+            ws = Workspace.open(args.data_dir)
+            opened.append(ws)
+            logfile.use_log(ws.paths.logs / logfile.LOG_NAME)   # from now on in the school's folder
         return opened[0]
 
     try:
-        if args.command is None:
+        if args.command is None or args.command == "gui":
+            logfile.close_log()                    # the window sets up its own log
             from app.cli.cmd_gui import run_gui
             return run_gui(args)
         return int(args.func(args, ws_opener) or 0)
     except AppError as exc:
-        sys.stderr.write("错误：" + exc.full_message() + "\n")
-        return exc.exit_code
+        return _fail(exc.user_message, exc.exit_code, as_json, exc.details)
     except KeyboardInterrupt:
-        sys.stderr.write("已中断。\n")
-        return 130
+        return _fail("已中断。", 130, as_json)
     except BrokenPipeError:
         # The reader went away (`| head`, `| more` closed early): not an error of ours. Point
         # stdout at devnull so the interpreter's final flush does not fail again.
@@ -185,14 +222,16 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         log.exception("unexpected error")
         from app.paths import data_paths
-        damaged = _database_damage(exc, data_paths(args.data_dir).database)
-        if damaged is not None:
-            sys.stderr.write("错误：" + damaged + "\n")
-            return 5
-        from app.paths import data_paths
-        sys.stderr.write("发生了意外错误，操作未完成。详细信息已记录在日志文件："
-                         f"{data_paths(args.data_dir).logs / 'tisheng.log'}\n")
-        return 3
+        try:
+            db = data_paths(args.data_dir).database
+        except (OSError, RuntimeError):
+            db = None
+        trouble = _database_trouble(exc, db) if db is not None else None
+        if trouble is not None:
+            return _fail(trouble[0], trouble[1], as_json)
+        where = logfile.current_log()
+        return _fail("发生了意外错误，操作未完成。" + (f"详细信息已记录在日志文件：{where}" if where else ""), 3,
+                     as_json)
     finally:
         for ws in opened:
             ws.close()

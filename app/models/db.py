@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,8 @@ def make_engine(path: Path, *, journal_mode: str = "WAL") -> Engine:
     """Create the engine for one database file.
 
     The driver's own transaction handling is switched off and SQLAlchemy emits
-    BEGIN itself, so DDL in migrations rolls back with the data (pysqlite notes).
+    BEGIN IMMEDIATE itself, so DDL in migrations rolls back with the data (pysqlite notes)
+    and a write waits for a busy database instead of failing at once.
     synchronous=FULL: rural power cuts are common and the write rate is tiny.
     """
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False,
@@ -30,10 +32,19 @@ def make_engine(path: Path, *, journal_mode: str = "WAL") -> Engine:
         for pragma in ("foreign_keys=ON", f"journal_mode={journal_mode}",
                        "synchronous=FULL", "busy_timeout=10000"):
             dbapi_conn.execute(f"PRAGMA {pragma}")
+        if "db.full" in os.environ.get("TISHENG_FAULT", "").split(","):
+            # fault injection (app/services/faults.py): the file may not grow, so the next write
+            # fails with SQLITE_FULL exactly as on a full disk
+            pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
+            dbapi_conn.execute(f"PRAGMA max_page_count={max(pages, 1)}")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock at the start, where SQLite waits busy_timeout for it. A
+        # deferred transaction that has read first and then writes is refused at once when
+        # another connection holds the lock (SQLite does not call the busy handler there, to
+        # avoid deadlock): writes failed after 0.6 s instead of waiting the configured 10 s.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

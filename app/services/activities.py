@@ -35,17 +35,18 @@ class ActivityRow:
 
 def _clean(s: Session, values: dict) -> dict:
     rules = current_rules(s)
-    title = normalize_text(values.get("title"))
+    title = normalize_text(values.get("title"), label="活动名称", field="title")
     if not title:
         raise ValidationError("活动名称不能为空。", field="title")
-    return {"title": title, "kind": normalize_text(values.get("kind")) or "其他",
+    return {"title": title, "kind": normalize_text(values.get("kind"), label="活动类型", field="kind") or "其他",
             "on_date": parse_date(values.get("on_date"), field="活动日期", required=True),
             "hours": validate_hours(values.get("hours"), cap=rules.record_max),
-            "category": rules.check_category(normalize_text(values.get("category"))),
-            "topic": normalize_text(values.get("topic")),
-            "location": normalize_text(values.get("location")),
-            "organiser": normalize_text(values.get("organiser")),
-            "note": normalize_text(values.get("note"))}
+            "category": rules.check_category(normalize_text(values.get("category"), label="学时类别",
+                                                            field="category")),
+            "topic": normalize_text(values.get("topic"), label="专题", field="topic"),
+            "location": normalize_text(values.get("location"), label="地点", field="location"),
+            "organiser": normalize_text(values.get("organiser"), label="组织者", field="organiser"),
+            "note": normalize_text(values.get("note"), label="备注", field="note", multiline=True)}
 
 
 def _sync_attendance(s: Session, act: TrainingActivity, participant_ids: list[int]) -> None:

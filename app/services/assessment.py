@@ -52,7 +52,8 @@ def assess(ws, teacher_ref, code: str, item: str, grade: str, *, reviewer: str =
         if row is None:
             row = Assessment(teacher_id=t.id, point_code=info.point_code, item_id=info.id, round=rnd,
                              grade=grade, on_date=date.today())
-        row.grade, row.reviewer, row.comment = grade, normalize_text(reviewer), normalize_text(comment)
+        row.grade, row.reviewer = grade, normalize_text(reviewer, label="评审人", field="reviewer")
+        row.comment = normalize_text(comment, label="评语", field="comment", multiline=True)
         row.on_date = parse_date(on_date, field="评定日期") or date.today()
         s.add(row)
         s.commit()
@@ -86,7 +87,7 @@ def _support_row(r: SupportRecord, name: str) -> SupportRow:
 
 def open_support(ws, teacher_ref, *, helper: str, plan: str = "", point_code: str | None = None,
                  reassess_on=None, opened_on=None) -> SupportRow:
-    helper = normalize_text(helper)
+    helper = normalize_text(helper, label="帮扶人", field="helper")
     if not helper:
         raise ValidationError("请填写帮扶人。", field="helper")
     with ws.sessions() as s:
@@ -94,7 +95,8 @@ def open_support(ws, teacher_ref, *, helper: str, plan: str = "", point_code: st
         if any(r.closed_on is None for r in s.exec(select(SupportRecord).where(SupportRecord.teacher_id == t.id))):
             raise RuleViolation(f"{t.name} 已有一条未结束的帮扶记录，请先完成复评并结束它。")
         code = normalize_text(point_code).upper() or None
-        r = SupportRecord(teacher_id=t.id, point_code=code, helper=helper, plan=normalize_text(plan),
+        r = SupportRecord(teacher_id=t.id, point_code=code, helper=helper,
+                          plan=normalize_text(plan, label="帮扶计划", field="plan", multiline=True),
                           opened_on=parse_date(opened_on) or date.today(),
                           reassess_on=parse_date(reassess_on, field="复评日期"))
         s.add(r)
@@ -163,9 +165,9 @@ def mark_case(ws, teacher_ref, code: str | None, *, title: str = "", note: str =
         if s.exec(select(ExcellentCase).where(ExcellentCase.teacher_id == t.id,
                                               ExcellentCase.point_code == code)).first():
             raise RuleViolation(f"{t.name} 的{code or ''}已标记为优秀案例。")
-        c = ExcellentCase(teacher_id=t.id, point_code=code, title=normalize_text(title) or
+        c = ExcellentCase(teacher_id=t.id, point_code=code, title=normalize_text(title, label="案例标题", field="title") or
                           (f"{t.name} {code} 优秀案例" if code else f"{t.name} 优秀案例"),
-                          note=normalize_text(note), marked_on=date.today())
+                          note=normalize_text(note, label="备注", field="note", multiline=True), marked_on=date.today())
         s.add(c)
         s.commit()
         return CaseRow(c.id, t.id, t.name, c.point_code, c.title, c.marked_on)

@@ -610,8 +610,9 @@ def _full_backup(paths: DataPaths, dest: Path, progress: Progress) -> BackupResu
         plan: list[tuple[str, Path, str | None]] = []   # (relative path, source, expected sha)
         missing = []
         for sha in sorted(refs):
-            src = store_root / sha[:2] / sha[2:4] / sha
-            if src.is_file():
+            damaged = not (isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha))
+            src = store_root / "missing" if damaged else store_root / sha[:2] / sha[2:4] / sha
+            if not damaged and src.is_file():
                 plan.append((f"store/{sha[:2]}/{sha[2:4]}/{sha}", src, sha))
             else:
                 missing.append(sha)
@@ -813,14 +814,16 @@ class _ZipMember:
 
     def __init__(self, zf, name: str, origin: Path) -> None:
         self._name, self._origin = name, origin
-        self._fh = self._guard(lambda: zf.open(name))
+        entry = zf.get(name)
+        if entry is None:
+            raise BackupRejected(f"压缩包“{origin}”不完整：缺少“{name}”。未作任何更改。")
+        self._fh = self._guard(lambda: zf.open(entry))
 
     def _guard(self, fn):
-        import zipfile
-        import zlib
+        from app.services.safezip import ZipDamaged
         try:
             return fn()
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        except ZipDamaged as exc:
             log.info("damaged member %s in %s: %s", self._name, self._origin, exc)
             raise BackupRejected(f"压缩包“{self._origin.name}”中的“{self._name}”已损坏（压缩数据校验失败），"
                                  "无法读取。已停止恢复，未作任何更改。请换一份备份。") from None
@@ -853,10 +856,14 @@ def _safe_rel(rel: object) -> str:
 
 
 def _parse_manifest(raw: bytes, where: Path) -> tuple[dict, SourceEntry, list[SourceEntry]]:
+    from app.services import safejson
     try:
-        man = json.loads(raw.decode("utf-8"))
+        man = safejson.loads(raw, what=f"“{where}”中的备份清单", max_bytes=50 * 1024 * 1024,
+                             max_values=5_000_000)
         if not isinstance(man, dict) or man.get("format") != FULL_FORMAT:
             raise ValueError("format")
+    except safejson.JsonRefused as exc:
+        raise BackupRejected(exc.user_message + "不能用于恢复，未作任何更改。") from None
     except (ValueError, UnicodeDecodeError):
         raise BackupRejected(f"“{where}”中的备份清单（manifest.json）无法读取或不是本软件的格式，"
                              "不能用于恢复。") from None
@@ -913,39 +920,42 @@ def _open_full_folder(folder: Path) -> BackupSource:
 
 
 def _open_zip(path: Path) -> BackupSource:
-    import zipfile
-    import zlib
+    from app.services.safezip import SafeZip, ZipDamaged, ZipRefused
     try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as exc:
-        # NotImplementedError: a damaged directory entry claiming a zip version from the future
-        log.info("unreadable zip %s: %s", path, exc)
-        cause = describe_os_error(exc, path) if isinstance(exc, OSError) else "不是完整的压缩包，可能复制中断或U盘拔出过早"
-        raise BackupRejected(f"压缩包“{path}”已损坏或不完整，无法读取（{cause}）。未作任何更改。") from None
+        zf = SafeZip(path)
+    except ZipDamaged as exc:
+        # includes a damaged directory entry claiming a zip version from the future
+        log.info("unreadable zip %s: %s", path, exc.details)
+        raise BackupRejected(f"压缩包“{path}”已损坏或不完整，无法读取（不是完整的压缩包，可能复制中断或U盘拔出过早）。"
+                             "未作任何更改。") from None
+    except ZipRefused as exc:
+        raise BackupRejected(f"压缩包“{path}”中有不安全的条目（压缩包被改动过，或已损坏），已拒绝，"
+                             "未作任何更改（没有解压任何文件）。",
+                             details=exc.details) from None
+    except StorageError as exc:
+        raise BackupRejected(f"压缩包“{path}”无法读取：{exc.user_message}未作任何更改。") from None
     try:
-        names = [i.filename for i in zf.infolist()]
+        names = [e.name for e in zf.files()]
         tops = [n for n in names if n == MANIFEST or (n.count("/") == 1 and n.endswith("/" + MANIFEST))]
         if len(tops) != 1:
             raise BackupRejected(f"压缩包“{path}”中没有本软件的完整备份（找不到唯一的 manifest.json）。"
                                  "未作任何更改。")
         prefix = tops[0][:-len(MANIFEST)]
-        info = zf.getinfo(tops[0])
-        if info.file_size > 50 * 1024 * 1024:
-            raise BackupRejected(f"压缩包“{path}”中的备份清单大得不正常，已拒绝。")
         try:
-            raw = zf.read(tops[0])
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            raw = zf.read(zf.get(tops[0]), 50 * 1024 * 1024)
+        except ZipRefused:
+            raise BackupRejected(f"压缩包“{path}”中的备份清单大得不正常，已拒绝。") from None
+        except ZipDamaged as exc:
             log.info("damaged manifest in %s: %s", path, exc)
             raise BackupRejected(f"压缩包“{path}”中的备份清单（manifest.json）已损坏（压缩数据校验失败），"
                                  "不能用于恢复。未作任何更改。") from None
         man, db, entries = _parse_manifest(raw, path)
         for e in [db] + entries:
-            try:
-                i = zf.getinfo(prefix + e.path)
-            except KeyError:
-                raise BackupRejected(f"压缩包“{path}”不完整：缺少“{e.path}”。未作任何更改。") from None
-            if i.file_size != e.size or i.flag_bits & 0x1:
-                raise BackupRejected(f"压缩包“{path}”中的“{e.path}”与清单不符或已加密，已拒绝。")
+            i = zf.get(prefix + e.path)
+            if i is None:
+                raise BackupRejected(f"压缩包“{path}”不完整：缺少“{e.path}”。未作任何更改。")
+            if i.size != e.size:
+                raise BackupRejected(f"压缩包“{path}”中的“{e.path}”与清单不符，已拒绝。")
     except BaseException:
         zf.close()
         raise
@@ -1304,11 +1314,13 @@ def restore(target, source: str | os.PathLike, *, progress: Progress = NO_PROGRE
             if e.path == "keys/school-key.json":
                 key_restored = not live.is_file() or live.read_bytes() != (staging / e.path).read_bytes()
                 try:
-                    doc = json.loads((staging / e.path).read_text(encoding="utf-8"))
+                    from app.services import safejson
+                    doc = safejson.loads((staging / e.path).read_bytes(), what="备份中的学校密钥文件",
+                                         max_bytes=1024 * 1024)
                     if doc.get("protection") == "dpapi-user":
                         warnings.append("备份中的学校签名密钥受 Windows 账户加密保护，在新电脑或新账户上无法使用；"
                                         "导出报送包前请运行“tisheng key replace --yes”生成新密钥，并向区县登记新指纹。")
-                except (ValueError, OSError):
+                except (ValueError, OSError, AttributeError, AppError):
                     warnings.append("备份中的学校密钥文件无法读取，恢复后请检查密钥。")
         faults.hit("restore.staged_all")
         progress.check()

@@ -1,17 +1,22 @@
-"""Build the demo school so that it can be cancelled and leave nothing behind.
+"""Build the demo school all or nothing: cancelled, killed or on a full disk it leaves nothing.
 
 `demo.create_demo` writes through many small service calls, each committing on
-its own, so stopping it half way would leave half a school. Here it runs in a
+its own, so stopping it half way would leave half a school (40 teachers and no
+evidence, and a second `demo` refused because a school exists). Here it runs in a
 scratch data folder (under the target's tmp/), with a cancellation point before
-every database session; only a finished demo is moved into the target folder
-(`install_demo`), with the target workspace closed. Cancelling simply deletes
-the scratch folder: the target is untouched.
+every database session; only a finished demo is transferred into the target
+folder: its evidence files first (named by their hash, so an extra one is only an
+orphan), then the whole database in one step through SQLite's backup API, which
+commits into the target database atomically or not at all. Cancelling or failing
+deletes the scratch folder: the target's records are untouched.
+
+`install_demo` serves the window (target workspace closed), `create_demo_in` the
+command line (target workspace open).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import uuid
 from pathlib import Path
@@ -46,24 +51,45 @@ class _CancellableWorkspace:
         return self.sessions()
 
 
-def build_demo(target: DataPaths, progress: Progress = NO_PROGRESS) -> Path:
+def build_demo(target: DataPaths, progress: Progress = NO_PROGRESS, **options) -> Path:
     """Create the demo school in a scratch folder below `target`; returns that folder.
 
     Raises CancelledError (scratch folder removed) when `progress` is cancelled.
     """
+    return _build(target, progress, **options)[0]
+
+
+def _build(target: DataPaths, progress: Progress, **options) -> tuple[Path, dict]:
     from app.services.demo import create_demo
     from app.services.workspace import Workspace
 
+    from app.services import dberrors
     scratch = target.tmp / f"demo-{uuid.uuid4().hex[:8]}"
     try:
         with Workspace.open(scratch) as ws:
-            create_demo(_CancellableWorkspace(ws, progress))
+            info = create_demo(_CancellableWorkspace(ws, progress), **options)
         progress.check()
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(scratch, ignore_errors=True)
+        kind = getattr(exc, "kind", None) or (dberrors.classify(exc) if isinstance(exc, Exception) else None)
+        if kind in (dberrors.BUSY, dberrors.READONLY, dberrors.FULL):   # say it of the user's folder
+            raise dberrors.DatabaseUnavailableError(kind, dberrors.message(kind, target.database)) from exc
         raise
     progress.report(_EXPECTED_SESSIONS, _EXPECTED_SESSIONS, "示例学校已建立", force=True)
-    return scratch
+    return scratch, info
+
+
+def create_demo_in(ws, progress: Progress = NO_PROGRESS, **options) -> dict:
+    """The command line's `demo`: build in a scratch folder, then transfer into the open
+    workspace's folder all at once. Returns create_demo's summary."""
+    if ws.has_school():
+        raise RuleViolation("此数据文件夹已有学校，不能再建立示例学校。请换一个空的数据文件夹（--data-dir）。")
+    scratch, info = _build(ws.paths, progress, **options)
+    try:
+        _transfer(data_paths(scratch), ws.paths)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return info
 
 
 def discard_demo(scratch: Path) -> None:
@@ -75,23 +101,54 @@ def install_demo(scratch: Path, target_root: Path) -> None:
 
     The caller must have closed every workspace on `target_root` first.
     """
-    target = data_paths(target_root).ensure()
+    from app.services.datafolder import prepare
+    target = prepare(target_root)
     source = data_paths(scratch)
     from app.services.workspace import Workspace
     with Workspace.open(target.root) as ws:
         if ws.has_school():
             raise RuleViolation("此数据文件夹已有学校，不能再放入示例学校。")
     try:
-        for suffix in ("-wal", "-shm"):
-            Path(str(target.database) + suffix).unlink(missing_ok=True)
-        os.replace(source.database, target.database)
-        for blob in source.store.rglob("*"):
-            if blob.is_file() and "incoming" not in blob.relative_to(source.store).parts:
-                dest = target.store / blob.relative_to(source.store)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(blob, dest)
-    except OSError as exc:
-        log.exception("installing the demo school failed")
-        raise StorageError(f"无法把示例学校放入数据文件夹“{target.root}”：{exc.strerror or exc}") from exc
+        _transfer(source, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _transfer(source: DataPaths, target: DataPaths) -> None:
+    """Evidence files, then the database in one atomic step; on failure the target database is
+    unchanged and the evidence files this call added are removed again."""
+    import sqlite3
+
+    from app.services import dberrors, faults
+    from app.services.fileio import copy_verified, fsync_dir
+    added: list[Path] = []
+    try:
+        for blob in sorted(source.store.glob("??/??/*")):
+            dest = target.store / blob.relative_to(source.store)
+            if blob.is_file() and not dest.exists():
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                added.append(dest)
+                copy_verified(blob, dest, blob.name)
+                fsync_dir(dest.parent)
+        faults.hit("demo.evidence_copied")
+        src = sqlite3.connect(source.database)
+        try:
+            dst = sqlite3.connect(target.database, timeout=dberrors.BUSY_TIMEOUT_S)
+            try:
+                src.backup(dst)              # one step: the target gets all of it or none
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        faults.hit("demo.installed")
+    except BaseException as exc:
+        for dest in added:
+            dest.unlink(missing_ok=True)
+        trouble = dberrors.unavailable(exc, target.database) if isinstance(exc, Exception) else None
+        if trouble is not None:
+            raise trouble from exc
+        if isinstance(exc, OSError):
+            log.exception("installing the demo school failed")
+            raise StorageError(f"无法把示例学校放入数据文件夹“{target.root}”：{exc.strerror or exc}。"
+                               "数据文件夹没有改变。") from exc
+        raise

@@ -8,6 +8,9 @@ happens unless a test asks for it:
   commas.
 - `TISHENG_FAULT=store.after_copy:oserror:28` raises OSError errno 28 (disk
   full) there instead; `:oserror` alone raises EIO.
+- `TISHENG_FAULT=db.full` makes every database connection unable to grow its file
+  (PRAGMA max_page_count), so writes fail with SQLITE_FULL as on a full disk
+  (read in app/models/db.py, which may not import this module);
 - `TISHENG_FAULT_LOG=/path/file` appends every point passed, one per line, so
   a test can list the steps of an operation and then kill after each of them.
 - `inject(point, action)` runs an in-process action (raise, corrupt a file…).

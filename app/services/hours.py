@@ -39,9 +39,9 @@ def add_hours(ws, teacher_ref: str | int, *, category: str, hours, on_date=None,
         t = s.get(Teacher, teacher_ref) if isinstance(teacher_ref, int) else resolve_in(s, teacher_ref)
         if t is None:
             raise NotFoundError("找不到该教师。")
-        rec = HoursRecord(teacher_id=t.id, category=rules.check_category(normalize_text(category)),
-                          topic=normalize_text(topic), hours=validate_hours(hours, cap=rules.record_max),
-                          on_date=parse_date(on_date), source=source, note=normalize_text(note))
+        rec = HoursRecord(teacher_id=t.id, category=rules.check_category(normalize_text(category, label="学时类别", field="category")),
+                          topic=normalize_text(topic, label="专题", field="topic"), hours=validate_hours(hours, cap=rules.record_max),
+                          on_date=parse_date(on_date), source=source, note=normalize_text(note, label="备注", field="note", multiline=True))
         s.add(rec)
         s.commit()
         return _row(rec, t.name)

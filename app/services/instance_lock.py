@@ -23,6 +23,7 @@ from pathlib import Path
 
 from app.errors import AppError, StorageError
 from app.paths import DataPaths
+from app.services import safejson
 from app.services.fileio import describe_os_error
 
 log = logging.getLogger(__name__)
@@ -85,8 +86,9 @@ def _read_holder(path: Path) -> dict:
     try:
         with open(path, "rb") as fh:
             fh.seek(_INFO_OFFSET)
-            return json.loads(fh.read(4096).decode("utf-8").strip("\x00 \r\n") or "{}")
-    except (OSError, ValueError, UnicodeDecodeError):
+            text = fh.read(4096).decode("utf-8").strip("\x00 \r\n") or "{}"
+        return safejson.loads(text, what="锁文件", max_bytes=4096, max_depth=4)
+    except (OSError, ValueError, UnicodeDecodeError, safejson.JsonRefused):
         return {}
 
 

@@ -36,11 +36,12 @@ from pathlib import Path
 
 from app.errors import AppError, DatabaseTooNewError
 from app.paths import DataPaths, data_paths
-from app.services import backups, faults
+from app.services import backups, datafolder, dberrors, faults, safejson
 from app.services.backups import JOURNAL, BackupInfo, BackupRejected, newest_good_backup
 from app.services.fileio import atomic_write_bytes, fsync_dir, os_errors, remove_tree, replace_with_retry, sha256_file
 from app.services.instance_lock import InstanceLock, acquire_instance_lock
 from app.services.progress import NO_PROGRESS, Progress
+from app.services.store import is_sha256
 
 log = logging.getLogger(__name__)
 
@@ -147,11 +148,11 @@ def finish_pending_restore(paths: DataPaths) -> bool:
     if not journal.exists():
         return False
     try:
-        spec = json.loads(journal.read_text(encoding="utf-8"))
+        spec = safejson.loads(journal.read_bytes(), what="恢复记录", max_bytes=1024 * 1024, max_depth=8)
         name = spec["staging"]
         if not re.fullmatch(r"restore-[0-9a-f]{12}", name):
             raise ValueError(name)
-    except (ValueError, KeyError, OSError, TypeError):
+    except (ValueError, KeyError, OSError, TypeError, safejson.JsonRefused):
         log.error("unreadable restore journal %s; left in place", journal)
         raise AppError(f"上次恢复的记录文件“{journal}”已损坏，无法继续恢复。请联系技术支持，"
                        "不要删除数据文件夹。") from None
@@ -216,8 +217,10 @@ def _sweep(paths: DataPaths) -> None:
 
 def _read_state(paths: DataPaths) -> dict:
     try:
-        return json.loads((paths.backups / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        state = safejson.loads((paths.backups / STATE_FILE).read_bytes(), what="检查记录",
+                               max_bytes=1024 * 1024, max_depth=8)
+        return state if isinstance(state, dict) else {}
+    except (OSError, ValueError, safejson.JsonRefused):
         return {}
 
 
@@ -229,12 +232,15 @@ def _write_state(paths: DataPaths, state: dict) -> None:
 
 
 def check_database(db: Path, *, full: bool) -> str | None:
-    """None if the database passes; otherwise a short description of the problem. Read-only."""
+    """None if the database passes; otherwise a short description of the damage. Read-only.
+
+    A database that is locked, in a read-only folder or on a full disk is not damaged: that raises
+    dberrors.DatabaseUnavailableError with its own message instead."""
     try:
         with open(db, "rb") as fh:
             if fh.read(16) != backups.SQLITE_HEADER:
                 return "文件不是 SQLite 数据库，可能被其他文件替换或严重损坏"
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=dberrors.BUSY_TIMEOUT_S)
         try:
             rows = [r[0] for r in con.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check")]
             if rows != ["ok"]:
@@ -246,11 +252,14 @@ def check_database(db: Path, *, full: bool) -> str | None:
                 return problem
         finally:
             con.close()
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:   # damaged schema text may not be UTF-8
+    except (sqlite3.DatabaseError, UnicodeDecodeError, OSError) as exc:   # damaged schema text may not be UTF-8
+        trouble = dberrors.unavailable(exc, db)
+        if trouble is not None:              # locked, read-only, disk full: not damage, nothing to restore
+            raise trouble from None
+        if isinstance(exc, OSError):
+            from app.services.fileio import describe_os_error
+            return describe_os_error(exc, db)
         return f"无法读取：{backups.describe_database_error(exc)}"
-    except OSError as exc:
-        from app.services.fileio import describe_os_error
-        return describe_os_error(exc, db)
     return None
 
 
@@ -323,7 +332,7 @@ def refuse_if_damaged(data_dir: str | os.PathLike | None = None) -> None:
     """The command line's start-up check: before a command opens the database (and so writes
     to it), a quick read-only check. A damaged or too-new file is refused untouched, with the
     newest good backup offered, instead of failing half-way with an unexpected error."""
-    paths = data_paths(data_dir).ensure()
+    paths = datafolder.prepare(data_dir)
     finish_pending_restore(paths)
     db = paths.database
     if not db.exists() or db.stat().st_size == 0:
@@ -386,7 +395,7 @@ def open_checked(data_dir: str | os.PathLike | None = None, *, lock: bool = True
     warning = storage_warning(paths.root, drive_type)
     if warning:
         warnings.append(warning)
-    paths.ensure()
+    datafolder.prepare(paths)
     held = acquire_instance_lock(paths) if lock else None
     try:
         restored = finish_pending_restore(paths)
@@ -431,7 +440,7 @@ def recover_from_backup(data_dir: str | os.PathLike | None = None, backup: Backu
                         *, lock: bool = True, progress: Progress = NO_PROGRESS) -> backups.RestoreResult:
     """After DatabaseDamagedError: restore `backup` (default: the newest good one). The damaged
     file is copied aside first. Then call open_checked() again."""
-    paths = data_paths(data_dir).ensure()
+    paths = datafolder.prepare(data_dir)
     held = acquire_instance_lock(paths) if lock else None
     try:
         if backup is None:
@@ -527,8 +536,12 @@ def fsck(ws, *, remove_orphans: bool = False, from_backup: str | os.PathLike | N
     done = 0
     bad: dict[str, FileProblem] = {}
     for i, (sha, where) in enumerate(sorted(used.items())):
-        path = store / sha[:2] / sha[2:4] / sha
         size = _size_of(ws, sha)
+        if not is_sha256(sha):           # a damaged value: no path is built from it (it could hold "../")
+            bad[sha] = FileProblem("missing", sha, size, tuple(where) + ("（记录的校验值已损坏）",))
+            done += size
+            continue
+        path = store / sha[:2] / sha[2:4] / sha
         if not path.is_file():
             bad[sha] = FileProblem("missing", sha, size, tuple(where))
         elif verify_hashes:
@@ -549,7 +562,7 @@ def fsck(ws, *, remove_orphans: bool = False, from_backup: str | os.PathLike | N
                                      "数据库备份里没有证据文件。")
             available = {e.path.rsplit("/", 1)[1]: e for e in src.entries if e.path.startswith("store/")}
             for sha, prob in list(bad.items()):
-                entry = available.get(sha)
+                entry = available.get(sha) if is_sha256(sha) else None
                 if entry is None:
                     continue
                 dst = store / sha[:2] / sha[2:4] / sha

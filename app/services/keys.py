@@ -174,12 +174,13 @@ def _write_private(path: Path, data: bytes) -> None:
 def _read_document(path: Path) -> dict:
     with os_errors(path):
         raw = path.read_bytes()
+    from app.services import safejson
     try:
-        doc = json.loads(raw.decode("utf-8"))
+        doc = safejson.loads(raw, what=f"学校密钥文件“{path}”", max_bytes=1024 * 1024)
         if doc.get("format") != FORMAT:
             raise ValueError
         return doc
-    except (ValueError, UnicodeDecodeError, AttributeError):
+    except (ValueError, UnicodeDecodeError, AttributeError, safejson.JsonRefused):
         raise KeyUnavailableError(
             f"学校密钥文件“{path}”已损坏，无法读取。请运行“tisheng key replace --yes”生成新密钥，"
             "并向区县重新登记新的公钥指纹。") from None

@@ -3,7 +3,6 @@ person typed, and finding a record by its name or its number as the command line
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Callable
 
 from sqlmodel import Session, select
@@ -20,11 +19,9 @@ def clean_text(raw: object, label: str, max_len: int, *, field: str, required: b
     Line breaks and tabs in a name would break tables, Excel cells and the bundle's CSV, and the
     window's fields cannot hold more than their limit: the same limits apply to every entry path.
     """
-    text = normalize_text(raw)
+    text = normalize_text(raw, label=label, field=field)      # control and invisible characters refused there
     if required and not text:
         raise ValidationError(f"{label}不能为空。", field=field)
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs") for c in text):
-        raise ValidationError(f"{label}中有换行、制表符等不可见字符，请删去后重试。", field=field)
     if len(text) > max_len:
         raise ValidationError(f"{label}过长（{len(text)} 个字，最多 {max_len} 个字）。", field=field)
     return text

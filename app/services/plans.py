@@ -59,7 +59,7 @@ def save_plan(ws, plan_id: int | None = None, *, file: Path | None = None, **val
         submitted = filed or date.today()
     if submitted and filed and filed < submitted:
         raise ValidationError("备案日期不能早于提交日期。", field="filed_on")
-    title = normalize_text(values.get("title")) or kind
+    title = normalize_text(values.get("title"), label="标题", field="title") or kind
     blob = None
     if file is not None:
         from app.services.evidence import store_blob
@@ -73,9 +73,9 @@ def save_plan(ws, plan_id: int | None = None, *, file: Path | None = None, **val
                 raise NotFoundError("找不到该方案文档。")
         old_sha = p.sha256
         p.kind, p.title, p.status = kind, title, status
-        p.semester = normalize_text(values.get("semester"))
+        p.semester = normalize_text(values.get("semester"), label="学期", field="semester")
         p.submitted_on, p.filed_on = submitted, filed
-        p.note = normalize_text(values.get("note"))
+        p.note = normalize_text(values.get("note"), label="备注", field="note", multiline=True)
         if blob:
             from app.services.evidence import ensure_blob
             ensure_blob(s, blob[0], blob[1])

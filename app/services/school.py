@@ -73,9 +73,13 @@ def current_school_year(today: date | None = None, cycle: str = "school_year") -
     return current_year_label(today, cycle)
 
 
+LABELS = {"name": "学校名称", "code": "学校代码", "stage": "学段", "district": "所属区县", "address": "地址",
+          "contact_phone": "办公电话", "school_year": "学年", "environment": "信息化环境"}
+
+
 def validate_school_fields(name: str, code: str, environment: str) -> tuple[str, str, str]:
-    name = normalize_text(name)
-    code = normalize_text(code)
+    name = normalize_text(name, label=LABELS["name"], field="name")
+    code = normalize_text(code, label=LABELS["code"], field="code")
     if not name:
         raise ValidationError("学校名称不能为空。", field="name")
     if len(name) > 60:
@@ -106,8 +110,9 @@ def init_school(ws, *, name: str, code: str, environment: str, programme_id: str
             raise RuleViolation("此数据文件夹已有学校信息。若要修改请使用“学校信息”页面或 tisheng school set；"
                                 "若要管理另一所学校，请新建一个数据文件夹（--data-dir）。")
         preset = Rules(load_preset(programme_id))
-        school = School(name=name, code=code, environment=environment, stage=normalize_text(stage),
-                        district=normalize_text(district),
+        school = School(name=name, code=code, environment=environment,
+                        stage=normalize_text(stage, label=LABELS["stage"], field="stage"),
+                        district=normalize_text(district, label=LABELS["district"], field="district"),
                         school_year=school_year or current_school_year(cycle=preset.cycle))
         s.add(school)
         prog = install_programme(s, programme_id)
@@ -146,7 +151,7 @@ def update_school(ws, **changes) -> SchoolRow:
         merged["contact_phone"] = validate_phone(merged["contact_phone"])
         year_before = school.school_year
         for k, v in merged.items():
-            setattr(school, k, normalize_text(v) if isinstance(v, str) else v)
+            setattr(school, k, normalize_text(v, label=LABELS[k], field=k) if isinstance(v, str) else v)
         school.updated_at = now()
         s.add(school)
         if school.school_year != year_before:       # the year's deadlines move with it

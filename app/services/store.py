@@ -20,6 +20,15 @@ from app.services.fileio import CHUNK, FAT32_LIMIT, fsync_dir, os_errors, replac
 from app.services.progress import NO_PROGRESS, Progress
 
 
+def is_sha256(value: object) -> bool:
+    """A stored hash as we write it: 64 lower-case hex digits (anything else is a damaged value)."""
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
+
+class DamagedHashError(StorageError, ValueError):
+    """A hash read from the database is not a hash: the record is damaged, its file cannot be found."""
+
+
 @dataclass(frozen=True)
 class StoredFile:
     sha256: str
@@ -38,8 +47,9 @@ class EvidenceStore:
         self.root = root
 
     def path_for(self, sha256: str) -> Path:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise ValueError(f"not a sha256: {sha256!r}")
+        if not is_sha256(sha256):       # never build a path from it: "../" must not leave the store
+            raise DamagedHashError(f"数据库中记录的文件校验值“{str(sha256)[:16]}…”已损坏（应为64位十六进制数），"
+                                   "找不到对应的文件。请运行“tisheng fsck”检查，它会列出受影响的记录。")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def has(self, sha256: str) -> bool:

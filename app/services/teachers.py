@@ -83,13 +83,18 @@ def _lookup_names(s: Session) -> tuple[dict[int, str], dict[int, str]]:
     return points, groups
 
 
+def _text(values: dict, key: str) -> str:
+    """One text field, trimmed; control and invisible characters refused naming the field."""
+    return normalize_text(values.get(key), label=FIELD_LABELS[key], field=key, multiline=key == "note")
+
+
 def validate_teacher_fields(values: dict, *, require_id: bool = True) -> dict:
     """Normalise and check one teacher's fields; raises ValidationError naming the field.
 
     Returns a dict of clean values (teaching_point / group stay names here).
     """
     out = {}
-    name = normalize_text(values.get("name"))
+    name = normalize_text(values.get("name"), label="姓名", field="name")
     if not name:
         raise ValidationError("姓名不能为空。", field="name")
     if len(name) > 30 or any(c.isdigit() for c in name):
@@ -102,7 +107,7 @@ def validate_teacher_fields(values: dict, *, require_id: bool = True) -> dict:
         out["id_number"] = None
     else:
         out["id_number"] = validate_id_number(raw_id)
-    gender = normalize_text(values.get("gender"))
+    gender = _text(values, "gender")
     if gender and gender not in GENDERS:
         raise ValidationError(f"性别“{gender}”应为 男 或 女。", field="gender")
     if out["id_number"]:
@@ -112,25 +117,25 @@ def validate_teacher_fields(values: dict, *, require_id: bool = True) -> dict:
         gender = derived
     out["gender"] = gender
     out["phone"] = validate_phone(values.get("phone"))
-    staff_type = normalize_text(values.get("staff_type")) or "在编"
+    staff_type = _text(values, "staff_type") or "在编"
     if staff_type not in STAFF_TYPES:
         raise ValidationError(f"编制类型“{staff_type}”应为：{'、'.join(STAFF_TYPES)}。", field="staff_type")
     out["staff_type"] = staff_type
-    status = normalize_text(values.get("status")) or STATUS_ACTIVE
+    status = _text(values, "status") or STATUS_ACTIVE
     if status not in STATUSES:
         raise ValidationError(f"状态“{status}”应为：{'、'.join(STATUSES)}。", field="status")
     out["status"] = status
-    out["status_reason"] = normalize_text(values.get("status_reason"))
+    out["status_reason"] = _text(values, "status_reason")
     if status == STATUS_EXEMPT and not out["status_reason"]:
         raise ValidationError("设为免修时必须写明原因（如：距退休不满5年、已签保证书）。", field="status_reason")
-    staff_no = normalize_text(values.get("staff_no"))
+    staff_no = _text(values, "staff_no")
     if staff_no and len(staff_no) > 20:
         raise ValidationError(f"工号“{staff_no}”过长（最多20位）。", field="staff_no")
     out["staff_no"] = staff_no or None
     out["retire_date"] = parse_date(values.get("retire_date"), field="退休日期")
     for key in ("subject", "stage", "title", "teaching_point", "group", "note"):
-        out[key] = normalize_text(values.get(key))
-    word = normalize_text(values.get("participation"))
+        out[key] = _text(values, key)
+    word = normalize_text(values.get("participation"), label="参训意愿", field="participation")
     if word not in PARTICIPATION_WORDS:
         raise ValidationError(f"参训意愿“{word}”应为：按方案、自愿参加、不参加。", field="participation")
     out["participation"] = PARTICIPATION_WORDS[word]

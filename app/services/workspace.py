@@ -19,7 +19,7 @@ from app.errors import AppError
 from app.models import AbilityPoint, EvidenceItem, School
 from app.models.db import SessionFactory, looks_like_sqlite, make_engine, session_factory
 from app.models.migrations import create_or_upgrade
-from app.paths import DataPaths, data_paths
+from app.paths import DataPaths
 from app.resources import load_json
 from app.services.store import EvidenceStore
 
@@ -39,8 +39,9 @@ class Workspace:
 
     @classmethod
     def open(cls, data_dir: str | os.PathLike | None = None) -> "Workspace":
-        paths = data_paths(data_dir).ensure()
+        from app.services import datafolder
         from app.services.integrity import finish_pending_restore, refuse_if_too_new
+        paths = datafolder.prepare(data_dir)
         finish_pending_restore(paths)          # a restore killed after its commit point
         db = paths.database
         if not looks_like_sqlite(db):
@@ -51,15 +52,15 @@ class Workspace:
         try:
             from app.services.backups import snapshot
             create_or_upgrade(engine, db, backup=lambda _f, reason: snapshot(paths, reason))
-        except Exception:
-            engine.dispose()
-            raise
-        ws = cls(paths, engine, session_factory(engine), EvidenceStore(paths.store))
-        try:
+            ws = cls(paths, engine, session_factory(engine), EvidenceStore(paths.store))
             ws._seed_catalogue()
             ws._upgrade_programme()
-        except BaseException:
-            engine.dispose()                   # no -wal/-shm left beside a file we could not open
+        except BaseException as exc:            # no -wal/-shm left beside a file we could not open
+            engine.dispose()
+            from app.services.dberrors import unavailable
+            trouble = unavailable(exc, db)      # locked, read-only, disk full: say so, not "damaged"
+            if trouble is not None:
+                raise trouble from exc
             raise
         return ws
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.errors import AppError, CancelledError
+from app.services.logfile import QuietFileHandler
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +47,11 @@ def setup_logging(logs_dir: Path) -> Path:
                   for h in root.handlers)
     if not already:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+            # control characters escaped in every line, no "--- Logging error ---" on a full disk
+            handler = QuietFileHandler(path)
         except OSError:
             log.warning("cannot open log file %s", path)
         else:
-            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
             root.addHandler(handler)
             _state["handler"] = handler
     if root.level > logging.INFO or root.level == logging.NOTSET:

@@ -46,7 +46,7 @@ def _tree(path: Path) -> set[str]:
 
 
 def test_zip_with_gbk_names_verifies(folder_bag, tmp_path):
-    z = _zip_folder(folder_bag, tmp_path / "gbk.zip", gbk=True)
+    z = _zip_folder(folder_bag, tmp_path / f"{folder_bag.name}.zip", gbk=True)
     with zipfile.ZipFile(z) as zf:
         assert not any(i.flag_bits & 0x800 for i in zf.infolist())
         assert any("证据" not in i.filename and "/" in i.filename for i in zf.infolist())
@@ -56,7 +56,7 @@ def test_zip_with_gbk_names_verifies(folder_bag, tmp_path):
 
 
 def test_zip_with_utf8_names_and_no_top_folder(folder_bag, tmp_path):
-    z = tmp_path / "flat.zip"
+    z = tmp_path / f"{folder_bag.name}.zip"
     with zipfile.ZipFile(z, "w") as zf:
         for p in sorted(folder_bag.rglob("*")):
             if p.is_file():

@@ -62,7 +62,7 @@ def test_refusals_are_chinese_and_change_nothing(cli):
     assert "团队类型“校级”无效，应为：校级管理团队" in cli.fails("team", "add", "--kind", "校级")
     assert "团队“校级管理团队”已存在" in cli.fails("team", "add", "--kind", "校级管理团队")
     assert "团队名称过长" in cli.fails("team", "add", "--kind", "其他", "--name", "长" * 41)
-    assert "不可见字符" in cli.fails("team", "add", "--kind", "其他", "--name", "甲\n乙")
+    assert "看不见的控制字符" in cli.fails("team", "add", "--kind", "其他", "--name", "甲\n乙")
     assert "找不到团队“教研团队”" in cli.fails("team", "show", "教研团队")
     assert "现有团队：校级管理团队" in cli.fails("team", "set", "99", "--duty", "x")
     assert "已是团队“校级管理团队”的成员" in cli.fails("team", "member", "add", "校级管理团队", "--teacher", "王芳")

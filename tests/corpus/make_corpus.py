@@ -8,6 +8,8 @@ valid files (truncation, flipped bytes, swapped or missing zip members). Run
 
 to write the files and OUT_DIR/corpus.json; tests/corpus/test_corpus.py calls build() itself.
 
+A case's `target` says what reads the file: roster | hours | evidence | database | restore, verify
+(a bag folder or zip, exit 1 when refused) or command (any `argv`, for environments and typed text).
 A case's `expect` is one of
   reject  – exit code 2, a message on stderr containing every string in `words`, nothing changed;
   accept  – exit code 0 (hostile evidence names are stored safely under the store);
@@ -50,6 +52,14 @@ class Case:
     command: str = ""               # database: "fsck" (default) or "import" (a valid roster into it)
     before: list[str] = field(default_factory=list)   # evidence: files added to the same record first
     names: list[str] = field(default_factory=list)    # roster accepted: teachers that must exist after
+    argv: list[str] = field(default_factory=list)     # command: the arguments ({file}, {datafile})
+    env: dict = field(default_factory=dict)           # set in the child before the command runs
+    setup: str = ""                                   # locked | locked-exclusive | readonly | empty-data
+    nest: int = 0                                     # verify: folders nested under data/ at run time
+    lacks: list[str] = field(default_factory=list)    # must not appear in what the command printed
+    check_argv: list[str] = field(default_factory=list)   # accepted: a command run afterwards …
+    check_has: list[str] = field(default_factory=list)    # … whose output has these …
+    check_lacks: list[str] = field(default_factory=list)  # … and not these
 
 
 def check_char(first17: str) -> str:
@@ -59,6 +69,12 @@ def check_char(first17: str) -> str:
 
 def valid_id(n: int) -> str:
     first = f"4401061988{(n % 12) + 1:02d}{(n % 27) + 1:02d}{(n * 2 + 1) % 1000:03d}"
+    return first + check_char(first)
+
+
+def _reliability_id(n: int) -> str:
+    """An ID number of the test school's own teachers (tests/reliability/helpers.valid_id)."""
+    first = f"3301021985{(n % 12) + 1:02d}{(n % 27) + 1:02d}{(n * 2 + 1) % 1000:03d}"
     return first + check_char(first)
 
 
@@ -109,6 +125,58 @@ def zip_bomb(valid: bytes, size_mb: int = 300) -> bytes:
                         fh.write(chunk)
             else:
                 z.writestr(info.filename, zin.read(info.filename))
+    return out.getvalue()
+
+
+def part_bomb(valid: bytes, part: str, size_mb: float, *, rename: str | None = None, seed: int = 5) -> bytes:
+    """A workbook whose `part` (styles, shared strings, the workbook) is padded with `size_mb` MB of
+    plausible, varied XML that openpyxl would parse whole: compressed about 10:1, so the ratio
+    check alone does not stop it (issue 19 item 5). With `rename` the part moves to another name
+    and [Content_Types].xml is told so (a cap by name alone would miss it)."""
+    rng = random.Random(seed)
+    target = int(size_mb * 1024 * 1024)
+    lines, size = [], 0
+    while size < target:
+        if part.endswith("styles.xml"):
+            line = (f'<xf numFmtId="{rng.randrange(200)}" fontId="{rng.randrange(9)}" fillId="{rng.randrange(9)}" '
+                    f'borderId="{rng.randrange(9)}" xfId="0" applyFont="1"/>')
+        elif part.endswith("sharedStrings.xml"):
+            line = f"<si><t>{rng.randrange(10 ** 9)}号{rng.choice('甲乙丙丁戊己庚辛')}</t></si>"
+        else:
+            line = f'<definedName name="n{rng.randrange(10 ** 9)}">Sheet!$A${rng.randrange(10 ** 6)}</definedName>'
+        lines.append(line)
+        size += len(line.encode())
+    filler = "".join(lines).encode("utf-8")
+
+    def pad(name, data):
+        if name == part:
+            if part.endswith("styles.xml"):
+                at = data.index(b">", data.index(b"<cellXfs")) + 1
+            else:
+                at = data.index(b"</workbook>")
+                filler_ = b"<definedNames>" + filler + b"</definedNames>"
+                return (rename or name), data[:at] + filler_ + data[at:]
+            return (rename or name), data[:at] + filler + data[at:]
+        if rename and name == "[Content_Types].xml":
+            data = data.replace(f'PartName="/{part}"'.encode(), f'PartName="/{rename}"'.encode())
+        if rename and name.endswith(".rels"):
+            data = data.replace(part.split("/", 1)[1].encode(), rename.split("/", 1)[1].encode())
+        return name, data
+    if not part.endswith("sharedStrings.xml"):
+        return rewrite_members(valid, pad)
+    name = rename or part                 # a shared-strings part, declared in [Content_Types].xml
+    sst = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+           b'spreadsheetml/2006/main">' + filler + b"</sst>")
+    override = (f'<Override PartName="/{name}" ContentType="application/vnd.openxmlformats-officedocument.'
+                f'spreadsheetml.sharedStrings+xml"/></Types>').encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(valid)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", override)
+            zout.writestr(info.filename, data)
+        zout.writestr(name, sst)
     return out.getvalue()
 
 
@@ -253,7 +321,7 @@ def mutate_flip(data: bytes, rng: random.Random, n: int) -> bytes:
 
 
 def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | None = None,
-          big: bool = True) -> list[Case]:
+          big: bool = True, valid_bag: Path | None = None, valid_bag_zip: Path | None = None) -> list[Case]:
     """Write the corpus into `out`; returns the cases (also written to out/corpus.json).
 
     valid_db / valid_full_zip: a real database backup and full-backup zip of a test school, to be
@@ -327,7 +395,9 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
     add("csv-binary", bytes(rng.randrange(1, 256) for _ in range(5000)), "roster", "reject", ["文件"], ext=".csv")
     add("csv-empty", b"", "roster", "reject", ["空"], ext=".csv")
     add("csv-only-bom", b"\xef\xbb\xbf", "roster", "reject", ["文件"], ext=".csv")
-    add("unknown-extension", valid, "roster", "reject", ["文件"], ext=".txt")
+    # a workbook saved as .txt is read as the workbook it is (readers.open_source sends zip content
+    # of .csv/.txt to the xlsx reader); it used to fail only because openpyxl refused the extension
+    add("unknown-extension", valid, "roster", "accept", ext=".txt", names=[r[0] for r in roster_rows(12)[1:]])
     add("many-parts", many_entries(valid), "roster", "reject", ["内部部件", "安全上限"])
     add("id-stored-as-number", id_as_number(), "roster", "reject", ["存成了数字", "文本"])
     for label, ident, words in (("id-old-15-digits", "110105491231002", ["15位", "18位"]),
@@ -546,6 +616,17 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
     (out / "evidence" / "deep" / "x").write_bytes(b"dot dot")
     cases.append(Case("name-dotdot", "evidence/deep/x", "evidence", "accept", stored_name="x",
                       argv_file="../../x", cwd="evidence/deep/a/b"))
+
+    # -- issue 19: zip name differentials, nesting, JSON limits, part bombs, environments, text
+    from tests.corpus import hostile_issue19 as h19
+    h19.environment_cases(out, add, _reliability_id)
+    h19.text_file_cases(add, roster_rows, HOURS_HEADER, _reliability_id, text_roster)
+    if big:
+        h19.workbook_cases(add, valid, part_bomb, rewrite_members)
+    if valid_full_zip is not None:
+        h19.restore_cases(add, valid_full_zip.read_bytes())
+    if valid_bag is not None and valid_bag_zip is not None:
+        h19.bundle_cases(out, add, cases, valid_bag, valid_bag_zip)
 
     (out / "corpus.json").write_text(json.dumps([asdict(c) for c in cases], ensure_ascii=False, indent=1),
                                      encoding="utf-8")

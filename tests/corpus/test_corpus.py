@@ -9,6 +9,7 @@ the test's temporary folder, for reading the messages after a run.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -36,11 +37,15 @@ def corpus(school_template, tmp_path_factory):
     from app.services.workspace import Workspace
     src = base / "source-school"
     shutil.copytree(school_template, src)
+    from app.services.bundle.export import ExportOptions, Plugins, export_bundle
     with Workspace.open(src) as ws:
         db_backup = backups.snapshot(ws.paths, "manual")
         full = backups.make_backup(ws, base / "usb", full=True).path
+        bag = export_bundle(ws, base / "usb", plugins=Plugins()).path
+        bag_zip = export_bundle(ws, base / "usb", ExportOptions(as_zip=True), plugins=Plugins()).path
     full_zip = Path(shutil.make_archive(str(base / "full"), "zip", full.parent, full.name))
-    cases = build(base / "files", valid_db=db_backup, valid_full_zip=full_zip)
+    cases = build(base / "files", valid_db=db_backup, valid_full_zip=full_zip, valid_bag=bag,
+                  valid_bag_zip=bag_zip)
     return base / "files", cases
 
 
@@ -55,6 +60,11 @@ def _vm_size() -> int:
 def _argv(case: Case, folder: Path, root: Path) -> list[str]:
     file = case.argv_file or str(folder / case.file)
     common = ["--data-dir", str(root)]
+    if case.target == "verify":                     # no data folder at all: a district PC
+        return ["verify", file]
+    if case.target == "command":
+        argv = [a.replace("{file}", file).replace("{datafile}", str(root.parent / "data-file")) for a in case.argv]
+        return argv if "--data-dir" in argv else argv + common
     if case.target == "roster":
         return ["import", "roster", file, *common]
     if case.target == "hours":
@@ -84,6 +94,9 @@ def run_case(case: Case, folder: Path, root: Path, out: Path) -> tuple[int | Non
             os.dup2(fd, 1)
             os.dup2(fd, 2)
             os.chdir(folder / case.cwd if case.cwd else folder)
+            os.environ.update(case.env)
+            if case.target == "verify":             # where a district PC keeps user data
+                os.environ["TISHENG_DATA_DIR"] = str(root / "district-pc")
             sys.stdout = os.fdopen(1, "w", encoding="utf-8", closefd=False)
             sys.stderr = os.fdopen(2, "w", encoding="utf-8", closefd=False)
             code = main(argv)
@@ -119,14 +132,18 @@ def run_case(case: Case, folder: Path, root: Path, out: Path) -> tuple[int | Non
 ALLOWED_WORDS = {"Excel", "WPS", "SQLite", "HTML", "CSV", "UTF", "GBK", "GB18030", "BOM", "XML", "xlsx", "xlsm",
                  "xls", "csv", "sqlite", "sqlite3", "json", "manifest", "tisheng", "fsck", "restore", "latest", "full",
                  "skip", "invalid", "backup", "from", "SHA", "zip", "key", "replace", "yes", "USB", "Windows",
-                 "PDF", "Word", "xlsb", "Big", "partial", "txt", "doc", "docx", "jpg", "png", "pdf", "dry", "run"}
+                 "PDF", "Word", "xlsb", "Big", "partial", "txt", "doc", "docx", "jpg", "png", "pdf", "dry", "run",
+                 "Unicode", "Path", "bag", "info", "bagit", "tagmanifest", "sha256", "minisig", "pub", "school", "data",
+                 "bundle", "Payload", "Oxum", "MB", "KB", "ESC", "BOM", "DEL", "key", "exe", "TISHENG_DATA_DIR",
+                 "DATA", "DIR", "TISHENG", "sha", "dir", "teacher", "ok", "false", "exit", "error", "json", "CSI", "bulk"}
 
 
 def english_words(text: str) -> list[str]:
     """English words in a message, leaving out quoted names, paths and the allowed words."""
     import re
-    t = re.sub(r"“[^”]*”|\"[^\"]*\"", "", text)
+    t = re.sub(r"“[^”]*”|\"[^\"]*\"|'[^']*'", "", text)
     t = re.sub(r"[A-Za-z]:\\\S*|/[^\s，。；：（）]+", "", t)
+    t = re.sub(r"\b[0-9A-F]{4}(?:-[0-9A-F]{4}){3,}\b", "", t)      # key fingerprints, seal codes
     return sorted({w for w in re.findall(r"[A-Za-z]{3,}", t) if w not in ALLOWED_WORDS})
 
 
@@ -160,9 +177,15 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
     failures = []
     slowest = (0.0, "")
     report: list[str] = []
+    skipped: list[str] = []
     for case in cases:
         root = tmp_path / case.name / "data"
-        shutil.copytree(school_template, root)
+        if case.setup == "empty-data":              # a new, empty data folder (no school yet)
+            from app.services.workspace import Workspace
+            Workspace.open(root).close()
+        else:
+            shutil.copytree(school_template, root)
+        (root.parent / "data-file").write_text("不是文件夹", encoding="utf-8")
         if case.target == "database":
             for suffix in ("", "-wal", "-shm"):
                 Path(str(root / "tisheng.sqlite3") + suffix).unlink(missing_ok=True)
@@ -178,7 +201,12 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
             assert got == 0, said
         if case.before:
             before = _folder_state(root)
-        code, text, seconds = run_case(case, folder, root, tmp_path / case.name / "out.txt")
+        with environment(case, folder, root) as ready:
+            if not ready:
+                skipped.append(case.name)
+                shutil.rmtree(tmp_path / case.name, ignore_errors=True)
+                continue
+            code, text, seconds = run_case(case, folder, root, tmp_path / case.name / "out.txt")
         slowest = max(slowest, (seconds, case.name))
         report.append(f"[{case.name}] exit {code} {seconds:.1f}s\n{text.strip()}\n")
         problems = []
@@ -194,10 +222,17 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
             missing = [w for w in case.words if w not in text]
             if missing:
                 problems.append(f"message lacks {missing}: {text.strip()[:200]}")
-            if "错误：" not in text:
+            if "错误：" not in text and case.target != "verify":    # verify prints a report instead
                 problems.append(f"no error line: {text.strip()[:200]}")
         elif case.expect == "accept" and code != 0:
             problems.append(f"refused (exit {code}): {text.strip()[:200]}")
+        shown = [w for w in case.lacks if w in text]
+        if shown:
+            problems.append(f"printed {shown!r}: {text.strip()[:200]!r}")
+        if case.check_argv and code == 0:
+            problems += _follow_up(case, folder, root, tmp_path / case.name / "check.txt")
+        if case.target == "verify" and (root / "district-pc").exists():
+            problems.append("verify wrote into a data folder")
         if code not in (None, 0):
             english = english_words(text.replace(Path(case.file).name, "").replace(Path(case.file).stem, ""))
             if english:
@@ -220,7 +255,7 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
             # check. What must hold is that an intact database stays intact.
             if intact_before and integrity(root / "tisheng.sqlite3") != ["ok"]:
                 problems.append("accepted an intact database and left it failing integrity_check")
-        elif code != 0:
+        elif code != 0 and case.setup != "readonly":
             if _folder_state(root) != before:
                 problems.append("the data folder changed although the file was refused")
         else:
@@ -239,15 +274,72 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
         shutil.rmtree(tmp_path / case.name, ignore_errors=True)
     (tmp_path.parent / "corpus-report.txt").write_text("\n".join(report), encoding="utf-8")
     bad_inputs = sum(1 for c in cases if c.target != "evidence")
+    classes = {}
+    for c in cases:
+        classes[_class_of(c)] = classes.get(_class_of(c), 0) + 1
     with capsys.disabled():
         sys.stdout.write(f"\ncorpus: {len(cases)} files ({bad_inputs} bad inputs, "
                          f"{len(cases) - bad_inputs} evidence files with hostile names or types); outcomes {outcomes}; "
-                         f"slowest {slowest[1]} {slowest[0]:.1f} s; failures {len(failures)}\n")
+                         f"slowest {slowest[1]} {slowest[0]:.1f} s; failures {len(failures)}; "
+                         f"skipped here {skipped or 'none'}\n  classes {dict(sorted(classes.items()))}\n")
         for f in failures:
             sys.stdout.write(f"  FAILURE {f}\n")
     assert failures == []
     assert _tree(folder) == corpus_files, "a case wrote next to the corpus files"
     assert bad_inputs >= 60
+
+
+def _class_of(case: Case) -> str:
+    """The corpus class a case belongs to, for the tally in docs/fault-cases.md."""
+    n = case.name
+    for prefix, label in (("zip-", "zip names"), ("xlsx-unicode", "zip names"), ("restore-unicode", "zip names"),
+                          ("bag-renamed", "renamed bag"), ("bag-deep", "deep nesting"), ("bag-json", "JSON depth/size"),
+                          ("restore-manifest", "JSON depth/size"), ("xlsx-", "xlsx part bombs"),
+                          ("env-", "locked/read-only/full"), ("ctl-", "control characters"),
+                          ("bag-escapes", "control characters"), ("id-zero", "control characters"),
+                          ("phone-", "phone shapes"), ("hours-round", "hours"), ("json-", "--json"),
+                          ("verify-", "bundles"), ("name-", "evidence names"), ("db-", "databases"),
+                          ("restore-", "backups")):
+        if n.startswith(prefix):
+            return label
+    return "spreadsheets"
+
+
+@contextlib.contextmanager
+def environment(case: Case, folder: Path, root: Path):
+    """Make the case's trouble real while it runs: another process holding the database, a
+    read-only folder, folders nested deep inside a bag. Yields False when this machine cannot."""
+    from tests.reliability.environment import held_lock, read_only
+    if case.setup in ("locked", "locked-exclusive"):
+        with held_lock(root / "tisheng.sqlite3", 60, "exclusive" if case.setup == "locked-exclusive" else "write"):
+            yield True
+    elif case.setup == "readonly":
+        with read_only(root) as ro:
+            yield ro is not None
+    elif case.nest:
+        deep = folder / case.file / "data"
+        for _ in range(case.nest):               # os.makedirs and shutil.rmtree would recurse
+            deep = deep / "a"
+            deep.mkdir()
+        (deep / "x.txt").write_bytes(b"x")
+        try:
+            yield True
+        finally:
+            (deep / "x.txt").unlink()
+            while deep != folder / case.file / "data":
+                deep.rmdir()
+                deep = deep.parent
+    else:
+        yield True
+
+
+def _follow_up(case: Case, folder: Path, root: Path, out: Path) -> list[str]:
+    check = Case(f"{case.name}-check", case.file, "command", "accept", argv=case.check_argv)
+    code, text, _ = run_case(check, folder, root, out)
+    problems = [f"follow-up {case.check_argv} exit {code}"] if code != 0 else []
+    problems += [f"follow-up lacks {w!r}" for w in case.check_has if w not in text]
+    problems += [f"follow-up shows {w!r}: {text[:300]!r}" for w in case.check_lacks if w in text]
+    return problems
 
 
 # Header fields SQLite itself rewrites when a connection opens the file in WAL mode: the

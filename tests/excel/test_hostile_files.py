@@ -150,7 +150,8 @@ def test_scan_tells_cached_from_uncached(tmp_path):
     f = tmp_path / "z.zip"
     with zipfile.ZipFile(f, "w") as z:
         z.writestr("s.xml", xml)
-    with zipfile.ZipFile(f) as z:
+    from app.services.safezip import SafeZip
+    with SafeZip(f) as z:
         scan = scan_sheet_part(z, "s.xml", chunk=16, overlap=200)
     assert scan.uncached == [(1, 2), (1, 4)]
     assert scan.merged == [(3, 1, 5, 2)]

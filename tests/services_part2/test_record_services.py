@@ -16,7 +16,7 @@ def group(ws, name):
 def test_clean_text_refuses_control_characters_and_overlong_text():
     assert clean_text("\u3000东山教学点 ", "名称", 40, field="name") == "东山教学点"
     for bad in ("东山\n教学点", "东山\t教学点", "东山\u200b教学点", "东山\x00"):
-        with pytest.raises(ValidationError, match="不可见字符"):
+        with pytest.raises(ValidationError, match="看不见的控制字符"):
             clean_text(bad, "名称", 40, field="name")
     with pytest.raises(ValidationError, match="名称过长（41 个字，最多 40 个字）"):
         clean_text("长" * 41, "名称", 40, field="name")
@@ -114,7 +114,7 @@ def test_team_kind_and_name_are_checked(small):
         teams.save_team(ws, None, kind="教研组")
     with pytest.raises(ValidationError, match="请指定团队类型"):
         teams.save_team(ws, None, kind="")
-    with pytest.raises(ValidationError, match="不可见字符"):
+    with pytest.raises(ValidationError, match="看不见的控制字符"):
         teams.save_team(ws, None, kind="其他", name="甲\r\n乙")
 
 
@@ -152,7 +152,7 @@ def test_a_course_is_registered_once_per_semester(small):
     with pytest.raises(AmbiguousError, match="有 2 门校本研修课程叫“微课”"):
         courses.find_course(ws, "微课")
     assert courses.find_course(ws, str(second.id)).semester == "第二学期"
-    with pytest.raises(ValidationError, match="课程名称中有换行"):
+    with pytest.raises(ValidationError, match="课程名称中第 2 个字符是看不见的控制字符"):
         courses.save_course(ws, None, [], title="微\n课", semester="第一学期", hours=4)
 
 

@@ -401,30 +401,34 @@ class ZipSink:
         return self.final
 
     def _verify_zip(self, expected: dict[str, str]) -> None:
+        from app.services.safezip import SafeZip, ZipDamaged, ZipRefused
         prefix = f"{self.name}/"
         seen: dict[str, str] = {}
         bad = []
         with open(self.root, "rb") as fh:
             _drop_cache(fh.fileno())
-            with zipfile.ZipFile(fh) as zf:
-                for info in zf.infolist():
-                    if info.is_dir():
-                        continue
-                    rel = info.filename[len(prefix):] if info.filename.startswith(prefix) else info.filename
-                    if getattr(self, "_progress_text", None):
-                        self._progress_text(rel)
-                    h = hashlib.sha256()
-                    try:
-                        with zf.open(info) as src:
-                            while chunk := src.read(BUF):
-                                h.update(chunk)
-                                if getattr(self, "_on_bytes", None):
-                                    self._on_bytes(len(chunk))
-                                self.progress.check()
-                    except zipfile.BadZipFile:
-                        bad.append(rel)
-                        continue
-                    seen[rel] = h.hexdigest()
+        try:
+            zf = SafeZip(self.root)
+        except (ZipDamaged, ZipRefused) as exc:
+            raise ReadbackError("写入后回读校验失败：U盘上的压缩包无法完整读回。U盘可能已损坏、被拔出，或是扩容盘。"
+                                "报送包未封存，请换一个U盘重试。", details=exc.details[:50]) from None
+        with zf:
+            for entry in zf.files():
+                rel = entry.name[len(prefix):] if entry.name.startswith(prefix) else entry.name
+                if getattr(self, "_progress_text", None):
+                    self._progress_text(rel)
+                h = hashlib.sha256()
+                try:
+                    with zf.open(entry) as src:
+                        while chunk := src.read(BUF):
+                            h.update(chunk)
+                            if getattr(self, "_on_bytes", None):
+                                self._on_bytes(len(chunk))
+                            self.progress.check()
+                except ZipDamaged:
+                    bad.append(rel)
+                    continue
+                seen[rel] = h.hexdigest()
         missing = sorted(set(expected) - set(seen))
         extra = sorted(set(seen) - set(expected))
         bad += [r for r in sorted(seen) if r in expected and seen[r] != expected[r]]

@@ -28,6 +28,7 @@ from app.models import (AbilityChoice, AbilityPoint, ActivityAttendance, Activit
 from app.services.bundle.safe_names import Folder
 from app.services.programmes import load_preset, preset_ids, programme_hash
 from app.services.programmes.adjust import rule_views
+from app.services.store import is_sha256
 from app.services.validation import mask_id_number, mask_phone
 
 FORMAT = "tisheng-bundle"
@@ -156,6 +157,11 @@ class _Planner:
         self.missing: list[str] = []
 
     def stored(self, path: str, sha: str, size: int, role: str, original: str, what: str) -> PayloadFile:
+        if not is_sha256(sha):             # a damaged value: fsck lists it as missing too
+            self.missing.append(f"{what}：{original}（数据库中记录的校验值已损坏，找不到对应的文件）")
+            f = PayloadFile(path, str(sha), size, self.ws.store.root / "missing", role, original)
+            self.files.append(f)
+            return f
         source = self.ws.store.path_for(sha)
         try:
             actual = source.stat().st_size
@@ -192,6 +198,9 @@ def build_plan(ws, *, unmask: bool = False) -> BundlePlan:
                     secrets[t.id_number] = mask_id_number(t.id_number)
                 if t.phone and len(t.phone) >= 7:
                     secrets[t.phone] = mask_phone(t.phone)
+                    digits = "".join(ch for ch in t.phone if ch.isdigit())
+                    if digits != t.phone and len(digits) >= 7:   # the same number written without dashes
+                        secrets[digits] = mask_phone(digits)
                 row["id_number"] = mask_id_number(t.id_number) if t.id_number else t.id_number
                 row["phone"] = mask_phone(t.phone) if t.phone else t.phone
             row["seq"] = seq
@@ -259,8 +268,10 @@ def build_plan(ws, *, unmask: bool = False) -> BundlePlan:
             activity_rows.append(row)
 
         if p.missing:
-            raise StorageError(f"有 {len(p.missing)} 个文件在本机存储中缺失或已损坏，无法导出。"
-                               "请从备份恢复，或删除后重新添加这些文件。", details=p.missing[:50])
+            raise StorageError(f"有 {len(p.missing)} 个证据文件缺失或损坏，无法导出。"
+                               "请运行“tisheng fsck”查看受影响的记录；如有完整备份，请运行"
+                               "“tisheng fsck --from-backup 完整备份文件夹”找回，否则请删除这些记录后重新添加文件。",
+                               details=p.missing[:50])
 
         members: dict[int, list[dict]] = {}
         for m in s.exec(select(TeamMember).order_by(TeamMember.id)):

@@ -1,29 +1,28 @@
 """Reading a zipped bag without trusting it.
 
-Names are decoded as the archive says (UTF-8 flag) or, without the flag, as
-strict UTF-8 and then GB18030 (Chinese Windows' "发送到 → 压缩文件夹" writes
-the ANSI code page). Before any content is read, every entry is checked:
-escapes (`../`, absolute paths, drive letters, UNC, colons), links, encrypted
-entries and duplicate names refuse the whole archive. Reading is bounded by a
-byte budget derived from the bag's own Payload-Oxum, so a zip bomb stops long
-before it matters. Verification streams entries and writes nothing;
-`safe_extract` is for a caller that really needs files on disk and only writes
-inside the folder it is given.
+The archive is opened through `app.services.safezip`, which refuses it before any content is
+read when an entry escapes (`../`, absolute paths, drive letters, UNC, colons), is a link or
+encrypted, collides with another after Windows folds the names, or would be named differently
+by another tool (UTF-8 flag, GBK, CP437, Info-ZIP Unicode Path fields, local headers). Names
+without the UTF-8 flag are read as strict UTF-8 and then GB18030 (Chinese Windows' "发送到 →
+压缩文件夹" writes the ANSI code page). Reading is bounded by a byte budget derived from the
+bag's own Payload-Oxum, so a zip bomb stops long before it matters. Verification streams
+entries and writes nothing; `safe_extract` is for a caller that really needs files on disk and
+only writes inside the folder it is given.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import stat
-import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import AppError, StorageError
-from app.services.bundle.safe_names import check_bag_path, fold
+from app.services.bundle.safe_names import check_bag_path
 from app.services.fileio import os_errors
+from app.services.safezip import Entry, SafeZip, ZipDamaged, ZipRefused
+from app.services.safezip.names import chosen
 
 BUF = 4 * 1024 * 1024
 OUTSIDE = "[包外]/"
@@ -37,34 +36,21 @@ class ZipBudgetExceeded(AppError):
     """The archive holds far more than its bag says (zip bomb or wrong archive)."""
 
 
-def decode_name(info: zipfile.ZipInfo) -> str:
+def decode_name(info) -> str:
     """The entry name as the author meant it (UTF-8 flag, else UTF-8, else GB18030)."""
-    if info.flag_bits & 0x800:
-        return info.filename
+    flag = bool(info.flag_bits & 0x800)
     try:
-        raw = info.filename.encode("cp437")
+        raw = info.filename.encode("utf-8" if flag else "cp437")
     except UnicodeEncodeError:          # zipfile already decoded it another way
         return info.filename
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return info.filename
-
-
-def _is_link(info: zipfile.ZipInfo) -> bool:
-    mode = info.external_attr >> 16
-    if stat.S_ISLNK(mode):
-        return True
-    # MS-DOS attributes: FILE_ATTRIBUTE_REPARSE_POINT (0x400)
-    return info.create_system == 0 and bool(info.external_attr & 0x400)
+    return chosen(raw, flag) or info.filename
 
 
 @dataclass(frozen=True)
 class ZipEntry:
     name: str                  # decoded, '/'-separated, NFC, relative to the bag root
-    info: zipfile.ZipInfo
+    info: object               # the zipfile.ZipInfo
+    entry: Entry
 
 
 class ZipBag:
@@ -72,26 +58,18 @@ class ZipBag:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        with os_errors(self.path):
-            self._fh = open(self.path, "rb")
         try:
-            self._zip = zipfile.ZipFile(self._fh)
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            self._fh.close()
-            raise UnsafeZipError(f"“{self.path.name}”不是有效的 zip 压缩包，或已损坏：{exc}") from None
-        try:
-            self.entries, self.prefix = self._check_entries()
-        except Exception:
-            self.close()
-            raise
+            self._zip = SafeZip(self.path, check_name=check_bag_path)
+        except ZipRefused as exc:
+            raise UnsafeZipError(exc.user_message, details=exc.details) from None
+        except ZipDamaged as exc:
+            raise UnsafeZipError(f"“{self.path.name}”不是有效的 zip 压缩包，或已损坏。") from exc
+        self.entries, self.prefix = self._bag_entries()
         self.budget = 0                 # bytes still allowed to be read; set by set_budget
         self.read_total = 0
 
     def close(self) -> None:
-        try:
-            self._zip.close()
-        finally:
-            self._fh.close()
+        self._zip.close()
 
     def __enter__(self) -> "ZipBag":
         return self
@@ -99,36 +77,8 @@ class ZipBag:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _check_entries(self) -> tuple[dict[str, ZipEntry], str]:
-        problems: list[str] = []
-        names: list[tuple[str, zipfile.ZipInfo]] = []
-        seen: dict[str, str] = {}
-        for info in self._zip.infolist():
-            name = unicodedata.normalize("NFC", decode_name(info)).replace("\\", "/")
-            if info.is_dir() or name.endswith("/"):
-                why = check_bag_path(name.rstrip("/")) if name.rstrip("/") else None
-                if why:
-                    problems.append(f"{name}：{why}")
-                continue
-            why = check_bag_path(name)
-            if why:
-                problems.append(f"{name}：{why}")
-                continue
-            if _is_link(info):
-                problems.append(f"{name}：是链接（符号链接或重解析点）")
-                continue
-            if info.flag_bits & 0x1:
-                problems.append(f"{name}：已加密")
-                continue
-            key = fold(name)
-            if key in seen:
-                problems.append(f"{name}：与“{seen[key]}”重名（不区分大小写）")
-                continue
-            seen[key] = name
-            names.append((name, info))
-        if problems:
-            raise UnsafeZipError(f"压缩包“{self.path.name}”中有不安全的条目，已拒绝读取（未解压任何文件）。",
-                                 details=problems[:50])
+    def _bag_entries(self) -> tuple[dict[str, ZipEntry], str]:
+        names = [(e.name, e) for e in self._zip.files()]
         prefix = ""
         if not any(n == "bagit.txt" for n, _ in names):
             tops = {n.split("/", 1)[0] for n, _ in names}
@@ -139,12 +89,17 @@ class ZipBag:
                 if candidates:
                     prefix = candidates[0]
         entries = {}
-        for name, info in names:
+        for name, e in names:
             rel = name[len(prefix):] if prefix and name.startswith(prefix) else name
             if prefix and not name.startswith(prefix):
                 rel = OUTSIDE + name        # outside the bag folder: reported as extra
-            entries[rel] = ZipEntry(rel, info)
+            entries[rel] = ZipEntry(rel, e.info, e)
         return entries, prefix
+
+    @property
+    def folder_name(self) -> str:
+        """The bag folder's name inside the zip ('' when the files sit at the top)."""
+        return self.prefix.rstrip("/").rsplit("/", 1)[-1]
 
     def declared_total(self) -> int:
         return sum(e.info.file_size for e in self.entries.values())
@@ -170,10 +125,10 @@ class ZipBag:
         if entry.info.file_size > cap:
             raise ZipBudgetExceeded(f"压缩包中的“{rel}”过大（{entry.info.file_size} 字节），不像报送包的标签文件。")
         try:
-            with self._zip.open(entry.info) as fh:
+            with self._zip.open(entry.entry) as fh:
                 data = fh.read(cap + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
-            raise StorageError(f"读取压缩包中的“{rel}”失败：{exc}") from None
+        except ZipDamaged:
+            raise StorageError(f"压缩包“{self.path.name}”中的“{rel}”已损坏（压缩数据校验失败），无法读取。") from None
         if len(data) > cap:
             raise ZipBudgetExceeded(f"压缩包中的“{rel}”过大，不像报送包的标签文件。")
         self._count(len(data))
@@ -185,7 +140,7 @@ class ZipBag:
         h = hashlib.sha256()
         n = 0
         try:
-            with self._zip.open(entry.info) as fh:
+            with self._zip.open(entry.entry) as fh:
                 while chunk := fh.read(BUF):
                     h.update(chunk)
                     n += len(chunk)
@@ -194,7 +149,7 @@ class ZipBag:
                         on_bytes(len(chunk))
                     if progress is not None:
                         progress.check()
-        except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError):
+        except ZipDamaged:
             return None
         return h.hexdigest(), n
 
@@ -224,7 +179,7 @@ def safe_extract(zip_path: Path, dest: Path, *, limit: int | None = None, progre
                 raise UnsafeZipError(f"压缩包条目“{rel}”会写到目标文件夹之外，已停止。")
             with os_errors(target):
                 os.makedirs(os.path.dirname(target), exist_ok=True)
-                with bag._zip.open(entry.info) as src, open(target, "xb") as dst:
+                with bag._zip.open(entry.entry) as src, open(target, "xb") as dst:
                     while chunk := src.read(BUF):
                         bag._count(len(chunk))
                         dst.write(chunk)

@@ -57,7 +57,7 @@ def put(cell: Cell, value: Any, *, text: bool = False) -> Cell:
     if text and not isinstance(value, str):
         value = format_plain(value)
     if isinstance(value, str):
-        value = _clean_text(value)
+        value = clean_text(value)
         cell.value = value
         cell.data_type = "s"
         if looks_like_formula(value):
@@ -73,8 +73,9 @@ def put(cell: Cell, value: Any, *, text: bool = False) -> Cell:
     return cell
 
 
-def _clean_text(value: str) -> str:
-    # XML 1.0 forbids most control characters; openpyxl would raise IllegalCharacterError.
+def clean_text(value: str) -> str:
+    """Text a cell or a comment can hold: XML 1.0 forbids most control characters (openpyxl would
+    raise IllegalCharacterError on a name stored before they were refused)."""
     if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
         value = "".join(c if ord(c) >= 32 or c in "\t\n\r" else " " for c in value)
     return value[:32767]

@@ -20,7 +20,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from app.errors import AppError
-from app.services.excel.cells import (ERROR_FILL, HEADER_FILL, HEADER_FONT, WARN_FILL, WRAP, fit_widths,
+from app.services.excel.cells import (ERROR_FILL, HEADER_FILL, HEADER_FONT, WARN_FILL, WRAP, clean_text,
+                                      fit_widths,
                                       print_setup, put, save_workbook, write_header)
 from app.services.excel.readers import col_index
 from app.services.excel.results import ERROR, RowProblem
@@ -91,7 +92,7 @@ def write_error_workbook(table: Table, errors: Sequence[RowProblem], dest: Path 
             is_error = any(p.severity == ERROR for p in ps)
             cell.fill = ERROR_FILL if is_error else WARN_FILL
             if comments < MAX_COMMENTS:
-                text = "\n".join(p.message for p in ps)
+                text = clean_text("\n".join(p.message for p in ps))
                 comment = Comment(text, AUTHOR)
                 comment.width, comment.height = 300, 40 + 18 * max(1, len(text) // 18)
                 cell.comment = comment

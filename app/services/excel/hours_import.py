@@ -42,6 +42,7 @@ from app.services.excel.table import Table, load_table
 from app.services.programmes import Rules, current_rules
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.validation import normalize_text, parse_date, validate_hours
+from app.services.validation.controls import escape_invisible
 from app.services.validation.id_number import validate_id_number
 
 KIND = "hours"
@@ -224,8 +225,8 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None, sourc
                 on_date = parse_date(d_raw, field="日期")
             except ValidationError as exc:
                 bad("on_date", d_raw, exc.user_message)
-        topic = normalize_text(cell_text(raw("topic")))[:200]
-        note = normalize_text(cell_text(raw("note")))[:500]
+        topic = (_cell_text(raw, "topic", bad, "专题") or "")[:200]
+        note = (_cell_text(raw, "note", bad, "备注", multiline=True) or "")[:500]
         wanted: list[tuple[str, str, float]] = []       # (column key, category, hours)
         if mode == LONG:
             c_raw = raw("category")
@@ -251,7 +252,7 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None, sourc
             plan.error_rows.add(n)
             plan.rows.append(PlannedRow(n, ERROR_ROW, {k: format_plain(raw(k)) for k in cols},
                                         teacher.id if teacher else None,
-                                        teacher.name if teacher else normalize_text(cell_text(name_raw))))
+                                        teacher.name if teacher else escape_invisible(cell_text(name_raw).strip())))
             continue
         for col_key, category, h in wanted:
             key = natural_key(teacher_key(teacher), category, topic, on_date, h, source_label)
@@ -291,9 +292,20 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None, sourc
     return plan
 
 
+def _cell_text(raw, key: str, bad, label: str, *, multiline: bool = False, show=cell_text) -> str | None:
+    """A text cell trimmed; a control or invisible character in it is this row's error (None)."""
+    try:
+        return normalize_text(show(raw(key)), label=label, multiline=multiline)
+    except ValidationError as exc:
+        bad(key, raw(key), exc.user_message)
+        return None
+
+
 def _match_teacher(raw, bad, by_id: dict[str, Teacher], by_staff: dict[str, Teacher],
                    by_name: dict[str, list[Teacher]]) -> Teacher | None:
-    name = normalize_text(cell_text(raw("name")))
+    name = _cell_text(raw, "name", bad, "姓名")
+    if name is None:
+        return None
     name = "".join(name.split()) if name and all("\u3400" <= c <= "\u9fff" or c.isspace() for c in name) \
         else name
     id_raw = raw("id_number")
@@ -317,7 +329,9 @@ def _match_teacher(raw, bad, by_id: dict[str, Teacher], by_staff: dict[str, Teac
             return None
         return t
     sn_raw = raw("staff_no")
-    staff_no = normalize_text(format_plain(sn_raw)) if sn_raw is not None else ""
+    staff_no = _cell_text(raw, "staff_no", bad, "工号", show=format_plain) if sn_raw is not None else ""
+    if staff_no is None:
+        return None
     if staff_no:
         t = by_staff.get(staff_no)
         if t is None:

@@ -2,7 +2,7 @@
 
 Every reader yields `(excel_row, values)` for one sheet at a time and never
 holds more than the caller keeps. xlsx goes through openpyxl in read-only,
-data-only mode after `safety.prescan_xlsx`; merged ranges and formulas without
+data-only mode on the zip `safety.open_workbook_zip` checked and holds open; merged ranges and formulas without
 a cached value are found by a cheap byte scan of the sheet part (read-only
 openpyxl does not report them). CSV is decoded by BOM, strict UTF-8 with a
 sanity check, then GB18030 (see `decode_text`).
@@ -14,7 +14,6 @@ import csv
 import io
 import logging
 import re
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +22,8 @@ from typing import Any
 
 from app.errors import AppError
 from app.services.excel.safety import (DEFAULT_LIMITS, XLSX_ADVICE, FileRejected, Limits,
-                                       not_a_workbook, prescan_xlsx, sniff)
+                                       not_a_workbook, open_workbook_zip, sniff)
+from app.services.safezip import SafeZip, ZipDamaged
 
 Row = tuple[int, tuple[Any, ...]]          # (Excel row number, cell values)
 
@@ -109,7 +109,7 @@ def col_index(letters: bytes | str) -> int:
     return n
 
 
-def scan_sheet_part(zf: zipfile.ZipFile, part: str, chunk: int = 1 << 20,
+def scan_sheet_part(zf: SafeZip, part: str, chunk: int = 1 << 20,
                     overlap: int = 1 << 16) -> SheetScan:
     """Find merged ranges and formulas with no cached value by scanning bytes.
 
@@ -118,7 +118,10 @@ def scan_sheet_part(zf: zipfile.ZipFile, part: str, chunk: int = 1 << 20,
     """
     merged: set[tuple[int, int, int, int]] = set()
     uncached: set[tuple[int, int]] = set()
-    with zf.open(part) as fh:
+    entry = zf.get(part)
+    if entry is None:
+        raise KeyError(part)
+    with zf.open(entry) as fh:
         tail = b""
         while True:
             block = fh.read(chunk)
@@ -179,17 +182,15 @@ def _patch_openpyxl() -> None:
 def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
     from openpyxl import load_workbook
 
-    prescan_xlsx(path, limits)
+    zf = open_workbook_zip(path, limits)
     _patch_openpyxl()
     label = f"文件“{path.name}”"
     try:
-        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        # openpyxl reads the very file handle that was checked, not the path a second time
+        wb = load_workbook(zf.fileobj, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on broken parts
+        zf.close()
         raise _xlsx_failure(path, exc) from None
-    try:
-        zf = wb._archive
-    except AttributeError:  # pragma: no cover - openpyxl internals changed
-        zf = None
     warnings = []
     if path.suffix.lower() in (".xlsm", ".xltm"):
         warnings.append(f"{label}是启用宏的工作簿；宏不会被执行，只读取单元格内容。")
@@ -211,15 +212,21 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
                 raise _xlsx_failure(path, exc) from None
 
         def scan(part=part) -> SheetScan:
-            if zf is None or part is None:
+            if part is None:
                 return SheetScan()
             try:
                 return scan_sheet_part(zf, part)
-            except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            except (KeyError, ZipDamaged, OSError, EOFError, ValueError) as exc:
                 raise _xlsx_failure(path, exc) from None
 
         sheets.append(SheetSource(ws.title, rows, scan, hidden=ws.sheet_state != "visible"))
-    return SourceFile(path, "xlsx", sheets, warnings=warnings, close=wb.close)
+
+    def close() -> None:
+        try:
+            wb.close()
+        finally:
+            zf.close()
+    return SourceFile(path, "xlsx", sheets, warnings=warnings, close=close)
 
 
 def _xlsx_failure(path: Path, exc: Exception) -> FileRejected:
@@ -231,19 +238,31 @@ def _xlsx_failure(path: Path, exc: Exception) -> FileRejected:
         chain, seen = chain.__cause__ or chain.__context__, seen + 1
     if isinstance(chain, DefusedXmlException):
         return FileRejected(f"{label}包含不安全的 XML 内容（实体定义），可能是恶意文件，已拒绝读取。")
-    if isinstance(exc, MemoryError):
-        return FileRejected(f"{label}过大，无法安全读取。请删去无关内容后再导入。")
+    if _in_chain(exc, MemoryError):
+        return FileRejected(f"{label}内容过多，读取时内存不足（不是文件损坏）。请删去无关的工作表、"
+                            "格式和图片，或把数据复制到一个新建的工作簿后再导入。")
     logging.getLogger(__name__).info("unreadable workbook %s: %s: %s", path, name, exc)
     return FileRejected(f"{label}已损坏或不完整，无法读取（{_failure_cause(exc)}）。"
                         f"请重新获取文件，或{XLSX_ADVICE}")
+
+
+def _in_chain(exc: BaseException | None, kind: type) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, kind):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def _failure_cause(exc: Exception) -> str:
     """What broke, in words an office user can pass on (the exception itself goes to the log)."""
     import zlib
     from xml.etree.ElementTree import ParseError
+
+    from app.services.safezip import ZipDamaged as _Damaged
     name = type(exc).__name__
-    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
+    if isinstance(exc, (_Damaged, zlib.error, EOFError)) or name == "BadZipFile":
         return "内部压缩数据校验失败"
     if isinstance(exc, ParseError) or name in ("XMLSyntaxError", "ExpatError", "SAXParseException"):
         return "内部的表格数据格式错误"

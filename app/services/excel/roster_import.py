@@ -134,7 +134,7 @@ def _teacher_values(t: Teacher, points: dict[int, str], groups: dict[int, str]) 
 
 
 def _clean_name(raw: Any) -> str:
-    name = normalize_text(raw)
+    name = normalize_text(raw, label="姓名")
     name = unicodedata.normalize("NFKC", name) if any("\uff01" <= c <= "\uff5e" for c in name) else name
     return _CJK_SPACES.sub("", name)   # "王  芳" typed to line up two-character names
 
@@ -208,8 +208,14 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
         given: set[str] = set()
         # -- name
         name_raw = raw("name")
-        name = _clean_name(name_raw)
-        if not name:
+        try:
+            name = _clean_name(name_raw)
+        except ValidationError as exc:
+            name = None
+            bad("name", name_raw, exc.user_message)
+        if name is None:
+            pass
+        elif not name:
             bad("name", name_raw, "姓名为空。")
         elif len(name) > 30 or any(ch.isdigit() for ch in name):
             bad("name", name_raw, "姓名不正确（不能含数字，最多30个字）。")
@@ -257,7 +263,11 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
                 bad("phone", phone_raw, exc.user_message)
         # -- 工号
         sn_raw = raw("staff_no")
-        staff_no = normalize_text(format_plain(sn_raw)) if sn_raw is not None else ""
+        try:
+            staff_no = normalize_text(format_plain(sn_raw), label="工号") if sn_raw is not None else ""
+        except ValidationError as exc:
+            staff_no = ""
+            bad("staff_no", sn_raw, exc.user_message)
         if staff_no:
             if len(staff_no) > 20:
                 bad("staff_no", sn_raw, "工号过长（最多20位）。")
@@ -273,7 +283,11 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
             except ValidationError as exc:
                 bad("retire_date", rd_raw, exc.user_message)
         for key in TEXT_FIELDS:
-            text = normalize_text(cell_text(raw(key)))
+            try:
+                text = normalize_text(cell_text(raw(key)), label=LABELS[key], multiline=key == "note")
+            except ValidationError as exc:
+                bad(key, raw(key), exc.user_message)
+                continue
             if text:
                 if len(text) > 200:
                     bad(key, raw(key), f"{LABELS[key]}过长（最多200字）。")
@@ -329,7 +343,7 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
             plan.error_rows.add(n)
             plan.rows.append(PlannedRow(n, ERROR_ROW, {k: format_plain(raw(k)) for k in cols},
                                         existing.id if existing else None,
-                                        existing.name if existing else name))
+                                        existing.name if existing else (name or "")))
             continue
 
         # -- merge with what the database has, then the shared teacher rules

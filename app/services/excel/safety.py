@@ -1,20 +1,23 @@
 """Look at a file before any parser touches it.
 
 `sniff()` names what the bytes really are (whatever the extension claims);
-`prescan_xlsx()` opens the zip with `zipfile` only and refuses zip bombs,
-encrypted or truncated archives and zips that are not workbooks, before
-openpyxl ever sees the file. XML entity bombs are stopped by defusedxml,
+`open_workbook_zip()` opens the zip through `app.services.safezip` (the one zip reader) and
+refuses zip bombs, encrypted, truncated or ambiguous archives, zips that are not workbooks and
+any part that openpyxl would parse whole (styles, shared strings, the workbook, relationships…)
+beyond its own limit, before openpyxl ever sees the file: openpyxl holds such parts in memory
+as trees, about 25 bytes of memory per byte of XML. XML entity bombs are stopped by defusedxml,
 which openpyxl uses automatically (checked when this package is imported).
 """
 
 from __future__ import annotations
 
+import re
 import stat
-import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.errors import AppError
+from app.errors import AppError, StorageError
+from app.services.safezip import SafeZip, ZipDamaged, ZipRefused
 
 MB = 1024 * 1024
 
@@ -26,6 +29,13 @@ class Limits:
     max_ratio: float = 100.0
     ratio_floor: int = 1 * MB          # parts smaller than this cannot be bombs; ratio not checked
     max_entries: int = 10_000
+    # Parts openpyxl parses whole into memory (read-only mode streams only the sheets). The
+    # largest honest ones: styles.xml at Excel's 64,000 cell formats is about 6 MB; shared
+    # strings of 50,000 rows of text about 30 MB; everything else a few hundred KB.
+    part_caps: tuple[tuple[str, int], ...] = field(default=(
+        (r"xl/styles\.xml", 8 * MB), (r"xl/sharedStrings\.xml", 64 * MB),
+        (r"\[Content_Types\]\.xml|xl/workbook\.xml|(?:.*/)?_rels/.*\.rels|docProps/.*|xl/theme/.*"
+         r"|xl/(?:chartsheets|charts|drawings)/.*\.xml", 4 * MB)))
     max_rows: int = 50_000             # data rows in one import
     max_columns: int = 200             # columns read per row; the rest are ignored
     max_text_bytes: int = 50 * MB      # CSV files and .xls files
@@ -105,47 +115,126 @@ def not_a_workbook(path: Path, kind: Kind) -> FileRejected:
     return FileRejected(f"{label}不是有效的 Excel 2007+ 文件，无法识别其格式。{XLSX_ADVICE}")
 
 
-def prescan_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Refuse archives that are bombs, encrypted, truncated or not workbooks."""
+PART_WORDS = {"xl/styles.xml": "样式表", "xl/sharedStrings.xml": "共享文字表", "xl/workbook.xml": "工作簿目录"}
+
+
+def part_cap(name: str, limits: Limits) -> int | None:
+    """The limit for a part openpyxl parses whole, or None for a streamed or unread part."""
+    for pattern, cap in limits.part_caps:
+        if re.fullmatch(pattern, name):
+            return cap
+    return None
+
+
+def _part_too_big(label: str, name: str, size: int, cap: int, like: str) -> FileRejected:
+    what = PART_WORDS.get(like, "部件") + ("" if like == name and like in PART_WORDS else f"（{name}）")
+    shown = f"{size / MB:.0f} MB" if size >= MB else f"{size / 1024:.0f} KB"
+    limit = f"{cap // MB} MB" if cap >= MB else f"{cap // 1024} KB"
+    return FileRejected(f"{label}中的{what}异常庞大（解压后 {shown}，上限 {limit}），"
+                        "正常的表格不会这样，读取它会耗尽内存，已拒绝打开（可能是恶意文件）。"
+                        "如确为正常文件，请在 Excel/WPS 中把数据复制到一个新建的工作簿，保存后再导入。")
+
+
+def open_workbook_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> SafeZip:
+    """The workbook's zip, open and checked (the caller closes it); FileRejected otherwise."""
     label = _label(path)
+
+    def too_many(n: int) -> FileRejected:
+        return FileRejected(f"{label}包含 {n} 个内部部件，超过安全上限 {limits.max_entries}，"
+                            "不像正常的工作簿，已拒绝打开。")
     try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError):
-        # NotImplementedError: a damaged directory entry claiming a zip version from the future
+        zf = SafeZip(path, label=label, max_entries=limits.max_entries, too_many=too_many)
+    except ZipDamaged:
+        # includes a damaged directory entry claiming a zip version from the future
         raise FileRejected(f"{label}已损坏或不完整（可能复制中断或U盘拔出过早），无法打开。"
                            f"请重新获取文件，或{XLSX_ADVICE}") from None
-    except OSError as exc:
-        raise FileRejected(f"无法读取{label}：{exc.strerror or exc}") from None
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > limits.max_entries:
-            raise FileRejected(f"{label}包含 {len(infos)} 个内部部件，超过安全上限 {limits.max_entries}，"
-                               "不像正常的工作簿，已拒绝打开。")
-        names = {i.filename for i in infos}
-        total = 0
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise FileRejected(f"{label}已加密，无法读取。请在 Excel/WPS 中取消密码后再导入。")
-            if info.file_size >= limits.ratio_floor:     # a bomb first: its size says nothing about rows
-                ratio = info.file_size / max(info.compress_size, 1)
-                if ratio > limits.max_ratio:
-                    raise FileRejected(f"{label}中的部件“{info.filename}”压缩比为 {ratio:.0f}:1，"
-                                       f"超过安全上限 {limits.max_ratio:.0f}:1，已拒绝打开（可能是恶意的压缩炸弹文件）。")
-            if info.file_size > limits.max_part_uncompressed:
-                if info.filename.startswith("xl/worksheets/"):   # an honest but huge sheet
-                    raise FileRejected(f"{label}的工作表数据（{info.filename}）解压后有 {info.file_size / MB:.0f} MB，"
-                                       f"超过单个部件上限 {limits.max_part_uncompressed // MB} MB，远超单次导入上限"
-                                       f"（{limits.max_rows:,} 行）。请把它分成几个文件分别导入。")
-                raise FileRejected(f"{label}中的部件“{info.filename}”解压后有 "
-                                   f"{info.file_size / MB:.0f} MB，超过单个部件上限 "
-                                   f"{limits.max_part_uncompressed // MB} MB，已拒绝打开（可能是恶意的压缩炸弹文件）。")
-            total += info.file_size
-        if total > limits.max_total_uncompressed:
-            raise FileRejected(f"{label}解压后共 {total / MB:.0f} MB，超过上限 "
-                               f"{limits.max_total_uncompressed // MB} MB，已拒绝打开。"
-                               "如确为正常文件，请删去无关的工作表和图片后再导入。")
-        if "[Content_Types].xml" not in names or not any(
-                n.startswith("xl/") and n.endswith(("workbook.xml", "workbook.bin")) for n in names):
-            raise not_a_workbook(path, Kind("zip"))
-        if any(n.endswith("workbook.bin") for n in names) and "xl/workbook.xml" not in names:
-            raise FileRejected(f"{label}是 Excel 二进制工作簿（.xlsb），本软件不能直接读取。{XLSX_ADVICE}")
+    except ZipRefused as exc:
+        if any(d.endswith("已加密") for d in exc.details):
+            raise FileRejected(f"{label}已加密，无法读取。请在 Excel/WPS 中取消密码后再导入。") from None
+        raise FileRejected(exc.user_message + "它可能被改动过，不像 Excel 或 WPS 保存的工作簿。" + XLSX_ADVICE,
+                           details=exc.details) from None
+    except StorageError as exc:
+        raise FileRejected(exc.user_message) from None
+    try:
+        _check_parts(zf, path, limits)
+    except BaseException:
+        zf.close()
+        raise
+    return zf
+
+
+def prescan_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse archives that are bombs, encrypted, truncated, ambiguous or not workbooks."""
+    open_workbook_zip(path, limits).close()
+
+
+_OVERRIDE = re.compile(rb"<(?:\w+:)?Override\b[^>]*>")
+_ATTR = re.compile(rb'(PartName|ContentType)\s*=\s*["\']([^"\']*)["\']')
+# Content types of the parts openpyxl parses whole, wherever the workbook puts them.
+_SMALL = "xl/workbook.xml"          # content type -> the part name whose cap applies
+_TYPE_CAPS = (("sharedStrings+xml", "xl/sharedStrings.xml"), ("styles+xml", "xl/styles.xml"),
+              ("worksheet+xml", None), ("main+xml", _SMALL), ("chartsheet+xml", _SMALL),
+              ("drawing+xml", _SMALL), ("chart+xml", _SMALL), ("theme+xml", _SMALL),
+              ("properties+xml", _SMALL))
+
+
+def declared_types(zf: SafeZip) -> dict[str, str]:
+    """Part name -> content type, from the overrides in [Content_Types].xml (capped like any part)."""
+    entry = zf.get("[Content_Types].xml")
+    if entry is None:
+        return {}
+    try:
+        data = zf.read(entry, 4 * MB)
+    except (ZipDamaged, ZipRefused):
+        return {}
+    out = {}
+    for m in _OVERRIDE.finditer(data):
+        attrs = dict(_ATTR.findall(m.group(0)))
+        if b"PartName" in attrs and b"ContentType" in attrs:
+            out[attrs[b"PartName"].decode("utf-8", "replace").lstrip("/")] = \
+                attrs[b"ContentType"].decode("utf-8", "replace")
+    return out
+
+
+def _cap_for(name: str, content_type: str | None, limits: Limits) -> tuple[int | None, str]:
+    """(the cap, the part name whose word the message uses)."""
+    if content_type:
+        for suffix, like in _TYPE_CAPS:
+            if content_type.endswith(suffix):
+                return (part_cap(like, limits), like) if like else (None, name)
+    return part_cap(name, limits), name
+
+
+def _check_parts(zf: SafeZip, path: Path, limits: Limits) -> None:
+    label = _label(path)
+    names = {e.name for e in zf.entries}
+    total = 0
+    types = declared_types(zf)
+    for entry in zf.entries:
+        info, name = entry.info, entry.name
+        cap, like = _cap_for(name, types.get(name), limits)
+        if cap is not None and info.file_size > cap:
+            raise _part_too_big(label, name, info.file_size, cap, like)
+        if info.file_size >= limits.ratio_floor:     # a bomb first: its size says nothing about rows
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > limits.max_ratio:
+                raise FileRejected(f"{label}中的部件“{name}”压缩比为 {ratio:.0f}:1，"
+                                   f"超过安全上限 {limits.max_ratio:.0f}:1，已拒绝打开（可能是恶意的压缩炸弹文件）。")
+        if info.file_size > limits.max_part_uncompressed:
+            if name.startswith("xl/worksheets/"):   # an honest but huge sheet
+                raise FileRejected(f"{label}的工作表数据（{name}）解压后有 {info.file_size / MB:.0f} MB，"
+                                   f"超过单个部件上限 {limits.max_part_uncompressed // MB} MB，远超单次导入上限"
+                                   f"（{limits.max_rows:,} 行）。请把它分成几个文件分别导入。")
+            raise FileRejected(f"{label}中的部件“{name}”解压后有 "
+                               f"{info.file_size / MB:.0f} MB，超过单个部件上限 "
+                               f"{limits.max_part_uncompressed // MB} MB，已拒绝打开（可能是恶意的压缩炸弹文件）。")
+        total += info.file_size
+    if total > limits.max_total_uncompressed:
+        raise FileRejected(f"{label}解压后共 {total / MB:.0f} MB，超过上限 "
+                           f"{limits.max_total_uncompressed // MB} MB，已拒绝打开。"
+                           "如确为正常文件，请删去无关的工作表和图片后再导入。")
+    if "[Content_Types].xml" not in names or not any(
+            n.startswith("xl/") and n.endswith(("workbook.xml", "workbook.bin")) for n in names):
+        raise not_a_workbook(path, Kind("zip"))
+    if any(n.endswith("workbook.bin") for n in names) and "xl/workbook.xml" not in names:
+        raise FileRejected(f"{label}是 Excel 二进制工作簿（.xlsb），本软件不能直接读取。{XLSX_ADVICE}")

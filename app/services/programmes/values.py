@@ -67,13 +67,15 @@ def boolean(label: str, v: Any) -> bool:
 def text(label: str, v: Any, *, max_len: int = 60, empty: bool = False) -> str:
     if not isinstance(v, str):
         raise fail(label, "文字", v)
-    v = " ".join(v.split())
+    from app.services.validation import normalize_text
+    try:
+        v = " ".join(normalize_text(v, label=f"“{label}”").split())    # control characters refused there
+    except ValidationError as exc:
+        raise Bad(exc.user_message) from None
     if not v and not empty:
         raise Bad(f"“{label}”不能为空。")
     if len(v) > max_len:
         raise Bad(f"“{label}”过长（最多 {max_len} 个字）。")
-    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in v):
-        raise Bad(f"“{label}”含有控制字符。")
     return v
 
 

@@ -11,6 +11,7 @@ import unicodedata
 from datetime import date
 
 from app.errors import ValidationError
+from app.services.validation.controls import describe, invisible_in
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -21,8 +22,11 @@ _SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 
 def normalize_id_number(raw: object) -> str:
-    """Full-width digits, spaces and a lowercase x are what people type; fix only those."""
+    """Full-width digits, spaces and a lowercase x are what people type; fix only those, and drop
+    invisible format characters (a zero-width space or BOM copied from a web page or a chat with
+    the number), which would make 18 visible digits count as 19."""
     text = unicodedata.normalize("NFKC", str(raw))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return re.sub(r"[\s\-]", "", text).upper()
 
 
@@ -38,6 +42,10 @@ def validate_id_number(raw: object, *, today: date | None = None) -> str:
     value = normalize_id_number(raw)
     if not value:
         raise ValidationError("身份证号为空。", field="id_number")
+    hidden = invisible_in(value)
+    if hidden is not None:
+        raise ValidationError(f"身份证号中第 {hidden[0]} 个字符是看不见的控制字符（{describe(hidden[1])}），"
+                              "请删除它后重新输入。", field="id_number")
     if re.fullmatch(r"\d{15}", value):
         raise ValidationError(f"身份证号 {value} 是15位旧号码，请填写18位身份证号。", field="id_number")
     if len(value) != 18:
