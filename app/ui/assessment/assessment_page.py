@@ -13,7 +13,7 @@ from app.ui.assessment.support_dialogs import OpenSupportDialog
 from app.ui.assessment.support_offer import SupportOffer
 from app.ui.assessment.support_view import SupportWidget
 from app.ui.assessment.teacher_grading_view import TeacherGradingWidget
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.micro.teacher_picker import PickerRow
 from app.ui.pages.base import Page
 

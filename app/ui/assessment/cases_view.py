@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QS
 from app.services import assessment
 from app.services.assessment import CaseRow
 from app.services.review_queue import AssessmentSummary, CaseCandidate
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.widgets.record_table import RecordTable
 from app.ui.widgets.table_model import Column, RowTableModel, fmt_date
 

@@ -15,7 +15,7 @@ from app.services.assessment import AssessResult
 from app.services.review_queue import AGAIN, DONE, FIRST, QueueItem
 from app.ui.assessment.assessment_models import FileRefModel, QueueModel
 from app.ui.assessment.grade_form import GradeForm, GradeKeys, confirm_changing_a_fail
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.widgets.record_table import RecordTable
 
 ALL_GROUPS, ALL_POINTS = "全部研修组", "全部能力点"

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidg
 
 from app.services.assessment import SupportRow, list_supports
 from app.services.review_queue import AssessmentSummary, NeedsSupport, teacher_sheet
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.widgets.record_table import RecordTable
 from app.ui.widgets.table_model import Column, RowTableModel, fmt_date
 

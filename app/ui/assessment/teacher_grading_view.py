@@ -12,7 +12,7 @@ from app.services import assessment, review_queue
 from app.services.review_queue import SheetRow, TeacherSheet
 from app.ui.assessment.assessment_models import RESULT_COLOURS, FileRefModel, SheetModel
 from app.ui.assessment.grade_form import GradeForm, GradeKeys, confirm_changing_a_fail
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.micro.teacher_picker import TeacherPicker
 from app.ui.widgets.record_table import RecordTable
 

@@ -8,7 +8,7 @@ from app.services import missing_evidence
 from app.services.school import get_school
 from app.ui.evidence.missing_view import MissingListWidget
 from app.ui.evidence.teacher_evidence_panel import TeacherEvidencePanel
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.micro.teacher_picker import PickerRow, TeacherPicker
 from app.ui.pages.base import Page
 

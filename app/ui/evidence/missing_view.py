@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QPushButton, QVBox
 from app.services import missing_evidence
 from app.services.missing_evidence import MissingRow
 from app.ui.evidence.evidence_models import MissingCol, MissingModel
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.widgets.record_table import RecordTable
 
 ALL_GROUPS = "全部研修组"

@@ -14,7 +14,7 @@ from app.services import missing_evidence
 from app.services.missing_evidence import AddFilesResult, ItemStatus, TeacherEvidence
 from app.ui.evidence.drop_zone import DropZone, local_files
 from app.ui.evidence.evidence_models import EvidenceFileModel, FileCol, ItemCol, ItemStatusModel
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.widgets.selection import SelectionFollower, selected_row
 from app.ui.widgets.table_model import SearchProxy
 

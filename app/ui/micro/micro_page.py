@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.services import matrix as matrix_service
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.micro.school_matrix_view import SchoolMatrixWidget
 from app.ui.micro.teacher_choice_panel import TeacherChoicePanel
 from app.ui.micro.teacher_picker import PickerRow, TeacherPicker

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
 from app.services import matrix as matrix_service
 from app.services.choices import DIMENSIONS
 from app.services.matrix import NO_GROUP, BulkAssignResult, MatrixCounts, SchoolMatrix
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.micro.school_matrix_model import FIXED, MatrixFilter, SchoolMatrixModel
 
 ALL_SUBJECTS = "全部学科"

@@ -12,7 +12,7 @@ from app.errors import RuleViolation
 from app.services import choices
 from app.services.evidence import ItemInfo
 from app.services.matrix import ChoiceState, rule_summary, teacher_choice_state
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.micro.point_grid import PointGrid, point_tooltip
 
 

@@ -102,36 +102,3 @@ class Page(QWidget):
         if topic in self.LISTENS_TO or topic == "data":
             self.mark_stale()
 
-
-class PlaceholderPage(Page):
-    """A page a later issue fills in: says what will be there, and where a link would have led."""
-
-    COMING: ClassVar[tuple[str, ...]] = ()
-
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
-        self.target = QLabel()
-        self.target.setObjectName("placeholderTarget")
-        self.target.setWordWrap(True)
-        self.target.hide()
-        body = QLabel("本页面将在后续版本中提供：\n\n" + "\n".join(f"　· {line}" for line in self.COMING))
-        body.setProperty("role", "placeholder")
-        body.setWordWrap(True)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(18, 14, 18, 14)
-        lay.addWidget(self.header())
-        lay.addWidget(body)
-        lay.addWidget(self.target)
-        lay.addStretch(1)
-
-    def show_record(self, teacher_id=None, record_id=None, kind=None) -> None:
-        if teacher_id is None:
-            self.target.hide()
-            return
-        try:
-            from app.services.teachers import get_teacher
-            name = get_teacher(self.ws, teacher_id).name
-        except Exception:       # noqa: BLE001 - only a hint on a placeholder
-            name = f"编号 {teacher_id}"
-        self.target.setText(f"要处理的教师：{name}。本页面完成后将直接打开该教师的记录。")
-        self.target.show()
