@@ -142,7 +142,7 @@ def _database_trouble(exc: BaseException, db) -> tuple[str, int] | None:
         if isinstance(orig, sqlite3.DatabaseError):
             exc = orig
         if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
-            from app.services.backups import describe_database_error
+            from app.services.dbcheck import describe_database_error
             return (f"读取数据文件“{db}”时出错（{describe_database_error(exc)}），操作没有完成，"
                     "未完成的更改已全部撤销。数据文件可能已损坏：请运行“tisheng fsck”检查，"
                     "必要时运行“tisheng restore --latest”从最近一份完好的备份恢复。"), 5
@@ -196,7 +196,7 @@ def _run(argv: list[str], as_json: bool) -> int:
     def ws_opener():
         from app.services.workspace import Workspace
         if not opened:
-            from app.services.integrity import refuse_if_damaged
+            from app.services.startup import refuse_if_damaged
             refuse_if_damaged(args.data_dir)
             ws = Workspace.open(args.data_dir)
             opened.append(ws)

@@ -121,9 +121,10 @@ def _transfer(source: DataPaths, target: DataPaths) -> None:
 
     from app.services import dberrors, faults
     from app.services.fileio import copy_verified, fsync_dir
+    from app.services.store import BLOB_GLOB
     added: list[Path] = []
     try:
-        for blob in sorted(source.store.glob("??/??/*")):
+        for blob in sorted(source.store.glob(BLOB_GLOB)):
             dest = target.store / blob.relative_to(source.store)
             if blob.is_file() and not dest.exists():
                 dest.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from app.models import (AbilityChoice, Assessment, EvidenceFile, ExcellentCase, 
 from app.models.base import now
 from app.models.teacher import (GENDERS, PARTICIPATION_OPTED_OUT, PARTICIPATION_VOLUNTEER, STAFF_TYPES,
                                 STATUS_ACTIVE, STATUS_EXEMPT, STATUSES)
+from app.services.blobs import release_blobs
 from app.services.validation import (mask_id_number, mask_phone, normalize_id_number, normalize_text,
                                      parse_date, validate_id_number, validate_phone)
 from app.services.validation.id_number import gender_of
@@ -320,7 +321,6 @@ def remove_teacher(ws, teacher_id: int) -> DeletionImpact:
         hashes = {e.sha256 for e in s.exec(select(EvidenceFile).where(EvidenceFile.teacher_id == t.id))}
         s.delete(t)
         s.commit()
-    from app.services.evidence import release_blobs
     release_blobs(ws, hashes)
     return impact
 

@@ -7,7 +7,7 @@ Nothing here blocks: the wizard and the demo job report back through signals,
 so tests drive them like a user. `window` is the current MainWindow (None until
 a school is open); `wizard` the set-up wizard while one is showing.
 
-A folder is opened with every start-up check (integrity.open_checked): the
+A folder is opened with every start-up check (startup.open_checked): the
 single-writer lock, a restore left half done, quick_check. While it is open the
 controller holds its lock and a QLocalServer (app.ui.single_instance): a second
 start on the same folder brings this window forward and exits (`handed_over`).
@@ -26,7 +26,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app.errors import AppError
 from app.paths import default_data_dir
-from app.services import backups, demo_setup, integrity
+from app.services import demo_setup, startup
+from app.services.backup.automatic import track_changes
+from app.services.backup.full import MANIFEST
+from app.services.backup.restore import restore
 from app.services.instance_lock import AlreadyRunningError
 from app.services.workspace import Workspace
 from app.ui import jobs, single_instance
@@ -56,7 +59,7 @@ class AppController(QObject):
         self.demo_job: jobs.Job | None = None
         self.recover_job: jobs.Job | None = None
         self.handed_over = False          # another instance had the folder and was brought forward
-        self._opened: dict[Path, integrity.CheckedWorkspace] = {}     # by data folder: lock + checks
+        self._opened: dict[Path, startup.CheckedWorkspace] = {}     # by data folder: lock + checks
         self._servers: dict[Path, single_instance.InstanceServer] = {}
         self._backup_timer = QTimer(self)
         self._backup_timer.setInterval(AUTO_BACKUP_CHECK_MS)
@@ -99,11 +102,11 @@ class AppController(QObject):
     def _open_workspace(self, folder: Path) -> Workspace | None:
         parent = self.window
         try:
-            checked = integrity.open_checked(folder)
+            checked = startup.open_checked(folder)
         except AlreadyRunningError as exc:
             self._on_already_running(folder, exc)
             return None
-        except integrity.DatabaseDamagedError as exc:
+        except startup.DatabaseDamagedError as exc:
             self._offer_backup(folder, exc)
             return None
         except AppError as exc:
@@ -144,9 +147,9 @@ class AppController(QObject):
         checked = self._opened.get(ws.paths.root)
         if checked is not None:
             checked.ws = ws
-            backups.track_changes(ws.engine)
+            track_changes(ws.engine)
 
-    def _show_warnings(self, checked: integrity.CheckedWorkspace) -> None:
+    def _show_warnings(self, checked: startup.CheckedWorkspace) -> None:
         notes = [w for w in checked.warnings if not (checked.unclean_shutdown and w.startswith("上次本软件"))]
         if notes:
             QMessageBox.warning(self.window, "数据文件夹的位置", "\n\n".join(notes))
@@ -170,7 +173,7 @@ class AppController(QObject):
             QMessageBox.information(self.window, "已在另一个窗口中打开",
                                     f"数据文件夹“{folder}”已在另一个本软件窗口中打开，已切换到那个窗口。")
 
-    def _offer_backup(self, folder: Path, exc: integrity.DatabaseDamagedError) -> None:
+    def _offer_backup(self, folder: Path, exc: startup.DatabaseDamagedError) -> None:
         """The database fails its check: offer the newest good backup (the damaged file is kept aside)."""
         from app.ui.backup.damaged_dialog import ask_restore_damaged
         candidate = exc.candidate
@@ -196,7 +199,7 @@ class AppController(QObject):
                 self.gave_up.emit()
 
         self.recover_job = jobs.run_with_progress(
-            self.window, lambda ctx: integrity.recover_from_backup(folder, candidate, progress=ctx.progress),
+            self.window, lambda ctx: startup.recover_from_backup(folder, candidate, progress=ctx.progress),
             title="从备份恢复", text="正在从备份恢复数据…", on_done=done, on_failed=failed, on_cancelled=cancelled)
 
     def reopen_after_restore(self, result) -> None:
@@ -303,7 +306,7 @@ class AppController(QObject):
         if not path:
             return
         source = Path(path)
-        if source.name == backups.MANIFEST:
+        if source.name == MANIFEST:
             source = source.parent                 # a full backup is the folder around its manifest
         parent = self.wizard
 
@@ -329,7 +332,7 @@ class AppController(QObject):
             show_error(parent, exc)
 
         self.recover_job = jobs.run_with_progress(
-            parent, lambda ctx: backups.restore(ws, source, progress=ctx.progress), title="从完整备份恢复",
+            parent, lambda ctx: restore(ws, source, progress=ctx.progress), title="从完整备份恢复",
             text="正在恢复数据、证据文件和学校密钥…", on_done=done, on_failed=failed,
             on_cancelled=lambda: setattr(self, "recover_job", None))
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QL
                                QMessageBox, QStackedWidget, QStyle, QToolBar, QWidget)
 
 from app import APP_NAME, __version__
-from app.services import backups
+from app.services.backup.snapshot import snapshot
 from app.services.school import get_school
 from app.ui import jobs
 from app.ui.pages import registry
@@ -360,7 +360,7 @@ class MainWindow(QMainWindow):
     def _on_backup(self) -> None:
         def done(path) -> None:
             self.statusBar().showMessage(f"已备份：{path.name}（位于数据文件夹的 backups 目录）", 10000)
-        jobs.run_with_progress(self, lambda ctx: backups.snapshot(self.ws.paths, "manual"), title="备份数据",
+        jobs.run_with_progress(self, lambda ctx: snapshot(self.ws.paths, "manual"), title="备份数据",
                                text="正在备份本校数据库…", on_done=done, cancellable=False)
 
     def _on_backups(self) -> None:

@@ -7,8 +7,8 @@ import json
 import shutil
 
 from app.cli.main import main
-from app.services import backups
-from app.services.integrity import fsck
+from app.services.backup import manual
+from app.services.fsck import fsck
 from tests.reliability.helpers import evidence_problems, referenced_hashes
 
 
@@ -49,7 +49,7 @@ def test_quick_mode_checks_presence_only(school_ws):
 
 
 def test_missing_files_come_back_from_a_full_backup(school_ws, tmp_path):
-    full = backups.make_backup(school_ws, tmp_path / "usb", full=True).path
+    full = manual.make_backup(school_ws, tmp_path / "usb", full=True).path
     shas = sorted(referenced_hashes(school_ws.paths.database))
     for sha in shas[:3]:
         _store_file(school_ws, sha).unlink()
@@ -60,7 +60,7 @@ def test_missing_files_come_back_from_a_full_backup(school_ws, tmp_path):
 
 
 def test_a_damaged_copy_in_the_backup_is_not_used(school_ws, tmp_path):
-    full = backups.make_backup(school_ws, tmp_path / "usb", full=True).path
+    full = manual.make_backup(school_ws, tmp_path / "usb", full=True).path
     sha = sorted(referenced_hashes(school_ws.paths.database))[0]
     _store_file(school_ws, sha).unlink()
     in_backup = full / "store" / sha[:2] / sha[2:4] / sha

@@ -26,7 +26,7 @@ FINGERPRINT = "7586-7BB4-325E-E827-53FA-957D-5F5A-7ED1"
 
 
 def _restore(data: Path, source: Path):
-    from app.services.backups import restore
+    from app.services.backup.restore import restore
     return restore(data, source)
 
 
@@ -58,7 +58,7 @@ def test_an_old_format_full_backup_restores_into_a_new_folder(tmp_path, as_zip):
 
 
 def test_an_old_format_full_backup_with_a_changed_file_is_refused(tmp_path):
-    from app.services.backups import BackupRejected
+    from app.services.backup.source import BackupRejected
     source = tmp_path / FIXTURE.name
     shutil.copytree(FIXTURE, source)
     photo = next((source / "store").rglob("*"))

@@ -7,7 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from app.services import backups, teachers
+from app.services import teachers
+from app.services.backup import retention
 from app.services.dashboard import teacher_progress
 from app.ui import jobs
 from app.ui.importing.import_dialog import ImportDialog
@@ -189,5 +190,5 @@ def test_file_menu_template_and_export(qtbot, window, dialogs, tmp_path):
     settle()
     from openpyxl import load_workbook
     assert load_workbook(tmp_path / "学时.xlsx", read_only=True).sheetnames == ["教师学时", "学时记录"]
-    assert backups.list_backups(window.ws) is not None
+    assert retention.list_backups(window.ws) is not None
     assert jobs.wait_idle()

@@ -8,8 +8,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from app.services.forms.dto import FORM_TITLES, KIND_SUMMARY, SchoolInfo, SummaryForm
-from app.services.forms.layout import (CONTENT_W, EMPTY, Ink, Styles, banner, heading, info_table, sign_block,
-                                       table)
+from app.services.forms.layout import (CONTENT_W, EMPTY, Ink, Styles, banner, heading, info_table, table)
+from app.services.forms.signing import sign_block
 
 
 def _verdict(ink: Ink, ok: bool | None):

@@ -18,7 +18,11 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from app.services import backups
+from app.services.backup import manual, restore, retention
+from app.services.backup.full import MANIFEST
+from app.services.backup.restore import RestoreResult
+from app.services.backup.snapshot import BackupInfo, BackupResult
+from app.services.backup.source import inspect_backup
 from app.ui import jobs
 from app.ui.backup.backup_table_model import BackupTableModel, Col, human_size
 from app.ui.settings import Key, Settings
@@ -40,7 +44,7 @@ def open_backup_dialog(window) -> "BackupDialog":
 
 
 class BackupDialog(QDialog):
-    restored = Signal(object)            # backups.RestoreResult; the database was replaced
+    restored = Signal(object)            # RestoreResult; the database was replaced
 
     def __init__(self, ws, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,7 +134,7 @@ class BackupDialog(QDialog):
 
     def reload(self) -> None:
         """List the backups now (names and sizes); check each one in the background."""
-        found = backups.list_backups(self.ws)
+        found = retention.list_backups(self.ws)
         self.model.set_rows(found)
         total = sum(b.size for b in found)
         self.folder_label.setText(f"备份文件夹：{self.ws.paths.backups}　共 {len(found)} 份，{human_size(total)}")
@@ -140,7 +144,7 @@ class BackupDialog(QDialog):
             self._check_job.cancel()
         if found:
             ws = self.ws
-            self._check_job = jobs.run_in_background(self, lambda ctx: backups.list_backups(ws, check=True),
+            self._check_job = jobs.run_in_background(self, lambda ctx: retention.list_backups(ws, check=True),
                                                      on_done=self._on_checked, touches_db=False)
 
     def _on_checked(self, checked) -> None:
@@ -148,7 +152,7 @@ class BackupDialog(QDialog):
         self.model.set_checked(checked)
         self._on_selection_changed()
 
-    def selected(self) -> backups.BackupInfo | None:
+    def selected(self) -> BackupInfo | None:
         rows = self.view.selectionModel().selectedRows()
         return rows[0].data(BackupTableModel.ROW_ROLE) if rows else None
 
@@ -176,13 +180,13 @@ class BackupDialog(QDialog):
     def backup_now(self) -> jobs.Job:
         ws = self.ws
 
-        def done(result: backups.BackupResult) -> None:
+        def done(result: BackupResult) -> None:
             self._finish_job()
             self.reload()
             self.select_path(result.path)
             self.selection_label.setText(f"已备份：{result.path.name}（{human_size(result.bytes)}）")
 
-        return self._run(lambda ctx: backups.make_backup(ws, progress=ctx.progress), "立即备份", "正在备份本校数据库…",
+        return self._run(lambda ctx: manual.make_backup(ws, progress=ctx.progress), "立即备份", "正在备份本校数据库…",
                          done, cancellable=False)
 
     def full_backup(self) -> jobs.Job | None:
@@ -194,7 +198,7 @@ class BackupDialog(QDialog):
         settings.set(LAST_BACKUP_DIR, folder)
         ws = self.ws
 
-        def done(result: backups.BackupResult) -> None:
+        def done(result: BackupResult) -> None:
             self._finish_job()
             text = (f"完整备份已写入：\n{result.path}\n\n共 {result.files} 个文件，{human_size(result.bytes)}，"
                     "写入后已逐一读回核对。换电脑时，在新电脑上用“从文件恢复…”选择这个文件夹中的 manifest.json 即可。")
@@ -203,7 +207,7 @@ class BackupDialog(QDialog):
                          + "\n".join(result.missing[:5]) + ("\n……" if len(result.missing) > 5 else ""))
             QMessageBox.information(self, "完整备份完成", text)
 
-        return self._run(lambda ctx: backups.make_backup(ws, folder, full=True, progress=ctx.progress),
+        return self._run(lambda ctx: manual.make_backup(ws, folder, full=True, progress=ctx.progress),
                          "完整备份", "正在写入完整备份（数据库、证据文件和学校密钥）…", done)
 
     # ------------------------------------------------------------------ restoring
@@ -230,7 +234,7 @@ class BackupDialog(QDialog):
         if not path:
             return None
         source = Path(path)
-        if source.name == backups.MANIFEST:
+        if source.name == MANIFEST:
             source = source.parent                # a full backup is the folder around its manifest
         settings.set(LAST_BACKUP_DIR, str(source.parent))
 
@@ -244,7 +248,7 @@ class BackupDialog(QDialog):
                     "恢复。\n\n恢复后窗口会重新载入数据。要恢复吗？")
             self._confirm_and_restore(source, text)
 
-        return self._run(lambda ctx: backups.inspect_backup(source), "从文件恢复", "正在读取备份…", inspected,
+        return self._run(lambda ctx: inspect_backup(source), "从文件恢复", "正在读取备份…", inspected,
                          touches_db=False)
 
     def _confirm_and_restore(self, source: Path, text: str) -> jobs.Job | None:
@@ -255,12 +259,12 @@ class BackupDialog(QDialog):
             return None
         ws = self.ws
 
-        def done(result: backups.RestoreResult) -> None:
+        def done(result: RestoreResult) -> None:
             self._finish_job()
             self.accept()
             self.restored.emit(result)
 
-        return self._run(lambda ctx: backups.restore(ws, source, progress=ctx.progress), "从备份恢复",
+        return self._run(lambda ctx: restore.restore(ws, source, progress=ctx.progress), "从备份恢复",
                          "正在恢复数据…", done)
 
     # ------------------------------------------------------------------ jobs

@@ -240,6 +240,6 @@ class ExportPage(Page):
         forms_actions.save_report(self, self.ws, unmask=not self.bundle.mask.isChecked())
 
     def _on_roster_clicked(self) -> None:
-        from app.ui.importing.actions import export_to_excel     # the 教师 page's 导出到 Excel…
+        from app.ui.importing.excel_files import export_to_excel     # the 教师 page's 导出到 Excel…
         export_to_excel(self, self.ws, "roster")
 

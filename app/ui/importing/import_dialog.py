@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QHeaderView, QLabel, QMessageBox, QPushButton, QSplitter, QStackedWidget,
                                QTableView, QVBoxLayout, QWidget)
 
-from app.services import backups
+from app.services.backup.automatic import backup_before
 from app.services.excel import write_error_workbook
 from app.services.excel.error_workbook import attach_error_workbook, default_path
 from app.ui import jobs
 from app.ui.errors import show_error
+from app.ui.importing.excel_files import download_template
 from app.ui.importing.import_kinds import FILE_FILTER, KINDS, SUFFIXES, result_text
 from app.ui.importing.mapping_bar import MappingBar
 from app.ui.importing.preview_model import FILTERS, LEAD_COLUMNS, ImportPreviewModel, PreviewFilter, build_rows
@@ -315,7 +316,7 @@ class ImportDialog(QDialog):
 
         def work(ctx):
             ctx.report(0, 0, "正在备份现有数据…")
-            before = backups.backup_before(ws, "import")
+            before = backup_before(ws, "import")
             ctx.report(0, 0, "正在导入…")
             result = kind.commit(ws, preview, skip_invalid=skip, progress=ctx.progress)
             attach_error_workbook(result, preview.table)     # the rows left out, marked, beside the file
@@ -553,7 +554,6 @@ class ImportDialog(QDialog):
         self.detail_label.setText("\n".join(lines[:6]) + (f"\n……共 {len(lines)} 条" if len(lines) > 6 else ""))
 
     def _on_template_clicked(self) -> None:
-        from app.ui.importing.actions import download_template
         download_template(self, self.ws, self.kind.key)
 
     # ------------------------------------------------------------------ drag and drop
