@@ -139,7 +139,7 @@ def fsck(ws, *, remove_orphans: bool = False, from_backup: str | os.PathLike | N
                     continue
                 dst = store / blob_relpath(sha)
                 try:
-                    with src.open(entry.path) as fin:
+                    with src.open(entry) as fin:
                         copy_stream(fin, dst, sha, entry.size, entry.path, tmp_dir=store / "incoming")
                     fsync_dir(dst.parent)
                 except BackupRejected as exc:

@@ -28,8 +28,8 @@ from app.errors import AppError
 from app.paths import default_data_dir
 from app.services import demo_setup, startup
 from app.services.backup.automatic import track_changes
-from app.services.backup.full import MANIFEST
 from app.services.backup.restore import restore
+from app.services.backup.source import backup_root_for
 from app.services.instance_lock import AlreadyRunningError
 from app.services.workspace import Workspace
 from app.ui import jobs, single_instance
@@ -301,13 +301,12 @@ class AppController(QObject):
         """From the wizard (a new PC): restore a full backup into this still empty data folder."""
         from app.ui.backup.backup_dialog import SOURCE_FILTER
         path, _ = QFileDialog.getOpenFileName(
-            self.wizard, "选择完整备份：U盘上备份文件夹中的 manifest.json，或完整备份的压缩包", str(Path.home()),
+            self.wizard, "选择完整备份：U盘上备份文件夹中的 README-请先阅读.txt（或任意一个文件），或完整备份的压缩包",
+            str(Path.home()),
             SOURCE_FILTER)
         if not path:
             return
-        source = Path(path)
-        if source.name == MANIFEST:
-            source = source.parent                 # a full backup is the folder around its manifest
+        source = backup_root_for(path)             # a file at the top of a full backup stands for its folder
         parent = self.wizard
 
         def done(result) -> None:

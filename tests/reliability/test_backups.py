@@ -20,11 +20,13 @@ from app.services.backup import snapshot as snapshots
 from app.services.backup.retention import Retention, obsolete
 from app.services.backup.snapshot import BackupFailed
 from app.services.backup.source import BackupRejected
+from app.services.bundle import layout as L
 from app.services.teachers import add_teacher, list_teachers
 from app.services.workspace import Workspace
 from tests.reliability.helpers import (db_signature, evidence_problems, integrity, store_hashes, valid_id)
 
 NOW = datetime(2026, 11, 23, 15, 30)
+OLD_FORMAT = Path(__file__).resolve().parent.parent / "fixtures" / "backup" / "tisheng-full-T2001-20261206-185702"
 
 
 # ------------------------------------------------------------------ thinning (Anki's rules)
@@ -167,8 +169,23 @@ def test_failed_auto_backup_is_retried(school_ws, monkeypatch):
 
 # ------------------------------------------------------------------ full backups
 
-def _manifest(folder: Path) -> dict:
-    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+def _manifest(folder: Path) -> dict[str, str]:
+    """The bag's payload manifest: {path: sha256}."""
+    entries, problems = L.parse_manifest((folder / L.MANIFEST).read_bytes(), L.MANIFEST)
+    assert problems == []
+    return entries
+
+
+def _bag_info(folder: Path) -> dict[str, str]:
+    return L.parse_bag_info((folder / L.BAG_INFO).read_bytes())
+
+
+def _rewrite_manifest(folder: Path, entries: dict[str, str]) -> None:
+    """Change a bag's manifest as a forger would: the tag manifest made to agree with it."""
+    (folder / L.MANIFEST).write_bytes(L.manifest_bytes(entries))
+    tags, _ = L.parse_manifest((folder / L.TAGMANIFEST).read_bytes(), L.TAGMANIFEST)
+    tags[L.MANIFEST] = hashlib.sha256((folder / L.MANIFEST).read_bytes()).hexdigest()
+    (folder / L.TAGMANIFEST).write_bytes(L.manifest_bytes(tags))
 
 
 def test_full_backup_holds_database_evidence_and_key(school_ws, tmp_path):
@@ -177,15 +194,28 @@ def test_full_backup_holds_database_evidence_and_key(school_ws, tmp_path):
     assert r.full and r.path.parent == tmp_path / "usb" and r.path.name.startswith("tisheng-full-T001-")
     assert list((tmp_path / "usb").glob("*.partial")) == []
     man = _manifest(r.path)
-    paths = {e["path"] for e in man["files"]}
-    assert "tisheng.sqlite3" in paths and "keys/school-key.json" in paths
-    store = {p for p in paths if p.startswith("store/")}
+    assert "data/tisheng.sqlite3" in man and "data/keys/school-key.json" in man
+    store = {p for p in man if p.startswith("data/store/")}
     assert len(store) == 8
-    for e in man["files"]:
-        assert hashlib.sha256((r.path / e["path"]).read_bytes()).hexdigest() == e["sha256"]
-    assert man["school"]["code"] == "T001" and man["missing"] == []
+    for path, sha in man.items():
+        assert hashlib.sha256((r.path / path).read_bytes()).hexdigest() == sha
+    bag_info = _bag_info(r.path)
+    assert bag_info["Tisheng-School-Code"] == "T001" and bag_info["Tisheng-Missing-Evidence"] == "0"
+    assert bag_info["Tisheng-Backup-Format"] == "2"
     assert (r.path / "README-请先阅读.txt").read_bytes().startswith(b"\xef\xbb\xbf")
     assert info.fingerprint
+
+
+def test_a_full_backup_is_a_bag_the_public_bagit_tool_validates(school_ws, tmp_path):
+    import bagit
+    r = manual.make_backup(school_ws, tmp_path / "usb", full=True)
+    bag = bagit.Bag(str(r.path))
+    bag.validate()                                   # raises BagValidationError on any problem
+    payload = [p for p in (r.path / "data").rglob("*") if p.is_file()]
+    assert bag.info["Payload-Oxum"] == f"{sum(p.stat().st_size for p in payload)}.{len(payload)}"
+    victim = next((r.path / "data" / "store").rglob("*/*/*"))
+    victim.write_bytes(victim.read_bytes() + b"x")
+    assert not bagit.Bag(str(r.path)).is_valid()
 
 
 def test_full_backup_resumes_after_disk_full(school_ws, tmp_path, monkeypatch):
@@ -198,7 +228,7 @@ def test_full_backup_resumes_after_disk_full(school_ws, tmp_path, monkeypatch):
     faults.reset_counts()
     r = manual.make_backup(school_ws, tmp_path / "usb", full=True)
     assert [p.name for p in (tmp_path / "usb").iterdir()] == [r.path.name]
-    assert len(_manifest(r.path)["files"]) == 9
+    assert len(_manifest(r.path)) == 9
 
 
 def test_full_backup_read_back_catches_a_stick_that_loses_data(school_ws, tmp_path):
@@ -228,7 +258,8 @@ def test_full_backup_lists_evidence_missing_from_the_store(school_ws, tmp_path):
     school_ws.store.remove(sha)
     r = manual.make_backup(school_ws, tmp_path / "usb", full=True)
     assert len(r.missing) == 1 and sha[:12] in r.missing[0]
-    assert _manifest(r.path)["missing"] == [sha]
+    assert (r.path / "tisheng-missing.txt").read_text(encoding="utf-8").split() == [sha]
+    assert _bag_info(r.path)["Tisheng-Missing-Evidence"] == "1"
 
 
 # ------------------------------------------------------------------ restore
@@ -349,17 +380,26 @@ def _bad_sources(tmp, school_ws):
     out["partial"] = (partial, BackupRejected, "没有写完")
     tampered = tmp / "usb3" / full.name
     shutil.copytree(full, tampered)
-    victim = next(tampered.glob("store/*/*/*"))
+    victim = next(tampered.glob("data/store/*/*/*"))
     data = bytearray(victim.read_bytes())
     data[0] ^= 1
     victim.write_bytes(bytes(data))
     out["tampered evidence"] = (tampered, BackupRejected, "校验值与清单不符")   # for a folder lacking it
     escape = tmp / "usb4" / full.name
     shutil.copytree(full, escape)
-    man = _manifest(escape)
-    man["files"].append({"path": "keys/../../evil.txt", "sha256": "0" * 64, "size": 1})
-    (escape / "manifest.json").write_text(json.dumps(man), encoding="utf-8")
+    (escape / "data" / "evil.txt").write_bytes(b"x")
+    _rewrite_manifest(escape, {**_manifest(escape), "data/keys/../../evil.txt": hashlib.sha256(b"x").hexdigest()})
     out["path escape"] = (escape, BackupRejected, "不安全")
+    edited = tmp / "usb5" / full.name
+    shutil.copytree(full, edited)
+    (edited / L.MANIFEST).write_bytes((edited / L.MANIFEST).read_bytes() + b"0" * 64 + b"  data/keys/x\n")
+    out["manifest edited"] = (edited, BackupRejected, "被改动")
+    old = tmp / "usb6" / OLD_FORMAT.name
+    shutil.copytree(OLD_FORMAT, old)
+    man = json.loads((old / "manifest.json").read_text(encoding="utf-8"))
+    man["files"].append({"path": "keys/../../evil.txt", "sha256": "0" * 64, "size": 1})
+    (old / "manifest.json").write_text(json.dumps(man), encoding="utf-8")
+    out["path escape (format 1)"] = (old, BackupRejected, "不安全")
     return out
 
 

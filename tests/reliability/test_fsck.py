@@ -9,6 +9,7 @@ import shutil
 from app.cli.main import main
 from app.services.backup import manual
 from app.services.fsck import fsck
+from app.services.store import blob_relpath
 from tests.reliability.helpers import evidence_problems, referenced_hashes
 
 
@@ -63,7 +64,7 @@ def test_a_damaged_copy_in_the_backup_is_not_used(school_ws, tmp_path):
     full = manual.make_backup(school_ws, tmp_path / "usb", full=True).path
     sha = sorted(referenced_hashes(school_ws.paths.database))[0]
     _store_file(school_ws, sha).unlink()
-    in_backup = full / "store" / sha[:2] / sha[2:4] / sha
+    in_backup = full / "data" / "store" / blob_relpath(sha)
     in_backup.write_bytes(b"x" * in_backup.stat().st_size)          # same size, wrong content
     report = fsck(school_ws, from_backup=full)
     assert not report.ok and report.unresolved[0].sha256 == sha

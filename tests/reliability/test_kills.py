@@ -190,12 +190,15 @@ def state_db_backup(root: Path, a: Assets, op: str) -> str:
 
 def _full_ok(folder: Path, a: Assets) -> str | None:
     import hashlib
-    man = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    for e in man["files"]:
-        p = folder / e["path"]
-        if not p.is_file() or hashlib.sha256(p.read_bytes()).hexdigest() != e["sha256"]:
-            return f"half: {folder.name}/{e['path']} missing or altered"
-    if db_signature(folder / "tisheng.sqlite3") != a.sig_a or man["missing"]:
+
+    from app.services.bundle import layout as L
+    man, problems = L.parse_manifest((folder / L.MANIFEST).read_bytes(), L.MANIFEST)
+    for path, sha in man.items():
+        p = folder / path
+        if problems or not p.is_file() or hashlib.sha256(p.read_bytes()).hexdigest() != sha:
+            return f"half: {folder.name}/{path} missing or altered"
+    info = L.parse_bag_info((folder / L.BAG_INFO).read_bytes())
+    if db_signature(folder / "data" / "tisheng.sqlite3") != a.sig_a or info.get("Tisheng-Missing-Evidence") != "0":
         return f"half: {folder.name} is not a copy of the data"
     return None
 

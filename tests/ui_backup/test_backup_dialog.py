@@ -96,7 +96,7 @@ def test_full_backup_to_a_folder(qtbot, window, dialogs, tmp_path):
     dialog.full_button.click()
     settle()
     made = list((tmp_path / "U盘").glob("tisheng-full-*"))
-    assert len(made) == 1 and (made[0] / "manifest.json").is_file()
+    assert len(made) == 1 and (made[0] / "bagit.txt").is_file() and (made[0] / "data" / "tisheng.sqlite3").is_file()
     assert "完整备份已写入" in dialogs.texts("information")[-1]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from app.services.backup import manual
-from app.services.backup.full import MANIFEST
 from app.services.school import get_school
 from app.services.teachers import list_teachers
 from app.services.workspace import Workspace
@@ -22,7 +21,7 @@ def test_wizard_restores_a_full_backup_into_an_empty_folder(qtbot, controller, s
     assert controller.start(new_pc)
     wizard = controller.wizard
     assert wizard is not None and wizard.welcome_page.restore_button.isVisible()
-    dialogs.open_file = str(full / MANIFEST)            # the user picks the manifest on the stick
+    dialogs.open_file = str(full / "README-请先阅读.txt")     # the user picks a file in the backup on the stick
     qtbot.mouseClick(wizard.welcome_page.restore_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: controller.window is not None, timeout=30000)
     settle()

@@ -1,20 +1,28 @@
-"""Full backups: a folder a school can carry to a new PC on a USB stick.
+"""Full backups: a BagIt bag a school can carry to a new PC on a USB stick.
 
-The database snapshot, every evidence file the snapshot refers to, the key folder and
-a manifest.json with SHA-256 and sizes. It is written under `<name>.partial/`, read
-back in full, and renamed last, so a pulled stick leaves a `.partial` folder that
-restore refuses and the next full backup resumes.
+    tisheng-full-<code>-<YYYYmmdd-HHMMSS>/
+        bagit.txt  bag-info.txt  manifest-sha256.txt  tagmanifest-sha256.txt
+        README-请先阅读.txt  [tisheng-missing.txt]
+        data/tisheng.sqlite3            a checked snapshot of the database
+        data/store/ab/cd/<sha256>       every stored file the snapshot refers to
+        data/keys/…                     the school's signing key
+
+Written by the bundle's BagIt writer (bundle/bag_writer.DirSink): under
+`<name>.partial/`, every file fsynced and read back from the device, renamed last, so
+a pulled stick leaves a `.partial` folder that restore refuses and the next full backup
+resumes (files already there and intact are kept). Anyone can check one with the
+public `bagit` tool. bag-info.txt says `Tisheng-Backup-Format: 2`; format 1 (a
+manifest.json beside store/ and keys/) is still read by source.py.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import re
 import shutil
 import sqlite3
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -24,17 +32,32 @@ from app.paths import DataPaths
 from app.services import faults
 from app.services.backup.snapshot import BackupFailed, BackupResult, probe_writable, snapshot_database
 from app.services.blobs import referenced_blobs
-from app.services.fileio import (atomic_write_bytes, copy_verified, describe_os_error, fsync_dir, os_errors,
-                                 remove_tree, replace_with_retry, sha256_file)
+from app.services.bundle import layout as L
+from app.services.bundle.bag_writer import DirSink, ReadbackError
+from app.services.fileio import describe_os_error, remove_tree, sha256_file
 from app.services.progress import Progress
 from app.services.store import blob_relpath, is_sha256
 
 log = logging.getLogger(__name__)
 
 FULL_PREFIX = "tisheng-full-"
+BACKUP_FORMAT = "2"                   # bag-info.txt Tisheng-Backup-Format
+FORMAT_FIELD = "Tisheng-Backup-Format"
+DB_NAME = "tisheng.sqlite3"
+MISSING_NAME = "tisheng-missing.txt"  # tag file: stored files the database names but the store lacked
+README_NAME = L.README
+# format 1 (read only, by source.py)
 FULL_FORMAT = "tisheng-full-backup"
 MANIFEST = "manifest.json"
-README_NAME = "README-请先阅读.txt"
+
+
+@dataclass(frozen=True)
+class _Planned:
+    rel: str                  # path inside the bag, "data/…"
+    source: Path
+    sha256: str
+    size: int
+    evidence: bool            # a stored file (may vanish from the store meanwhile)
 
 
 def _safe_code(code: str) -> str:
@@ -58,11 +81,11 @@ def _school_of(db: Path) -> dict:
 def _readme(name: str, school: dict, files: int, size: int) -> bytes:
     text = (f"提升工程2.0 整校推进助手：完整备份 {name}\r\n\r\n"
             f"学校：{school.get('name', '')}（{school.get('code', '')}）\r\n"
-            f"内容：数据库、{files - 1} 个证据及密钥文件，共 {size / 1024 / 1024:.1f} MB。\r\n\r\n"
-            "在新电脑上恢复：安装本软件后，运行\r\n"
-            f"    tisheng restore <这个文件夹的路径>\r\n"
-            "或在软件的“备份与恢复”中选择本文件夹。请不要修改或删除本文件夹中的任何文件；"
-            "manifest.json 记录了每个文件的校验值，恢复时会逐一核对。\r\n"
+            f"内容：数据库、{files - 1} 个证据及密钥文件，共 {size / 1024 / 1024:.1f} MB（都在 data 文件夹中）。\r\n\r\n"
+            "在新电脑上恢复：安装本软件后，在软件的“备份与恢复”（或第一次打开时的设置向导）中选择本文件夹"
+            "（选中文件夹中的任意一个文件即可，例如本文件）。请不要修改或删除本文件夹中的任何文件；"
+            "manifest-sha256.txt 记录了每个文件的校验值，恢复时会逐一核对。本文件夹是标准的 BagIt 包，"
+            "也可以用公开工具 bagit 核验它是否完整。\r\n"
             "本备份含有教师个人信息和学校签名密钥，请妥善保管U盘。\r\n")
     return "\ufeff".encode("utf-8") + text.encode("utf-8")
 
@@ -77,112 +100,130 @@ def _check_room(dest: Path, needed: int) -> None:
                            f"{needed * 1.05 / 1024 ** 2:.0f} MB。请换一个更大的U盘或清理空间后重试。")
 
 
+def _unused_name(dest: Path, base: str) -> str:
+    name, n = base, 1
+    while (dest / name).exists() or (dest / (name + L.PARTIAL)).exists():
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+def _plan(paths: DataPaths, staging_db: Path, refs: dict[str, list[str]]) -> tuple[list[_Planned], list[str]]:
+    """Every file of the bag's payload, and the stored files the database names but the store lacks."""
+    plan = [_Planned(f"data/{DB_NAME}", staging_db, sha256_file(staging_db), staging_db.stat().st_size, False)]
+    missing = []
+    for sha in sorted(refs):
+        src = paths.store / blob_relpath(sha) if is_sha256(sha) else None     # a damaged value: no path
+        if src is not None and src.is_file():
+            plan.append(_Planned(f"data/store/{blob_relpath(sha)}", src, sha, src.stat().st_size, True))
+        else:
+            missing.append(sha)
+    if paths.keys.is_dir():
+        for p in sorted(paths.keys.rglob("*")):
+            if p.is_file() and ".tmp" not in p.name:
+                plan.append(_Planned("data/keys/" + p.relative_to(paths.keys).as_posix(), p, sha256_file(p),
+                                     p.stat().st_size, False))
+    return plan, missing
+
+
+def _reusable(partial: Path, plan: list[_Planned]) -> int:
+    """Bytes an interrupted backup already wrote that look reusable (checked again when resumed)."""
+    total = 0
+    for f in plan:
+        t = partial.joinpath(*f.rel.split("/"))
+        if t.is_file() and t.stat().st_size == f.size:
+            total += f.size
+    return total
+
+
+def _bag_info(name: str, school: dict, when: datetime, payload: dict[str, int], missing: int) -> bytes:
+    return L.bag_info_bytes([
+        ("Source-Organization", school.get("name", "")),
+        ("External-Identifier", school.get("code", "")),
+        ("External-Description", "提升工程2.0 整校推进助手 完整备份（数据库、证据文件、学校密钥）"),
+        ("Bagging-Date", f"{when:%Y-%m-%d}"),
+        ("Bag-Software-Agent", f"tisheng {__version__}"),
+        ("Payload-Oxum", f"{sum(payload.values())}.{len(payload)}"),
+        (FORMAT_FIELD, BACKUP_FORMAT),
+        ("Tisheng-Backup-Name", name),
+        ("Tisheng-Created", when.astimezone().isoformat(timespec="seconds")),
+        ("Tisheng-School-Name", school.get("name", "")),
+        ("Tisheng-School-Code", school.get("code", "")),
+        ("Tisheng-Schema-Version", school.get("schema_version", "")),
+        ("Tisheng-Missing-Evidence", missing),
+    ])
+
+
 def write_full_backup(paths: DataPaths, dest: Path, progress: Progress) -> BackupResult:
-    """Write a full backup folder under dest (the caller holds WRITE_LOCK)."""
+    """Write a full backup bag under dest (the caller holds WRITE_LOCK)."""
     dest = Path(dest).expanduser()
     if dest.exists() and not dest.is_dir():
         raise BackupFailed(f"“{dest}”是文件。完整备份需要一个文件夹（例如U盘的盘符 E:\\）。")
     probe_writable(dest)
     when = datetime.now()
     staging_db = paths.tmp / f"fullbackup-{uuid.uuid4().hex[:8]}.sqlite3"
+    sink = None
     try:
         progress.report(0, 1, "正在备份数据库…", force=True)
         snapshot_database(paths.database, staging_db, check="integrity_check")
         school = _school_of(staging_db)
         code = _safe_code(school.get("code", ""))
-        base = f"{FULL_PREFIX}{code + '-' if code else ''}{when:%Y%m%d-%H%M%S}"
-        name, n = base, 1
-        while (dest / name).exists() or (dest / (name + ".partial")).exists():
-            n += 1
-            name = f"{base}-{n}"
+        name = _unused_name(dest, f"{FULL_PREFIX}{code + '-' if code else ''}{when:%Y%m%d-%H%M%S}")
         refs = referenced_blobs(staging_db)
-        store_root = paths.store
-        plan: list[tuple[str, Path, str | None]] = []   # (relative path, source, expected sha)
-        missing = []
-        for sha in sorted(refs):
-            src = store_root / blob_relpath(sha) if is_sha256(sha) else None     # a damaged value: no path
-            if src is not None and src.is_file():
-                plan.append((f"store/{blob_relpath(sha)}", src, sha))
-            else:
-                missing.append(sha)
-        if paths.keys.is_dir():
-            for p in sorted(paths.keys.rglob("*")):
-                if p.is_file() and ".tmp" not in p.name:
-                    plan.append(("keys/" + p.relative_to(paths.keys).as_posix(), p, None))
-        total = staging_db.stat().st_size + sum(p.stat().st_size for _r, p, _s in plan)
+        plan, missing = _plan(paths, staging_db, refs)
+        total = sum(f.size for f in plan)
         # a stale .partial of an earlier run is resumed (its good files are kept)
-        stale = sorted(dest.glob(FULL_PREFIX + "*.partial"))
-        partial = dest / (name + ".partial")
-        reusable = 0
-        if stale:
-            with os_errors(partial):
-                os.replace(stale[-1], partial)
-            for extra in stale[:-1]:
-                remove_tree(extra)
-            for rel, src, _sha in plan:
-                t = partial / rel
-                if t.is_file() and t.stat().st_size == src.stat().st_size:
-                    reusable += t.stat().st_size
-        _check_room(dest, total - reusable)
-        with os_errors(partial):
-            partial.mkdir(parents=True, exist_ok=True)
-        entries = []
+        stale = sorted(dest.glob(FULL_PREFIX + "*" + L.PARTIAL))
+        resume = stale[-1] if stale else None
+        for extra in stale[:-1]:
+            remove_tree(extra)
+        _check_room(dest, total - (_reusable(resume, plan) if resume is not None else 0))
+        sink = DirSink(dest, name, progress, resume_from=resume, unfinished="完整备份未完成")
+        sink.prune({f.rel for f in plan})
         done = 0
         work = 2 * total
+        current = "正在写入数据库…"
 
         def on_bytes(k: int) -> None:
             nonlocal done
             done += k
             progress.report(min(done, work - 1), work, current)
 
-        current = "正在写入数据库…"
-        db_sha, db_size = copy_verified(staging_db, partial / "tisheng.sqlite3", None, on_bytes)
-        entries.append({"path": "tisheng.sqlite3", "sha256": db_sha, "size": db_size})
-        faults.hit("fullbackup.db")
-        for rel, src, sha in plan:
-            current = f"正在写入 {rel}"
-            target = partial / rel
-            if sha is not None and target.is_file() and target.stat().st_size == src.stat().st_size:
-                on_bytes(target.stat().st_size)     # resumed; checked in the read-back below
-                entries.append({"path": rel, "sha256": sha, "size": target.stat().st_size})
-                continue
+        payload: dict[str, str] = {}
+        sizes: dict[str, int] = {}
+        for f in plan:
+            current = "正在写入数据库…" if f.rel == f"data/{DB_NAME}" else f"正在写入 {f.rel[len('data/'):]}"
             try:
-                got, size = copy_verified(src, target, sha, on_bytes)
+                sink.put_file(f.rel, f.source, f.sha256, f.size, on_bytes)
             except StorageError:
-                if sha is not None and not src.exists():   # removed from the store meanwhile
-                    missing.append(sha)
+                if f.evidence and not f.source.exists():      # removed from the store meanwhile
+                    missing.append(f.sha256)
                     continue
                 raise
-            entries.append({"path": rel, "sha256": got, "size": size})
-            faults.hit("fullbackup.file")
-        # read everything back from the stick: catches fake-capacity sticks and bad sectors
-        for e in entries:
-            current = f"正在回读校验 {e['path']}"
-            target = partial / e["path"]
-            with os_errors(target):
-                got = sha256_file(target)
-            if got != e["sha256"]:
-                target.unlink(missing_ok=True)
-                raise BackupFailed(f"回读校验失败：“{target}”与写入的内容不一致。U盘可能已损坏或是扩容盘，"
-                                   "完整备份未完成，请换一个U盘重试。")
-            on_bytes(e["size"])
-        faults.hit("fullbackup.readback")
-        manifest = {"format": FULL_FORMAT, "version": 1, "name": name,
-                    "created": when.astimezone().isoformat(timespec="seconds"),
-                    "app_version": __version__, "school": school,
-                    "files": entries, "missing": sorted(set(missing))}
-        data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
-        atomic_write_bytes(partial / README_NAME, _readme(name, school, len(entries), total))
-        atomic_write_bytes(partial / MANIFEST, data)
+            payload[f.rel], sizes[f.rel] = f.sha256, f.size
+            faults.hit("fullbackup.db" if f.rel == f"data/{DB_NAME}" else "fullbackup.file")
+        missing = sorted(set(missing))
+        sink.put_bytes(L.MANIFEST, L.manifest_bytes(payload))
+        sink.put_bytes(L.BAGIT_TXT, L.BAGIT_TXT_BYTES)
+        sink.put_bytes(L.BAG_INFO, _bag_info(name, school, when, sizes, len(missing)))
+        sink.put_bytes(README_NAME, _readme(name, school, len(payload), total))
+        tags = [L.BAGIT_TXT, L.BAG_INFO, L.MANIFEST, README_NAME]
+        if missing:
+            sink.put_bytes(MISSING_NAME, "".join(f"{sha}\n" for sha in missing).encode("utf-8"))
+            tags.append(MISSING_NAME)
+        sink.put_bytes(L.TAGMANIFEST, L.manifest_bytes({t: sink.written[t] for t in tags}))
         faults.hit("fullbackup.manifest")
-        final = dest / name
-        with os_errors(final):
-            replace_with_retry(partial, final)
-            fsync_dir(dest)
+        # read everything back from the stick: catches fake-capacity sticks and bad sectors
+        current = "正在回读校验…"
+        sink.read_back(dict(sink.written), on_bytes, lambda rel: None)
+        faults.hit("fullbackup.readback")
+        final = sink.finish()
+        sink = None
         faults.hit("fullbackup.rename")
         progress.report(work, work, "完整备份完成", force=True)
-        described = tuple(f"{'；'.join(refs.get(s) or ['未被记录引用的文件'])}（{s[:12]}…）"
-                          for s in sorted(set(missing)))
-        return BackupResult(final, True, len(entries), total, described)
+        described = tuple(f"{'；'.join(refs.get(s) or ['未被记录引用的文件'])}（{s[:12]}…）" for s in missing)
+        return BackupResult(final, True, len(payload), total, described)
+    except ReadbackError as exc:
+        raise BackupFailed(exc.user_message, details=exc.details) from exc
     finally:
         staging_db.unlink(missing_ok=True)

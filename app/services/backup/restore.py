@@ -224,7 +224,7 @@ def restore(target, source: str | os.PathLike, *, progress: Progress = NO_PROGRE
             staging.mkdir(parents=True)
         progress.report(0, 1, "正在读取备份…", force=True)
         incoming = staging / "incoming.sqlite3"
-        with src.open(src.db.path) as fin:
+        with src.open(src.db) as fin:
             copy_stream(fin, incoming, src.db.sha256, src.db.size if src.kind != "data-folder" else None,
                         src.db.path)
         wal = src.extra_wal()
@@ -270,7 +270,7 @@ def restore(target, source: str | os.PathLike, *, progress: Progress = NO_PROGRE
             dst = store / blob_relpath(sha)
             if dst.is_file() and (e.size is None or dst.stat().st_size == e.size):
                 continue
-            with src.open(e.path) as fin:
+            with src.open(e) as fin:
                 copy_stream(fin, staged_store / blob_relpath(sha), sha, e.size, e.path, on_bytes)
             copied += 1
             faults.hit("restore.evidence")
@@ -285,7 +285,7 @@ def restore(target, source: str | os.PathLike, *, progress: Progress = NO_PROGRE
         for e in src.entries:
             if not e.path.startswith("keys/"):
                 continue
-            with src.open(e.path) as fin:
+            with src.open(e) as fin:
                 copy_stream(fin, staging / e.path, e.sha256, e.size, e.path)
             live = paths.root / e.path
             if e.path == "keys/school-key.json":

@@ -1,10 +1,17 @@
 """Reading a backup: recognise what a file, folder or zip is and check its structure.
 
-A backup to restore from is a database file, a full backup folder or its zip, or a
-copied data folder. Nothing is trusted before it is checked: every path in a manifest
-must be one this app writes (the database, store/ab/cd/<sha256>, keys/…), zips go
-through the one safe reader (app.services.safezip), and damage becomes BackupRejected
-naming the file, with nothing changed.
+A backup to restore from is a database file, a full backup (a folder, or a zip of
+one) or a copied data folder. Full backups come in two formats, both read here:
+
+* format 2 (now written, full.py): a BagIt bag; manifest-sha256.txt lists
+  data/tisheng.sqlite3, data/store/ab/cd/<sha256> and data/keys/…, bag-info.txt says
+  `Tisheng-Backup-Format: 2`, tagmanifest-sha256.txt covers the tag files;
+* format 1 (written until the bag): manifest.json beside tisheng.sqlite3, store/ and keys/.
+
+Nothing is trusted before it is checked: every path must be one this app writes
+(the database, store/ab/cd/<sha256>, keys/…), zips go through the one safe reader
+(app.services.safezip), and damage becomes BackupRejected naming the file, with
+nothing changed. Each file's hash is checked while it is copied in (staging.py).
 """
 
 from __future__ import annotations
@@ -18,8 +25,9 @@ from pathlib import Path
 
 from app.errors import AppError, StorageError
 from app.services import safejson
-from app.services.backup.full import FULL_FORMAT, FULL_PREFIX, MANIFEST
+from app.services.backup.full import BACKUP_FORMAT, DB_NAME, FORMAT_FIELD, FULL_FORMAT, FULL_PREFIX, MANIFEST
 from app.services.backup.snapshot import parse_backup_name
+from app.services.bundle import layout as L
 from app.services.dbcheck import SQLITE_HEADER
 from app.services.fileio import describe_os_error, os_errors
 from app.services.safezip import SafeZip, ZipDamaged, ZipRefused
@@ -28,7 +36,9 @@ from app.services.store import BLOB_GLOB, sha_of_relpath
 log = logging.getLogger(__name__)
 
 KEY_RE = re.compile(r"^keys/(?:retired/)?[A-Za-z0-9][A-Za-z0-9._\-]{0,120}$")
-DB_NAME = "tisheng.sqlite3"
+SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+LIST_LIMIT = 50 * 1024 * 1024           # a manifest of 100,000 files is ~10 MB
+TAG_LIMIT = 1024 * 1024
 
 
 class BackupRejected(AppError):
@@ -37,9 +47,14 @@ class BackupRejected(AppError):
 
 @dataclass(frozen=True)
 class SourceEntry:
-    path: str                       # relative, "/"-separated: tisheng.sqlite3, store/…, keys/…
+    path: str                       # what it is: tisheng.sqlite3, store/ab/cd/<sha>, keys/…
     sha256: str | None
     size: int | None
+    member: str = ""                # where it is inside the backup (format 2: under data/)
+
+    @property
+    def location(self) -> str:
+        return self.member or self.path
 
 
 @dataclass
@@ -62,10 +77,10 @@ class BackupSource:
         return {"database": "数据库备份", "full": "完整备份", "full-zip": "完整备份（压缩包）",
                 "data-folder": "数据文件夹副本"}[self.kind]
 
-    def open(self, rel: str):
+    def open(self, entry: SourceEntry):
         if self._zip is not None:
-            return _ZipMember(self._zip, self._prefix + rel, self.origin)
-        return open(self._base / rel, "rb")
+            return _ZipMember(self._zip, self._prefix + entry.location, self.origin)
+        return open(self._base / entry.location, "rb")
 
     def extra_wal(self) -> Path | None:
         if self.kind == "data-folder":
@@ -117,6 +132,45 @@ class _ZipMember:
         self.close()
 
 
+class _Files:
+    """The files of a full backup, in a folder or in a zip under `prefix`: sizes and small reads."""
+
+    def __init__(self, where: Path, folder: Path | None = None, zf: SafeZip | None = None, prefix: str = "") -> None:
+        self.where, self.folder, self.zf, self.prefix = where, folder, zf, prefix
+
+    def size(self, rel: str) -> int | None:
+        if self.zf is not None:
+            entry = self.zf.get(self.prefix + rel)
+            return None if entry is None or entry.is_dir else entry.size
+        p = self.folder / rel
+        return p.stat().st_size if p.is_file() else None
+
+    def read(self, rel: str, cap: int, what: str) -> bytes:
+        if self.zf is None:
+            p = self.folder / rel
+            with os_errors(p):
+                if p.stat().st_size > cap:
+                    raise BackupRejected(f"“{self.where}”中的{what}大得不正常，已拒绝。")
+                return p.read_bytes()
+        try:
+            return self.zf.read(self.zf.get(self.prefix + rel), cap)
+        except ZipRefused:
+            raise BackupRejected(f"压缩包“{self.where}”中的{what}大得不正常，已拒绝。") from None
+        except ZipDamaged as exc:
+            log.info("damaged %s in %s: %s", rel, self.where, exc)
+            raise BackupRejected(f"压缩包“{self.where}”中的{what}（{rel}）已损坏（压缩数据校验失败），"
+                                 "不能用于恢复。未作任何更改。") from None
+
+
+@dataclass
+class _Parsed:
+    db: SourceEntry
+    entries: list[SourceEntry]
+    created: datetime | None
+    school: dict
+    missing: list[str]
+
+
 def _safe_rel(rel: object) -> str:
     if not isinstance(rel, str):
         raise ValueError(rel)
@@ -130,10 +184,55 @@ def _safe_rel(rel: object) -> str:
     raise ValueError(rel)
 
 
-def _parse_manifest(raw: bytes, where: Path) -> tuple[dict, SourceEntry, list[SourceEntry]]:
+def _entries(items, where: Path, files: _Files, member_of) -> tuple[SourceEntry, list[SourceEntry]]:
+    """(database, other entries) from (path, sha256, size or None) items; every path checked."""
+    db = None
+    entries = []
+    seen = set()
+    for raw_path, sha, size in items:
+        try:
+            rel = _safe_rel(raw_path)
+            if not (isinstance(sha, str) and SHA_RE.match(sha)) or (size is not None and (
+                    not isinstance(size, int) or isinstance(size, bool) or size < 0)):
+                raise ValueError(rel)
+            if rel.startswith("store/") and not rel.endswith(sha):
+                raise ValueError(rel)
+        except (ValueError, AttributeError):
+            raise BackupRejected(f"“{where}”的备份清单中有不安全或不合规的条目"
+                                 f"（“{str(raw_path)[:80]}”），已拒绝整个备份，未作任何更改。") from None
+        if rel.casefold() in seen:
+            raise BackupRejected(f"“{where}”的备份清单中有重复的条目“{rel}”，已拒绝，未作任何更改。")
+        seen.add(rel.casefold())
+        member = member_of(rel)
+        have = files.size(member)
+        kind = "压缩包" if files.zf is not None else "完整备份"
+        if have is None:
+            raise BackupRejected(f"{kind}“{where}”不完整：缺少文件“{member}”。请换一份备份。")
+        if size is not None and have != size:
+            raise BackupRejected(f"{kind}“{where}”已损坏：文件“{member}”的大小与清单不符。请换一份备份。")
+        entry = SourceEntry(rel, sha, have, member if member != rel else "")
+        if rel == DB_NAME:
+            db = entry
+        else:
+            entries.append(entry)
+    if db is None:
+        raise BackupRejected(f"“{where}”的备份清单中没有数据库文件，不能用于恢复。")
+    return db, entries
+
+
+def _created(text: object) -> datetime | None:
     try:
-        man = safejson.loads(raw, what=f"“{where}”中的备份清单", max_bytes=50 * 1024 * 1024,
-                             max_values=5_000_000)
+        return datetime.fromisoformat(str(text or "")).replace(tzinfo=None)
+    except (ValueError, TypeError):
+        return None
+
+
+def _read_v1(files: _Files) -> _Parsed:
+    """Format 1: manifest.json with each file's path, sha256 and size."""
+    where = files.where
+    raw = files.read(MANIFEST, LIST_LIMIT, "备份清单")
+    try:
+        man = safejson.loads(raw, what=f"“{where}”中的备份清单", max_bytes=LIST_LIMIT, max_values=5_000_000)
         if not isinstance(man, dict) or man.get("format") != FULL_FORMAT:
             raise ValueError("format")
     except safejson.JsonRefused as exc:
@@ -143,54 +242,86 @@ def _parse_manifest(raw: bytes, where: Path) -> tuple[dict, SourceEntry, list[So
                              "不能用于恢复。") from None
     if not isinstance(man.get("version"), int) or man["version"] > 1:
         raise BackupRejected(f"“{where}”是由更新版本的本软件制作的完整备份，请先安装最新版本再恢复。")
-    db = None
-    entries = []
-    seen = set()
+    items = []
     for e in man.get("files") or []:
-        try:
-            rel = _safe_rel(e.get("path"))
-            sha, size = e.get("sha256"), e.get("size")
-            if not (isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha)) or \
-                    not isinstance(size, int) or size < 0:
-                raise ValueError(rel)
-            if rel.startswith("store/") and not rel.endswith(sha):
-                raise ValueError(rel)
-        except (ValueError, AttributeError):
-            shown = e.get("path") if isinstance(e, dict) else e
-            raise BackupRejected(f"“{where}”的备份清单中有不安全或不合规的条目"
-                                 f"（“{str(shown)[:80]}”），已拒绝整个备份，未作任何更改。") from None
-        if rel.casefold() in seen:
-            raise BackupRejected(f"“{where}”的备份清单中有重复的条目“{rel}”，已拒绝，未作任何更改。")
-        seen.add(rel.casefold())
-        entry = SourceEntry(rel, sha, size)
-        if rel == DB_NAME:
-            db = entry
-        else:
-            entries.append(entry)
-    if db is None:
-        raise BackupRejected(f"“{where}”的备份清单中没有数据库文件，不能用于恢复。")
-    return man, db, entries
+        if not isinstance(e, dict):
+            raise BackupRejected(f"“{where}”的备份清单中有不安全或不合规的条目（“{str(e)[:80]}”），"
+                                 "已拒绝整个备份，未作任何更改。")
+        items.append((e.get("path"), e.get("sha256"), e.get("size") if isinstance(e.get("size"), int) else -1))
+    db, entries = _entries(items, where, files, lambda rel: rel)
+    school = man.get("school") if isinstance(man.get("school"), dict) else {}
+    return _Parsed(db, entries, _created(man.get("created")), school, list(man.get("missing") or []))
 
 
-def _created_of(man: dict) -> datetime | None:
+def _read_v2(files: _Files) -> _Parsed:
+    """Format 2: a BagIt bag; the tag manifest must cover bag-info.txt and manifest-sha256.txt unchanged."""
+    import hashlib
+    where = files.where
+    info = L.parse_bag_info(files.read(L.BAG_INFO, TAG_LIMIT, "bag-info.txt"))
+    version = info.get(FORMAT_FIELD, "")
+    if not version:
+        raise BackupRejected(f"“{where}”是 BagIt 包（可能是报送包），不是本软件的完整备份，不能用于恢复。"
+                             "未作任何更改。")
+    if not version.isdigit() or int(version) > int(BACKUP_FORMAT):
+        raise BackupRejected(f"“{where}”是由更新版本的本软件制作的完整备份，请先安装最新版本再恢复。")
+    tags, problems = L.parse_manifest(files.read(L.TAGMANIFEST, TAG_LIMIT, "tagmanifest-sha256.txt"),
+                                      L.TAGMANIFEST)
+    manifest_raw = files.read(L.MANIFEST, LIST_LIMIT, "备份清单")
+    for name, data in ((L.MANIFEST, manifest_raw),
+                       (L.BAG_INFO, files.read(L.BAG_INFO, TAG_LIMIT, "bag-info.txt"))):
+        if problems or tags.get(name) != hashlib.sha256(data).hexdigest():
+            raise BackupRejected(f"“{where}”的备份清单（{name}）已损坏或被改动（与 tagmanifest-sha256.txt 不符），"
+                                 "不能用于恢复。未作任何更改。")
+    listed, problems = L.parse_manifest(manifest_raw, L.MANIFEST)
+    if problems:
+        raise BackupRejected(f"“{where}”的备份清单（manifest-sha256.txt）格式不正确，不能用于恢复。",
+                             details=problems[:20])
+    items = []
+    for path, sha in sorted(listed.items()):
+        if not path.startswith("data/"):
+            raise BackupRejected(f"“{where}”的备份清单中有不安全或不合规的条目（“{path[:80]}”），"
+                                 "已拒绝整个备份，未作任何更改。")
+        items.append((path[len("data/"):], sha, None))
+    db, entries = _entries(items, where, files, lambda rel: f"data/{rel}")
+    oxum = info.get("Payload-Oxum", "")
+    have = f"{sum(e.size for e in [db, *entries])}.{len(entries) + 1}"
+    if oxum != have:
+        raise BackupRejected(f"完整备份“{where}”不完整或已损坏：文件的总大小或个数与 bag-info.txt 不符"
+                             f"（应为 {oxum}，实际 {have}）。请换一份备份。")
+    school = {"name": info.get("Tisheng-School-Name", ""), "code": info.get("Tisheng-School-Code", "")}
+    return _Parsed(db, entries, _created(info.get("Tisheng-Created")), school, [])
+
+
+def _read_full(files: _Files) -> _Parsed:
+    if files.size(L.BAGIT_TXT) is not None:
+        return _read_v2(files)
+    return _read_v1(files)
+
+
+def is_full_backup(folder: Path) -> bool:
+    """A full backup folder of either format (not a .partial one)."""
+    if folder.name.endswith(L.PARTIAL) or not folder.is_dir():
+        return False
+    if (folder / MANIFEST).is_file():
+        return True
     try:
-        return datetime.fromisoformat(man.get("created", "")).replace(tzinfo=None)
-    except (ValueError, TypeError):
-        return None
+        info = L.parse_bag_info((folder / L.BAG_INFO).read_bytes()[:TAG_LIMIT])
+    except OSError:
+        return False
+    return (folder / L.BAGIT_TXT).is_file() and bool(info.get(FORMAT_FIELD))
+
+
+def backup_root_for(path: str | os.PathLike) -> Path:
+    """What a picked file stands for: a file at the top of a full backup folder (its README,
+    bagit.txt, manifest.json …) is that folder; anything else is itself."""
+    p = Path(path)
+    return p.parent if p.is_file() and is_full_backup(p.parent) else p
 
 
 def _open_full_folder(folder: Path) -> BackupSource:
-    with os_errors(folder / MANIFEST):
-        raw = (folder / MANIFEST).read_bytes()
-    man, db, entries = _parse_manifest(raw, folder)
-    for e in [db] + entries:
-        p = folder / e.path
-        if not p.is_file():
-            raise BackupRejected(f"完整备份“{folder}”不完整：缺少文件“{e.path}”。请换一份备份。")
-        if p.stat().st_size != e.size:
-            raise BackupRejected(f"完整备份“{folder}”已损坏：文件“{e.path}”的大小与清单不符。请换一份备份。")
-    return BackupSource("full", folder, db, entries, _created_of(man), man.get("school") or {},
-                        list(man.get("missing") or []), _base=folder)
+    parsed = _read_full(_Files(folder, folder=folder))
+    return BackupSource("full", folder, parsed.db, parsed.entries, parsed.created, parsed.school, parsed.missing,
+                        _base=folder)
 
 
 def _open_zip(path: Path) -> BackupSource:
@@ -209,40 +340,28 @@ def _open_zip(path: Path) -> BackupSource:
         raise BackupRejected(f"压缩包“{path}”无法读取：{exc.user_message}未作任何更改。") from None
     try:
         names = [e.name for e in zf.files()]
-        tops = [n for n in names if n == MANIFEST or (n.count("/") == 1 and n.endswith("/" + MANIFEST))]
+        tops = [n for n in names for marker in (MANIFEST, L.BAGIT_TXT)
+                if n == marker or (n.count("/") == 1 and n.endswith("/" + marker))]
         if len(tops) != 1:
-            raise BackupRejected(f"压缩包“{path}”中没有本软件的完整备份（找不到唯一的 manifest.json）。"
+            raise BackupRejected(f"压缩包“{path}”中没有本软件的完整备份（找不到唯一的 bagit.txt 或 manifest.json）。"
                                  "未作任何更改。")
-        prefix = tops[0][:-len(MANIFEST)]
-        try:
-            raw = zf.read(zf.get(tops[0]), 50 * 1024 * 1024)
-        except ZipRefused:
-            raise BackupRejected(f"压缩包“{path}”中的备份清单大得不正常，已拒绝。") from None
-        except ZipDamaged as exc:
-            log.info("damaged manifest in %s: %s", path, exc)
-            raise BackupRejected(f"压缩包“{path}”中的备份清单（manifest.json）已损坏（压缩数据校验失败），"
-                                 "不能用于恢复。未作任何更改。") from None
-        man, db, entries = _parse_manifest(raw, path)
-        for e in [db] + entries:
-            i = zf.get(prefix + e.path)
-            if i is None:
-                raise BackupRejected(f"压缩包“{path}”不完整：缺少“{e.path}”。未作任何更改。")
-            if i.size != e.size:
-                raise BackupRejected(f"压缩包“{path}”中的“{e.path}”与清单不符，已拒绝。")
+        prefix = tops[0].rpartition("/")[0] + "/" if "/" in tops[0] else ""
+        parsed = _read_full(_Files(path, zf=zf, prefix=prefix))
     except BaseException:
         zf.close()
         raise
-    return BackupSource("full-zip", path, db, entries, _created_of(man), man.get("school") or {},
-                        list(man.get("missing") or []), _zip=zf, _prefix=prefix)
+    return BackupSource("full-zip", path, parsed.db, parsed.entries, parsed.created, parsed.school,
+                        parsed.missing, _zip=zf, _prefix=prefix)
 
 
 def _open_data_folder(folder: Path) -> BackupSource:
     db = folder / DB_NAME
     entries = []
-    for p in sorted((folder / "store").glob(BLOB_GLOB)):
-        sha = sha_of_relpath(p.relative_to(folder / "store").as_posix())
+    store = folder / "store"
+    for p in sorted(store.glob(BLOB_GLOB)):
+        sha = sha_of_relpath(p.relative_to(store).as_posix())
         if sha is not None and p.is_file():
-            entries.append(SourceEntry(f"store/{p.relative_to(folder / 'store').as_posix()}", sha, p.stat().st_size))
+            entries.append(SourceEntry(f"store/{p.relative_to(store).as_posix()}", sha, p.stat().st_size))
     keys = folder / "keys"
     if keys.is_dir():
         for p in sorted(keys.rglob("*")):
@@ -254,21 +373,27 @@ def _open_data_folder(folder: Path) -> BackupSource:
                         entries, when, _base=folder)
 
 
+def _full_backups_in(folder: Path) -> list[Path]:
+    """Full backup folders directly in `folder`, oldest first (by their time stamp)."""
+    return sorted((p for p in folder.glob(FULL_PREFIX + "*") if is_full_backup(p)),
+                  key=lambda p: re.sub(r"^tisheng-full-([A-Za-z0-9_\-]*-)?", "", p.name))
+
+
 def open_backup_source(source: str | os.PathLike) -> BackupSource:
-    """Recognise what `source` is and check its structure (not yet every hash); raises BackupRejected."""
-    path = Path(source).expanduser()
+    """Recognise what `source` is and check its structure (not yet every hash); raises BackupRejected.
+
+    A file at the top of a full backup folder (README, bagit.txt, manifest.json) stands for the folder."""
+    path = backup_root_for(Path(source).expanduser())
     try:
         if path.is_dir():
-            if path.name.endswith(".partial"):
+            if path.name.endswith(L.PARTIAL):
                 raise BackupRejected(f"“{path.name}”是没有写完的完整备份（可能写入时U盘被拔出），不能用于恢复。"
                                      "请使用其他完整备份。")
-            if (path / MANIFEST).is_file():
+            if (path / MANIFEST).is_file() or (path / L.BAGIT_TXT).is_file():
                 return _open_full_folder(path)
             if (path / DB_NAME).is_file():
                 return _open_data_folder(path)
-            fulls = sorted((p for p in path.glob(FULL_PREFIX + "*")
-                            if p.is_dir() and not p.name.endswith(".partial") and (p / MANIFEST).is_file()),
-                           key=lambda p: re.sub(r"^tisheng-full-([A-Za-z0-9_\-]*-)?", "", p.name))
+            fulls = _full_backups_in(path)
             if fulls:
                 return _open_full_folder(fulls[-1])
             raise BackupRejected(f"文件夹“{path}”中没有找到本软件的备份。请选择备份文件（.sqlite3）、"

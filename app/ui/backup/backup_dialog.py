@@ -19,17 +19,16 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLay
                                QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from app.services.backup import manual, restore, retention
-from app.services.backup.full import MANIFEST
 from app.services.backup.restore import RestoreResult
 from app.services.backup.snapshot import BackupInfo, BackupResult
-from app.services.backup.source import inspect_backup
+from app.services.backup.source import backup_root_for, inspect_backup
 from app.ui import jobs
 from app.ui.backup.backup_table_model import BackupTableModel, Col, human_size
 from app.ui.settings import Key, Settings
 from app.ui.widgets.screen_fit import resize_to_screen
 
 LAST_BACKUP_DIR = Key("paths/last_backup_dir", "")
-SOURCE_FILTER = "本软件的备份 (*.sqlite3 *.zip manifest.json);;所有文件 (*)"
+SOURCE_FILTER = "本软件的备份 (*.sqlite3 *.zip *.txt manifest.json);;所有文件 (*)"
 INTRO = ("本软件会自动备份：有改动时每 30 分钟最多一次、关闭软件时、每次导入和恢复之前。较早的备份会逐步精简"
          "（保留最近两天的全部备份，之后每天、每周、每月各留一份）。这些备份和数据在同一块硬盘上；"
          "请定期用“完整备份到U盘/文件夹…”另存一份（含证据文件和学校密钥，可用于换电脑）。")
@@ -201,7 +200,7 @@ class BackupDialog(QDialog):
         def done(result: BackupResult) -> None:
             self._finish_job()
             text = (f"完整备份已写入：\n{result.path}\n\n共 {result.files} 个文件，{human_size(result.bytes)}，"
-                    "写入后已逐一读回核对。换电脑时，在新电脑上用“从文件恢复…”选择这个文件夹中的 manifest.json 即可。")
+                    "写入后已逐一读回核对。换电脑时，在新电脑上用“从文件恢复…”选择这个文件夹中的 README-请先阅读.txt 即可。")
             if result.missing:
                 text += (f"\n\n注意：有 {len(result.missing)} 个证据文件在本机已找不到，未能备份：\n"
                          + "\n".join(result.missing[:5]) + ("\n……" if len(result.missing) > 5 else ""))
@@ -229,13 +228,11 @@ class BackupDialog(QDialog):
         settings = Settings()
         start = settings.get(LAST_BACKUP_DIR) or str(Path.home())
         path, _ = QFileDialog.getOpenFileName(
-            self, "从文件恢复：选择数据库备份（.sqlite3）、完整备份的压缩包，或完整备份文件夹中的 manifest.json",
+            self, "从文件恢复：选择数据库备份（.sqlite3）、完整备份的压缩包，或完整备份文件夹中的任意一个文件",
             start, SOURCE_FILTER)
         if not path:
             return None
-        source = Path(path)
-        if source.name == MANIFEST:
-            source = source.parent                # a full backup is the folder around its manifest
+        source = backup_root_for(path)            # a file at the top of a full backup stands for its folder
         settings.set(LAST_BACKUP_DIR, str(source.parent))
 
         def inspected(info: dict) -> None:
