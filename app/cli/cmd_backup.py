@@ -128,6 +128,8 @@ def cmd_restore(args, ws_opener) -> int:
         print(result.message)
         for m in result.missing[:20]:
             print(f"  缺少：{m}")
+        for hint in result.cli_hints:
+            print(f"提示：{hint}")
     return 0
 
 
@@ -147,4 +149,6 @@ def cmd_fsck(args, ws_opener) -> int:
             print(f"提醒：{w}")
         for line in report.lines():
             print(line)
+        for hint in report.cli_hints():
+            print(f"提示：{hint}")
     return 0 if report.ok else 1

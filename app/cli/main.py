@@ -150,14 +150,18 @@ def _database_trouble(exc: BaseException, db) -> tuple[str, int] | None:
     return None
 
 
-def _fail(message: str, code: int, as_json: bool, details: list[str] | None = None) -> int:
-    """Report a failure: the message on stderr, and one JSON object on stdout with --json."""
-    sys.stderr.write("错误：" + message + ("\n" + "\n".join(f"  · {d}" for d in details) if details else "") + "\n")
+def _fail(message: str, code: int, as_json: bool, details: list[str] | None = None, hint: str = "") -> int:
+    """Report a failure: the message (and what to type, the error's cli_hint) on stderr, and one
+    JSON object on stdout with --json."""
+    sys.stderr.write("错误：" + message + ("\n" + "\n".join(f"  · {d}" for d in details) if details else "") + "\n"
+                     + (f"提示：{hint}\n" if hint else ""))
     if as_json:
         from app.cli.output import print_json
         doc = {"ok": False, "error": message, "exit": code}
         if details:
             doc["details"] = list(details)
+        if hint:
+            doc["hint"] = hint
         print_json(doc)
     return code
 
@@ -210,7 +214,7 @@ def _run(argv: list[str], as_json: bool) -> int:
             return run_gui(args)
         return int(args.func(args, ws_opener) or 0)
     except AppError as exc:
-        return _fail(exc.user_message, exc.exit_code, as_json, exc.details)
+        return _fail(exc.user_message, exc.exit_code, as_json, exc.details, exc.cli_hint)
     except KeyboardInterrupt:
         return _fail("已中断。", 130, as_json)
     except BrokenPipeError:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from app.errors import RuleViolation, StorageError
 from app.paths import DataPaths, data_paths
+from app.services.cli_hints import OTHER_FOLDER_HINT
 from app.services.progress import NO_PROGRESS, Progress
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ def create_demo_in(ws, progress: Progress = NO_PROGRESS, **options) -> dict:
     """The command line's `demo`: build in a scratch folder, then transfer into the open
     workspace's folder all at once. Returns create_demo's summary."""
     if ws.has_school():
-        raise RuleViolation("此数据文件夹已有学校，不能再建立示例学校。请换一个空的数据文件夹（--data-dir）。")
+        raise RuleViolation("此数据文件夹已有学校，不能再建立示例学校。请换一个空的数据文件夹。", cli_hint=OTHER_FOLDER_HINT)
     scratch, info = _build(ws.paths, progress, **options)
     try:
         _transfer(data_paths(scratch), ws.paths)

@@ -75,11 +75,19 @@ class FsckReport:
         if self.ok and not self.orphans:
             out.append("一切正常：每个证据文件都在，且内容与记录一致。")
         elif self.unresolved:
-            out.append(f"有 {len(self.unresolved)} 个证据文件缺失或损坏。如有完整备份，请运行"
-                       "“tisheng fsck --from-backup 完整备份文件夹”找回；否则请重新添加这些文件。")
+            out.append(f"有 {len(self.unresolved)} 个证据文件缺失或损坏。如有完整备份，可从完整备份找回；"
+                       "否则请重新添加这些文件。")
         if self.orphans and not all(p.fixed == "removed" for p in self.orphans):
-            out.append(f"有 {len(self.orphans)} 个文件没有任何记录引用（不影响使用），"
-                       "可用“tisheng fsck --remove-orphans”删除以释放空间。")
+            out.append(f"有 {len(self.orphans)} 个文件没有任何记录引用（不影响使用），可以删除以释放空间。")
+        return out
+
+    def cli_hints(self) -> list[str]:
+        """What to type next (the command line prints these after lines())."""
+        out = []
+        if self.unresolved:
+            out.append("从完整备份找回：tisheng fsck --from-backup 完整备份文件夹")
+        if self.orphans and not all(p.fixed == "removed" for p in self.orphans):
+            out.append("删除无记录引用的文件：tisheng fsck --remove-orphans")
         return out
 
     def to_dict(self) -> dict:
@@ -130,8 +138,9 @@ def fsck(ws, *, remove_orphans: bool = False, from_backup: str | os.PathLike | N
     if bad and from_backup is not None:
         with open_backup_source(from_backup) as src:
             if src.kind == "database":
-                raise BackupRejected("“--from-backup”需要完整备份（tisheng-full-… 文件夹或其压缩包），"
-                                     "数据库备份里没有证据文件。")
+                raise BackupRejected("找回证据文件需要完整备份（tisheng-full-… 文件夹或其压缩包），"
+                                     "数据库备份里没有证据文件。",
+                                     cli_hint="--from-backup 后面写完整备份的文件夹或压缩包。")
             available = {e.path.rsplit("/", 1)[1]: e for e in src.entries if e.path.startswith("store/")}
             for sha, prob in list(bad.items()):
                 entry = available.get(sha) if is_sha256(sha) else None

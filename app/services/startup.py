@@ -59,13 +59,14 @@ class DatabaseDamagedError(AppError):
             when = f"{candidate.created:%Y-%m-%d %H:%M}"
             offer = (f"最近一份完好的备份是 {when} 的{candidate.label}（{candidate.path.name}）。"
                      f"从它恢复后，{when} 之后所做的更改将会缺失，需要重新录入。"
-                     "损坏的文件会另存到数据文件夹的 damaged 文件夹中，不会被覆盖或删除。"
-                     "命令行可运行“tisheng restore --latest”。")
+                     "损坏的文件会另存到数据文件夹的 damaged 文件夹中，不会被覆盖或删除。")
+            hint = "从这份备份恢复：tisheng restore --latest"
         else:
-            offer = ("没有找到完好的自动备份。如有完整备份（U盘上的 tisheng-full-… 文件夹），"
-                     "请运行“tisheng restore 该文件夹”；否则请联系技术支持，不要删除数据文件夹。")
+            offer = ("没有找到完好的自动备份。如有完整备份（U盘上的 tisheng-full-… 文件夹），请从它恢复；"
+                     "否则请联系技术支持，不要删除数据文件夹。")
+            hint = "从完整备份恢复：tisheng restore 完整备份文件夹"
         super().__init__(f"数据文件“{db}”已损坏（{problem}），为防止进一步损坏，本软件没有打开它，也没有作任何更改。"
-                         + offer)
+                         + offer, cli_hint=hint)
         self.db, self.problem, self.candidate = db, problem, candidate
 
 
@@ -215,8 +216,8 @@ def recover_from_backup(data_dir: str | os.PathLike | None = None, backup: Backu
         if backup is None:
             backup = newest_good_backup(paths)
             if backup is None:
-                raise BackupRejected("没有找到完好的自动备份。如有完整备份（U盘上的 tisheng-full-… 文件夹），"
-                                     "请用“tisheng restore 该文件夹”恢复。")
+                raise BackupRejected("没有找到完好的自动备份。如有完整备份（U盘上的 tisheng-full-… 文件夹），请从它恢复。",
+                                     cli_hint="从完整备份恢复：tisheng restore 完整备份文件夹")
         source = backup.path if isinstance(backup, BackupInfo) else Path(backup)
         return restore(paths, source, progress=progress)
     finally:

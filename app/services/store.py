@@ -42,7 +42,7 @@ def blob_relpath(sha256: str) -> str:
     thousand entries). Never built from a damaged value: "../" must not leave the store."""
     if not is_sha256(sha256):
         raise DamagedHashError(f"数据库中记录的文件校验值“{str(sha256)[:16]}…”已损坏（应为64位十六进制数），"
-                               "找不到对应的文件。请运行“tisheng fsck”检查，它会列出受影响的记录。")
+                               "找不到对应的文件。", cli_hint="列出受影响的记录：tisheng fsck")
     return f"{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
 

@@ -110,6 +110,7 @@ class RestoreResult:
     missing: tuple[str, ...]            # records whose evidence file is neither here nor in the backup
     key_restored: bool
     warnings: tuple[str, ...] = ()
+    key_unusable: bool = False          # the restored key is protected for another PC or account
 
     @property
     def message(self) -> str:
@@ -123,9 +124,16 @@ class RestoreResult:
         if self.evidence_copied:
             parts.append(f"复制了 {self.evidence_copied} 个证据文件。")
         if self.missing:
-            parts.append(f"有 {len(self.missing)} 个证据文件在本机和备份中都找不到，"
-                         "可运行“tisheng fsck --from-backup 完整备份”从完整备份找回。")
+            parts.append(f"有 {len(self.missing)} 个证据文件在本机和备份中都找不到，可从其他完整备份找回。")
         return "".join(parts + list(self.warnings))
+
+    @property
+    def cli_hints(self) -> list[str]:
+        """What to type next (the command line prints these after the message)."""
+        out = ["从其他完整备份找回证据文件：tisheng fsck --from-backup 完整备份"] if self.missing else []
+        if self.key_unusable:
+            out.append("生成新密钥：tisheng key replace --yes")
+        return out
 
     def to_dict(self) -> dict:
         return {"source": str(self.source), "kind": self.kind,
@@ -280,7 +288,7 @@ def restore(target, source: str | os.PathLike, *, progress: Progress = NO_PROGRE
             if where and (rel is None or (not (store / rel).is_file() and not (staged_store / rel).is_file())):
                 missing.extend(f"{w}（{sha[:12]}…）" for w in where)
 
-        key_restored = False
+        key_restored = key_unusable = False
         warnings = []
         for e in src.entries:
             if not e.path.startswith("keys/"):
@@ -295,7 +303,8 @@ def restore(target, source: str | os.PathLike, *, progress: Progress = NO_PROGRE
                                          max_bytes=1024 * 1024)
                     if doc.get("protection") == "dpapi-user":
                         warnings.append("备份中的学校签名密钥受 Windows 账户加密保护，在新电脑或新账户上无法使用；"
-                                        "导出报送包前请运行“tisheng key replace --yes”生成新密钥，并向区县登记新指纹。")
+                                        "导出报送包前需要生成新密钥，并向区县登记新指纹。")
+                        key_unusable = True
                 except (ValueError, OSError, AttributeError, AppError):
                     warnings.append("备份中的学校密钥文件无法读取，恢复后请检查密钥。")
         faults.hit("restore.staged_all")
@@ -315,7 +324,7 @@ def restore(target, source: str | os.PathLike, *, progress: Progress = NO_PROGRE
                 raise BackupFailed(exc.user_message + "恢复已提交，排除问题后再次打开数据文件夹时会自动完成。") from exc
         progress.report(1, 1, "恢复完成", force=True)
         return RestoreResult(src.origin, src.label, src.created, info["school"], info["teachers"], before,
-                             set_aside, copied, tuple(missing), key_restored, tuple(warnings))
+                             set_aside, copied, tuple(missing), key_restored, tuple(warnings), key_unusable)
     except OSError as exc:                       # a fault point or the stick pulled between steps
         raise BackupFailed(describe_os_error(exc, src.origin) + ("恢复已提交，下次启动时会自动完成。" if committed
                                                                  else "恢复未完成，数据没有任何更改。")) from exc

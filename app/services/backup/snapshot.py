@@ -33,6 +33,7 @@ REASON_LABELS = {"auto": "自动备份", "close": "关闭时自动备份", "manu
                  "before-import": "导入前自动备份", "before-export": "导出前自动备份",
                  "before-restore": "恢复前自动备份", "before-fsck": "修复前自动备份"}
 WRITE_LOCK = threading.RLock()        # one backup writer at a time in this process
+CHECK_HINT = "检查数据：tisheng fsck"
 
 
 class BackupFailed(StorageError):
@@ -91,8 +92,8 @@ def paths_of(target) -> DataPaths:
 
 
 def _sqlite_error(exc: sqlite3.Error, path: Path) -> BackupFailed:
-    return BackupFailed(f"读取数据库“{path}”失败（{describe_database_error(exc)}），备份未完成。数据文件可能已损坏，"
-                        "请运行“tisheng fsck”检查。")
+    return BackupFailed(f"读取数据库“{path}”失败（{describe_database_error(exc)}），备份未完成。数据文件可能已损坏。",
+                        cli_hint=CHECK_HINT)
 
 
 def snapshot_database(db_file: Path, dest: Path, *, check: str = "quick_check") -> Path:
@@ -124,8 +125,8 @@ def snapshot_database(db_file: Path, dest: Path, *, check: str = "quick_check") 
             except sqlite3.Error as exc:
                 raise _sqlite_error(exc, db_file) from exc
             if result != "ok":
-                raise BackupFailed(f"备份“{dest.name}”自检失败（{describe_check_rows([result])}）。数据库可能已损坏，"
-                                   "请运行“tisheng fsck”检查。")
+                raise BackupFailed(f"备份“{dest.name}”自检失败（{describe_check_rows([result])}）。数据库可能已损坏。",
+                                   cli_hint=CHECK_HINT)
             faults.hit("backup.after_copy")
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())

@@ -138,6 +138,13 @@ class ImportResult:
                 "notices": list(self.notices),
                 "error_workbook": str(self.error_workbook) if self.error_workbook else None}
 
+    @property
+    def cli_hint(self) -> str:
+        """What to type to import the correct rows of a refused file (the window has a check box)."""
+        if self.errors and not self.written and not self.dry_run:
+            return "只导入正确的行：命令行加 --skip-invalid。"
+        return ""
+
     def summary(self) -> str:
         what = "教师" if self.kind == "roster" else "条学时记录"
         unit = "人" if self.kind == "roster" else "条"
@@ -158,7 +165,7 @@ class ImportResult:
             if self.written:
                 tail += f"，已跳过 {self.skipped} 行"
             elif not self.dry_run:
-                tail += "，为保证数据完整，整个文件都没有导入。请改正后重新导入，或使用 --skip-invalid 只导入正确的行"
+                tail += "，为保证数据完整，整个文件都没有导入。请改正后重新导入，或只导入正确的行"
         del what
         return f"{head}：{counts}{tail}。"
 

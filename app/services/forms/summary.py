@@ -87,7 +87,7 @@ def story(s: SummaryForm, school: SchoolInfo, ink: Ink, *, printed_on: date, inc
         lines = list(s.problem_samples)
         if s.open_problems > len(lines):
             lines.append(f"……共 {s.open_problems} 项必须处理的问题尚未解决")
-        out += [banner(ink, "注意：本报送包在资料不完整的情况下导出（--allow-incomplete），"
+        out += [banner(ink, "注意：本报送包在资料不完整的情况下导出（不完整报送），"
                             "以下数据尚有缺项，不代表学校已达到项目要求。", lines, where), Spacer(1, 6)]
     out.append(info_table(ink, [
         [("学校名称", school.name)],

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QTextBrowser,
                                QVBoxLayout, QWidget)
 
-from app.errors import RuleViolation
+from app.errors import ConfirmationRequired
 from app.services import choices
 from app.services.evidence import ItemInfo
 from app.services.matrix import ChoiceState, rule_summary, teacher_choice_state
@@ -186,19 +186,16 @@ class TeacherChoicePanel(QWidget):
         def work(_p):
             try:
                 choices.set_choices(self._ws, state.teacher_id, codes, confirm_drop=confirm)
-            except RuleViolation as exc:
-                if exc.details:
-                    raise
+            except ConfirmationRequired as exc:
                 return exc        # needs the drop confirmed (changed since loaded): ask on the GUI thread
             return None
 
         page_kit.run(self, work, lambda asked: self._after_save(state.teacher_id, codes, asked),
                      on_failed=self._on_save_failed)
 
-    def _after_save(self, teacher_id: int, codes: list[str], asked: RuleViolation | None) -> None:
+    def _after_save(self, teacher_id: int, codes: list[str], asked: ConfirmationRequired | None) -> None:
         if asked is not None:
-            if not page_kit.ask(self, self.tr("取消能力点"), asked.user_message.replace("命令行请加 --confirm。", "") +
-                                "\n\n确定要保存吗？"):
+            if not page_kit.ask(self, self.tr("取消能力点"), asked.user_message + "\n\n确定要保存吗？"):
                 self._update_check()
                 return
             page_kit.run(self, lambda _p: choices.set_choices(self._ws, teacher_id, codes, confirm_drop=True),
