@@ -181,7 +181,7 @@ class ExportPage(Page):
     def _load_teachers(self) -> None:
         keep = self.teacher.currentData()
         try:
-            rows = teachers.list_teachers(self.ws)
+            rows = teachers.list_teachers(self.ws, include_left=False)
         except AppError as exc:
             show_error(self, exc)
             rows = []
@@ -189,8 +189,6 @@ class ExportPage(Page):
         self.teacher.clear()
         self.teacher.addItem(ALL_TEACHERS, None)
         for r in rows:
-            if r.status == "调离":
-                continue
             label = f"{r.name}（{r.staff_no}）" if r.staff_no else r.name
             self.teacher.addItem(label, (teacher_ref(r), r.name))
         pos = self.teacher.findData(keep) if keep is not None else 0

@@ -37,7 +37,7 @@ class HoursPage(Page):
         lay.addWidget(self.tabs, 1)
 
     def refresh(self) -> None:
-        self.ctx.teachers = [t for t in teachers.list_teachers(self.ws) if t.status != "调离"]
+        self.ctx.teachers = teachers.list_teachers(self.ws, include_left=False)
         self.ctx.requirements = dashboard.hours_requirements(self.ws)
         self.ctx.categories = [k for k, _m in self.ctx.requirements if k != "总学时"]
         for tab in (self.records, self.activities, self.courses):

@@ -26,7 +26,7 @@ from app.ui.widgets.teacher_picker import combo_teacher_id, teacher_combo
 class HoursContext:
     ws: object
     notify: object                       # callable(*topics)
-    teachers: list = field(default_factory=list)        # TeacherRow, not 调离
+    teachers: list = field(default_factory=list)        # TeacherRow, not left (调离)
     categories: list = field(default_factory=list)      # programme category keys
     requirements: tuple = ()             # (category, min) … ("总学时", min)
 

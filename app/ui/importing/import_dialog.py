@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QHeaderView, QLabel, QMessageBox, QPushButton, QSplitter, QStackedWidget,
                                QTableView, QVBoxLayout, QWidget)
 
-from app.services.backup.automatic import backup_before
 from app.services.excel import write_error_workbook
 from app.services.excel.error_workbook import attach_error_workbook, default_path
 from app.ui import jobs
@@ -295,11 +294,7 @@ class ImportDialog(QDialog):
         """Import file column `column_index` as `key` (None: not at all) and check every row again."""
         if self.preview is None:
             return None
-        mapping: dict[int, str | None] = {column_index: key}
-        if key:                          # the field moves here: the column that had it lets it go
-            for col in self.preview.columns:
-                if col.field == key and col.index != column_index:
-                    mapping[col.index] = None
+        mapping = self.preview.reassign(column_index, key)
         ws, kind, preview = self.ws, self.kind, self.preview
 
         def work(ctx):
@@ -309,18 +304,16 @@ class ImportDialog(QDialog):
         return self._check(work, "正在按新的列对应关系重新检查…")
 
     def commit(self) -> jobs.Job | None:
-        """导入: back up, then write the checked rows in one transaction (取消 rolls it back)."""
+        """导入: write the checked rows in one transaction (取消 rolls it back); the service backs up first."""
         if self.preview is None or not self.import_button.isEnabled():
             return None
         ws, kind, preview, skip = self.ws, self.kind, self.preview, self.skip_invalid.isChecked()
 
         def work(ctx):
-            ctx.report(0, 0, "正在备份现有数据…")
-            before = backup_before(ws, "import")
             ctx.report(0, 0, "正在导入…")
             result = kind.commit(ws, preview, skip_invalid=skip, progress=ctx.progress)
             attach_error_workbook(result, preview.table)     # the rows left out, marked, beside the file
-            return result, before
+            return result
 
         self._set_busy(True)
         self.reason_label.setText("")
@@ -387,16 +380,14 @@ class ImportDialog(QDialog):
         self._set_busy(False)
         self.reason_label.setText(f'<span style="color:{WARN}">已取消导入，数据未作任何更改。</span>')
 
-    def _on_committed(self, outcome) -> None:
+    def _on_committed(self, result) -> None:
         self.job = None
-        result, before = outcome
         self.result = result
         self._set_busy(False)
-        head, text = result_text(self.kind, result, before if result.written else None)
+        head, text = result_text(self.kind, result, result.backup)
         self.result_title.setText(head)
         self.result_label.setText(text)
-        notes = [n for n in result.notices if not n.startswith(("未使用的列", "文件编码", "格式："))]
-        self.result_notes.setText("\n".join(notes))
+        self.result_notes.setText("\n".join(result.outcome_notices))
         self.result_errors_button.setVisible(bool(result.errors))
         self.result_errors_button.setText("打开错误标注表" if result.error_workbook else "保存错误标注表…")
         self.pages.setCurrentIndex(RESULT)
@@ -518,15 +509,10 @@ class ImportDialog(QDialog):
         self.errors_button.setEnabled(has_errors and self.job is None)
         self.errors_button.setVisible(has_errors)
         skip = self.skip_invalid.isChecked()
-        writes = preview.count("add") + preview.count("update")
-        reason = ""
-        if preview.blocked:
-            reason = "请先指定各列对应的项目。"
-        elif has_errors and not skip:
-            reason = f"有 {self._error_rows()} 行有错误：请改正后重新选择文件，或勾选下方的“只导入无误的行”。"
-        elif writes == 0:
-            reason = "没有需要导入的内容：" + ("文件中的学时都已导入过。" if self.kind.key == "hours"
-                                            else "文件中的教师信息与系统中的一致。")
+        blocker = preview.blocker(skip)
+        reason = "" if blocker is None else blocker.message
+        if blocker is not None and blocker.kind == "errors":
+            reason += "：请改正后重新选择文件，或勾选下方的“只导入无误的行”。"
         self.import_button.setEnabled(not reason and self.job is None)
         self.reason_label.setText(f'<span style="color:{BAD if has_errors and not skip else "#444"}">{reason}</span>'
                                   if reason else "")

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QVBoxLayout, QWidg
 
 from app.errors import AppError
 from app.services import dashboard, teachers
+from app.services.teachers import STATUSES
 from app.ui import jobs
 from app.ui.errors import show_error
 from app.ui.importing.actions import excel_button
@@ -14,7 +15,8 @@ from app.ui.teachers.teacher_dialog import TeacherDialog
 from app.ui.teachers.teacher_table_model import TeacherItem, TeacherTableModel
 from app.ui.widgets.record_table import RecordTable, standard_action
 
-FILTERS = ("全部教师", "在岗", "免修", "退休", "调离", "未达标")
+ALL, FAILING = "全部教师", "未达标"
+FILTERS = (ALL, *STATUSES, FAILING)
 
 
 DETAIL_HINT = "单击一位教师，这里显示其学时和达标情况；双击可修改。"
@@ -145,10 +147,10 @@ class TeacherPage(Page):
         self.notify("teachers", "hours", "teams", "choices", "evidence", "assessment")
 
     def _on_status_filter_changed(self, text: str) -> None:
-        if text == "全部教师":
+        if text == ALL:
             self.table.proxy.set_predicate(None)
-        elif text == "未达标":
-            self.table.proxy.set_predicate(lambda t: t.pass_text.startswith("未达标"))
+        elif text == FAILING:
+            self.table.proxy.set_predicate(lambda t: t.failing)
         else:
             self.table.proxy.set_predicate(lambda t, s=text: t.row.status == s)
         self.table.update_count()

@@ -94,7 +94,7 @@ class TeamsPage(Page):
         lay.addWidget(self.tabs, 1)
 
     def refresh(self) -> None:
-        self._teachers = [t for t in teacher_service.list_teachers(self.ws) if t.status != "调离"]
+        self._teachers = teacher_service.list_teachers(self.ws, include_left=False)
         self.teams.set_rows(team_service.list_teams(self.ws))
         self.groups.set_rows(team_service.list_groups(self.ws))
         if self.teams.current_row() is None and self.teams.model.rowCount():
