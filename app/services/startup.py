@@ -152,6 +152,13 @@ class CheckedWorkspace:
         self.close()
 
 
+def adopt(checked: CheckedWorkspace, ws) -> None:
+    """A new Workspace on the folder `checked` holds (the demo installed, a restore reopened):
+    it takes the old one's place, and its commits count towards the next automatic backup."""
+    checked.ws = ws
+    track_changes(ws.engine)
+
+
 def open_checked(data_dir: str | os.PathLike | None = None, *, lock: bool = True,
                  drive_type: int | Callable[[str], int] | None = None,
                  now: datetime | None = None) -> CheckedWorkspace:

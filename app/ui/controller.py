@@ -4,7 +4,11 @@
     controller.start(data_dir, demo=False)   # opens the folder; wizard if it has no school yet
 
 Nothing here blocks: the wizard and the demo job report back through signals,
-so tests drive them like a user. `window` is the current MainWindow (None until
+so tests drive them like a user. The controller is the one place in app/ui that holds a
+Workspace; windows and wizards get app.ui.facades.Facades. Opening a folder (the start-up
+checks and the lock) and letting it go happen here on the GUI thread, between windows:
+the decisions they lead to (another instance, a damaged database) are questions to the
+user. Everything else (the demo, reopening after a restore) runs in jobs. `window` is the current MainWindow (None until
 a school is open); `wizard` the set-up wizard while one is showing.
 
 A folder is opened with every start-up check (startup.open_checked): the
@@ -27,7 +31,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from app.errors import AppError
 from app.paths import default_data_dir
 from app.services import demo_setup, startup
-from app.services.backup.automatic import track_changes
 from app.services.backup.restore import restore
 from app.services.backup.source import backup_root_for
 from app.services.instance_lock import AlreadyRunningError
@@ -35,6 +38,7 @@ from app.services.workspace import Workspace
 from app.ui import jobs, single_instance
 from app.ui.errors import setup_logging, show_error
 from app.ui.events import AppEvents
+from app.ui.facades import Facades
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
 from app.ui.wizard.setup_wizard import SetupWizard
@@ -146,8 +150,7 @@ class AppController(QObject):
         """A new Workspace on a folder this controller holds (after the demo was installed or a restore)."""
         checked = self._opened.get(ws.paths.root)
         if checked is not None:
-            checked.ws = ws
-            track_changes(ws.engine)
+            startup.adopt(checked, ws)
 
     def _show_warnings(self, checked: startup.CheckedWorkspace) -> None:
         notes = [w for w in checked.warnings if not (checked.unclean_shutdown and w.startswith("上次本软件"))]
@@ -202,20 +205,20 @@ class AppController(QObject):
             self.window, lambda ctx: startup.recover_from_backup(folder, candidate, progress=ctx.progress),
             title="从备份恢复", text="正在从备份恢复数据…", on_done=done, on_failed=failed, on_cancelled=cancelled)
 
-    def reopen_after_restore(self, result) -> None:
+    def reopen_after_restore(self, result) -> jobs.Job | None:
         """The data folder was restored from a backup: open it again (migrating an older backup) and
         rebuild the window on it, so every page shows the restored data."""
         if self.ws is None:
-            return
+            return None
         root = self.ws.paths.root
-        try:
-            ws = Workspace.open(root)
-        except AppError as exc:
-            show_error(self.window, exc)
-            return
-        self._adopt(ws)
-        self._show_window(ws)
-        QMessageBox.information(self.window, "恢复完成", result.message)
+
+        def done(ws: Workspace) -> None:
+            self._adopt(ws)
+            self._show_window(ws)
+            QMessageBox.information(self.window, "恢复完成", result.message)
+
+        return jobs.run_with_progress(self.window, lambda ctx: Workspace.open(root), title="重新打开数据",
+                                      text="正在打开恢复后的数据…", on_done=done, cancellable=False)
 
     def _on_backup_timer(self) -> None:
         checked = self._opened.get(self.ws.paths.root) if self.ws is not None else None
@@ -237,7 +240,7 @@ class AppController(QObject):
 
     def _show_wizard(self, ws: Workspace) -> None:
         self._pending_ws = ws
-        self.wizard = SetupWizard(ws, self.window, settings=self.settings)
+        self.wizard = SetupWizard(Facades(ws), self.window, settings=self.settings)
         self.wizard.demo_requested.connect(lambda: self._build_demo(ws, parent=self.wizard))
         self.wizard.restore_requested.connect(lambda: self._restore_into_empty(ws))
         self.wizard.accepted.connect(lambda: self._on_wizard_accepted(ws))
@@ -260,20 +263,19 @@ class AppController(QObject):
         """Build the demo school off the UI thread; only a finished demo replaces the empty folder."""
         self._pending_ws = ws
         paths = ws.paths
+        root = paths.root
 
-        def done(scratch: Path) -> None:
-            self.demo_job = None
-            root = ws.paths.root
-            ws.close()
+        def work(ctx) -> Workspace:
+            scratch = demo_setup.build_demo(paths, ctx.progress)    # a cancel stops it here, nothing installed
             try:
+                ws.close()
                 demo_setup.install_demo(scratch, root)
-                new_ws = Workspace.open(root)
+                return Workspace.open(root)
             except AppError as exc:
-                show_error(parent, exc)
-                self._pending_ws = None
-                self._close_ws(ws)       # lets the folder go, so it can be opened again
-                self._after_demo_failed(root)
-                return
+                raise _DemoNotInstalled(exc) from exc
+
+        def done(new_ws: Workspace) -> None:
+            self.demo_job = None
             self._adopt(new_ws)
             if self.wizard is not None:
                 wizard, self.wizard = self.wizard, None
@@ -284,6 +286,12 @@ class AppController(QObject):
 
         def failed(exc: BaseException) -> None:
             self.demo_job = None
+            if isinstance(exc, _DemoNotInstalled):
+                show_error(parent, exc.error)
+                self._pending_ws = None
+                self._close_ws(ws)       # lets the folder go, so it can be opened again
+                self._after_demo_failed(root)
+                return
             show_error(parent, exc)
             if self.wizard is None and self.window is None:
                 self.gave_up.emit()
@@ -293,8 +301,7 @@ class AppController(QObject):
             if self.wizard is None and self.window is None:
                 self._show_wizard(ws)
 
-        self.demo_job = jobs.run_with_progress(parent, lambda ctx: demo_setup.build_demo(paths, ctx.progress),
-                                               title="打开示例学校", text="正在建立示例学校…",
+        self.demo_job = jobs.run_with_progress(parent, work, title="打开示例学校", text="正在建立示例学校…",
                                                on_done=done, on_failed=failed, on_cancelled=cancelled)
 
     def _restore_into_empty(self, ws: Workspace) -> None:
@@ -306,10 +313,15 @@ class AppController(QObject):
             SOURCE_FILTER)
         if not path:
             return
-        source = backup_root_for(path)             # a file at the top of a full backup stands for its folder
         parent = self.wizard
 
-        def done(result) -> None:
+        def work(ctx):
+            source = backup_root_for(path)         # a file at the top of a full backup stands for its folder
+            result = restore(ws, source, progress=ctx.progress)
+            return result, Workspace.open(ws.paths.root)
+
+        def done(outcome) -> None:
+            result, new_ws = outcome
             self.recover_job = None
             if self.wizard is not None:
                 wizard, self.wizard = self.wizard, None
@@ -317,11 +329,6 @@ class AppController(QObject):
                 wizard.close_for_switch()
                 wizard.deleteLater()
             self._pending_ws = None
-            try:
-                new_ws = Workspace.open(ws.paths.root)
-            except AppError as exc:
-                show_error(parent, exc)
-                return
             self._adopt(new_ws)
             self._show_window(new_ws)
             QMessageBox.information(self.window, "恢复完成", result.message)
@@ -331,7 +338,7 @@ class AppController(QObject):
             show_error(parent, exc)
 
         self.recover_job = jobs.run_with_progress(
-            parent, lambda ctx: restore(ws, source, progress=ctx.progress), title="从完整备份恢复",
+            parent, work, title="从完整备份恢复",
             text="正在恢复数据、证据文件和学校密钥…", on_done=done, on_failed=failed,
             on_cancelled=lambda: setattr(self, "recover_job", None))
 
@@ -357,7 +364,7 @@ class AppController(QObject):
         setup_logging(ws.paths.logs)
         self.settings.remember_data_dir(str(ws.paths.root))
         self.events = AppEvents()
-        self.window = MainWindow(ws, self.events, self.settings)
+        self.window = MainWindow(Facades(ws), self.events, self.settings)
         self.window.open_folder_requested.connect(self.open_folder)
         self.window.new_folder_requested.connect(self._on_new_folder_requested)
         self.window.data_restored.connect(self.reopen_after_restore)
@@ -375,6 +382,14 @@ class AppController(QObject):
                 "该文件夹已有本软件的数据，将直接打开它。" if has_data else
                 "该文件夹不是空的。本软件会在其中建立 tisheng.sqlite3、store、backups 等文件和目录。")
         self.open_folder(path)
+
+
+class _DemoNotInstalled(Exception):
+    """The demo was built but could not replace the empty folder (the folder must be let go)."""
+
+    def __init__(self, error: AppError) -> None:
+        super().__init__(error.user_message)
+        self.error = error
 
 
 def quit_app() -> None:

@@ -104,13 +104,20 @@ class Shot:
 # ---- the dialogs, each opened the way its button does it
 
 
+def _go(w, title: str):
+    """Show a page and wait for its background load (its rows are what a dialog acts on)."""
+    page = w.go_to(title)
+    _settle()
+    return page
+
+
 def _select_first(table) -> None:
     if table.current_row() is None and table.proxy.rowCount():
         table.select_key(table.model.key(table.proxy.index(0, 0).data(table.model.ROW_ROLE)))
 
 
 def _teams(w, what: str) -> None:
-    page = w.go_to("团队")
+    page = _go(w, "团队")
     if what in ("group", "edit_group"):
         page.tabs.setCurrentIndex(1)
         if what == "edit_group":
@@ -128,7 +135,7 @@ def _teams(w, what: str) -> None:
 
 
 def _teacher(w, edit: bool) -> None:
-    page = w.go_to("教师")
+    page = _go(w, "教师")
     if edit:
         _select_first(page.table)
         page.edit_record()
@@ -137,22 +144,20 @@ def _teacher(w, edit: bool) -> None:
 
 
 def _hours(w, tab: str) -> None:
-    page = w.go_to("学时与活动")
+    page = _go(w, "学时与活动")
     target = getattr(page, tab)
     page.tabs.setCurrentWidget(target)
     target.add_record()
 
 
 def _programme(w, key: str) -> None:
-    page = w.go_to("项目方案")
-    from app.ui.jobs import wait_idle
-    wait_idle()
+    page = _go(w, "项目方案")
     page.table.select_key(key)
     page.edit_record()
 
 
 def _support(w) -> None:
-    page = w.go_to("校本考核")
+    page = _go(w, "校本考核")
     s = page.summary
     if s is not None and s.teachers:
         t = s.teachers[0]
@@ -160,8 +165,8 @@ def _support(w) -> None:
 
 
 DIALOGS: tuple[tuple[str, str, Callable], ...] = (
-    ("学校信息", "新增教学点", lambda w: w.go_to("学校信息").add_record()),
-    ("学校信息", "更换项目方案", lambda w: w.go_to("学校信息")._on_change_clicked()),
+    ("学校信息", "新增教学点", lambda w: _go(w, "学校信息").add_record()),
+    ("学校信息", "更换项目方案", lambda w: _go(w, "学校信息")._on_change_clicked()),
     ("团队", "新建团队", lambda w: _teams(w, "team")),
     ("团队", "添加成员", lambda w: _teams(w, "member")),
     ("团队", "新建研修组", lambda w: _teams(w, "group")),
@@ -171,12 +176,12 @@ DIALOGS: tuple[tuple[str, str, Callable], ...] = (
     ("学时与活动", "录入学时", lambda w: _hours(w, "records")),
     ("学时与活动", "登记培训活动", lambda w: _hours(w, "activities")),
     ("学时与活动", "登记校本研修课程", lambda w: _hours(w, "courses")),
-    ("方案与计划", "上传方案或计划", lambda w: w.go_to("方案与计划").add_record()),
+    ("方案与计划", "上传方案或计划", lambda w: _go(w, "方案与计划").add_record()),
     ("项目方案", "修改规则", lambda w: _programme(w, "hours.categories")),
     ("项目方案", "修改规则（单项）", lambda w: _programme(w, "hours.total_min")),
     ("校本考核", "建立帮扶", _support),
-    ("导出与打印", "核验报送包", lambda w: w.go_to("导出与打印").open_verify()),
-    ("导出与打印", "预览签字确认表", lambda w: w.go_to("导出与打印")._on_preview_clicked()),
+    ("导出与打印", "核验报送包", lambda w: _go(w, "导出与打印").open_verify()),
+    ("导出与打印", "预览签字确认表", lambda w: _go(w, "导出与打印")._on_preview_clicked()),
     ("文件", "导入教师名单", lambda w: w._on_import("roster")),
     ("文件", "导入学时", lambda w: w._on_import("hours")),
     ("文件", "备份与恢复", lambda w: w._on_backups()),
@@ -246,11 +251,11 @@ def shoot_pages(window, out_dir: Path) -> list[Shot]:
     return shots
 
 
-def shoot_wizard(ws, settings, out_dir: Path) -> list[Shot]:
+def shoot_wizard(api, settings, out_dir: Path) -> list[Shot]:
     """The wizard's school page and its programme page (presets with their numbers), filled as a user would."""
     from app.ui.layout_check import dialog_problems
     from app.ui.wizard.setup_wizard import SetupWizard
-    wizard = SetupWizard(ws, settings=settings)
+    wizard = SetupWizard(api, settings=settings)
     wizard.show()
     shots = []
     wizard.next()
@@ -290,7 +295,7 @@ def take_screenshots(controller, data_dir, out_dir: Path, *, demo: bool = False)
     window.show()
     shots = shoot_pages(window, out_dir)
     shots += shoot_dialogs(window, out_dir)
-    shots += shoot_wizard(controller.ws, controller.settings, out_dir)
+    shots += shoot_wizard(window.api, controller.settings, out_dir)
     report = {"screen": list(available_rect(window).size().toTuple()),
               "window": [window.width(), window.height()],
               "shots": [asdict(s) for s in shots]}

@@ -57,7 +57,7 @@ def test_restore_with_one_confirmation_reverts_the_data(qtbot, controller, windo
     settle()
     good = dialog.selected()
     dialog.close()
-    teachers.add_teacher(window.ws, name="新来的老师", id_number=make_id(777))
+    teachers.add_teacher(window.api.workspace, name="新来的老师", id_number=make_id(777))
     window.events.emit("teachers")
     assert "新来的老师" in _teacher_names(window)
 
@@ -72,21 +72,21 @@ def test_restore_with_one_confirmation_reverts_the_data(qtbot, controller, windo
     assert new_window is not window and new_window.isVisible()          # the window was rebuilt
     assert "新来的老师" not in _teacher_names(new_window)
     assert any("恢复完成" == t for _k, t, _x in dialogs.seen)
-    assert any(b.reason == "before-restore" for b in retention.list_backups(new_window.ws))
+    assert any(b.reason == "before-restore" for b in retention.list_backups(new_window.api.workspace))
     # the folder is still ours: a second writer is refused
     from app.services.instance_lock import is_locked
-    assert is_locked(new_window.ws.paths)
+    assert is_locked(new_window.api.workspace.paths)
 
 
 def test_declining_the_confirmation_changes_nothing(qtbot, window, dialogs):
     dialog = _open_dialog(window)
     dialog.backup_button.click()
     settle()
-    teachers.add_teacher(window.ws, name="留下的老师", id_number=make_id(778))
+    teachers.add_teacher(window.api.workspace, name="留下的老师", id_number=make_id(778))
     dialogs.answers = [False]
     dialog.restore_button.click()
     settle()
-    assert dialog.isVisible() and "留下的老师" in {t.name for t in teachers.list_teachers(window.ws)}
+    assert dialog.isVisible() and "留下的老师" in {t.name for t in teachers.list_teachers(window.api.workspace)}
 
 
 def test_full_backup_to_a_folder(qtbot, window, dialogs, tmp_path):

@@ -1,8 +1,10 @@
 """Entry points for menus and pages: open the import dialog, and the pages' Excel button.
 
-    open_import_dialog(parent, ws, events, "roster")   # 导入花名册… (教师 page, 文件 › 导入)
-    open_import_dialog(parent, ws, events, "hours")    # 导入学时… (学时与活动 page, 文件 › 导入)
-    excel_button(parent, ws, events, "roster" | "hours") # the page button: 导入… / 下载导入模板… / 导出到 Excel…
+    open_import_dialog(parent, api, "roster")   # 导入花名册… (教师 page, 文件 › 导入)
+    open_import_dialog(parent, api, "hours")    # 导入学时… (学时与活动 page, 文件 › 导入)
+    excel_button(parent, api, "roster" | "hours") # the page button: 导入… / 下载导入模板… / 导出到 Excel…
+
+What an import changed reaches the pages through the job runner (app.ui.jobs), not through here.
 
 Saving a template or an export is in excel_files.py (the import dialog offers the template too).
 """
@@ -18,16 +20,16 @@ from app.ui.importing.import_dialog import ImportDialog
 from app.ui.importing.import_kinds import KINDS
 
 
-def open_import_dialog(parent: QWidget | None, ws, events, kind: str, path: Path | None = None) -> ImportDialog:
+def open_import_dialog(parent: QWidget | None, api, kind: str, path: Path | None = None) -> ImportDialog:
     """Show the import dialog (window-modal, never blocking); with `path`, start checking that file."""
-    dialog = ImportDialog(ws, kind, events, parent)
+    dialog = ImportDialog(api, kind, parent)
     dialog.open()
     if path is not None:
         dialog.load(path)
     return dialog
 
 
-def excel_button(parent: QWidget, ws, events, kind: str) -> QToolButton:
+def excel_button(parent: QWidget, api, kind: str) -> QToolButton:
     """"从 Excel 导入…" for a page: a click imports; its menu also has 下载导入模板… and 导出到 Excel…."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QAction
@@ -40,9 +42,9 @@ def excel_button(parent: QWidget, ws, events, kind: str) -> QToolButton:
     import_action.setToolTip(f"{info.title}：先预览、检查每一行，再导入")
     template_action = QAction("下载导入模板…", button)
     export_action = QAction("导出到 Excel…", button)
-    import_action.triggered.connect(lambda: open_import_dialog(parent, ws, events, kind))
-    template_action.triggered.connect(lambda: download_template(parent, ws, kind))
-    export_action.triggered.connect(lambda: export_to_excel(parent, ws, kind))
+    import_action.triggered.connect(lambda: open_import_dialog(parent, api, kind))
+    template_action.triggered.connect(lambda: download_template(parent, api, kind))
+    export_action.triggered.connect(lambda: export_to_excel(parent, api, kind))
     menu = QMenu(button)
     for action in (import_action, template_action, export_action):
         menu.addAction(action)

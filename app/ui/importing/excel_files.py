@@ -1,7 +1,7 @@
 """Saving an Excel file the user asked for: this school's import template, or the roster/hours export.
 
-    download_template(parent, ws, "roster" | "hours")  # 下载导入模板…: asks where to save
-    export_to_excel(parent, ws, "roster" | "hours")    # 导出到 Excel…: asks where to save
+    download_template(parent, api, "roster" | "hours")  # 下载导入模板…: asks where to save
+    export_to_excel(parent, api, "roster" | "hours")    # 导出到 Excel…: asks where to save
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from app.services.excel import write_template
 from app.ui import jobs
 from app.ui.importing.import_kinds import KINDS
 from app.ui.settings import LAST_FILE_DIR, Settings
 
 
-def download_template(parent: QWidget | None, ws, kind: str) -> jobs.Job | None:
+def download_template(parent: QWidget | None, api, kind: str) -> jobs.Job | None:
     """下载导入模板…: ask where to save this school's template, write it, offer to open it."""
     info = KINDS[kind]
     start = Settings().get(LAST_FILE_DIR) or str(Path.home())
@@ -38,7 +37,7 @@ def download_template(parent: QWidget | None, ws, kind: str) -> jobs.Job | None:
         if answer == QMessageBox.StandardButton.Yes:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(saved)))
 
-    return jobs.run_with_progress(parent, lambda ctx: write_template(ws, kind, dest), title="下载导入模板",
+    return jobs.run_with_progress(parent, lambda ctx: api.importing.write_template(kind, dest), title="下载导入模板",
                                   text="正在生成导入模板…", on_done=done)
 
 
@@ -48,11 +47,10 @@ EXPORTS = {"roster": ("导出教师名单", "教师花名册", "导出的名单�
                                           "身份证号和电话已隐去中间几位。")}
 
 
-def export_to_excel(parent: QWidget | None, ws, kind: str) -> jobs.Job | None:
+def export_to_excel(parent: QWidget | None, api, kind: str) -> jobs.Job | None:
     """导出到 Excel…: ask where to save the roster or the hours workbook, write it, offer to open it."""
     from datetime import date
 
-    from app.services.excel.exports import export_hours, export_roster
     title, stem, note = EXPORTS[kind]
     start = Settings().get(LAST_FILE_DIR) or str(Path.home())
     suggested = Path(start) / f"{stem}_{date.today():%Y%m%d}.xlsx"
@@ -61,7 +59,6 @@ def export_to_excel(parent: QWidget | None, ws, kind: str) -> jobs.Job | None:
         return None
     dest = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
     Settings().set(LAST_FILE_DIR, str(dest.parent))
-    write = export_roster if kind == "roster" else export_hours
 
     def done(saved: Path) -> None:
         answer = QMessageBox.question(parent, title, f"已保存：{saved}\n\n{note}\n\n要现在打开它吗？",
@@ -70,5 +67,9 @@ def export_to_excel(parent: QWidget | None, ws, kind: str) -> jobs.Job | None:
         if answer == QMessageBox.StandardButton.Yes:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(saved)))
 
-    return jobs.run_with_progress(parent, lambda ctx: write(ws, dest, progress=ctx.progress), title=title,
-                                  text=f"正在{title}…", on_done=done)
+    def work(ctx) -> Path:
+        if kind == "roster":
+            return api.importing.export_roster(dest, progress=ctx.progress)
+        return api.importing.export_hours(dest, progress=ctx.progress)
+
+    return jobs.run_with_progress(parent, work, title=title, text=f"正在{title}…", on_done=done)

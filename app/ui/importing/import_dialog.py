@@ -1,6 +1,6 @@
 """导入花名册 / 导入学时: choose a file, check it in the background, preview and fix, import, summary.
 
-    dialog = ImportDialog(ws, "roster", events, parent)
+    dialog = ImportDialog(api, "roster", parent)
     dialog.open()          # window-modal, never blocks
     dialog.load(path)      # or the user presses 选择文件… / drops a file on the dialog
 
@@ -43,9 +43,9 @@ ROW_HINT = "点选一行可在这里看到它的全部问题。红色单元格�
 class ImportDialog(QDialog):
     imported = Signal(object)            # the ImportResult of an import that wrote something
 
-    def __init__(self, ws, kind: str, events=None, parent: QWidget | None = None) -> None:
+    def __init__(self, api, kind: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws, self.events = ws, events
+        self.api = api
         self.kind = KINDS[kind]
         self.path: Path | None = None
         self.preview = None
@@ -282,10 +282,10 @@ class ImportDialog(QDialog):
         path = Path(path)
         self.path = path
         Settings().set(LAST_FILE_DIR, str(path.parent))
-        ws, kind = self.ws, self.kind
+        api, kind = self.api, self.kind
 
         def work(ctx):
-            preview = kind.preview(ws, path, progress=ctx.progress)
+            preview = kind.op(api, "preview")(path, progress=ctx.progress)
             return preview, build_rows(preview)
 
         return self._check(work, f"正在读取并检查“{path.name}”…")
@@ -295,10 +295,10 @@ class ImportDialog(QDialog):
         if self.preview is None:
             return None
         mapping = self.preview.reassign(column_index, key)
-        ws, kind, preview = self.ws, self.kind, self.preview
+        api, kind, preview = self.api, self.kind, self.preview
 
         def work(ctx):
-            new = kind.remap(ws, preview, mapping, progress=ctx.progress)
+            new = kind.op(api, "remap")(preview, mapping, progress=ctx.progress)
             return new, build_rows(new)
 
         return self._check(work, "正在按新的列对应关系重新检查…")
@@ -307,13 +307,13 @@ class ImportDialog(QDialog):
         """导入: write the checked rows in one transaction (取消 rolls it back); the service backs up first."""
         if self.preview is None or not self.import_button.isEnabled():
             return None
-        ws, kind, preview, skip = self.ws, self.kind, self.preview, self.skip_invalid.isChecked()
+        api, kind, preview, skip = self.api, self.kind, self.preview, self.skip_invalid.isChecked()
 
         def work(ctx):
             ctx.report(0, 0, "正在导入…")
-            result = kind.commit(ws, preview, skip_invalid=skip, progress=ctx.progress)
-            attach_error_workbook(result, preview.table)     # the rows left out, marked, beside the file
-            return result
+            changed = kind.op(api, "commit")(preview, skip_invalid=skip, progress=ctx.progress)
+            attach_error_workbook(changed.value, preview.table)   # the rows left out, marked, beside the file
+            return changed                   # the runner publishes what the import changed
 
         self._set_busy(True)
         self.reason_label.setText("")
@@ -393,8 +393,6 @@ class ImportDialog(QDialog):
         self.pages.setCurrentIndex(RESULT)
         self.done_button.setFocus()
         if result.written:
-            if self.events is not None:
-                self.events.emit(*self.kind.topics)
             self.imported.emit(result)
 
     def _on_result_errors_clicked(self) -> None:
@@ -540,7 +538,7 @@ class ImportDialog(QDialog):
         self.detail_label.setText("\n".join(lines[:6]) + (f"\n……共 {len(lines)} 条" if len(lines) > 6 else ""))
 
     def _on_template_clicked(self) -> None:
-        download_template(self, self.ws, self.kind.key)
+        download_template(self, self.api, self.kind.key)
 
     # ------------------------------------------------------------------ drag and drop
 
