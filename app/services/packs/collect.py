@@ -170,7 +170,8 @@ def check_choices(pack: PackFolder, teacher_ref: str | int, codes: list[str]) ->
     """The live check the window shows before saving (the programme's rule, as the school applies it)."""
     teacher = find_teacher(pack, teacher_ref)
     doc = pack.document
-    wanted = normalise_codes(codes, doc.points)
+    order = list(doc.points)
+    wanted = sorted(normalise_codes(codes, doc.points), key=order.index)      # the catalogue's order, as shown
     problems = rule_problems(doc.rules.micro, teacher.environment, [doc.points[c] for c in wanted])
     ts = _state(pack).teacher(teacher.id)
     with_files = sorted({e.item.point for e in ts.items if e.item.point and e.files and e.item.point not in wanted})

@@ -186,7 +186,8 @@ class PackFolder:
         if target.exists():
             raise StorageError(f"更改记录“{target.name}”已存在，未覆盖。")
         atomic_write(target, dumps(change.to_json()), fault="pack.collect.change_written")
-        faults.hit("pack.collect.change_renamed")
+        with os_errors(target, "保存到U盘上的采集包"):
+            faults.hit("pack.collect.change_renamed")
         return change
 
     def copy_in(self, source: Path, progress: Progress = NO_PROGRESS, *, done: int = 0, total: int = 0) -> tuple[str, int]:
@@ -215,16 +216,16 @@ class PackFolder:
 
         try:
             sha, n = copy_verified(source, tmp, on_bytes=on_bytes)
-            faults.hit("pack.collect.file_copied")
             final = self.file_path(sha)
             with os_errors(final, f"把“{source.name}”保存到U盘上的采集包"):
+                faults.hit("pack.collect.file_copied")
                 if final.is_file() and final.stat().st_size == n and sha256_file(final) == sha:
                     tmp.unlink()
                 else:
                     final.parent.mkdir(parents=True, exist_ok=True)
                     replace_with_retry(tmp, final)
                     fsync_dir(final.parent)
-            faults.hit("pack.collect.file_renamed")
+                faults.hit("pack.collect.file_renamed")
             return sha, n
         finally:
             if tmp.exists():

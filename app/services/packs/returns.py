@@ -59,11 +59,11 @@ def find_return(path: str | os.PathLike) -> Path:
     if p.is_file() and p.name in (BL.BAGIT_TXT, L.PACK_FILE):
         p = p.parent
     if not p.exists():
-        raise ReturnRefused(f"找不到“{p}”。请插入教学点交回的U盘，并选择其中的采集包文件夹。")
+        raise ReturnRefused(f"找不到“{p}”，未合并任何内容。请插入教学点交回的U盘，并选择其中的采集包文件夹。")
     if not p.is_dir():
-        raise ReturnRefused(f"“{p.name}”不是采集包文件夹（采集包是U盘上的文件夹，不是单个文件；若是压缩包请先解压）。")
+        raise ReturnRefused(f"“{p.name}”不是采集包文件夹（采集包是U盘上的文件夹，不是单个文件；若是压缩包请先解压），未合并任何内容。")
     if p.name.endswith(L.PARTIAL):
-        raise ReturnRefused(f"“{p.name}”是没有写完的回收包（“完成采集”被中断）。请让教学点重新点击“完成采集”。")
+        raise ReturnRefused(f"“{p.name}”是没有写完的回收包（“完成采集”被中断），未合并任何内容。请让教学点重新点击“完成采集”。")
     if (p / BL.BAGIT_TXT).exists():
         return p
     bags = L.return_bags(p)
@@ -72,11 +72,11 @@ def find_return(path: str | os.PathLike) -> Path:
     if (p / L.PACK_FILE).is_file():
         unfinished = list(p.glob(f"{L.RETURN_PREFIX}*{L.PARTIAL}"))
         if unfinished:
-            raise ReturnRefused(f"采集包“{p.name}”的“完成采集”没有做完（U盘可能被提前拔出）。"
+            raise ReturnRefused(f"采集包“{p.name}”的“完成采集”没有做完（U盘可能被提前拔出），未合并任何内容。"
                                 "请让教学点在本软件中重新点击“完成采集”。")
-        raise ReturnRefused(f"采集包“{p.name}”还没有“完成采集”，没有可合并的回收包。"
+        raise ReturnRefused(f"采集包“{p.name}”还没有“完成采集”，没有可合并的回收包，未合并任何内容。"
                             "请让教学点在本软件中点击“完成采集”后再交回。")
-    raise ReturnRefused(f"“{p}”中没有采集包或回收包（找不到 {L.PACK_FILE} 或 {BL.BAGIT_TXT}）。")
+    raise ReturnRefused(f"“{p}”中没有采集包或回收包（找不到“{L.PACK_FILE}”或“{BL.BAGIT_TXT}”），未合并任何内容。")
 
 
 def _list(root: Path) -> tuple[dict[str, Path], list[str]]:
