@@ -19,7 +19,7 @@ from app.services.fileio import fsync_dir, os_errors, replace_with_retry
 from app.services.packs.state import PackState
 
 TITLE = "教学点证据采集说明"
-MAX_ROWS = 12
+MAX_ROWS = 10
 
 STEPS = (
     ("准备", "教学点的电脑（Windows 10/11，64 位）安装“提升工程2.0 整校推进助手”，与中心校用同一个安装程序。"
@@ -51,7 +51,7 @@ def story(state: PackState, ink) -> list:
                  ink.p(f"{doc.school_name} · {doc.scope_kind}“{doc.scope_name}”", Styles.subtitle, where)]
     out.append(info_table(ink, [[("采集包编号", doc.pack_id[:8].upper()), ("生成时间", f"{doc.issued_at:%Y-%m-%d %H:%M}")],
                                 [("项目方案", doc.rules.name)],
-                                [("交回时间", "______年____月____日前"), ("中心校联系人", "")]], where))
+                                [("交回时间", "______年____月____日前"), ("中心校联系人", "__________________")]], where))
     out.append(Spacer(1, 3 * mm))
     for n, (head, text) in enumerate(STEPS, 1):
         out.append(ink.raw(f"<b>{n}. {head}</b>　{ink.m(text, where)}", step_style))
@@ -72,6 +72,12 @@ def story(state: PackState, ink) -> list:
     out.append(Spacer(1, 2.5 * mm))
     out.append(Paragraph("<b>请注意</b>", Styles.body))
     out += [ink.raw(f"· {ink.m(n, where)}", small) for n in NOTES]
+    out.append(Spacer(1, 5 * mm))
+    out.append(table([["", "教学点签名", "中心校签名", "日期"],
+                      ["收到U盘", "", "", "______年____月____日"],
+                      ["交回U盘", "", "", "______年____月____日"]],
+                     [24 * mm, (CONTENT_W - 74 * mm) / 2, (CONTENT_W - 74 * mm) / 2, 50 * mm], font_size=9.5,
+                     style_cmds=[("TOPPADDING", (0, 1), (-1, -1), 9), ("BOTTOMPADDING", (0, 1), (-1, -1), 9)]))
     return out
 
 
