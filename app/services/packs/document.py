@@ -31,6 +31,7 @@ class PackItem:
     title: str
     kinds: tuple[str, ...]
     max_mb: int | None
+    max_minutes: int | None = None
 
     @property
     def label(self) -> str:
@@ -176,7 +177,8 @@ def parse_document(obj: Any, *, where: str = PACK_FILE) -> PackDocument:
             raise PackDataError(f"{g.where}：能力点无效。")
         kinds = tuple(str(x)[:10] for x in g.items("kinds", max_len=10))
         it = PackItem(g.integer("id", low=1), point, g.integer("seq", low=0, high=1000),
-                      g.text("title", max_len=200), kinds, g.integer("max_mb", low=0, optional=True))
+                      g.text("title", max_len=200), kinds, g.integer("max_mb", low=0, optional=True),
+                      g.integer("max_minutes", low=0, optional=True))
         items[it.id] = it
     teachers = tuple(_teacher(x, k, items, points)
                      for k, x in enumerate(f.items("teachers", max_len=MAX_TEACHERS), 1))

@@ -59,7 +59,9 @@ def resolve_scope(s: Session, *, point: str | None = None, group: str | None = N
     else:
         rows = []
         for ref in teachers or []:
-            t = resolve_in(s, ref)
+            t = s.get(Teacher, ref) if isinstance(ref, int) else resolve_in(s, ref)
+            if t is None:
+                raise NotFoundError("所选教师中有人不存在（可能已被删除）。")
             if t not in rows:
                 rows.append(t)
         kind = SCOPE_TEACHERS
