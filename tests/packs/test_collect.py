@@ -158,7 +158,7 @@ def test_finding_the_pack_and_refusing_what_is_not_one(pack, tmp_path):
         PackFolder.open(partial)
     (pack.root / L.PACK_FILE).write_text('{"format": "tisheng-collection-pack", "format_version": 1, "pro',
                                          encoding="utf-8")
-    with pytest.raises(PackDataError, match="不是有效的 JSON"):
+    with pytest.raises(PackDataError, match="不是有效的 json 数据"):
         PackFolder.open(pack.root)
     (pack.root / L.PACK_FILE).write_text("[" * 100000 + "]" * 100000, encoding="utf-8")
     with pytest.raises(PackDataError):

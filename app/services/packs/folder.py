@@ -58,7 +58,7 @@ def locate(path: str | os.PathLike) -> Path:
     if len(found) > 1:
         raise NotAPackError(f"“{p}”中有 {len(found)} 个采集包（{'、'.join(c.name for c in found[:5])}），"
                             "请选择其中一个文件夹。")
-    raise NotAPackError(f"“{p}”中没有采集包（找不到 {L.PACK_FILE}）。请选择U盘上的“{L.FOLDER_PREFIX}…”文件夹。")
+    raise NotAPackError(f"“{p}”中没有采集包（找不到“{L.PACK_FILE}”）。请选择U盘上的“{L.FOLDER_PREFIX}…”文件夹。")
 
 
 def _children(p: Path, limit: int = 500) -> list[Path]:
@@ -106,7 +106,7 @@ class PackFolder:
         doc = parse_document(raw)
         secret = raw.get("secret")
         if not isinstance(secret, str) or len(secret) != 64 or any(c not in "0123456789abcdef" for c in secret):
-            raise PackDataError(f"采集包“{root.name}”的 {L.PACK_FILE} 缺少有效的校验密钥，已损坏或被改动。"
+            raise PackDataError(f"采集包“{root.name}”的“{L.PACK_FILE}”缺少有效的校验密钥，已损坏或被改动。"
                                 "请在中心校重新生成采集包。")
         pack = cls(root, doc, secret)
         pack.sweep()

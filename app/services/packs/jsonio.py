@@ -39,7 +39,7 @@ def loads(data: bytes, where: str) -> Any:
     except RecursionError:
         raise PackDataError(f"“{where}”的嵌套层次过深，不是本软件写的文件。") from None
     except ValueError as exc:
-        raise PackDataError(f"“{where}”不是有效的 JSON（{_short(exc)}），已损坏或被改动。") from None
+        raise PackDataError(f"“{where}”不是有效的 json 数据（{_short(exc)}），已损坏或被改动。") from None
 
 
 def _short(exc: Exception) -> str:

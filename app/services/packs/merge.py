@@ -81,7 +81,7 @@ def _lookup(ws):
                                     f"{school.code}）发出的，未合并任何内容。")
             row = s.exec(select(CollectionPack).where(CollectionPack.pack_id == pack_id)).first()
             if row is None:
-                raise ReturnRefused(f"本校没有发出过这个采集包（编号 {pack_id[:8].upper()}），它可能是用另一个数据文件夹"
+                raise ReturnRefused(f"本校没有发出过这个采集包（编号“{pack_id[:8].upper()}”），它可能是用另一个数据文件夹"
                                     "生成的，未合并任何内容。请在生成它的电脑上合并。")
             return row.secret
     return lookup

@@ -127,10 +127,12 @@ def _bad(bag: Path, what: str, details: list[str] | None = None) -> ReturnRefuse
 
 
 def _parse_manifest(data: bytes, name: str, bag: Path) -> dict[str, str]:
-    entries, problems = BL.parse_manifest(data, name)
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise _bad(bag, f"的清单“{name}”以 BOM 开头（被文本编辑器改动过），")
+    entries, problems = BL.parse_manifest(data, f"“{name}”")
     if problems:
         raise _bad(bag, f"的清单“{name}”格式不正确（已损坏或被改动），", problems)
-    unsafe = [f"{p[:80]}：{why}" for p in entries if (why := check_bag_path(p))]
+    unsafe = [f"“{p[:80]}”：{why}" for p in entries if (why := check_bag_path(p))]
     if unsafe:
         raise _bad(bag, f"的清单“{name}”中有不安全的路径（会跳出回收包文件夹），", unsafe)
     return entries
@@ -177,19 +179,19 @@ def read_return(path: str | os.PathLike, lookup: Callable[[str, str], str],
     altered = [rel for rel, sha in tags.items()
                if rel.startswith("data/") or rel not in files or _hash(files[rel], progress) != sha]
     if altered:
-        raise _bad(bag, "的标签文件与标签清单不符（被改动或已损坏），", altered)
+        raise _bad(bag, "的标签文件与标签清单不符（被改动或已损坏），", [f"“{rel}”" for rel in altered])
     payload = _parse_manifest(manifest, BL.MANIFEST, bag)
     if len(payload) > L.MAX_RETURN_FILES:
         raise _bad(bag, f"的清单列出了 {len(payload):,} 个文件（上限 {L.MAX_RETURN_FILES:,}），")
     odd = [rel for rel, sha in payload.items() if not _payload_ok(rel, sha)]
     if odd or L.RETURN_JSON not in payload:
-        raise _bad(bag, "的清单中有不属于回收包的路径，", odd or [f"缺少 {L.RETURN_JSON}"])
+        raise _bad(bag, "的清单中有不属于回收包的路径，", [f"“{r}”" for r in odd] or [f"缺少“{L.RETURN_JSON}”"])
     known = set(payload) | set(tags) | {BL.TAGMANIFEST, L.HMAC_FILE}
     extra = [rel for rel in files if rel not in known and not BL.is_junk(rel)]
     notes = tuple(f"忽略系统文件“{rel}”" for rel in files if rel not in known and BL.is_junk(rel))
     missing = [rel for rel in payload if rel not in files]
     if extra or missing:
-        raise _bad(bag, "中的文件与清单不符，", [f"缺少：{r}" for r in missing] + [f"多出：{r}" for r in extra])
+        raise _bad(bag, "中的文件与清单不符，", [f"缺少：“{r}”" for r in missing] + [f"多出：“{r}”" for r in extra])
     done, total = 0, max(1, len(payload))
     bad = []
     for rel, sha in sorted(payload.items()):
@@ -198,7 +200,7 @@ def read_return(path: str | os.PathLike, lookup: Callable[[str, str], str],
             bad.append(rel)
         done += 1
     if bad:
-        raise _bad(bag, "中有文件与清单不符（内容被改动或已损坏），", bad)
+        raise _bad(bag, "中有文件与清单不符（内容被改动或已损坏），", [f"“{rel}”" for rel in bad])
     changes = _read_changes(bag, files[L.RETURN_JSON], pack_id, seq, code)
     have = {rel.rsplit("/", 1)[1]: files[rel] for rel in payload if rel != L.RETURN_JSON}
     gone = undone_targets(list(changes))
