@@ -54,7 +54,7 @@ class HoursModel(RowTableModel):
     COLUMNS = (Column("日期", lambda h: fmt_date(h.on_date) or "未填", width=90, sort=lambda h: h.on_date or ""),
                Column("学时类别", lambda h: h.category, width=90),
                Column("学时", lambda h: fmt_hours(h.hours), width=50, align=ALIGN_RIGHT, sort=lambda h: h.hours),
-               Column("来源", lambda h: h.origin, width=110,
+               Column("来源", lambda h: h.origin, width=140,
                       colour=lambda h: OK if h.removable or h.origin.startswith("培训活动（") else None),
                Column("备注", lambda h: h.note or h.topic, width=160, stretch=True))
 
