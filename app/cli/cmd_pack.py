@@ -15,7 +15,7 @@ from app.errors import ValidationError
 from app.services.packs import collect, create, registry, seal
 from app.services.packs.folder import PackFolder
 from app.services.packs.merge import merge_return
-from app.services.packs.merge_plan import CONFLICT, TAKE_POINT, TAKE_SCHOOL
+from app.services.packs.merge_plan import TAKE_POINT, TAKE_SCHOOL
 
 PATH_HELP = "U盘上的采集包文件夹"
 

@@ -11,7 +11,6 @@ operation is run again and must succeed and end in the state "after".
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from app.models.pack import PACK_OUT, PACK_PENDING
+from app.models.pack import PACK_OUT
 from app.services.integrity import open_checked
 from app.services.packs import collect, seal
 from app.services.packs import layout as L

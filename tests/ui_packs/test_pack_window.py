@@ -148,6 +148,7 @@ def test_finish_seals_the_return_and_says_so(win, pack, dialogs):
 def test_a_pack_on_the_stick_opens_instead_of_the_wizard_only_without_a_school(pack, central_dir, tmp_path,
                                                                              monkeypatch):
     from app.ui.pack import launch
-    monkeypatch.setattr(launch, "removable_roots", lambda: [str(pack.root.parent)])
+    monkeypatch.setattr(launch, "mounted_roots", lambda: [str(pack.root.parent)])
+    monkeypatch.setattr(launch, "removable", lambda roots: roots)
     assert launch.pack_at_start(tmp_path / "空的数据文件夹" / "tisheng.sqlite3") == pack.root
     assert launch.pack_at_start(central_dir / "tisheng.sqlite3") is None

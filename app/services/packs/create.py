@@ -139,9 +139,22 @@ def _write_folder(final: Path, doc: dict, secret: str) -> None:
                 raise StorageError("写入后回读校验失败：U盘上的采集包与写入的内容不一致。U盘可能已损坏或被拔出，"
                                    "请换一个U盘重试。")
         faults.hit("pack.create.readback")
-        os.rename(partial, final)
+        _rename(partial, final)
         fsync_dir(final.parent)
     faults.hit("pack.create.renamed")
+
+
+def _rename(src: Path, dst: Path, attempts: int = 5) -> None:
+    """os.rename, retried briefly: antivirus or the indexer may hold a new file open (WinError 5/32)."""
+    import time
+    for i in range(attempts):
+        try:
+            os.rename(src, dst)
+            return
+        except PermissionError:
+            if i == attempts - 1:
+                raise
+            time.sleep(0.3 * (i + 1))
 
 
 def _folder_holds(folder: Path, pack_id: str) -> bool:

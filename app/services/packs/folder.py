@@ -190,7 +190,8 @@ class PackFolder:
             faults.hit("pack.collect.change_renamed")
         return change
 
-    def copy_in(self, source: Path, progress: Progress = NO_PROGRESS, *, done: int = 0, total: int = 0) -> tuple[str, int]:
+    def copy_in(self, source: Path, progress: Progress = NO_PROGRESS, *, done: int = 0,
+                total: int = 0) -> tuple[str, int]:
         """Copy a file into the pack (verified); returns (sha256, size). The same content is stored once."""
         source = Path(source)
         with os_errors(source):

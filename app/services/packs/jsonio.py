@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from app.errors import AppError, StorageError
+from app.errors import AppError
 from app.services import faults
 from app.services.fileio import fsync_dir, os_errors, replace_with_retry
 
@@ -212,7 +212,3 @@ class Fields:
 def _raise():
     raise ValueError
 
-
-def storage_error_for(path: Path, exc: OSError) -> StorageError:
-    from app.services.fileio import describe_os_error
-    return StorageError(describe_os_error(exc, path))

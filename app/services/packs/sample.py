@@ -64,8 +64,8 @@ def build_sample(database: Path, scratch: Path) -> tuple[Path, Path]:
         wanted = first.missing_items or list(first.items)
         if wanted:
             item = wanted[0].item
-            collect.attach_files(pack, first.teacher.id, item.id, [_write(src, f"{item.title}.docx", os.urandom(40_000))],
-                                 by="王老师")
+            doc = _write(src, f"{item.title}.docx", os.urandom(40_000))
+            collect.attach_files(pack, first.teacher.id, item.id, [doc], by="王老师")
         rules = pack.document.rules
         collect.add_hours(pack, first.teacher.id, category=rules.category_keys[0], hours=6, on_date=None,
                           note="国家中小学智慧教育平台", by="王老师")

@@ -6,6 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from app.services import drives
 from app.services.packs.folder import find_packs
 
 
@@ -30,3 +31,8 @@ def school_missing(database: Path) -> bool:
 def packs_on(roots: list[str | os.PathLike]) -> list[Path]:
     """Pack folders at the top of these drives or one level down, newest name last."""
     return sorted(find_packs(roots), key=lambda p: p.name)
+
+
+def removable(roots: list[str]) -> list[str]:
+    """The roots that are U盘 or removable disks (asked of the OS: may take a moment on a dead drive)."""
+    return [r for r in roots if drives.drive_kind(r) == drives.REMOVABLE]

@@ -129,18 +129,20 @@ class CreatePackDialog(QDialog):
     def _load_choices(self) -> None:
         ws = self.ws
 
+        from app.services.packs.startup import removable
+        from app.ui.pack.launch import mounted_roots
+        roots = mounted_roots()
+
         def load(ctx):
-            return school.list_teaching_points(ws), teams.list_groups(ws), teachers.list_teachers(ws)
+            return (school.list_teaching_points(ws), teams.list_groups(ws), teachers.list_teachers(ws),
+                    removable(roots))
 
         jobs.run_in_background(self, load, on_done=self._on_choices_loaded)
-        if not self.dest.text():
-            from app.ui.pack.launch import removable_roots
-            roots = removable_roots()
-            if roots:
-                self.dest.setText(roots[0])
 
     def _on_choices_loaded(self, loaded) -> None:
-        self._points, self._groups, people = loaded
+        self._points, self._groups, people, sticks = loaded
+        if sticks and not self.dest.text():
+            self.dest.setText(sticks[0])
         self.picker = TeacherPicker([t for t in people if t.status != "调离"])
         self.picker.setObjectName("packTeacherPicker")
         self.picker.list.setMinimumHeight(90)

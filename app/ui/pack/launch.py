@@ -9,9 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import QStorageInfo
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from app.services import drives
 from app.services.packs.folder import PackFolder
-from app.services.packs.startup import packs_on, school_missing
+from app.services.packs.startup import packs_on, removable, school_missing
 from app.ui import jobs
 from app.ui.errors import show_error
 
@@ -55,23 +54,19 @@ def run_pack(path: str | Path) -> int:
     return int(app.exec())
 
 
-def removable_roots() -> list[str]:
-    out = []
-    for v in QStorageInfo.mountedVolumes():
-        root = v.rootPath()
-        if v.isValid() and v.isReady() and drives.drive_kind(root) == drives.REMOVABLE:
-            out.append(root)
-    return out
+def mounted_roots() -> list[str]:
+    """Every mounted, ready volume as Qt lists it (which of them are removable is asked in a job)."""
+    return [v.rootPath() for v in QStorageInfo.mountedVolumes() if v.isValid() and v.isReady()]
 
 
 def pack_at_start(database: Path) -> Path | None:
     """The pack to open instead of the set-up wizard: only when this data folder has no school and a
     stick holds a pack (several: the user picks one)."""
-    roots = removable_roots()
+    roots = mounted_roots()
     if not roots:
         return None
     try:
-        found = _wait(lambda ctx: packs_on(roots) if school_missing(database) else [], 20000) or []
+        found = _wait(lambda ctx: packs_on(removable(roots)) if school_missing(database) else [], 20000) or []
     except Exception:                     # noqa: BLE001 - a stick that cannot be read: start as usual
         log.exception("looking for packs on %s", roots)
         return None

@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 
 def _run(fn):
     box: dict = {}
-    jobs.run_in_background(None, fn, on_done=lambda r: box.setdefault("r", r), on_failed=lambda e: box.setdefault("e", e))
+    jobs.run_in_background(None, fn, on_done=lambda r: box.setdefault("r", r),
+                           on_failed=lambda e: box.setdefault("e", e))
     jobs.wait_idle(120000)
     if "e" in box:
         raise box["e"]
