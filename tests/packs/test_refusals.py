@@ -162,3 +162,18 @@ def test_a_duplicate_change_id_from_another_pack_is_refused(central, central_dir
     edit_changes(bag, lambda b: b["events"][0].update(id=stolen))
     reseal(bag, secret_of(other.path))
     _refused(central, central_dir, other.path, "编号")
+
+
+def test_changes_for_a_teacher_outside_the_pack_are_shown_and_not_merged(central, returned):
+    from app.services.hours import list_hours
+    from app.services.packs.merge import preview_merge
+    from app.services.packs.merge_plan import CANNOT
+    from app.services.teachers import resolve
+    outsider = resolve(central, "T100").id                      # at the school itself, not in the pack
+    bag, secret = _bag(returned), secret_of(returned)
+    edit_changes(bag, lambda b: b["events"][2].update(teacher=outsider))
+    reseal(bag, secret)
+    line = next(line for line in preview_merge(central, returned).lines if line.kind == "学时")
+    assert (line.status, line.reason) == (CANNOT, "该教师不在这个采集包中")
+    merge_return(central, returned)
+    assert list_hours(central, outsider) == []

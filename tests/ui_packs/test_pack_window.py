@@ -152,3 +152,18 @@ def test_a_pack_on_the_stick_opens_instead_of_the_wizard_only_without_a_school(p
     monkeypatch.setattr(launch, "removable", lambda roots: roots)
     assert launch.pack_at_start(tmp_path / "空的数据文件夹" / "tisheng.sqlite3") == pack.root
     assert launch.pack_at_start(central_dir / "tisheng.sqlite3") is None
+
+
+def test_pack_open_on_the_command_line_opens_the_window_without_a_data_folder(pack, tmp_path, monkeypatch, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from app.cli.main import main
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    assert main(["--data-dir", str(tmp_path / "没有学校"), "pack", "open", str(pack.root)]) == 0
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, PackWindow) and w.isVisible()]
+    assert [w.pack.root for w in windows] == [pack.root]
+    settle()
+    assert not (tmp_path / "没有学校" / "tisheng.sqlite3").exists()
+    for w in windows:
+        w.close()
+    assert main(["--data-dir", str(tmp_path / "没有学校"), "pack", "open", str(tmp_path)]) == 2   # not a pack

@@ -148,6 +148,9 @@ def compute_plan(s: Session, row: CollectionPack, bag: ReturnBag) -> MergePlan:
         who = names.get(tid, "") if tid else "、".join(names.get(i, "?") for i in change.data.get("teachers", []))[:60]
         out.append(PlanItem(PlanLine(len(out) + 1, change.id, kind, who, what, status, **kw), change, extra))
 
+    def gone(tid: int | None) -> str:
+        return _gone(tid, set(names))
+
     for c in fresh:
         tid = c.teacher
         if c.kind == UNDO:
@@ -173,10 +176,10 @@ def compute_plan(s: Session, row: CollectionPack, bag: ReturnBag) -> MergePlan:
                 add(c, "证据文件", tid, f"“{c.data['file'].name}”", SAME, reason="与本次合并的另一个文件内容相同")
                 continue
             planned_files.add(key)
-            _plan_evidence(s, c, teachers.get(tid), items, add)
+            _plan_evidence(s, c, teachers.get(tid), items, add, set(names))
         elif c.kind == HOURS_ADD:
             if tid not in teachers:
-                add(c, "学时", tid, f"{c.data['category']} {c.data['hours']:g} 学时", CANNOT, reason="该教师已从学校删除")
+                add(c, "学时", tid, f"{c.data['category']} {c.data['hours']:g} 学时", CANNOT, reason=gone(tid))
             elif c.data["category"] not in rules.category_keys:
                 add(c, "学时", tid, f"{c.data['category']} {c.data['hours']:g} 学时", CANNOT,
                     reason=f"学时类别“{c.data['category']}”不属于本校当前项目方案")
@@ -191,12 +194,13 @@ def compute_plan(s: Session, row: CollectionPack, bag: ReturnBag) -> MergePlan:
             if d["files"]:
                 what += f"，附件 {len(d['files'])} 个"
             if not present:
-                add(c, "培训活动", None, what, CANNOT, reason="参加的教师都已从学校删除")
+                add(c, "培训活动", None, what, CANNOT, reason="参加的教师都不在学校记录或这个采集包中")
             elif d["category"] not in rules.category_keys:
                 add(c, "培训活动", None, what, CANNOT, reason=f"学时类别“{d['category']}”不属于本校当前项目方案")
             else:
-                gone = len(d["teachers"]) - len(present)
-                add(c, "培训活动", None, what, NEW, reason=f"{gone} 位教师已从学校删除，不计入" if gone else "",
+                missing = len(d["teachers"]) - len(present)
+                add(c, "培训活动", None, what, NEW, reason=f"{missing} 位教师已从学校删除或不在采集包中，不计入"
+                    if missing else "",
                     extra={"teachers": present})
     warnings = []
     if issued.programme_hash and issued.programme_hash != programme_hash(rules.data):
@@ -207,14 +211,19 @@ def compute_plan(s: Session, row: CollectionPack, bag: ReturnBag) -> MergePlan:
                      tuple(silent), already, tuple(warnings))
 
 
-def _plan_evidence(s: Session, c: Change, teacher: Teacher | None, items: dict, add) -> None:
+def _gone(tid: int | None, issued_ids: set[int]) -> str:
+    """Why a change for this teacher cannot be merged (a return may name anyone; only the pack's count)."""
+    return "该教师已从学校删除" if tid in issued_ids else "该教师不在这个采集包中"
+
+
+def _plan_evidence(s: Session, c: Change, teacher: Teacher | None, items: dict, add, issued_ids: set[int]) -> None:
     f, item = c.data["file"], items.get(c.data["item"])
     label = f"{(c.data['point'] or '个人')}-{item.seq} {item.title}" if item else "（已不存在的项目）"
     what = f"{label}：“{f.name}”（{_size(f.size)}）"
     kind = "替换证据" if c.data["replaces"] else "证据文件"
     tid = c.teacher
     if teacher is None:
-        add(c, kind, tid, what, CANNOT, reason="该教师已从学校删除")
+        add(c, kind, tid, what, CANNOT, reason=_gone(tid, issued_ids))
         return
     if item is None or item.point_code != c.data["point"]:
         add(c, kind, tid, what, CANNOT, reason="该证据项目在学校已不存在（项目方案可能已调整）")
@@ -254,7 +263,7 @@ def _plan_choices(s: Session, c: Change, teacher: Teacher | None, issued, applie
     tid, new = c.teacher, list(c.data["codes"])
     what = f"能力点改为 {_codes(new)}"
     if teacher is None:
-        add(c, "能力点", tid, what, CANNOT, reason="该教师已从学校删除")
+        add(c, "能力点", tid, what, CANNOT, reason=_gone(tid, {t.id for t in issued.teachers}))
         return
     base = list(issued.teacher(tid).choices) if issued.teacher(tid) else []
     for e in sorted(applied.values(), key=lambda e: e.id):
