@@ -10,6 +10,7 @@ from app.models.course import SchoolCourse
 from app.models.deadline import Deadline
 from app.models.evidence import Blob, EvidenceFile
 from app.models.hours import HoursRecord
+from app.models.pack import CollectionPack, PackEvent, PackMerge
 from app.models.plan import PlanDocument
 from app.models.programme import Programme, ProgrammeChange
 from app.models.school import School, TeachingPoint
@@ -20,8 +21,8 @@ from app.models.team import StudyGroup, Team, TeamMember
 
 __all__ = [
     "AbilityChoice", "AbilityPoint", "ActivityAttendance", "ActivityFile", "Assessment",
-    "AuditEntry", "Blob", "Deadline", "EvidenceFile", "EvidenceItem", "ExcellentCase",
-    "HoursRecord", "ImportedRow", "PlanDocument", "Programme", "ProgrammeChange", "School", "SchoolCourse",
+    "AuditEntry", "Blob", "CollectionPack", "Deadline", "EvidenceFile", "EvidenceItem", "ExcellentCase",
+    "HoursRecord", "ImportedRow", "PackEvent", "PackMerge", "PlanDocument", "Programme", "ProgrammeChange", "School", "SchoolCourse",
     "SelfAssessmentEntry",
     "StudyGroup", "SupportRecord", "Teacher", "TeachingPoint", "Team", "TeamMember",
     "TrainingActivity",

@@ -36,9 +36,14 @@ def _v2_programme_rules_and_participation(c: Connection) -> None:
     _create(c, "programmechange", "selfassessmententry")
 
 
+def _v3_collection_packs(c: Connection) -> None:
+    # Collection packs for teaching points (issue 17): packs out, returns merged, changes applied.
+    _create(c, "collectionpack", "packmerge", "packevent")
+
+
 # STEPS[i] upgrades a database at version i+1 to version i+2. Version 1 is the
 # first released schema; append a function here for every model change.
-STEPS: list[Callable[[Connection], None]] = [_v2_programme_rules_and_participation]
+STEPS: list[Callable[[Connection], None]] = [_v2_programme_rules_and_participation, _v3_collection_packs]
 LATEST = 1 + len(STEPS)
 
 

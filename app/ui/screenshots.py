@@ -162,6 +162,8 @@ def _support(w) -> None:
 DIALOGS: tuple[tuple[str, str, Callable], ...] = (
     ("学校信息", "新增教学点", lambda w: w.go_to("学校信息").add_record()),
     ("学校信息", "更换项目方案", lambda w: w.go_to("学校信息")._on_change_clicked()),
+    ("学校信息", "生成采集包", lambda w: w.go_to("学校信息").create_pack()),
+    ("学校信息", "合并采集包", lambda w: w.go_to("学校信息").merge_pack()),
     ("团队", "新建团队", lambda w: _teams(w, "team")),
     ("团队", "添加成员", lambda w: _teams(w, "member")),
     ("团队", "新建研修组", lambda w: _teams(w, "group")),
@@ -271,6 +273,17 @@ def shoot_wizard(ws, settings, out_dir: Path) -> list[Shot]:
     return shots
 
 
+def shoot_pack_scene(window, out_dir: Path) -> list[Shot]:
+    """The teaching point's collecting window and a merge preview (app.ui.pack.pack_shots)."""
+    from app.ui.layout_check import dialog_problems
+    from app.ui.pack.pack_shots import shoot_packs
+
+    def shot(name: str, widget, path: Path, kind: str) -> Shot:   # the window too: all of it on the screen
+        return Shot(name, kind, path.name, (widget.width(), widget.height()), dialog_problems(widget))
+
+    return shoot_packs(window, out_dir, grab, shot)
+
+
 def take_screenshots(controller, data_dir, out_dir: Path, *, demo: bool = False) -> int:
     """Capture into out_dir; the controller must already use throw-away settings (see app.ui.app.run)."""
     from app.ui.widgets.screen_fit import available_rect, available_size
@@ -291,6 +304,7 @@ def take_screenshots(controller, data_dir, out_dir: Path, *, demo: bool = False)
     shots = shoot_pages(window, out_dir)
     shots += shoot_dialogs(window, out_dir)
     shots += shoot_wizard(controller.ws, controller.settings, out_dir)
+    shots += shoot_pack_scene(window, out_dir)
     report = {"screen": list(available_rect(window).size().toTuple()),
               "window": [window.width(), window.height()],
               "shots": [asdict(s) for s in shots]}

@@ -6,6 +6,8 @@ read) in a background job, so opening the window never waits for them.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -185,6 +187,9 @@ class DashboardPage(Page):
                  else OK if x.state == "已完成" else "#333")
             when = f"还有 {x.days_left} 天" if x.state in ("即将到期", "未到期") else x.state
             lines.append(f"{x.due_on.isoformat()} {x.title}：<span style='color:{c}'>{when}</span>")
+        for pack in d.packs_out:           # teaching points' packs still out on a stick
+            lines.append(f"采集包 {pack.scope_kind}“{html.escape(pack.scope_name)}”：<span style='color:{WARN}'>"
+                         f"已发出 {pack.days_out()} 天，尚未收回</span>")
         return "<br>".join(lines) or "本方案没有方案文档和截止日期要求"
 
     def _on_findings_clicked(self, index: QModelIndex) -> None:
