@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
+from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
 from app.models.base import stamp
@@ -45,7 +46,7 @@ class DistrictKey(SQLModel, table=True):
     public_key: str = ""                       # the minisign "RW…" line once known
     source: str = ""                           # 纸质登记表（手工输入）/ 公钥文件 / 首次报送时核对
     registered_at: datetime = stamp()
-    retired_at: Optional[datetime] = None      # replaced by a newer registration
+    retired_at: Optional[datetime] = Field(default=None, sa_type=DateTime)      # replaced by a newer registration
     note: str = ""
 
 
@@ -80,9 +81,9 @@ class ReceivedBundle(SQLModel, table=True):
     recheck_differences: int = 0
     changes_json: str = ""                     # what changed since the previous version
     warnings_json: str = ""
-    paper_received_at: Optional[datetime] = None
+    paper_received_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
     paper_note: str = ""
-    receipt_at: Optional[datetime] = None
+    receipt_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
 
 
 class BundleEvidence(SQLModel, table=True):
@@ -135,7 +136,7 @@ class TrustedDistrict(SQLModel, table=True):
     source: str = ""
     added_at: datetime = stamp()
     programme_hash: str = ""                   # the last programme the district published and the school imported
-    programme_imported_at: Optional[datetime] = None
+    programme_imported_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
 
 
 class DistrictReceipt(SQLModel, table=True):
