@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
                                QTextBrowser, QVBoxLayout, QWidget)
 
-from app.models.self_assessment import LEVELS
+from app.services.self_assessment import LEVELS
 from app.services import self_assessment
 from app.ui.jobs import run_in_background
 from app.ui.style import BAD, OK, WARN
