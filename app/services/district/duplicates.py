@@ -18,7 +18,7 @@ from app.models.district import BundleEvidence, BundlePerson, ReceivedBundle
 from app.services.district.office import require_office
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Holder:
     unit_code: str
     school_name: str
