@@ -86,3 +86,30 @@ def export(ws, dest: Path, *, full: bool = False, unmask: bool = False):
 def minisign_verify(file: Path, pub: Path) -> tuple[bool, str]:
     r = subprocess.run([MINISIGN, "-Vm", str(file), "-p", str(pub)], capture_output=True, text=True)
     return r.returncode == 0, r.stdout + r.stderr
+
+
+def small_school(root: Path, code: str, name: str, *, seed: int = 1, teachers: int = 3,
+                 id_numbers: list[str] | None = None, programme: str = "national-2.0") -> Workspace:
+    """A quick school (a few teachers, a few files) through the app's own services."""
+    import random
+    from datetime import date
+
+    from app.services import choices, evidence, hours, school
+    from app.services.demo import make_id
+    from app.services.teachers import add_teacher
+    rng = random.Random(seed)
+    ws = Workspace.open(root)
+    school.init_school(ws, name=name, code=code, environment="混合", programme_id=programme)
+    files = root.parent / f"files-{code}"
+    files.mkdir(parents=True, exist_ok=True)
+    for i in range(teachers):
+        idn = (id_numbers or [])[i] if id_numbers and i < len(id_numbers) else \
+            make_id(rng, date(1980 + i, 1 + i % 12, 10 + i), i % 2 == 0)
+        t = add_teacher(ws, name=f"{name[:2]}教师{'一二三四五六七八九十'[i % 10]}", id_number=idn, staff_no=f"{code}-{i + 1}", subject="语文")
+        hours.add_hours(ws, t.id, category="网络研修", hours=30, on_date=date(2026, 10, 1))
+        hours.add_hours(ws, t.id, category="实践应用", hours=30, on_date=date(2026, 10, 2))
+        choices.set_choices(ws, t.id, ["A1", "A3", "A6"])
+        f = files / f"{code}-{i}.docx"
+        f.write_bytes(f"{code} {i} {seed} 学情分析方案\n".encode("utf-8") * 200)
+        evidence.add_evidence(ws, t.id, "A1", "1", f)
+    return ws

@@ -28,6 +28,7 @@ import shutil
 import stat
 import threading
 import time
+import uuid
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ from app.services.seal import fingerprint_for
 
 log = logging.getLogger(__name__)
 WORKERS = 2
+INCOMING = ".incoming"
 BUF = 4 * 1024 * 1024
 
 
@@ -210,12 +212,9 @@ def _copy_bag(ws, cand: Candidate, progress: _BagProgress, size: int) -> tuple[P
     if size and free < size + 64 * 1024 ** 2:
         raise StorageError(f"区县数据文件夹所在磁盘只剩 {free / 1024 ** 3:.1f} GB，复制这个报送包需要约 "
                            f"{size / 1024 ** 3:.1f} GB。请腾出空间，或不复制（证据留在原处）。")
-    name = cand.path.name[:-len(L.PARTIAL)] if cand.path.name.endswith(L.PARTIAL) else cand.path.name
-    target = root / (name + L.PARTIAL)
-    n = 1
-    while target.exists() or (root / name).exists():
-        n += 1
-        target = root / f"{name}-{n}{L.PARTIAL}"
+    # Copied under .incoming/<random>/ with the bag's own name (verify refuses a name ending in .partial);
+    # moved up into copies/ only once accepted.
+    target = root / INCOMING / uuid.uuid4().hex[:12] / cand.path.name
     problems: list[str] = []
     done = 0
     buf = bytearray(BUF)
@@ -249,21 +248,36 @@ def _copy_bag(ws, cand: Candidate, progress: _BagProgress, size: int) -> tuple[P
                         continue
                     copy_file(src, target / rel_dir / f)
     except OSError as exc:
-        shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
+        _remove(target)
         raise StorageError(describe_os_error(exc, cand.path, "复制报送包")) from exc
     except BaseException:
-        shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
+        _remove(target)
         raise
     return target, problems
 
 
 def _remove(path: Path | None) -> None:
+    """Remove a copy that was not accepted (with its .incoming/<random>/ folder)."""
     if path is None:
         return
-    if path.is_dir():
+    if path.parent.parent.name == INCOMING:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    elif path.is_dir():
         shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
+
+
+def _place_copy(copy: Path) -> Path:
+    """Move an accepted copy from .incoming/ to copies/<name> (a new name if taken)."""
+    root = copy.parent.parent.parent
+    final, n = root / copy.name, 1
+    while final.exists():
+        n += 1
+        final = root / f"{copy.stem}-{n}{copy.suffix}" if copy.suffix == ".zip" else root / f"{copy.name}-{n}"
+    os.replace(copy, final)
+    shutil.rmtree(copy.parent, ignore_errors=True)
+    return final
 
 
 def _check(ws, plan: _Plan, options: IngestOptions, meter: _Meter, key: int, district_rules: dict) -> _Checked:
@@ -325,9 +339,12 @@ def _refusal(c: _Checked) -> tuple[str, list[str]]:
     if r.altered or r.missing or r.extra:
         return (f"报送包在封存后被改动：{len(r.altered)} 个文件内容不符、缺少 {len(r.missing)} 个、多出 {len(r.extra)} 个。"
                 "请学校重新导出，或查明原因。"), details
+    own = [e for e in r.errors if e != sig.message]
+    if own:                                   # not a bag at all, unsafe names, links…: the first says why
+        return own[0], [d for d in details if d != own[0]]
     if not sig.good:
         return sig.message or "签名无效。", details
-    return (details[0] if details else "未通过核验。"), details[1:]
+    return "未通过核验。", details
 
 
 def _key_history_lines(c: _Checked) -> list[str]:
@@ -394,6 +411,7 @@ def ingest(ws, paths: list[str | Path], options: IngestOptions = IngestOptions()
     total = sum(_bag_size(p.cand, p.info) for p in to_check) * (2 if options.copy else 1)
     meter = _Meter(progress, total)
     pending: deque[tuple[_Plan, Future]] = deque()
+    checked: _Checked | None = None
     with ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="district-ingest") as pool, \
             quick_thread_switches():
         try:
@@ -405,13 +423,15 @@ def ingest(ws, paths: list[str | Path], options: IngestOptions = IngestOptions()
                 plan, fut = pending.popleft()
                 checked = fut.result()
                 progress.check()
-                outcome = _conclude(ws, checked, confirm)
-                summary.outcomes.append(outcome)
                 if checked.report is not None:
                     summary.bytes_checked += checked.report.bytes_checked
+                outcome, checked = _conclude(ws, checked, confirm), None
+                summary.outcomes.append(outcome)
         except CancelledError:
             summary.cancelled = True
             progress.cancel()
+            if checked is not None:                 # checked, not recorded: its copy goes
+                _remove(checked.copy_path)
             for _plan, fut in pending:
                 fut.cancel()
             for _plan, fut in pending:
@@ -459,12 +479,11 @@ def _conclude(ws, c: _Checked, confirm: set[str]) -> IntakeOutcome:
             bag.warnings = [w for w in bag.warnings if "尚未与区县登记的公钥核对" not in w]
             try:
                 if c.copy_path is not None:
-                    final = c.copy_path.with_name(c.copy_path.name[:-len(L.PARTIAL)])
-                    os.replace(c.copy_path, final)
-                    bag.location = str(final)
+                    bag.location = str(_place_copy(c.copy_path))
+                    c.copy_path = None
                 row, warnings = recording.record(ws, bag)
             except Exception as exc:               # noqa: BLE001 - e.g. the same bundle twice in one intake
-                _remove(c.copy_path)
+                _remove(c.copy_path if c.copy_path is not None else (Path(bag.location) if c.copied else None))
                 log.exception("recording %s failed", path)
                 return _refused(ws, plan, path, unit, name, seal, fp,
                                 f"登记时出错：{getattr(exc, 'user_message', type(exc).__name__)}", [])
