@@ -37,9 +37,9 @@ def register(sub, common) -> None:
                 description="按学校盖章的密钥登记表登记。指纹为 32 位十六进制（8 组，每组 4 位），"
                             "组间的横线或空格可有可无；输错的字符会指出在第几组。")
     a.add_argument("--school", required=True, help="学校代码（与学校在本软件中填写的一致）")
-    a.add_argument("--fingerprint", help="登记表上的公钥指纹，如 3F2A-91C0-…")
-    a.add_argument("--key", help="学校交来的公钥文件（.pub）")
-    a.add_argument("--name", default="", help="学校名称")
+    a.add_argument("--fingerprint", metavar="指纹", help="登记表上的公钥指纹，如 3F2A-91C0-…")
+    a.add_argument("--key", metavar="公钥文件", help="学校交来的公钥文件（.pub）")
+    a.add_argument("--name", default="", metavar="名称", help="学校名称")
     a.add_argument("--kind", choices=UNIT_KINDS, default=None, help="学校 或 教学点")
     a.add_argument("--replace", action="store_true", help="学校更换了密钥：停用原登记的指纹，改用这个")
     a.add_argument("--note", default="", help="备注（如 登记表日期）")
@@ -53,7 +53,7 @@ def register(sub, common) -> None:
                             "全部接收（或已接收过）时退出码为 0，否则为 1。")
     a.add_argument("paths", metavar="路径", nargs="+", help="报送包文件夹、zip 文件或U盘根目录")
     a.add_argument("--copy", action="store_true", help="把报送包复制到区县数据文件夹（默认证据留在原处，不复制）")
-    a.add_argument("--confirm", action="append", default=[],
+    a.add_argument("--confirm", action="append", default=[], metavar="指纹",
                    help="首次报送的学校：与纸质密钥登记表核对一致的公钥指纹（可写多个）")
     a.set_defaults(func=cmd_ingest)
 
@@ -68,7 +68,7 @@ def register(sub, common) -> None:
                             "可用 minisign -Vm 回执文件 -p 区县公钥.pub 核对。")
     a.add_argument("school", metavar="学校代码", help="学校代码")
     a.add_argument("dest", metavar="目标文件夹", type=Path, help="写入回执的文件夹（如学校的U盘）")
-    a.add_argument("--seal", default=None, help="指定封存码（默认为该校当前版本）")
+    a.add_argument("--seal", default=None, help="封存码（默认为该校当前版本）")
     a.set_defaults(func=cmd_receipt)
 
     a = _parser(ds, "schools", common, help="各学校的登记与报送情况")
@@ -89,7 +89,7 @@ def register(sub, common) -> None:
     a = _parser(ds, "recheck", common, help="按区县现行方案重新复核全部学校（更改区县方案后使用）")
     a.set_defaults(func=cmd_recheck)
     a = _parser(ds, "log", common, help="接收记录（每次接收、拒收、待确认）")
-    a.add_argument("--limit", type=int, default=50, help="显示最近多少条（默认 50）")
+    a.add_argument("--limit", type=int, default=50, metavar="条数", help="显示最近多少条（默认 50）")
     a.set_defaults(func=cmd_log)
     pr = _parser(ds, "programme", common, help="发布区县项目方案（签名文件，供学校导入）")
     prs = pr.add_subparsers(dest="programme_action", metavar="操作", required=True)

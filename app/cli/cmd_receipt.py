@@ -22,14 +22,14 @@ def register(sub, common) -> None:
     rs = p.add_subparsers(dest="action", metavar="操作", required=True)
     a = _parser(rs, "import", common, help="导入区县回执（核对区县签名）")
     a.add_argument("file", metavar="回执文件", type=Path, help="区县交来的回执文件（.json，签名文件在它旁边）")
-    a.add_argument("--district-key", default=None,
+    a.add_argument("--district-key", default=None, metavar="公钥或指纹",
                    help="区县公钥：公钥文件（区县公钥.pub），或区县公布的公钥指纹（第一次导入时需要）")
     a.set_defaults(func=cmd_import)
     a = _parser(rs, "list", common, help="列出已导入的回执")
     a.set_defaults(func=cmd_list)
     a = _parser(rs, "trust", common, help="登记区县公钥（以后的回执和区县方案都按它核对）")
     a.add_argument("key", metavar="公钥", help="区县公钥文件（区县公钥.pub）或以 RW 开头的公钥")
-    a.add_argument("--fingerprint", default=None, help="区县公布的公钥指纹（填写时须与公钥文件一致）")
+    a.add_argument("--fingerprint", default=None, metavar="指纹", help="区县公布的公钥指纹（填写时须与公钥文件一致）")
     a.add_argument("--replace", action="store_true", help="区县更换了密钥：改用这个公钥")
     a.set_defaults(func=cmd_trust)
 

@@ -102,12 +102,17 @@ def small_school(root: Path, code: str, name: str, *, seed: int = 1, teachers: i
     school.init_school(ws, name=name, code=code, environment="混合", programme_id=programme)
     files = root.parent / f"files-{code}"
     files.mkdir(parents=True, exist_ok=True)
+    from app.services.programmes import Rules, load_preset
+    rules = Rules(load_preset(programme))
+    cats = rules.category_keys
     for i in range(teachers):
         idn = (id_numbers or [])[i] if id_numbers and i < len(id_numbers) else \
             make_id(rng, date(1980 + i, 1 + i % 12, 10 + i), i % 2 == 0)
         t = add_teacher(ws, name=f"{name[:2]}教师{'一二三四五六七八九十'[i % 10]}", id_number=idn, staff_no=f"{code}-{i + 1}", subject="语文")
-        hours.add_hours(ws, t.id, category="网络研修", hours=30, on_date=date(2026, 10, 1))
-        hours.add_hours(ws, t.id, category="实践应用", hours=30, on_date=date(2026, 10, 2))
+        hours.add_hours(ws, t.id, category=cats[0], hours=30, on_date=date(2026, 10, 1))
+        hours.add_hours(ws, t.id, category=cats[-1], hours=30, on_date=date(2026, 10, 2))
+        if rules.micro is None:
+            continue                               # a 1.0 programme: no micro-abilities, no evidence
         choices.set_choices(ws, t.id, ["A1", "A3", "A6"])
         f = files / f"{code}-{i}.docx"
         f.write_bytes(f"{code} {i} {seed} 学情分析方案\n".encode("utf-8") * 200)
