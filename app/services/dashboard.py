@@ -74,6 +74,7 @@ class DashboardData:
     deadlines: tuple[DeadlineRow, ...]
     findings: tuple[Finding, ...]
     results: tuple[tuple[str, int], ...]
+    district_status: str = ""           # 区县已接收 · 日期 (from an imported receipt), or what is known
 
     @property
     def blocking(self) -> int:
