@@ -228,7 +228,7 @@ def cmd_versions(args, ws_opener) -> int:
         print(f"没有学校“{args.school}”的报送包。")
         return 0
     for r in rows:
-        print(f"第 {r.version} 版{'（当前）' if r.current else ''}：封存码 {r.seal_code}，导出 {r.exported_at[:16]}，"
+        print(f"第 {r.version} 版{'（当前）' if r.current else ''}：封存码 {r.seal_code}，导出 {r.exported_at[:16].replace('T', ' ')}，"
               f"接收 {r.received_at:%Y-%m-%d %H:%M}")
         print(f"    与上一版相比：{r.changes_summary}")
         for w in r.warnings:

@@ -21,7 +21,7 @@ SCHOOLS = [("S001", "东风小学"), ("S002", "红旗小学"), ("S003", "向阳�
 VIDEO = b"classroom video " * 40000          # ~640 KB, the same bytes in schools 1 and 2
 
 
-def build_school(root: str, seed: int, code: str, name: str, video: bool) -> str:
+def build_school(root: str, seed: int, code: str, name: str, video: bool, teachers: int = 40) -> str:
     """Runs in a worker process: a demo school renamed, optionally with the shared video."""
     from app.services import evidence, school
     from app.services.choices import current_choices
@@ -29,7 +29,7 @@ def build_school(root: str, seed: int, code: str, name: str, video: bool) -> str
     from app.services.teachers import list_teachers
     ws = Workspace.open(root)
     try:
-        create_demo(ws, teachers=40, seed=seed)
+        create_demo(ws, teachers=teachers, seed=seed)
         school.update_school(ws, name=name, code=code)
         if video:
             t = next(t for t in list_teachers(ws) if current_choices(ws, t.id))

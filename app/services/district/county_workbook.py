@@ -140,7 +140,7 @@ def _versions(wb: Workbook, ws_data) -> None:
     write_header(ws, 2, headers)
     r = 3
     for b in list_bundles(ws_data):
-        values = [b.school_name, b.unit_code, b.version, "是" if b.current else "", b.seal_code, b.exported_at[:16],
+        values = [b.school_name, b.unit_code, b.version, "是" if b.current else "", b.seal_code, b.exported_at[:16].replace("T", " "),
                   b.received_at, "已收" if b.paper_received_at else "未收", "已发" if b.receipt_at else "未发",
                   b.changes_summary, "；".join(b.warnings)]
         for c, v in enumerate(values, 1):

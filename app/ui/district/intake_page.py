@@ -66,6 +66,7 @@ class IntakePage(Page):
         self.summary = QLabel("")
         self.summary.setObjectName("intakeSummary")
         self.summary.setWordWrap(True)
+        self.summary.hide()                     # shown after an intake
         self.detail = QTextBrowser()
         self.detail.setObjectName("intakeDetail")
         self.detail.setPlaceholderText(HINT)
@@ -124,6 +125,7 @@ class IntakePage(Page):
     def _on_ingested(self, summary: IntakeSummary) -> None:
         self.ingest_job = None
         self.last_summary = summary
+        self.summary.show()
         self.summary.setText(f"本次：{summary.text()}（{summary.bytes_checked / 1024 ** 2:,.0f} MB，"
                              f"{summary.seconds:.1f} 秒）")
         self.detail.setHtml(self._summary_html(summary))

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from app.services.district.paper import PaperResult, tie_paper
 from app.services.district.queries import list_bundles
 from app.ui import jobs
-from app.ui.district.table_models import BundleTableModel
+from app.ui.district.table_models import PaperTableModel
 from app.ui.errors import show_error
 from app.ui.pages.base import Page
 from app.ui.style import BAD, OK
@@ -39,7 +39,7 @@ class PaperPage(Page):
         self.result.setObjectName("paperResult")
         self.result.setWordWrap(True)
         self.result.setMinimumHeight(56)
-        self.table = RecordTable(BundleTableModel(), settings_name="district_paper", placeholder="搜索学校、封存码")
+        self.table = RecordTable(PaperTableModel(), settings_name="district_paper", placeholder="搜索学校、封存码")
         row = QHBoxLayout()
         row.addWidget(self.code, 1)
         row.addWidget(self.check_button)

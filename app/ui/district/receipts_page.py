@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
 from app.services.district.queries import list_bundles
 from app.services.district.receipts import ReceiptFile, issue_receipt
 from app.ui import jobs
-from app.ui.district.table_models import BundleTableModel
+from app.ui.district.table_models import ReceiptTableModel
 from app.ui.pages.base import Page
 from app.ui.widgets.record_table import RecordTable, standard_action
 
@@ -22,7 +22,7 @@ class ReceiptsPage(Page):
     def __init__(self, ws, events, parent: QWidget | None = None) -> None:
         super().__init__(ws, events, parent)
         self.last: ReceiptFile | None = None
-        self.table = RecordTable(BundleTableModel(), settings_name="district_receipts", placeholder="搜索学校、封存码")
+        self.table = RecordTable(ReceiptTableModel(), settings_name="district_receipts", placeholder="搜索学校、封存码")
         self.act_issue = standard_action(self, "出具回执…", self.issue_selected, tip="为选中的学校写出签名回执")
         self.table.add_button(self.act_issue)
         self.act_issue.setEnabled(False)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QSplitter, QTextBrowser, QVBoxLayout, QWidget
 from app.services.district.queries import BundleDetail, bundle_detail, list_bundles
 from app.services.district.rerun import recheck_all
 from app.ui import jobs
-from app.ui.district.table_models import BundleTableModel
+from app.ui.district.table_models import RecheckTableModel
 from app.ui.pages.base import Page
 from app.ui.style import BAD, WARN
 from app.ui.widgets.record_table import RecordTable, standard_action
@@ -66,7 +66,7 @@ class RecheckPage(Page):
 
     def __init__(self, ws, events, parent: QWidget | None = None) -> None:
         super().__init__(ws, events, parent)
-        self.table = RecordTable(BundleTableModel(), settings_name="district_recheck", placeholder="搜索学校")
+        self.table = RecordTable(RecheckTableModel(), settings_name="district_recheck", placeholder="搜索学校")
         self.act_rerun = standard_action(self, "重新复核全部", self.rerun, tip="区县调整了项目方案后，按现行方案重新复核全部学校")
         self.table.add_button(self.act_rerun)
         self.detail = QTextBrowser()

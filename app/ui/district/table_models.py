@@ -43,24 +43,36 @@ class KeyTableModel(RowTableModel):
     )
 
 
-class BundleTableModel(RowTableModel):
-    """BundleRow: received bundles (all versions or the current ones)."""
+_B = {
+    "school": Column("学校", lambda r: r.school_name, width=150),
+    "code": Column("代码", lambda r: r.unit_code, width=90),
+    "version": Column("版本", lambda r: f"第 {r.version} 版" + ("（当前）" if r.current else ""), sort=lambda r: r.version,
+                      width=110, colour=lambda r: None if r.current else MUTED),
+    "seal": Column("封存码", lambda r: r.seal_code, width=310),
+    "received": Column("接收时间", lambda r: _when(r.received_at), sort=lambda r: r.received_at, width=130),
+    "paper": Column("确认表", lambda r: "已收" if r.paper_received_at else "未收", width=64, align=ALIGN_CENTER,
+                    colour=lambda r: OK if r.paper_received_at else WARN),
+    "receipt": Column("回执", lambda r: "已发" if r.receipt_at else "未发", width=56, align=ALIGN_CENTER,
+                      colour=lambda r: OK if r.receipt_at else WARN),
+    "recheck": Column("区县复核", lambda r: r.recheck_headline, width=260, stretch=True,
+                      colour=lambda r: BAD if r.recheck_differences else OK),
+    "changes": Column("与上一版相比", lambda r: r.changes_summary, width=220, stretch=True),
+    "warnings": Column("提醒", lambda r: "；".join(r.warnings), width=200, colour=lambda r: WARN if r.warnings else None),
+}
 
-    COLUMNS = (
-        Column("学校", lambda r: r.school_name, width=150),
-        Column("代码", lambda r: r.unit_code, width=100),
-        Column("版本", lambda r: f"第 {r.version} 版" + ("（当前）" if r.current else ""), sort=lambda r: r.version,
-               width=90, colour=lambda r: None if r.current else MUTED),
-        Column("封存码", lambda r: r.seal_code, width=300),
-        Column("接收时间", lambda r: _when(r.received_at), sort=lambda r: r.received_at, width=130),
-        Column("确认表", lambda r: "已收" if r.paper_received_at else "未收", width=64, align=ALIGN_CENTER,
-               colour=lambda r: OK if r.paper_received_at else WARN),
-        Column("回执", lambda r: "已发" if r.receipt_at else "未发", width=56, align=ALIGN_CENTER,
-               colour=lambda r: OK if r.receipt_at else WARN),
-        Column("区县复核", lambda r: r.recheck_headline, width=260, stretch=True,
-               colour=lambda r: BAD if r.recheck_differences else OK),
-        Column("与上一版相比", lambda r: r.changes_summary, width=220),
-    )
+
+def _bundle_model(name: str, keys: tuple[str, ...], doc: str) -> type[RowTableModel]:
+    return type(name, (RowTableModel,), {"COLUMNS": tuple(_B[k] for k in keys), "__doc__": doc})
+
+
+VersionTableModel = _bundle_model("VersionTableModel", ("school", "code", "version", "received", "changes", "warnings"),
+                                  "BundleRow: every version, and what changed.")
+PaperTableModel = _bundle_model("PaperTableModel", ("school", "code", "version", "seal", "paper"),
+                                "BundleRow: the current bundles and whether their paper form arrived.")
+ReceiptTableModel = _bundle_model("ReceiptTableModel", ("school", "code", "version", "seal", "received", "receipt"),
+                                  "BundleRow: the current bundles and whether a receipt was issued.")
+RecheckTableModel = _bundle_model("RecheckTableModel", ("school", "code", "version", "recheck"),
+                                  "BundleRow: the current bundles and the district's re-check of each.")
 
 
 class CountyTableModel(RowTableModel):

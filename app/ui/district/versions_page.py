@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from app.services.district.queries import BundleDetail, bundle_detail, list_bundles
 from app.ui import jobs
-from app.ui.district.table_models import BundleTableModel
+from app.ui.district.table_models import VersionTableModel
 from app.ui.pages.base import Page
 from app.ui.widgets.record_table import RecordTable
 
@@ -19,7 +19,7 @@ def _esc(text) -> str:
 def changes_html(d: BundleDetail) -> str:
     r = d.row
     out = [f"<h3>{_esc(r.school_name)}（{_esc(r.unit_code)}）第 {r.version} 版{'（当前）' if r.current else ''}</h3>",
-           f"<p>封存码 {_esc(r.seal_code)}<br>导出 {_esc(r.exported_at[:16])}，接收 {r.received_at:%Y-%m-%d %H:%M}<br>"
+           f"<p>封存码 {_esc(r.seal_code)}<br>导出 {_esc(r.exported_at[:16].replace('T', ' '))}，接收 {r.received_at:%Y-%m-%d %H:%M}<br>"
            f"证据位置：{_esc(r.location)}{'（区县复制件）' if r.copied else '（原处，未复制）'}</p>"]
     for w in r.warnings:
         out.append(f"<p style='color:#b26a00'>提醒：{_esc(w)}</p>")
@@ -50,7 +50,7 @@ class VersionsPage(Page):
 
     def __init__(self, ws, events, parent: QWidget | None = None) -> None:
         super().__init__(ws, events, parent)
-        self.table = RecordTable(BundleTableModel(), settings_name="district_versions", placeholder="搜索学校、封存码")
+        self.table = RecordTable(VersionTableModel(), settings_name="district_versions", placeholder="搜索学校、封存码")
         self.detail = QTextBrowser()
         self.detail.setObjectName("versionDetail")
         self.detail.setPlaceholderText("选择一个版本，这里显示它与上一版相比的变化。")
