@@ -132,3 +132,29 @@ def test_the_same_person_in_two_schools(tmp_path, district):
     finally:
         a.close()
         b.close()
+
+
+def test_the_districts_signed_programme_is_checked_and_named_in_the_bundle(school, district, tmp_path):
+    from app.services.district.publish import publish_programme
+    from app.services.district.queries import bundle_detail
+    from app.services.district_link import import_published_programme
+    from app.services.programmes.adjust import set_rule
+    set_rule(district, "hours.total_min", 60, note="本区要求 60 学时")
+    pub = publish_programme(district, tmp_path / "pub")
+    ok, out = minisign_verify(pub.path, pub.public_key)
+    assert ok and f"programme:{pub.hash}" in out
+    forged = tmp_path / "forged"
+    forged.mkdir()
+    for f in (pub.path, pub.signature, pub.public_key):
+        (forged / f.name).write_bytes(f.read_bytes())
+    text = (forged / pub.path.name).read_text("utf-8").replace("60", "20", 1)
+    (forged / pub.path.name).write_text(text, encoding="utf-8")
+    with pytest.raises(RuleViolation, match="签名核对失败"):
+        import_published_programme(school, forged / pub.path.name, district_key=str(pub.public_key))
+    import_published_programme(school, pub.path, district_key=keys.school_key(district).fingerprint)
+    bag = export(school, tmp_path / "stick")
+    info = (bag.path / "bag-info.txt").read_text("utf-8")
+    assert f"Tisheng-District-Program-Hash: {pub.hash}" in info and f"Tisheng-Program-Hash: {pub.hash}" in info
+    o = intake.ingest(district, [bag.path]).outcomes[0]
+    rc = bundle_detail(district, o.bundle_id).recheck
+    assert rc["school_programme"]["same_as_district"] and rc["differences"] == 0

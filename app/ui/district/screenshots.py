@@ -42,7 +42,13 @@ def shoot(window, out_dir: Path) -> list:
     shots = shoot_pages(window, out_dir, titles=TITLES, prefix=PREFIX)
     for title in ("规则复核", "报送版本"):                 # with a school selected, as a reviewer sees them
         page = window.go_to(title)
-        _select_first(page.table)
+        rows = page.table.model.rows()
+        if title == "规则复核" and rows:                    # the school with the most to look at
+            page.table.select_key(max(rows, key=lambda r: r.recheck_differences).id)
+        elif title == "报送版本" and any(r.version > 1 for r in rows):
+            page.table.select_key(next(r.id for r in rows if r.version > 1))
+        else:
+            _select_first(page.table)
         shots += shoot_pages(window, out_dir, titles=(title,), prefix=f"{PREFIX}选中-")
     shots += shoot_dialogs(window, out_dir, DIALOGS)
     return shots
