@@ -192,3 +192,21 @@ def test_cancel_stops_after_whole_bundles_and_leaves_no_copy(two, district, tmp_
     root = district.paths.root / "district" / "copies"
     assert len([p for p in root.iterdir() if p.name != intake.INCOMING]) == 1
     assert not any((root / intake.INCOMING).iterdir())        # the second copy, cancelled, is gone
+
+
+def test_the_same_bundle_twice_on_one_stick_is_taken_in_once(two, district, tmp_path):
+    a, _ = two
+    stick = tmp_path / "stick"
+    bag = export(a, stick).path
+    shutil.copytree(bag, stick / "副本" / bag.name)
+    summary = intake.ingest(district, [stick])
+    assert sorted(o.outcome for o in summary.outcomes) == ["已接收过", "接收"]
+    assert len(list_bundles(district)) == 1
+
+
+def test_a_bundle_without_its_public_key_cannot_be_checked_against_a_fingerprint(two, district, tmp_path):
+    a, _ = two
+    bag = export(a, tmp_path / "s").path
+    (bag / L.PUBKEY).unlink()
+    o = intake.ingest(district, [bag]).outcomes[0]
+    assert o.outcome == "拒收" and "缺少学校公钥文件" in o.message

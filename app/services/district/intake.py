@@ -323,6 +323,9 @@ def _refusal(c: _Checked) -> tuple[str, list[str]]:
     if r.unfinished:
         return "这是未完成的导出（名称以 .partial 结尾），不是已封存的报送包。请学校重新导出。", details
     sig = r.signature
+    if sig.registered is False and sig.status == "no-key":
+        return ("报送包中缺少学校公钥文件 school.pub，区县只登记了该校的公钥指纹，无法核对签名。"
+                "请学校交来公钥文件（.pub），在“密钥登记”中登记后重新接收。"), details
     if sig.registered is False:
         got = sig.bundled_fingerprint or sig.key_fingerprint
         head = (f"签名密钥与登记的不一致：报送包由指纹为 {got or '（未知）'} 的密钥签名，"
@@ -472,6 +475,11 @@ def _conclude(ws, c: _Checked, confirm: set[str]) -> IntakeOutcome:
             decision, message = "refuse", (f"bag-info.txt 中的学校代码“{plan.unit_code}”与学校记录中的"
                                            f"“{doc_school.get('code', '')}”不一致，未接收。")
         if decision in ("accept", "confirm"):
+            with ws.sessions() as s:        # the same bundle twice on one stick: the first one counts
+                old = s.exec(select(ReceivedBundle).where(ReceivedBundle.seal_digest == r.seal_digest)).first()
+            if old is not None:
+                _remove(c.copy_path)
+                return _duplicate(ws, plan, old)
             pk = _signer_key(plan, c)
             bag = recording.AcceptedBag(path, seal, r.seal_digest, unit, str(doc_school.get("name") or name), fp, pk,
                                         c.texts, c.location, c.copied, c.recheck or {}, decision == "confirm",
