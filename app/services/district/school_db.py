@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, create_engine, event, insert, update
+import sqlite3
+import threading
+
+from sqlalchemy import Boolean, Date, DateTime, create_engine, insert, update
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, select
 
@@ -49,15 +52,32 @@ class Loaded:
         bind.dispose()
 
 
+_TEMPLATE: sqlite3.Connection | None = None
+_TEMPLATE_LOCK = threading.Lock()
+
+
+def _template() -> sqlite3.Connection:
+    """An in-memory database with every table and the ability-point catalogue, built once per process:
+    each re-check starts from a copy of it (sqlite3's backup, in C) instead of creating 40 tables again."""
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        from app.services.workspace import seed_catalogue
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
+        SQLModel.metadata.create_all(engine)
+        with Session(engine) as s:
+            seed_catalogue(s)
+            s.commit()
+        _TEMPLATE = conn
+    return _TEMPLATE
+
+
 def _engine():
-    engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
-
-    @event.listens_for(engine, "connect")
-    def _fk(dbapi_conn, _record) -> None:
-        dbapi_conn.execute("PRAGMA foreign_keys=ON")
-
-    SQLModel.metadata.create_all(engine)
-    return engine
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    with _TEMPLATE_LOCK:
+        _template().backup(conn)
+    conn.execute("PRAGMA foreign_keys=ON")
+    return create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
 
 
 def _convert(column, value: Any) -> Any:
@@ -174,8 +194,6 @@ def load(doc: dict[str, Any], rules_doc: dict[str, Any], *, today: date) -> Load
 
 
 def _fill(s: Session, doc: dict, rules_doc: dict, today: date, loaded: Loaded) -> None:
-    from app.services.workspace import seed_catalogue
-    seed_catalogue(s)
     rules = Rules(rules_doc)
     school_row = doc.get("school")
     if not isinstance(school_row, dict):
