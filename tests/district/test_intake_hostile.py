@@ -166,6 +166,8 @@ def test_copy_keeps_a_verified_copy_and_the_records(two, district, tmp_path):
     root = district.paths.root / "district" / "copies"
     assert [c.name for c in root.iterdir() if c.name != intake.INCOMING] == [bag.name]
     assert not any((root / intake.INCOMING).iterdir())        # the refused copy was removed
+    records = district.paths.root / "district" / "records"
+    assert [p.name for p in records.iterdir()] == [_records_name(district)]     # its texts were not kept
 
 
 def test_cancel_stops_after_whole_bundles_and_leaves_no_copy(two, district, tmp_path):
@@ -192,6 +194,7 @@ def test_cancel_stops_after_whole_bundles_and_leaves_no_copy(two, district, tmp_
     root = district.paths.root / "district" / "copies"
     assert len([p for p in root.iterdir() if p.name != intake.INCOMING]) == 1
     assert not any((root / intake.INCOMING).iterdir())        # the second copy, cancelled, is gone
+    assert len(list((district.paths.root / "district" / "records").iterdir())) == 1
 
 
 def test_the_same_bundle_twice_on_one_stick_is_taken_in_once(two, district, tmp_path):
@@ -202,6 +205,8 @@ def test_the_same_bundle_twice_on_one_stick_is_taken_in_once(two, district, tmp_
     summary = intake.ingest(district, [stick])
     assert sorted(o.outcome for o in summary.outcomes) == ["已接收过", "接收"]
     assert len(list_bundles(district)) == 1
+    from app.services.district.bundle_doc import load_kept
+    assert load_kept(district, _records_name(district))["school"]["code"] == "A01"     # the kept texts are whole
 
 
 def test_a_bundle_without_its_public_key_cannot_be_checked_against_a_fingerprint(two, district, tmp_path):
@@ -210,3 +215,10 @@ def test_a_bundle_without_its_public_key_cannot_be_checked_against_a_fingerprint
     (bag / L.PUBKEY).unlink()
     o = intake.ingest(district, [bag]).outcomes[0]
     assert o.outcome == "拒收" and "缺少学校公钥文件" in o.message
+
+
+def _records_name(district) -> str:
+    from app.models.district import ReceivedBundle
+    from sqlmodel import select
+    with district.sessions() as s:
+        return s.exec(select(ReceivedBundle.records_dir)).one()

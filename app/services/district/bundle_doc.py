@@ -4,16 +4,19 @@ Only after `verify_path` passed: the manifest is read again and must hash to the
 digest, and bundle.json must hash to its manifest line, so what the district records is exactly
 what it verified even if the stick changed in between. Folders are read without following links;
 zips through the same reader `verify` uses. A copy of the small texts is kept under
-`<data>/district/records/<folder>/`, so re-checks, version comparisons and receipts work after
+`<data>/district/records/<name>.zip`, so re-checks, version comparisons and receipts work after
 the stick has gone home.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import stat
+import uuid
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +25,7 @@ from app.errors import AppError, StorageError
 from app.services.bundle import layout as L
 from app.services.bundle.zip_reader import ZipBag
 from app.services.district.office import district_dir
-from app.services.fileio import atomic_write_bytes, os_errors
+from app.services.fileio import fsync_dir, os_errors, replace_with_retry
 
 BUNDLE_JSON = "data/bundle.json"
 CAP_TAG = 8 * 1024 ** 2
@@ -136,20 +139,45 @@ def read_unverified_doc(path: Path, kind: str) -> dict[str, Any] | None:
         return None
 
 
-def keep(ws, texts: BagTexts, folder: str) -> str:
-    """Write the texts under district/records/<folder>/; returns <folder>."""
-    root = district_dir(ws, "records", folder)
-    for rel, data in texts.files.items():
-        atomic_write_bytes(root / rel, data)
-    atomic_write_bytes(root / "bundle.json", texts.bundle_json)
-    return folder
+def keep(ws, texts: BagTexts, name: str) -> str:
+    """Keep the texts as one zip, district/records/<name>.zip (one file to fsync, not seven); returns its name.
+
+    Inside: bag-info.txt, the manifests, the signature, school.pub and bundle.json, under their own
+    names, so `minisign -Vm tagmanifest-sha256.txt -p school.pub` still works on the extracted copy.
+    """
+    root = district_dir(ws, "records")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        for rel, data in texts.files.items():
+            z.writestr(rel, data)
+        z.writestr("bundle.json", texts.bundle_json)
+    target = root / f"{name}.zip"
+    tmp = root / f".{name}.{uuid.uuid4().hex[:8]}.tmp"      # two workers may keep the same bundle at once
+    with os_errors(target):
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(buf.getvalue())
+                fh.flush()
+                os.fsync(fh.fileno())
+            replace_with_retry(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        fsync_dir(root)
+    return target.name
 
 
-def load_kept(ws, folder: str) -> dict[str, Any]:
-    path = Path(ws.paths.root, "district", "records", folder, "bundle.json")
+def load_kept(ws, name: str) -> dict[str, Any]:
+    path = Path(ws.paths.root, "district", "records", name)
+    missing = StorageError(f"区县数据文件夹中缺少报送包记录“{name}”（可能被删除或损坏）。请重新接收该报送包。")
     with os_errors(path):
         if not path.is_file():
-            raise StorageError(f"区县数据文件夹中缺少报送包记录“{folder}/bundle.json”（可能被删除）。"
-                               "请重新接收该报送包。")
-        raw = path.read_bytes()
+            raise missing
+        try:
+            with zipfile.ZipFile(path) as z:
+                info = z.getinfo("bundle.json")
+                if info.file_size > CAP_JSON:
+                    raise missing
+                raw = z.read(info)
+        except (zipfile.BadZipFile, KeyError):
+            raise missing from None
     return parse_doc(raw)

@@ -133,6 +133,7 @@ class _Checked:
     location: str = ""
     copied: bool = False
     copy_path: Path | None = None
+    kept: str = ""                         # district/records/<kept>: the texts, written by the worker
     error: str = ""
     details: list[str] = field(default_factory=list)
 
@@ -297,6 +298,8 @@ def _check(ws, plan: _Plan, options: IngestOptions, meter: _Meter, key: int, dis
         if report.ok and not out.details:
             out.texts = bundle_doc.read_verified(target, plan.cand.kind, report.seal_digest)
             out.recheck = recheck(out.texts.doc, district_rules)
+            # Written here, off the recording thread (file I/O and fsync); removed again if not accepted.
+            out.kept = bundle_doc.keep(ws, out.texts, recording.records_name(plan.unit_code, report.seal_digest))
     except CancelledError:
         _remove(out.copy_path)
         raise
@@ -433,14 +436,18 @@ def ingest(ws, paths: list[str | Path], options: IngestOptions = IngestOptions()
         except CancelledError:
             summary.cancelled = True
             progress.cancel()
-            if checked is not None:                 # checked, not recorded: its copy goes
+            if checked is not None:                 # checked, not recorded: its copy and texts go
                 _remove(checked.copy_path)
+                if checked.kept:
+                    _drop_kept_unless_recorded(ws, checked.kept)
             for _plan, fut in pending:
                 fut.cancel()
             for _plan, fut in pending:
                 try:
                     c = fut.result()
                     _remove(c.copy_path)
+                    if c.kept:
+                        _drop_kept_unless_recorded(ws, c.kept)
                 except BaseException:               # noqa: BLE001 - cancelled or failed: nothing kept
                     pass
     summary.seconds = time.monotonic() - started
@@ -460,7 +467,21 @@ def _duplicate(ws, plan: _Plan, old: ReceivedBundle) -> IntakeOutcome:
 
 
 def _conclude(ws, c: _Checked, confirm: set[str]) -> IntakeOutcome:
-    """On the calling thread: write the outcome of one checked bundle."""
+    """On the calling thread: write the outcome of one checked bundle (its kept texts go unless recorded)."""
+    outcome = _decide(ws, c, confirm)
+    if c.kept:
+        _drop_kept_unless_recorded(ws, c.kept)
+    return outcome
+
+
+def _drop_kept_unless_recorded(ws, name: str) -> None:
+    with ws.sessions() as s:
+        used = s.exec(select(ReceivedBundle.id).where(ReceivedBundle.records_dir == name)).first()
+    if used is None:
+        Path(ws.paths.root, "district", "records", name).unlink(missing_ok=True)
+
+
+def _decide(ws, c: _Checked, confirm: set[str]) -> IntakeOutcome:
     plan, r = c.plan, c.report
     path = str(plan.cand.path)
     name = (r.info.get("school") if r else "") or plan.info.get("Source-Organization", "")
@@ -483,7 +504,7 @@ def _conclude(ws, c: _Checked, confirm: set[str]) -> IntakeOutcome:
             pk = _signer_key(plan, c)
             bag = recording.AcceptedBag(path, seal, r.seal_digest, unit, str(doc_school.get("name") or name), fp, pk,
                                         c.texts, c.location, c.copied, c.recheck or {}, decision == "confirm",
-                                        list(r.warnings if r.warnings else []))
+                                        list(r.warnings if r.warnings else []), c.kept)
             bag.warnings = [w for w in bag.warnings if "尚未与区县登记的公钥核对" not in w]
             try:
                 if c.copy_path is not None:

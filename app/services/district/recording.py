@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import select
 
 from app.models.district import BundleEvidence, BundlePerson, IntakeEvent, ReceivedBundle
@@ -41,6 +42,7 @@ class AcceptedBag:
     recheck: dict[str, Any]
     confirm_key: bool = False            # first bundle of a school, fingerprint confirmed against paper
     warnings: list[str] = field(default_factory=list)
+    kept: str = ""                       # the records zip already written by the worker that checked it
 
 
 def log_event(s, *, path: str, outcome: str, unit_code: str = "", school_name: str = "", seal_code: str = "",
@@ -56,15 +58,16 @@ def _id_digest(salt: str, full: str) -> str:
     return hmac.new(bytes.fromhex(salt), full.encode("ascii", "ignore"), hashlib.sha256).hexdigest()
 
 
-def _folder_name(bag: AcceptedBag) -> str:
-    safe = "".join(c for c in bag.unit_code if c.isalnum() or c in "-_")[:24] or "school"
-    return f"{safe}_{bag.seal_digest[:16]}"
+def records_name(unit_code: str, seal_digest: str) -> str:
+    """The kept texts' file name: one per bundle, fixed by its seal (the same bundle twice: the same file)."""
+    safe = "".join(c for c in unit_code if c.isalnum() or c in "-_")[:24] or "school"
+    return f"{safe}_{seal_digest[:16]}"
 
 
 def record(ws, bag: AcceptedBag) -> tuple[ReceivedBundle, list[str]]:
     """Keep the texts, link the version, write the rows; returns (row, warnings)."""
     doc, info = bag.texts.doc, bag.texts.info
-    folder = bundle_doc.keep(ws, bag.texts, _folder_name(bag))
+    folder = bag.kept or bundle_doc.keep(ws, bag.texts, records_name(bag.unit_code, bag.seal_digest))
     prev_code = (info.get("Previous-Bundle-Code") or str(doc.get("previous_bundle_code") or "")).strip()
     warnings = list(bag.warnings)
     with ws.sessions() as s:
@@ -149,10 +152,11 @@ def _evidence_rows(s, bundle_id: int, doc: dict) -> None:
     for e in doc.get("evidence") or []:
         if isinstance(e, dict) and isinstance(e.get("sha256"), str):
             tid = e.get("teacher_id") if isinstance(e.get("teacher_id"), int) else None
-            rows.append(BundleEvidence(bundle_id=bundle_id, sha256=e["sha256"], size=_int(e.get("size")),
-                                       path=str(e.get("path") or e.get("original_name") or ""), teacher_ref=tid,
-                                       teacher_name=names.get(tid, ""), point_code=str(e.get("point_code") or "")))
-    s.add_all(rows)
+            rows.append({"bundle_id": bundle_id, "sha256": e["sha256"], "size": _int(e.get("size")),
+                         "path": str(e.get("path") or e.get("original_name") or ""), "teacher_ref": tid,
+                         "teacher_name": names.get(tid, ""), "point_code": str(e.get("point_code") or "")})
+    if rows:                                   # one Core insert: a 1,000-teacher school has thousands of files
+        s.execute(insert(BundleEvidence.__table__), rows)
 
 
 def _person_rows(s, bundle_id: int, doc: dict, salt: str) -> None:
@@ -162,7 +166,8 @@ def _person_rows(s, bundle_id: int, doc: dict, salt: str) -> None:
             continue
         idn = str(t.get("id_number") or "")
         full = idn if idn and "*" not in idn else ""
-        rows.append(BundlePerson(bundle_id=bundle_id, teacher_ref=t.get("id") if isinstance(t.get("id"), int) else None,
-                                 name=str(t.get("name", "")), masked_id=mask_id_number(idn) if full else idn,
-                                 id_digest=_id_digest(salt, full.upper()) if full and salt else ""))
-    s.add_all(rows)
+        rows.append({"bundle_id": bundle_id, "teacher_ref": t.get("id") if isinstance(t.get("id"), int) else None,
+                     "name": str(t.get("name", "")), "masked_id": mask_id_number(idn) if full else idn,
+                     "id_digest": _id_digest(salt, full.upper()) if full and salt else ""})
+    if rows:
+        s.execute(insert(BundlePerson.__table__), rows)
