@@ -8,7 +8,9 @@ exports its bundle onto one "stick" folder; a district folder registers their 30
   every payload hashed in two workers, signatures, re-reading bundle.json, the re-check of every
   school with the district's programme, recording, versions) in a child process whose peak memory
   is sampled, against one `openssl dgst -sha256` command per bundle over all its payload files.
-  Both start with the stick dropped from the page cache. Target: ≤ 1.3×, peak RSS < 300 MB.
+  Both start with the stick dropped from the page cache (as a stick or a disk just plugged in).
+  Target: ≤ 1.3×, peak RSS < 300 MB. `district_ingest_warm_cache` repeats it with the files already
+  in memory on both sides, where the CPU decides (reported, not a target).
 * `district_dashboard_60_units`: the 全县总览 page of a district with 60 units (the 30 ingested,
   and 30 more rows cloned from them under new codes, since only the database is read), from
   creating the window until the county table shows its rows, against the 1 s target.
@@ -158,9 +160,15 @@ def run(quick: bool):
         gb = result["bytes"] / 1024 ** 3
         n = result["counts"]["接收"]
         dash, _rss = run_child_rss(DASHBOARD, str(_sixty_units(district, work)))
+        # The same again with the stick in the page cache (both sides): CPU instead of the disk decides.
+        warm_district = work / "district-warm"
+        shutil.copytree(base / "district-empty", warm_district)
+        warm_base = _baseline(stick)
+        warm, _rss = run_child_rss(INGEST, str(warm_district), str(stick))
         return [(f"district_ingest_{n}bundles_{gb:.1f}GB", result["seconds"], base_s),
                 ("district_ingest_peak_memory_MB_vs_300MB", rss_mb, 300.0),
-                (f"district_dashboard_{dash['units']}_units_vs_1s", dash["seconds"], 1.0)]
+                (f"district_dashboard_{dash['units']}_units_vs_1s", dash["seconds"], 1.0),
+                ("district_ingest_warm_cache", warm["seconds"], warm_base)]
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if os.environ.get("TISHENG_BENCH_KEEP") != "1":
