@@ -222,3 +222,18 @@ def _records_name(district) -> str:
     from sqlmodel import select
     with district.sessions() as s:
         return s.exec(select(ReceivedBundle.records_dir)).one()
+
+
+def test_the_kept_texts_still_verify_with_minisign(two, district, tmp_path):
+    import zipfile
+
+    from tests.district.conftest import minisign_verify
+    a, _ = two
+    bag = export(a, tmp_path / "s").path
+    assert intake.ingest(district, [bag]).outcomes[0].outcome == "接收"
+    shutil.rmtree(bag)                                        # the stick went home
+    out = tmp_path / "kept"
+    with zipfile.ZipFile(district.paths.root / "district" / "records" / _records_name(district)) as z:
+        z.extractall(out)
+    ok, text = minisign_verify(out / L.TAGMANIFEST, out / L.PUBKEY)
+    assert ok, text
