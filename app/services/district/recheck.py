@@ -141,7 +141,7 @@ def recheck(doc: dict[str, Any], district_rules: dict[str, Any]) -> dict[str, An
         return out
     finally:
         loaded.close()
-    ours = [_slim(f.to_dict()) for f in report.findings]
+    ours = [{k: getattr(f, k) for k in _KEEP} for f in report.findings]     # not to_dict(): it deep-copies
     comp = doc.get("compliance") or {}
     checked = bool(comp.get("checked", bool(comp.get("findings") is not None)))
     theirs = [_slim(f) for f in comp.get("findings") or [] if isinstance(f, dict)]

@@ -80,20 +80,34 @@ def _engine():
     return create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
 
 
-def _convert(column, value: Any) -> Any:
-    if value is None:
-        return None
+def _to_datetime(value: Any) -> Any:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _to_date(value: Any) -> Any:
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def _converter(column):
     kind = column.type
-    try:
-        if isinstance(kind, DateTime):
-            return datetime.fromisoformat(value) if isinstance(value, str) else value
-        if isinstance(kind, Date):
-            return date.fromisoformat(value[:10]) if isinstance(value, str) else value
-        if isinstance(kind, Boolean):
-            return bool(value)
-    except (TypeError, ValueError):
-        raise BundleRecordsError(f"记录中的“{column.name}”值“{value}”无法识别。") from None
-    return value
+    if isinstance(kind, DateTime):
+        return _to_datetime
+    if isinstance(kind, Date):
+        return _to_date
+    if isinstance(kind, Boolean):
+        return bool
+    return None
+
+
+_COLUMNS: dict[type, tuple] = {}
+
+
+def _columns(model) -> tuple:
+    """(name, converter or None) of each column, worked out once per table."""
+    cols = _COLUMNS.get(model)
+    if cols is None:
+        cols = _COLUMNS[model] = tuple((c.name, _converter(c)) for c in model.__table__.columns)
+    return cols
 
 
 _DEFAULTS: dict[type, dict[str, Any]] = {}
@@ -117,9 +131,16 @@ def _values(model, row: Any, **override) -> dict[str, Any]:
     """A row for a Core insert: known columns only, typed like the table, defaults filled in."""
     if not isinstance(row, dict):
         raise BundleRecordsError(f"{model.__name__} 记录格式不正确。")
-    cols = model.__table__.columns
     values = dict(_defaults(model))
-    values.update({c.name: _convert(c, row[c.name]) for c in cols if c.name in row})
+    for name, convert in _columns(model):
+        if name in row:
+            value = row[name]
+            if convert is not None and value is not None:
+                try:
+                    value = convert(value)
+                except (TypeError, ValueError):
+                    raise BundleRecordsError(f"记录中的“{name}”值“{value}”无法识别。") from None
+            values[name] = value
     values.update(override)
     return values
 
