@@ -204,7 +204,7 @@ def _dismiss_message_boxes() -> None:
         box.reject()
 
 
-def shoot_dialogs(window, out_dir: Path) -> list[Shot]:
+def shoot_dialogs(window, out_dir: Path, dialogs=DIALOGS) -> list[Shot]:
     from app.ui.layout_check import dialog_problems
     shots = []
     watchdog = QTimer()
@@ -212,7 +212,7 @@ def shoot_dialogs(window, out_dir: Path) -> list[Shot]:
     watchdog.timeout.connect(_dismiss_message_boxes)
     watchdog.start()
     try:
-        for where, name, opener in DIALOGS:
+        for where, name, opener in dialogs:
             before = _open_windows()
             try:
                 opener(window)
@@ -235,14 +235,14 @@ def shoot_dialogs(window, out_dir: Path) -> list[Shot]:
     return shots
 
 
-def shoot_pages(window, out_dir: Path) -> list[Shot]:
+def shoot_pages(window, out_dir: Path, titles=None, prefix: str = "") -> list[Shot]:
     from app.ui.layout_check import page_problems
     from app.ui.widgets.screen_fit import available_rect
     wide = available_rect(window).width() >= WIDE_ENOUGH
     shots = []
-    for title in registry.TITLES:
+    for title in titles or registry.TITLES:
         page = window.go_to(title)
-        path = grab(window, out_dir / f"{title}.png")
+        path = grab(window, out_dir / f"{prefix}{title}.png")
         shots.append(Shot(title, "页面", path.name, (window.width(), window.height()),
                           page_problems(page, table_must_fit=wide)))
     return shots
@@ -301,10 +301,15 @@ def take_screenshots(controller, data_dir, out_dir: Path, *, demo: bool = False)
     window.move(available_rect(window).topLeft())
     window.resize(available_size(window))          # a maximised window: the screen less the title bar
     window.show()
-    shots = shoot_pages(window, out_dir)
-    shots += shoot_dialogs(window, out_dir)
+    from app.ui.district import screenshots as district_shots
+    if district_shots.is_district_window(window):
+        shots = district_shots.shoot(window, out_dir)
+    else:
+        shots = shoot_pages(window, out_dir)
+        shots += shoot_dialogs(window, out_dir)
+        shots += shoot_pack_scene(window, out_dir)
     shots += shoot_wizard(controller.ws, controller.settings, out_dir)
-    shots += shoot_pack_scene(window, out_dir)
+    shots += district_shots.shoot_wizard_district_page(controller.ws, controller.settings, out_dir)
     report = {"screen": list(available_rect(window).size().toTuple()),
               "window": [window.width(), window.height()],
               "shots": [asdict(s) for s in shots]}

@@ -142,7 +142,9 @@ class DashboardPage(Page):
         self._job = None
         self.data = data
         self.subtitle.setText(f"{data.school}　·　{data.programme}　·　{data.environment}环境　·　"
-                              f"教师 {data.teachers} 人（参训 {data.active} 人）")
+                              f"教师 {data.teachers} 人（参训 {data.active} 人）"
+                              + (f"　·　<b style='color:{OK if data.district_status.startswith('区县已接收 ·') else WARN}'>"
+                                 f"{data.district_status}</b>" if data.district_status else ""))
         self._fill_cards(data)
         self.hours_chart.set_groups([("", [Bar(h.label + (f"≥{h.per_teacher_min:g}" if h.per_teacher_min else ""),
                                                h.meeting, h.active or 1, f"{h.meeting}/{h.active} 人")
