@@ -47,6 +47,12 @@ def run(data_dir: str | Path | None = None, demo: bool = False, screenshot_dir: 
     if screenshot_dir is not None:
         return _run_screenshots(data_dir, demo, Path(screenshot_dir), screen_size, scale)
     app = make_application()
+    if not demo:                         # a teaching point PC: no school here, a pack on the stick
+        from app.ui.pack.launch import open_pack_window, pack_at_start
+        pack = pack_at_start(data_paths(data_dir).database)
+        if pack is not None and open_pack_window(pack) is not None:
+            app.setQuitOnLastWindowClosed(True)
+            return int(app.exec())
     from app.ui.controller import AppController
     controller = AppController()
     controller.gave_up.connect(app.quit)

@@ -33,11 +33,13 @@ from app.paths import default_data_dir
 from app.services import demo_setup, startup
 from app.services.backup.restore import restore
 from app.services.backup.source import backup_root_for
+from app.services.district.office import folder_kind
 from app.services.instance_lock import AlreadyRunningError
 from app.services.workspace import Workspace
 from app.ui import jobs, single_instance
 from app.ui.errors import setup_logging, show_error
 from app.ui.events import AppEvents
+from app.ui.district.district_window import DistrictWindow
 from app.ui.facades import Facades
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
@@ -77,7 +79,7 @@ class AppController(QObject):
             # a restore from backup under way keeps the app running; a hand-over to the first
             # instance ends it quietly (gave_up → quit → exit code 0)
             return self.recover_job is not None or (self.handed_over and self.window is None)
-        if ws.has_school():
+        if folder_kind(ws) != "empty":               # a school's folder, or a district office's
             self._show_window(ws)
         elif demo:
             self._build_demo(ws, parent=None)
@@ -364,7 +366,10 @@ class AppController(QObject):
         setup_logging(ws.paths.logs)
         self.settings.remember_data_dir(str(ws.paths.root))
         self.events = AppEvents()
-        self.window = MainWindow(Facades(ws), self.events, self.settings)
+        if folder_kind(ws) == "district":
+            self.window = DistrictWindow(ws, self.events, self.settings)
+        else:
+            self.window = MainWindow(Facades(ws), self.events, self.settings)
         self.window.open_folder_requested.connect(self.open_folder)
         self.window.new_folder_requested.connect(self._on_new_folder_requested)
         self.window.data_restored.connect(self.reopen_after_restore)

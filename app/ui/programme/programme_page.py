@@ -192,6 +192,10 @@ class ProgrammePage(Page):
                                       QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
             from pathlib import Path
+            from app.ui.district.school_side import import_signed_programme, is_signed
+            if is_signed(path):          # the district's published programme: its signature is checked first
+                import_signed_programme(self, self.ws, path, self._saved)
+                return
             run_in_background(self, lambda ctx: self.api.programme.import_programme(Path(path)))
 
     def export_file(self) -> None:
