@@ -134,7 +134,8 @@ PURE = {
     "app.services.review_queue.hidden_from", "app.services.review_queue.hidden_text",
     "app.services.drives.drive_kind", "app.services.drives.order_drives", "app.services.drives.usable",
     "app.services.programmes.adjust.rule_views", "app.services.programmes.fields.form_of",
-    "app.services.district_presets.preset_for_district", "app.services.excel.error_workbook.default_path",
+    "app.services.district_presets.preset_for_district", "app.services.district.register.check_typed",
+    "app.services.excel.error_workbook.default_path",
     # packaged, read-only data (the programme presets and their source documents)
     "app.services.programmes.load_preset", "app.services.programmes.list_presets",
     "app.services.programmes.preset_ids", "app.services.programmes.presets.source_text",

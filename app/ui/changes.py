@@ -47,3 +47,7 @@ class Changed:
 
     value: Any
     changes: Changes
+
+    def map(self, fn) -> "Changed":
+        """The same changes with fn(value) as the result (a work function that reads after a write)."""
+        return Changed(fn(self.value), self.changes)

@@ -367,7 +367,7 @@ class AppController(QObject):
         self.settings.remember_data_dir(str(ws.paths.root))
         self.events = AppEvents()
         if folder_kind(ws) == "district":
-            self.window = DistrictWindow(ws, self.events, self.settings)
+            self.window = DistrictWindow(Facades(ws), self.events, self.settings)
         else:
             self.window = MainWindow(Facades(ws), self.events, self.settings)
         self.window.open_folder_requested.connect(self.open_folder)

@@ -225,6 +225,53 @@ class BackupFacade(Facade):
     restore = read("app.services.backup.restore:restore")
 
 
+class PacksFacade(Facade):
+    """The central school's side of collection packs (学校信息 › 教学点)."""
+
+    list_teaching_points = read("app.services.school:list_teaching_points")
+    list_groups = read(f"{_TS}:list_groups")
+    list_teachers = read(f"{_T}:list_teachers")
+    removable = read("app.services.packs.startup:removable", first="")
+    preview_pack = read("app.services.packs.create:preview_pack")
+    create_pack = write("app.services.packs.create:create_pack", "school")
+    write_sheet = read("app.services.packs.sheet:write_sheet", first="")
+    preview_merge = read("app.services.packs.merge:preview_merge")
+    merge_return = write("app.services.packs.merge:merge_return", "data")
+
+
+class ReceiptsFacade(Facade):
+    """The school's side of district mode: the district's receipts and its signed programme."""
+
+    trusted_district = read("app.services.district_link:trusted_district")
+    import_receipt = write("app.services.district_link:import_receipt", "data")
+    receipt_status = read("app.services.district_link:receipt_status")
+    import_published_programme = write("app.services.district_link:import_published_programme", "data")
+
+
+_D = "app.services.district"
+
+
+class DistrictFacade(Facade):
+    """The district office's window: intake, keys, paper, re-check, receipts, the county view."""
+
+    init_district = write(f"{_D}.office:init_district", "data")
+    office_info = read(f"{_D}.office:office_info")
+    publish_programme = read(f"{_D}.publish:publish_programme")
+    load_county = read(f"{_D}.county:load_county")
+    write_county_workbook = read(f"{_D}.county_workbook:write_county_workbook")
+    duplicate_evidence = read(f"{_D}.duplicates:duplicate_evidence")
+    same_persons = read(f"{_D}.duplicates:same_persons")
+    intake_log = read(f"{_D}.queries:intake_log")
+    ingest = write(f"{_D}.intake:ingest", "data")
+    list_keys = read(f"{_D}.register:list_keys")
+    add_key = write(f"{_D}.register:add_key", "data")
+    list_bundles = read(f"{_D}.queries:list_bundles")
+    bundle_detail = read(f"{_D}.queries:bundle_detail")
+    tie_paper = write(f"{_D}.paper:tie_paper", "data")
+    issue_receipt = write(f"{_D}.receipts:issue_receipt", "data")
+    recheck_all = write(f"{_D}.rerun:recheck_all", "data")
+
+
 @dataclass(frozen=True)
 class FolderInfo:
     """Where the open data folder is (plain values: showing them reads nothing)."""
@@ -233,6 +280,7 @@ class FolderInfo:
     logs: Path
     tmp: Path                          # scratch files of this folder (previews), swept at start-up
     backups: Path
+    database: Path
 
 
 class Facades:
@@ -240,7 +288,7 @@ class Facades:
 
     def __init__(self, ws) -> None:
         self._ws = ws
-        self.folder = FolderInfo(ws.paths.root, ws.paths.logs, ws.paths.tmp, ws.paths.backups)
+        self.folder = FolderInfo(ws.paths.root, ws.paths.logs, ws.paths.tmp, ws.paths.backups, ws.paths.database)
         self.school = SchoolFacade(ws)
         self.programme = ProgrammeFacade(ws)
         self.teachers = TeachersFacade(ws)
@@ -254,6 +302,9 @@ class Facades:
         self.export = ExportFacade(ws)
         self.importing = ImportFacade(ws)
         self.backup = BackupFacade(ws)
+        self.packs = PacksFacade(ws)
+        self.receipts = ReceiptsFacade(ws)
+        self.district = DistrictFacade(ws)
 
     @property
     def workspace(self):
@@ -265,4 +316,5 @@ class Facades:
         return {"school": SchoolFacade, "programme": ProgrammeFacade, "teachers": TeachersFacade,
                 "teams": TeamsFacade, "hours": HoursFacade, "plans": PlansFacade, "dashboard": DashboardFacade,
                 "micro": MicroFacade, "evidence": EvidenceFacade, "assessment": AssessmentFacade,
-                "export": ExportFacade, "importing": ImportFacade, "backup": BackupFacade}
+                "export": ExportFacade, "importing": ImportFacade, "backup": BackupFacade,
+                "packs": PacksFacade, "receipts": ReceiptsFacade, "district": DistrictFacade}

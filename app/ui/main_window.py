@@ -360,7 +360,7 @@ class MainWindow(QMainWindow):
 
     def _on_import_receipt(self) -> None:
         from app.ui.district.school_side import import_receipt_file
-        import_receipt_file(self, self.ws, self.events)
+        import_receipt_file(self, self.api.receipts)
 
     def _on_manual(self) -> None:
         from app.ui.manual_window import show_manual

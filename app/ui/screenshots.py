@@ -167,8 +167,8 @@ def _support(w) -> None:
 DIALOGS: tuple[tuple[str, str, Callable], ...] = (
     ("学校信息", "新增教学点", lambda w: _go(w, "学校信息").add_record()),
     ("学校信息", "更换项目方案", lambda w: _go(w, "学校信息")._on_change_clicked()),
-    ("学校信息", "生成采集包", lambda w: _go(w, "学校信息").create_pack()),
-    ("学校信息", "合并采集包", lambda w: _go(w, "学校信息").merge_pack()),
+    ("学校信息", "生成采集包", lambda w: _go(w, "学校信息").open_create_pack()),
+    ("学校信息", "合并采集包", lambda w: _go(w, "学校信息").open_merge_pack()),
     ("团队", "新建团队", lambda w: _teams(w, "team")),
     ("团队", "添加成员", lambda w: _teams(w, "member")),
     ("团队", "新建研修组", lambda w: _teams(w, "group")),
@@ -314,7 +314,7 @@ def take_screenshots(controller, data_dir, out_dir: Path, *, demo: bool = False)
         shots += shoot_dialogs(window, out_dir)
         shots += shoot_pack_scene(window, out_dir)
     shots += shoot_wizard(window.api, controller.settings, out_dir)
-    shots += district_shots.shoot_wizard_district_page(controller.ws, controller.settings, out_dir)
+    shots += district_shots.shoot_wizard_district_page(window.api, controller.settings, out_dir)
     report = {"screen": list(available_rect(window).size().toTuple()),
               "window": [window.width(), window.height()],
               "shots": [asdict(s) for s in shots]}

@@ -166,15 +166,15 @@ def test_an_intake_can_be_cancelled(qtbot, dwindow, district_setup):
     job.cancel()                           # 取消 in the progress dialog calls this
     settle()
     assert job.outcome == "cancelled" or (job.outcome == "finished" and page.last_summary.cancelled)
-    assert list_bundles(dwindow.ws) == []
+    assert list_bundles(dwindow.api.workspace) == []
 
 
 def test_the_school_imports_the_receipt_and_its_home_page_says_so(qtbot, window, dialogs, tmp_path):
     from app.services.district import intake, receipts
-    bag = export(window.ws, tmp_path / "stick")
+    bag = export(window.api.workspace, tmp_path / "stick")
     with Workspace.open(tmp_path / "district") as d:
         init_district(d, name="示例区教师发展中心", code="D1")
-        register.add_key(d, bag.seal.school_code, fingerprint=keys.school_key(window.ws).fingerprint)
+        register.add_key(d, bag.seal.school_code, fingerprint=keys.school_key(window.api.workspace).fingerprint)
         assert intake.ingest(d, [bag.path]).outcomes[0].outcome == "接收"
         r = receipts.issue_receipt(d, bag.seal.school_code, tmp_path / "home")
         district_fp = keys.school_key(d).fingerprint

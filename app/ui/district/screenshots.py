@@ -54,11 +54,11 @@ def shoot(window, out_dir: Path) -> list:
     return shots
 
 
-def shoot_wizard_district_page(ws, settings, out_dir: Path) -> list:
+def shoot_wizard_district_page(api, settings, out_dir: Path) -> list:
     from app.ui.layout_check import dialog_problems
     from app.ui.screenshots import Shot, grab
     from app.ui.wizard.setup_wizard import SetupWizard
-    wizard = SetupWizard(ws, settings=settings)
+    wizard = SetupWizard(api, settings=settings)
     wizard.show()
     wizard.welcome_page.role.district.setChecked(True)
     path = grab(wizard, out_dir / "设置向导-欢迎.png")

@@ -194,7 +194,7 @@ class ProgrammePage(Page):
             from pathlib import Path
             from app.ui.district.school_side import import_signed_programme, is_signed
             if is_signed(path):          # the district's published programme: its signature is checked first
-                import_signed_programme(self, self.ws, path, self._saved)
+                import_signed_programme(self, self.api.receipts, path, None)   # the import publishes "data"
                 return
             run_in_background(self, lambda ctx: self.api.programme.import_programme(Path(path)))
 

@@ -46,9 +46,9 @@ class SchoolPage(Page):
         self.points.add_button(standard_action(self, "新增教学点…", self.add_record))
         self.points.add_button(standard_action(self, "删除…", self.delete_record))
         # One button with a menu beside the 教学点 title: the table's own bar must still fit 1024×600.
-        self.act_create_pack = standard_action(self, "生成采集包…", self.create_pack,
+        self.act_create_pack = standard_action(self, "生成采集包…", self.open_create_pack,
                                                tip="把所选教学点教师的采集包写到U盘，交教学点离线采集")
-        self.act_merge_pack = standard_action(self, "合并采集包…", self.merge_pack, tip="预览并合并教学点交回的采集包")
+        self.act_merge_pack = standard_action(self, "合并采集包…", self.open_merge_pack, tip="预览并合并教学点交回的采集包")
         packs = QMenu(self)
         packs.addAction(self.act_create_pack)
         packs.addAction(self.act_merge_pack)
@@ -140,18 +140,16 @@ class SchoolPage(Page):
         return jobs.run_with_progress(self, lambda ctx: self.api.school.remove_teaching_point(point.id),
                                       title="删除教学点", cancellable=False)
 
-    def create_pack(self) -> None:
+    def open_create_pack(self) -> None:
         """A collection pack for the selected 教学点 (or a 研修组, some teachers) onto a stick."""
         from app.ui.pack.create_dialog import CreatePackDialog
         point = self.points.current_row()
-        self.dialog = CreatePackDialog(self.ws, self, point=point.name if point else None)
-        self.dialog.created.connect(lambda _r: self.notify("school"))
+        self.dialog = CreatePackDialog(self.api, self, point=point.name if point else None)     # says what it changed
         self.dialog.open()
 
-    def merge_pack(self) -> None:
+    def open_merge_pack(self) -> None:
         from app.ui.pack.merge_dialog import MergeDialog
-        self.dialog = MergeDialog(self.ws, self)
-        self.dialog.merged.connect(lambda _r: self.notify("data"))
+        self.dialog = MergeDialog(self.api, self)
         self.dialog.open()
 
     def _on_form_saved(self, _row) -> None:
