@@ -3,9 +3,9 @@
 Every `import` and `from … import …` anywhere in a module (top level, inside functions,
 under `if TYPE_CHECKING`) is an edge to the app module it names: `from a.b import c`
 is an edge to a.b.c when that is a module, else to a.b. A function-level import only
-postpones a cycle to the first call; it does not remove it. The compatibility modules
-app/services/backups.py and integrity.py (re-exports for branches written before the
-split) must not be imported by anything in app/.
+postpones a cycle to the first call; it does not remove it. The old god modules
+app/services/backups.py and integrity.py are gone (split into app/services/backup/,
+startup, dbcheck, fsck, storage_kind); no source imports them by their old names.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
 MAX_LINES = 600
-COMPATIBILITY_ONLY = {"app.services.backups", "app.services.integrity"}
+REMOVED = {"app.services.backups", "app.services.integrity"}
 
 
 def module_name(py: Path) -> str:
@@ -140,10 +140,29 @@ def test_the_checker_finds_a_cycle_hidden_in_a_function():
     assert cycles({"app.a": {"app.b"}, "app.b": set()}) == []
 
 
-def test_nothing_in_app_uses_the_compatibility_modules():
-    users = sorted(f"{m} imports {t}" for m, targets in graph().items() for t in targets & COMPATIBILITY_ONLY
-                   if m not in COMPATIBILITY_ONLY)
-    assert not users, "import from the new modules instead:\n" + "\n".join(users)
+def old_name_imports(source: str) -> list[str]:
+    """The imports in a source text that name a removed module (plain, from-, or `from app.services import x`)."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+            [node.module or "", *(f"{node.module}.{a.name}" for a in node.names)] if isinstance(node, ast.ImportFrom) \
+            else []
+        out += [f"line {node.lineno}: {n}" for n in names for r in REMOVED if n == r or n.startswith(r + ".")]
+    return out
+
+
+def test_the_old_backup_and_integrity_modules_are_gone_and_nothing_imports_them():
+    assert not [m for m in REMOVED if m in modules()], "the compatibility modules came back"
+    users = [f"{py.relative_to(ROOT)} {hit}" for folder in ("app", "tests", "tools", "bench")
+             for py in sorted((ROOT / folder).rglob("*.py")) if py != Path(__file__)
+             for hit in old_name_imports(py.read_text(encoding="utf-8"))]
+    assert not users, "import from app.services.backup.* / startup / dbcheck / fsck instead:\n" + "\n".join(users)
+
+
+def test_the_old_name_check_sees_each_form():
+    source = ("from app.services import backups, faults\nimport app.services.integrity\n"
+              "from app.services.backups import snapshot\nfrom app.services.backup import snapshot\n")
+    assert [h.split(":")[0] for h in old_name_imports(source)] == ["line 1", "line 2", "line 3", "line 3"]
 
 
 def test_no_file_in_app_is_over_600_lines():

@@ -16,25 +16,20 @@ a scratch folder that is removed at the end, with the virtual screen's file.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication
 
-from app.ui import jobs
-from app.ui.pages import registry
+from app.ui.screenshot_kit import Shot, grab, select_first, settle, shoot_dialogs, shoot_pages
 
-log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1366, 768)
 REPORT_NAME = "布局检查.json"
-WIDE_ENOUGH = 1280          # at this logical width and above, no main table may scroll sideways
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -78,42 +73,14 @@ def cleanup(scratch: Path) -> None:
     shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _settle() -> None:
-    app = QApplication.instance()
-    for _ in range(3):
-        app.processEvents()
-        jobs.wait_idle(120000)
-    app.processEvents()
-
-
-def grab(widget: QWidget, path: Path) -> Path:
-    _settle()
-    widget.grab().save(str(path))
-    return path
-
-
-@dataclass
-class Shot:
-    name: str
-    kind: str                       # 页面 / 对话框
-    file: str
-    size: tuple[int, int]
-    problems: list[str] = field(default_factory=list)
-
-
 # ---- the dialogs, each opened the way its button does it
 
 
 def _go(w, title: str):
     """Show a page and wait for its background load (its rows are what a dialog acts on)."""
     page = w.go_to(title)
-    _settle()
+    settle()
     return page
-
-
-def _select_first(table) -> None:
-    if table.current_row() is None and table.proxy.rowCount():
-        table.select_key(table.model.key(table.proxy.index(0, 0).data(table.model.ROW_ROLE)))
 
 
 def _teams(w, what: str) -> None:
@@ -121,14 +88,14 @@ def _teams(w, what: str) -> None:
     if what in ("group", "edit_group"):
         page.tabs.setCurrentIndex(1)
         if what == "edit_group":
-            _select_first(page.groups)
+            select_first(page.groups)
             page._edit_group()
         else:
             page._add_group()
         return
     page.tabs.setCurrentIndex(0)
     if what == "member":
-        _select_first(page.teams)
+        select_first(page.teams)
         page._add_member()
     else:
         page._add_team()
@@ -137,7 +104,7 @@ def _teams(w, what: str) -> None:
 def _teacher(w, edit: bool) -> None:
     page = _go(w, "教师")
     if edit:
-        _select_first(page.table)
+        select_first(page.table)
         page.edit_record()
     else:
         page.add_record()
@@ -191,68 +158,6 @@ DIALOGS: tuple[tuple[str, str, Callable], ...] = (
 )
 
 
-def _open_windows() -> set[int]:
-    return {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
-
-
-def _new_window(before: set[int]) -> QWidget | None:
-    found = [w for w in QApplication.topLevelWidgets()
-             if w.isVisible() and id(w) not in before and isinstance(w, QDialog) and not isinstance(w, QMessageBox)]
-    return found[-1] if found else None
-
-
-def _dismiss_message_boxes() -> None:
-    """A question or notice a dialog raises on the way must not stop the run (nobody is there to answer)."""
-    box = QApplication.activeModalWidget()
-    if isinstance(box, QMessageBox):
-        log.warning("screenshot: dismissed %s: %s", box.windowTitle(), box.text())
-        box.reject()
-
-
-def shoot_dialogs(window, out_dir: Path, dialogs=DIALOGS) -> list[Shot]:
-    from app.ui.layout_check import dialog_problems
-    shots = []
-    watchdog = QTimer()
-    watchdog.setInterval(200)
-    watchdog.timeout.connect(_dismiss_message_boxes)
-    watchdog.start()
-    try:
-        for where, name, opener in dialogs:
-            before = _open_windows()
-            try:
-                opener(window)
-            except Exception:                          # noqa: BLE001 - one dialog must not stop the rest
-                log.exception("screenshot: could not open %s › %s", where, name)
-                continue
-            _settle()
-            dialog = _new_window(before)
-            if dialog is None:
-                log.warning("screenshot: %s › %s did not open a dialog", where, name)
-                continue
-            dialog.activateWindow()              # as on screen: the focused field shows its ring
-            path = grab(dialog, out_dir / f"{where}-{name}.png")
-            shots.append(Shot(f"{where} › {name}", "对话框", path.name, (dialog.width(), dialog.height()),
-                              dialog_problems(dialog)))
-            dialog.reject() if isinstance(dialog, QDialog) else dialog.close()
-            _settle()
-    finally:
-        watchdog.stop()
-    return shots
-
-
-def shoot_pages(window, out_dir: Path, titles=None, prefix: str = "") -> list[Shot]:
-    from app.ui.layout_check import page_problems
-    from app.ui.widgets.screen_fit import available_rect
-    wide = available_rect(window).width() >= WIDE_ENOUGH
-    shots = []
-    for title in titles or registry.TITLES:
-        page = window.go_to(title)
-        path = grab(window, out_dir / f"{prefix}{title}.png")
-        shots.append(Shot(title, "页面", path.name, (window.width(), window.height()),
-                          page_problems(page, table_must_fit=wide)))
-    return shots
-
-
 def shoot_wizard(api, settings, out_dir: Path) -> list[Shot]:
     """The wizard's school page and its programme page (presets with their numbers), filled as a user would."""
     from app.ui.layout_check import dialog_problems
@@ -295,7 +200,7 @@ def take_screenshots(controller, data_dir, out_dir: Path, *, demo: bool = False)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not controller.start(data_dir, demo=demo):
         return 1
-    _settle()
+    settle()
     window = controller.window
     if window is None:
         if controller.wizard is not None:
@@ -311,7 +216,7 @@ def take_screenshots(controller, data_dir, out_dir: Path, *, demo: bool = False)
         shots = district_shots.shoot(window, out_dir)
     else:
         shots = shoot_pages(window, out_dir)
-        shots += shoot_dialogs(window, out_dir)
+        shots += shoot_dialogs(window, out_dir, DIALOGS)
         shots += shoot_pack_scene(window, out_dir)
     shots += shoot_wizard(window.api, controller.settings, out_dir)
     shots += district_shots.shoot_wizard_district_page(window.api, controller.settings, out_dir)
