@@ -1,8 +1,9 @@
 """A FormDialog whose 保存 runs the service as a background job (app.ui.jobs), not on the UI thread.
 
-The form validates as you type like every other form; 保存 runs `save_work(ctx, values)` as a job with
-a progress dialog and 取消 (a big file's copy reports progress), keeps the dialog open while it runs, shows a ValidationError beside its field,
-any other error in a message box, and closes with `saved(result)` only when the job succeeded.
+The form validates as you type like every other form; 保存 runs `save_work(ctx, values)` as a job
+with a progress dialog and 取消 (a big file's copy reports progress), keeps the dialog open while it
+runs, shows a ValidationError beside its field, any other error in a message box, and closes with
+`saved(result)` only when the job succeeded. (Not FormDialog's own save: that one cannot be cancelled.)
 """
 
 from __future__ import annotations
