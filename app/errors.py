@@ -3,6 +3,13 @@
 Every expected failure (bad input, missing record, refused rule) is an AppError;
 the CLI prints `user_message` and exits non-zero, the GUI shows it in a message
 box. Anything else is a bug and goes to the log.
+
+`user_message` speaks to whoever uses the window as well as the command line: it
+never names a command or a `--flag`. What only the command line can do ("命令行加
+--move", "tisheng fsck") goes into `cli_hint`, which the CLI prints after the message
+and the window never shows. An operation that needs a yes first (dropping a point
+that has evidence, moving a 组长) raises ConfirmationRequired: the window asks its
+`user_message` and repeats the call confirmed, the command line says how to confirm.
 """
 
 from __future__ import annotations
@@ -13,10 +20,11 @@ class AppError(Exception):
 
     exit_code = 2
 
-    def __init__(self, user_message: str, *, details: list[str] | None = None) -> None:
+    def __init__(self, user_message: str, *, details: list[str] | None = None, cli_hint: str = "") -> None:
         super().__init__(user_message)
         self.user_message = user_message
         self.details = list(details or [])
+        self.cli_hint = cli_hint
 
     def full_message(self) -> str:
         if not self.details:
@@ -28,8 +36,8 @@ class ValidationError(AppError):
     """A value a person typed or imported is not acceptable."""
 
     def __init__(self, user_message: str, *, field: str | None = None,
-                 details: list[str] | None = None) -> None:
-        super().__init__(user_message, details=details)
+                 details: list[str] | None = None, cli_hint: str = "") -> None:
+        super().__init__(user_message, details=details, cli_hint=cli_hint)
         self.field = field
 
 
@@ -43,6 +51,13 @@ class AmbiguousError(AppError):
 
 class RuleViolation(AppError):
     """An operation would break one of the programme's rules."""
+
+
+class ConfirmationRequired(AppError):
+    """The operation has consequences elsewhere that the user must accept first; nothing changed.
+
+    `user_message` says what would happen (the window asks it as a question and, on 是,
+    repeats the call with the service's confirm argument); `cli_hint` names the flag."""
 
 
 class DatabaseTooNewError(AppError):

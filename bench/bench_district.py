@@ -55,9 +55,10 @@ app = make_application()
 from app.ui.events import AppEvents
 from app.ui.settings import Settings
 from app.ui.district.district_window import DistrictWindow
+from app.ui.facades import Facades
 ws = Workspace.open(sys.argv[2])
 t0 = time.perf_counter()
-w = DistrictWindow(ws, AppEvents(), Settings())
+w = DistrictWindow(Facades(ws), AppEvents(), Settings())
 w.show()
 page = w.go_to("全县总览")
 while page.table.model.rowCount() == 0 and time.perf_counter() - t0 < 30:

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Linux smoke build: freeze installer/tisheng.spec and run the frozen programs offscreen
 # through a school's year: version, demo, check, export, verify, open and close the window.
-# Usage: bash installer/smoke.sh      (needs: pip install -e ".[build]")
+# Usage: bash installer/smoke.sh
+#   (needs: python -m pip install -c requirements.lock -e ".[build]", the versions the tests passed on)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if ! python tools/lock.py --check; then
+    echo 'this environment differs from requirements.lock; run: python -m pip install -c requirements.lock -e ".[build]"'
+    exit 1
+fi
 export QT_QPA_PLATFORM=offscreen
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT

@@ -70,6 +70,6 @@ def test_the_check_itself_finds_a_reader(tmp_path):
 
 
 def test_the_three_callers_use_it():
-    for rel in ("services/bundle/zip_reader.py", "services/backups.py", "services/excel/safety.py",
+    for rel in ("services/bundle/zip_reader.py", "services/backup/source.py", "services/excel/safety.py",
                 "services/bundle/bag_writer.py"):
         assert "app.services.safezip" in (ROOT / rel).read_text(encoding="utf-8"), rel

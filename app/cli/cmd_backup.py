@@ -71,7 +71,7 @@ def _size(n: int) -> str:
 
 
 def cmd_backup(args, ws_opener) -> int:
-    from app.services.backups import make_backup
+    from app.services.backup.manual import make_backup
     from app.services.datafolder import refuse_file
     paths = refuse_file(data_paths(getattr(args, "data_dir", None)))
     if args.full and args.dest is None:
@@ -90,7 +90,7 @@ def cmd_backup(args, ws_opener) -> int:
 
 
 def cmd_backups(args, ws_opener) -> int:
-    from app.services.backups import list_backups
+    from app.services.backup.retention import list_backups
     from app.services.datafolder import refuse_file
     paths = refuse_file(data_paths(getattr(args, "data_dir", None)))
     rows = list_backups(paths, check=args.check)
@@ -107,7 +107,8 @@ def cmd_backups(args, ws_opener) -> int:
 
 
 def cmd_restore(args, ws_opener) -> int:
-    from app.services.backups import newest_good_backup, restore
+    from app.services.backup.restore import restore
+    from app.services.backup.retention import newest_good_backup
     from app.services.instance_lock import acquire_instance_lock
     paths = data_paths(getattr(args, "data_dir", None))
     if (args.file is None) == (not args.latest):
@@ -127,11 +128,14 @@ def cmd_restore(args, ws_opener) -> int:
         print(result.message)
         for m in result.missing[:20]:
             print(f"  缺少：{m}")
+        for hint in result.cli_hints:
+            print(f"提示：{hint}")
     return 0
 
 
 def cmd_fsck(args, ws_opener) -> int:
-    from app.services.integrity import fsck, open_checked
+    from app.services.fsck import fsck
+    from app.services.startup import open_checked
     opened = open_checked(getattr(args, "data_dir", None))
     try:
         report = fsck(opened.ws, remove_orphans=args.remove_orphans, from_backup=args.from_backup,
@@ -145,4 +149,6 @@ def cmd_fsck(args, ws_opener) -> int:
             print(f"提醒：{w}")
         for line in report.lines():
             print(line)
+        for hint in report.cli_hints():
+            print(f"提示：{hint}")
     return 0 if report.ok else 1

@@ -171,6 +171,8 @@ def cmd_ingest(args, ws_opener) -> int:
             if who:
                 print(f"    {who} 封存码 {o.seal_code or '—'}")
             print(f"    {o.message}")
+            if o.outcome == "待确认":
+                print("    核对一致后：再次接收并加 --confirm 指纹")
             if o.recheck:
                 print(f"    区县复核：{o.recheck}")
             for d in o.details[:20]:

@@ -74,6 +74,10 @@ def cmd_import(args, ws_opener) -> int:
         for p in result.warnings:
             out.write(f"  {p.describe()}\n")
     out.write(result.summary() + "\n")
+    if result.backup is not None:
+        out.write(f"导入前已自动备份原有数据：{result.backup.name}（数据文件夹的 backups 目录）\n")
+    if result.cli_hint:
+        out.write(f"提示：{result.cli_hint}\n")
     if result.error_workbook:
         out.write(f"已生成错误标注文件（出错的单元格标为红色并附批注）：{result.error_workbook}\n")
     return 0 if result.ok else 1

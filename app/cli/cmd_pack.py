@@ -213,7 +213,7 @@ def cmd_show(args, _ws_opener) -> int:
 def cmd_open(args, _ws_opener) -> int:
     if args.json:
         return cmd_show(args, _ws_opener)
-    from app.ui.pack.launch import run_pack
+    from app.ui.app import run_pack
     return run_pack(args.path)
 
 

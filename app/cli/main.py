@@ -143,7 +143,7 @@ def _database_trouble(exc: BaseException, db) -> tuple[str, int] | None:
         if isinstance(orig, sqlite3.DatabaseError):
             exc = orig
         if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
-            from app.services.backups import describe_database_error
+            from app.services.dbcheck import describe_database_error
             return (f"读取数据文件“{db}”时出错（{describe_database_error(exc)}），操作没有完成，"
                     "未完成的更改已全部撤销。数据文件可能已损坏：请运行“tisheng fsck”检查，"
                     "必要时运行“tisheng restore --latest”从最近一份完好的备份恢复。"), 5
@@ -151,14 +151,18 @@ def _database_trouble(exc: BaseException, db) -> tuple[str, int] | None:
     return None
 
 
-def _fail(message: str, code: int, as_json: bool, details: list[str] | None = None) -> int:
-    """Report a failure: the message on stderr, and one JSON object on stdout with --json."""
-    sys.stderr.write("错误：" + message + ("\n" + "\n".join(f"  · {d}" for d in details) if details else "") + "\n")
+def _fail(message: str, code: int, as_json: bool, details: list[str] | None = None, hint: str = "") -> int:
+    """Report a failure: the message (and what to type, the error's cli_hint) on stderr, and one
+    JSON object on stdout with --json."""
+    sys.stderr.write("错误：" + message + ("\n" + "\n".join(f"  · {d}" for d in details) if details else "") + "\n"
+                     + (f"提示：{hint}\n" if hint else ""))
     if as_json:
         from app.cli.output import print_json
         doc = {"ok": False, "error": message, "exit": code}
         if details:
             doc["details"] = list(details)
+        if hint:
+            doc["hint"] = hint
         print_json(doc)
     return code
 
@@ -197,7 +201,7 @@ def _run(argv: list[str], as_json: bool) -> int:
     def ws_opener():
         from app.services.workspace import Workspace
         if not opened:
-            from app.services.integrity import refuse_if_damaged
+            from app.services.startup import refuse_if_damaged
             refuse_if_damaged(args.data_dir)
             ws = Workspace.open(args.data_dir)
             opened.append(ws)
@@ -211,7 +215,7 @@ def _run(argv: list[str], as_json: bool) -> int:
             return run_gui(args)
         return int(args.func(args, ws_opener) or 0)
     except AppError as exc:
-        return _fail(exc.user_message, exc.exit_code, as_json, exc.details)
+        return _fail(exc.user_message, exc.exit_code, as_json, exc.details, exc.cli_hint)
     except KeyboardInterrupt:
         return _fail("已中断。", 130, as_json)
     except BrokenPipeError:

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from app.errors import NotFoundError, ValidationError
 from app.models import ActivityAttendance, ActivityFile, HoursRecord, Teacher, TrainingActivity
 from app.models.hours import SOURCE_ACTIVITY
+from app.services.blobs import ensure_blob, release_blobs, store_blob
 from app.services.programmes import current_rules
 from app.services.validation import normalize_text, parse_date, validate_hours
 
@@ -108,12 +109,10 @@ def remove_activity(ws, activity_id: int) -> None:
         hashes = {f.sha256 for f in s.exec(select(ActivityFile).where(ActivityFile.activity_id == act.id))}
         s.delete(act)
         s.commit()
-    from app.services.evidence import release_blobs
     release_blobs(ws, hashes)
 
 
 def attach_activity_file(ws, activity_id: int, file: Path) -> None:
-    from app.services.evidence import ensure_blob, store_blob
     sha, size, name = store_blob(ws, file)
     with ws.sessions() as s:
         if s.get(TrainingActivity, activity_id) is None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from app.errors import NotFoundError, RuleViolation
+from app.errors import ConfirmationRequired, NotFoundError, RuleViolation
 from app.models import AbilityChoice, AbilityPoint, EvidenceFile, School, Teacher, TeachingPoint
 from app.services.programmes import current_rules
 from app.services.teachers import resolve_in
@@ -183,9 +183,9 @@ def set_choices(ws, teacher_ref: str | int, codes: list[str], *, confirm_drop: b
         with_evidence = [c for c in dropped if s.exec(select(EvidenceFile.id).where(
             EvidenceFile.teacher_id == t.id, EvidenceFile.point_code == c)).first()]
         if with_evidence and not confirm_drop:
-            raise RuleViolation(
+            raise ConfirmationRequired(
                 f"{t.name} 已为能力点 {'、'.join(with_evidence)} 提交了证据文件。"
-                "取消这些能力点需要确认（文件会保留，但不再计入）。命令行请加 --confirm。")
+                "取消这些能力点需要确认（文件会保留，但不再计入）。", cli_hint="确认取消：命令行加 --confirm。")
         for c in dropped:
             s.delete(existing[c])
         for c in wanted:

@@ -34,8 +34,9 @@ def refuse_file(target: DataPaths | str | os.PathLike | None) -> DataPaths:
     """The paths, unless the data folder is really a file (checked without creating anything)."""
     paths = target if isinstance(target, DataPaths) else data_paths(target)
     if paths.root.exists() and not paths.root.is_dir():
-        raise StorageError(f"数据文件夹“{paths.root}”实际上是一个文件，不是文件夹。请让 --data-dir 或环境变量 "
-                           "TISHENG_DATA_DIR 指向一个文件夹（新的空文件夹也可以），不要指向文件。")
+        raise StorageError(f"数据文件夹“{paths.root}”实际上是一个文件，不是文件夹。请指定一个文件夹"
+                           "（新的空文件夹也可以），不要指定文件。",
+                           cli_hint="用 --data-dir 或环境变量 TISHENG_DATA_DIR 指定一个文件夹。")
     return paths
 
 

@@ -34,7 +34,7 @@ class DatabaseUnavailableError(AppError):
     """The database cannot be used right now (locked, read-only, disk full); it is not damaged."""
 
     def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__(message, cli_hint="检查数据：tisheng fsck" if kind == IO else "")
         self.kind = kind
 
 
@@ -92,7 +92,7 @@ def message(kind: str, db: Path) -> str:
                 "请检查数据文件夹的位置和权限后重试。")
     if kind == IO:
         return (f"读写数据文件“{db}”时磁盘出错（U盘可能已拔出，或磁盘有故障）。操作没有完成，"
-                "未完成的更改已全部撤销。请检查磁盘后重试；如果反复出现，请运行“tisheng fsck”检查数据。")
+                "未完成的更改已全部撤销。请检查磁盘后重试；如果反复出现，请检查数据是否完好。")
     raise ValueError(kind)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.errors import RuleViolation
 from app.services import activities, assessment, choices, courses, evidence, hours, plans, school, teams
+from app.services.cli_hints import OTHER_FOLDER_HINT
 from app.services.programmes import Rules, load_preset
 from app.services.programmes.adjust import set_rule
 from app.services.teachers import add_teacher
@@ -59,7 +60,7 @@ def _file(folder: Path, teacher: str, code: str, title: str, kinds: tuple[str, .
 
 def create_demo(ws, *, teachers: int = 40, programme_id: str = "national-2.0", seed: int = 20261123) -> dict:
     if ws.has_school():
-        raise RuleViolation("此数据文件夹已有学校，不能再建立示例学校。请换一个空的数据文件夹（--data-dir）。")
+        raise RuleViolation("此数据文件夹已有学校，不能再建立示例学校。请换一个空的数据文件夹。", cli_hint=OTHER_FOLDER_HINT)
     rng = random.Random(seed)
     rules = Rules(load_preset(programme_id))
     env = "混合"

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from app.errors import RuleViolation, StorageError
 from app.paths import DataPaths, data_paths
+from app.services.cli_hints import OTHER_FOLDER_HINT
 from app.services.progress import NO_PROGRESS, Progress
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ def create_demo_in(ws, progress: Progress = NO_PROGRESS, **options) -> dict:
     """The command line's `demo`: build in a scratch folder, then transfer into the open
     workspace's folder all at once. Returns create_demo's summary."""
     if ws.has_school():
-        raise RuleViolation("此数据文件夹已有学校，不能再建立示例学校。请换一个空的数据文件夹（--data-dir）。")
+        raise RuleViolation("此数据文件夹已有学校，不能再建立示例学校。请换一个空的数据文件夹。", cli_hint=OTHER_FOLDER_HINT)
     scratch, info = _build(ws.paths, progress, **options)
     try:
         _transfer(data_paths(scratch), ws.paths)
@@ -121,9 +122,10 @@ def _transfer(source: DataPaths, target: DataPaths) -> None:
 
     from app.services import dberrors, faults
     from app.services.fileio import copy_verified, fsync_dir
+    from app.services.store import BLOB_GLOB
     added: list[Path] = []
     try:
-        for blob in sorted(source.store.glob("??/??/*")):
+        for blob in sorted(source.store.glob(BLOB_GLOB)):
             dest = target.store / blob.relative_to(source.store)
             if blob.is_file() and not dest.exists():
                 dest.parent.mkdir(parents=True, exist_ok=True)

@@ -117,7 +117,8 @@ def _store_trust(ws, pk: minisign.PublicKey, source: str, name: str, code: str, 
         t = s.exec(select(TrustedDistrict)).first()
         if t is not None and t.fingerprint != fp and not replace:
             raise RuleViolation(f"本校登记的区县公钥指纹是 {t.fingerprint}（{t.added_at:%Y-%m-%d} 登记），与 {fp} 不同。"
-                                "如区县确实更换了密钥，请以区县的正式通知为准，用“更换区县公钥”（命令行 --replace）重新登记。")
+                                "如区县确实更换了密钥，请以区县的正式通知为准，用“更换区县公钥”重新登记。",
+                                cli_hint="更换区县公钥请加 --replace。")
         if t is None or t.fingerprint != fp:
             if t is not None:
                 s.delete(t)
@@ -147,7 +148,7 @@ def _verify(ws, path: Path, data: bytes, district_key: str | None) -> tuple[mini
         new = True
     else:
         raise RuleViolation("本校还没有登记区县公钥，无法确认文件确实来自区县。请指定区县交来的公钥文件（区县公钥.pub），"
-                            "或输入区县公布的公钥指纹（命令行：--district-key 文件或指纹）。")
+                            "或输入区县公布的公钥指纹。", cli_hint="加 --district-key 区县公钥文件或指纹。")
     check = minisign.verify_signature(sig, None, pk, message=data)
     if not check.ok:
         raise RuleViolation(f"“{path.name}”的签名核对失败：{check.reason} 文件可能被改动，或不是本校登记的区县签发的，未导入。")

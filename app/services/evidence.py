@@ -10,8 +10,9 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from app.errors import NotFoundError, RuleViolation
-from app.models import AbilityChoice, ActivityFile, Blob, EvidenceFile, EvidenceItem, PlanDocument, Teacher
+from app.models import AbilityChoice, EvidenceFile, EvidenceItem, Teacher
 from app.resources import load_json
+from app.services.blobs import ensure_blob, release_blobs
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.store import display_name
 from app.services.teachers import resolve_in
@@ -165,38 +166,3 @@ def remove_evidence(ws, evidence_id: int) -> None:
         s.delete(row)
         s.commit()
     release_blobs(ws, {sha})
-
-
-def blob_in_use(s: Session, sha256: str) -> bool:
-    return any(s.exec(select(model.id).where(model.sha256 == sha256)).first() is not None
-               for model in (EvidenceFile, PlanDocument, ActivityFile))
-
-
-def release_blobs(ws, hashes: set[str]) -> None:
-    """Drop stored files nothing refers to any more (after the rows are gone)."""
-    for sha in hashes:
-        with ws.sessions() as s:
-            if blob_in_use(s, sha):
-                continue
-            blob = s.get(Blob, sha)
-            if blob is not None:
-                s.delete(blob)
-            s.commit()
-        ws.store.remove(sha)
-
-
-def store_blob(ws, file: Path, progress: Progress = NO_PROGRESS) -> tuple[str, int, str]:
-    """Copy any attachment (plan document, activity record) into the store; returns (sha, size, name).
-
-    Writes no row: the caller adds the Blob row with `ensure_blob` in the same transaction as
-    the row that refers to it, so a crash never leaves a Blob row nothing uses.
-    """
-    stored = ws.store.add_file(Path(file), progress)
-    return stored.sha256, stored.size, display_name(str(file))
-
-
-def ensure_blob(s: Session, sha256: str, size: int) -> None:
-    """Record a stored file in the open transaction (once per content)."""
-    if s.get(Blob, sha256) is None:
-        s.add(Blob(sha256=sha256, size=size))
-        s.flush()           # before the referring row: the unit of work does not order by foreign key

@@ -38,6 +38,7 @@ from app.services.fileio import atomic_write_bytes, fsync_dir, os_errors, replac
 from app.services.seal import fingerprint_for
 
 log = logging.getLogger(__name__)
+NEW_KEY_HINT = "生成新密钥：tisheng key replace --yes（旧密钥会记录在案）。"
 
 KEY_FILE = "school-key.json"
 PUB_FILE = "school.pub"
@@ -182,8 +183,8 @@ def _read_document(path: Path) -> dict:
         return doc
     except (ValueError, UnicodeDecodeError, AttributeError, safejson.JsonRefused):
         raise KeyUnavailableError(
-            f"学校密钥文件“{path}”已损坏，无法读取。请运行“tisheng key replace --yes”生成新密钥，"
-            "并向区县重新登记新的公钥指纹。") from None
+            f"学校密钥文件“{path}”已损坏，无法读取。需要生成新密钥，并向区县重新登记新的公钥指纹。",
+            cli_hint=NEW_KEY_HINT) from None
 
 
 def _open_document(doc: dict, path: Path) -> tuple[Ed25519PrivateKey, minisign.PublicKey]:
@@ -201,8 +202,7 @@ def _open_document(doc: dict, path: Path) -> tuple[Ed25519PrivateKey, minisign.P
         except OSError:
             raise KeyUnavailableError(
                 "本机无法解开学校密钥：数据文件夹可能是从另一台电脑或另一个 Windows 账户复制来的。"
-                "请在原电脑上导出，或运行“tisheng key replace --yes”生成新密钥并向区县重新登记。"
-            ) from None
+                "请在原电脑上导出，或生成新密钥并向区县重新登记。", cli_hint=NEW_KEY_HINT) from None
     try:
         private = Ed25519PrivateKey.from_private_bytes(secret)
     except ValueError:

@@ -12,6 +12,7 @@ from app.errors import NotFoundError, ValidationError
 from app.models import PlanDocument, Programme
 from app.models.base import now
 from app.models.plan import PLAN_KINDS, PLAN_STATUSES
+from app.services.blobs import ensure_blob, release_blobs, store_blob
 from app.services.validation import normalize_text, parse_date
 
 
@@ -62,7 +63,6 @@ def save_plan(ws, plan_id: int | None = None, *, file: Path | None = None, **val
     title = normalize_text(values.get("title"), label="标题", field="title") or kind
     blob = None
     if file is not None:
-        from app.services.evidence import store_blob
         blob = store_blob(ws, Path(file))
     with ws.sessions() as s:
         if plan_id is None:
@@ -77,7 +77,6 @@ def save_plan(ws, plan_id: int | None = None, *, file: Path | None = None, **val
         p.submitted_on, p.filed_on = submitted, filed
         p.note = normalize_text(values.get("note"), label="备注", field="note", multiline=True)
         if blob:
-            from app.services.evidence import ensure_blob
             ensure_blob(s, blob[0], blob[1])
             p.sha256, p.size, p.original_name = blob
         p.updated_at = now()
@@ -85,7 +84,6 @@ def save_plan(ws, plan_id: int | None = None, *, file: Path | None = None, **val
         s.commit()
         row = _row(p)
     if blob and old_sha and old_sha != row.sha256:
-        from app.services.evidence import release_blobs
         release_blobs(ws, {old_sha})
     return row
 
@@ -104,5 +102,4 @@ def remove_plan(ws, plan_id: int) -> None:
         s.delete(p)
         s.commit()
     if sha:
-        from app.services.evidence import release_blobs
         release_blobs(ws, {sha})

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from app.errors import NotFoundError, RuleViolation, ValidationError
 from app.models import School, Teacher, TeachingPoint
 from app.models.base import now
+from app.services.cli_hints import INIT_HINT, NO_SCHOOL, OTHER_FOLDER_HINT
 from app.services.naming import clean_text, find_by_name_or_id
 from app.services.programmes import Rules, install_programme, load_preset
 from app.services.programmes.apply import install_deadlines, install_teacher_items
@@ -107,11 +108,13 @@ def init_school(ws, *, name: str, code: str, environment: str, programme_id: str
     load_preset(programme_id)
     with ws.sessions() as s:
         if s.exec(select(School)).first() is not None:
-            raise RuleViolation("此数据文件夹已有学校信息。若要修改请使用“学校信息”页面或 tisheng school set；"
-                                "若要管理另一所学校，请新建一个数据文件夹（--data-dir）。")
+            raise RuleViolation("此数据文件夹已有学校信息。若要修改请使用“学校信息”页面；"
+                                "若要管理另一所学校，请新建一个数据文件夹。",
+                                cli_hint="修改：tisheng school set；另一所学校：" + OTHER_FOLDER_HINT)
         from app.models.district import DistrictOffice
         if s.exec(select(DistrictOffice)).first() is not None:
-            raise RuleViolation("这个数据文件夹是区县项目办的数据文件夹，不能再设为学校。请为学校新建一个数据文件夹（--data-dir）。")
+            raise RuleViolation("这个数据文件夹是区县项目办的数据文件夹，不能再设为学校。请为学校新建一个数据文件夹。",
+                                cli_hint=OTHER_FOLDER_HINT)
         preset = Rules(load_preset(programme_id))
         school = School(name=name, code=code, environment=environment,
                         stage=normalize_text(stage, label=LABELS["stage"], field="stage"),
@@ -135,7 +138,7 @@ def get_school(ws) -> SchoolRow | None:
 def require_school(s: Session) -> School:
     school = s.exec(select(School)).first()
     if school is None:
-        raise NotFoundError("尚未设置学校。请先运行“tisheng init”或在软件中完成初始设置。")
+        raise NotFoundError(NO_SCHOOL, cli_hint=INIT_HINT)
     return school
 
 

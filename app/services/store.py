@@ -1,5 +1,8 @@
 """The content-addressed evidence store: store/ab/cd/<sha256>.
 
+`blob_relpath` is the one place that layout is written (full backups, restore and fsck
+use it too); `BLOB_GLOB` finds every stored file and `sha_of_relpath` reads one back.
+
 Files are copied in under a temporary name while hashed, fsynced, re-read and
 checked, then renamed to their hash. The same content is stored once however
 many records use it. Original names live only in the database, so a hostile
@@ -29,6 +32,26 @@ class DamagedHashError(StorageError, ValueError):
     """A hash read from the database is not a hash: the record is damaged, its file cannot be found."""
 
 
+BLOB_GLOB = "??/??/*"            # every stored file, relative to a store folder
+
+
+def blob_relpath(sha256: str) -> str:
+    """Where a file lives inside a store folder: "ab/cd/<sha256>" ("/"-separated).
+
+    Two levels of 256 folders keep each folder small (FAT32 sticks slow down past a few
+    thousand entries). Never built from a damaged value: "../" must not leave the store."""
+    if not is_sha256(sha256):
+        raise DamagedHashError(f"数据库中记录的文件校验值“{str(sha256)[:16]}…”已损坏（应为64位十六进制数），"
+                               "找不到对应的文件。", cli_hint="列出受影响的记录：tisheng fsck")
+    return f"{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def sha_of_relpath(rel: str) -> str | None:
+    """The hash a store-relative path names if it is exactly blob_relpath(hash), else None."""
+    sha = rel.rsplit("/", 1)[-1]
+    return sha if is_sha256(sha) and rel == blob_relpath(sha) else None
+
+
 @dataclass(frozen=True)
 class StoredFile:
     sha256: str
@@ -47,10 +70,7 @@ class EvidenceStore:
         self.root = root
 
     def path_for(self, sha256: str) -> Path:
-        if not is_sha256(sha256):       # never build a path from it: "../" must not leave the store
-            raise DamagedHashError(f"数据库中记录的文件校验值“{str(sha256)[:16]}…”已损坏（应为64位十六进制数），"
-                                   "找不到对应的文件。请运行“tisheng fsck”检查，它会列出受影响的记录。")
-        return self.root / sha256[:2] / sha256[2:4] / sha256
+        return self.root / blob_relpath(sha256)
 
     def has(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
@@ -136,8 +156,8 @@ class EvidenceStore:
         found = set()
         if not self.root.exists():
             return found
-        for p in self.root.glob("??/??/*"):
-            if len(p.name) == 64:
+        for p in self.root.glob(BLOB_GLOB):
+            if sha_of_relpath(p.relative_to(self.root).as_posix()) is not None:
                 found.add(p.name)
         return found
 

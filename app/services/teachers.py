@@ -13,7 +13,8 @@ from app.models import (AbilityChoice, Assessment, EvidenceFile, ExcellentCase, 
                         StudyGroup, SupportRecord, Teacher, TeachingPoint)
 from app.models.base import now
 from app.models.teacher import (GENDERS, PARTICIPATION_OPTED_OUT, PARTICIPATION_VOLUNTEER, STAFF_TYPES,
-                                STATUS_ACTIVE, STATUS_EXEMPT, STATUSES)
+                                STATUS_ACTIVE, STATUS_EXEMPT, STATUS_LEFT, STATUSES)
+from app.services.blobs import release_blobs
 from app.services.validation import (mask_id_number, mask_phone, normalize_id_number, normalize_text,
                                      parse_date, validate_id_number, validate_phone)
 from app.services.validation.id_number import gender_of
@@ -60,6 +61,12 @@ class TeacherRow:
     @property
     def label(self) -> str:
         return f"{self.name}（{self.staff_no}）" if self.staff_no else self.name
+
+    @property
+    def left(self) -> bool:
+        """调离: no longer at the school. Kept on the roster (their records stay), but not
+        offered for new hours, groups, teams or forms, and not assessed."""
+        return self.status == STATUS_LEFT
 
     def to_dict(self, *, unmask: bool = False) -> dict:
         d = {k: getattr(self, k) for k in ("id",) + FIELDS}
@@ -209,10 +216,13 @@ def update_teacher(ws, teacher_id: int, **changes) -> TeacherRow:
         return to_row(t, *_lookup_names(s))
 
 
-def list_teachers(ws, text: str = "") -> list[TeacherRow]:
+def list_teachers(ws, text: str = "", *, include_left: bool = True) -> list[TeacherRow]:
+    """The roster; include_left=False: only the teachers work can still be given to (not 调离)."""
     with ws.sessions() as s:
         names = _lookup_names(s)
         rows = [to_row(t, *names) for t in s.exec(select(Teacher).order_by(Teacher.id))]
+    if not include_left:
+        rows = [r for r in rows if not r.left]
     if text:
         needle = text.strip().casefold()
         rows = [r for r in rows if needle in r.name.casefold() or needle in r.subject
@@ -320,7 +330,6 @@ def remove_teacher(ws, teacher_id: int) -> DeletionImpact:
         hashes = {e.sha256 for e in s.exec(select(EvidenceFile).where(EvidenceFile.teacher_id == t.id))}
         s.delete(t)
         s.commit()
-    from app.services.evidence import release_blobs
     release_blobs(ws, hashes)
     return impact
 

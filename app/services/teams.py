@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from app.errors import NotFoundError, RuleViolation, ValidationError
+from app.errors import ConfirmationRequired, NotFoundError, ValidationError
 from app.models import StudyGroup, Teacher, Team, TeamMember
 from app.models.base import now
 from app.services.naming import clean_text, find_by_name_or_id
@@ -122,7 +122,7 @@ def remove_member(ws, member_id: int) -> MemberRow:
     with ws.sessions() as s:
         m = s.get(TeamMember, member_id)
         if m is None:
-            raise NotFoundError(f"找不到编号为 {member_id} 的团队成员（成员编号见 tisheng team show）。")
+            raise NotFoundError(f"找不到编号为 {member_id} 的团队成员。", cli_hint="成员编号见 tisheng team show 团队。")
         teacher = s.get(Teacher, m.teacher_id) if m.teacher_id else None
         row = MemberRow(m.id, m.team_id, m.teacher_id, teacher.name if teacher else m.name, m.role, m.duty,
                         m.is_first_responsible)
@@ -206,7 +206,7 @@ def _leave_current_group(s, t: Teacher, *, target: StudyGroup | None, move: bool
     """Check that teacher t may leave the group they are in for `target` (None: no group).
 
     Returns the name of a group t led and that is left without a 组长 ("" if none). Raises
-    RuleViolation, naming the group, when the move needs confirming and `move` is False.
+    ConfirmationRequired, naming the group, when the move needs confirming and `move` is False.
     """
     if t.group_id is None or (target is not None and t.group_id == target.id):
         return ""
@@ -215,14 +215,17 @@ def _leave_current_group(s, t: Teacher, *, target: StudyGroup | None, move: bool
     where = f"“{target.name}”" if target is not None else ""
     if as_leader and not move:
         tail = f"，“{current.name}”的组长将空缺" if leads else ""
-        raise RuleViolation(f"{t.name}目前属于研修组“{current.name}”，不能直接设为{where}的组长（每位教师只属于一个研修组）。"
-                            f"如确需调动，请确认调动（命令行加 --move；该教师将离开“{current.name}”{tail}）。")
+        raise ConfirmationRequired(f"{t.name}目前属于研修组“{current.name}”，不能直接设为{where}的组长（每位教师只属于一个研修组）。"
+                                   f"如确需调动，请确认调动（该教师将离开“{current.name}”{tail}）。",
+                                   cli_hint="确认调动：命令行加 --move。")
     if leads and not move:
         if target is None:
-            raise RuleViolation(f"{t.name}是研修组“{current.name}”的组长，离组后该组将没有组长。请先为“{current.name}”"
-                                "另选组长（tisheng group set），或确认离组（命令行加 --yes）。")
-        raise RuleViolation(f"{t.name}是研修组“{current.name}”的组长，调入{where}后“{current.name}”将没有组长。"
-                            f"请先为“{current.name}”另选组长（tisheng group set），或确认调动（命令行加 --move）。")
+            raise ConfirmationRequired(f"{t.name}是研修组“{current.name}”的组长，离组后该组将没有组长。"
+                                       f"请先为“{current.name}”另选组长，或确认离组。",
+                                       cli_hint="另选组长：tisheng group set 研修组 --leader 教师；确认离组：命令行加 --yes。")
+        raise ConfirmationRequired(f"{t.name}是研修组“{current.name}”的组长，调入{where}后“{current.name}”将没有组长。"
+                                   f"请先为“{current.name}”另选组长，或确认调动。",
+                                   cli_hint="另选组长：tisheng group set 研修组 --leader 教师；确认调动：命令行加 --move。")
     if leads:
         current.leader_id = None
         s.add(current)
@@ -232,6 +235,7 @@ def _leave_current_group(s, t: Teacher, *, target: StudyGroup | None, move: bool
 
 def _set_group(s, teacher_ids: list[int], target: StudyGroup | None, *, move: bool) -> GroupChange:
     teachers, problems, moved, leaderless = [], [], [], []
+    hint = ""
     for tid in dict.fromkeys(teacher_ids):
         t = s.get(Teacher, tid)
         if t is None:
@@ -241,8 +245,9 @@ def _set_group(s, teacher_ids: list[int], target: StudyGroup | None, *, move: bo
     for t in teachers:
         try:
             lost = _leave_current_group(s, t, target=target, move=move, as_leader=False)
-        except RuleViolation as exc:
+        except ConfirmationRequired as exc:
             problems.append(exc.user_message)
+            hint = exc.cli_hint
             continue
         if lost:
             leaderless.append(lost)
@@ -250,8 +255,8 @@ def _set_group(s, teacher_ids: list[int], target: StudyGroup | None, *, move: bo
         t.group_id, t.updated_at = (target.id if target is not None else None), now()
         s.add(t)
     if problems:        # every refusal at once, and nothing changed
-        raise RuleViolation(problems[0] if len(problems) == 1 else "以下教师不能调动，未做任何更改：",
-                            details=problems if len(problems) > 1 else None)
+        raise ConfirmationRequired(problems[0] if len(problems) == 1 else "以下教师不能调动，未做任何更改：",
+                                   details=problems if len(problems) > 1 else None, cli_hint=hint)
     s.commit()
     return GroupChange(_group_row(s, target) if target is not None else None, tuple(moved), tuple(leaderless))
 

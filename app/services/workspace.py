@@ -40,7 +40,8 @@ class Workspace:
     @classmethod
     def open(cls, data_dir: str | os.PathLike | None = None) -> "Workspace":
         from app.services import datafolder
-        from app.services.integrity import finish_pending_restore, refuse_if_too_new
+        from app.services.backup.restore import finish_pending_restore
+        from app.services.dbcheck import refuse_if_too_new
         paths = datafolder.prepare(data_dir)
         finish_pending_restore(paths)          # a restore killed after its commit point
         db = paths.database
@@ -50,7 +51,7 @@ class Workspace:
         refuse_if_too_new(db)                  # before the engine's PRAGMA journal_mode writes
         engine = make_engine(db)
         try:
-            from app.services.backups import snapshot
+            from app.services.backup.snapshot import snapshot
             create_or_upgrade(engine, db, backup=lambda _f, reason: snapshot(paths, reason))
             ws = cls(paths, engine, session_factory(engine), EvidenceStore(paths.store))
             ws._seed_catalogue()

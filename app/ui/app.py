@@ -1,4 +1,5 @@
-"""Start the desktop app: `run(data_dir=None, demo=False, screenshot_dir=None) -> exit code`.
+"""Start the desktop app: `run(data_dir=None, demo=False, screenshot_dir=None) -> exit code`, or only
+the collecting window on a pack (`run_pack(path)`).
 
 Called by `tisheng`, `tisheng gui` and `tisheng --demo` (app/cli/cmd_gui.py).
 """
@@ -62,6 +63,19 @@ def run(data_dir: str | Path | None = None, demo: bool = False, screenshot_dir: 
     code = app.exec()
     controller.close()
     return int(code)
+
+
+def run_pack(path: str | Path) -> int:
+    """`tisheng pack open PATH`: the collecting window only (no school data folder is opened)."""
+    from app.ui.errors import install_excepthook
+    from app.ui.pack.launch import open_pack_window
+    app = make_application()
+    install_excepthook()
+    window = open_pack_window(path)
+    if window is None:
+        return 2
+    app.setQuitOnLastWindowClosed(True)
+    return int(app.exec())
 
 
 def _run_screenshots(data_dir, demo: bool, out_dir: Path, screen_size, scale) -> int:

@@ -4,10 +4,14 @@
     controller.start(data_dir, demo=False)   # opens the folder; wizard if it has no school yet
 
 Nothing here blocks: the wizard and the demo job report back through signals,
-so tests drive them like a user. `window` is the current MainWindow (None until
+so tests drive them like a user. The controller is the one place in app/ui that holds a
+Workspace; windows and wizards get app.ui.facades.Facades. Opening a folder (the start-up
+checks and the lock) and letting it go happen here on the GUI thread, between windows:
+the decisions they lead to (another instance, a damaged database) are questions to the
+user. Everything else (the demo, reopening after a restore) runs in jobs. `window` is the current MainWindow (None until
 a school is open); `wizard` the set-up wizard while one is showing.
 
-A folder is opened with every start-up check (integrity.open_checked): the
+A folder is opened with every start-up check (startup.open_checked): the
 single-writer lock, a restore left half done, quick_check. While it is open the
 controller holds its lock and a QLocalServer (app.ui.single_instance): a second
 start on the same folder brings this window forward and exits (`handed_over`).
@@ -26,7 +30,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app.errors import AppError
 from app.paths import default_data_dir
-from app.services import backups, demo_setup, integrity
+from app.services import demo_setup, startup
+from app.services.backup.restore import restore
+from app.services.backup.source import backup_root_for
 from app.services.district.office import folder_kind
 from app.services.instance_lock import AlreadyRunningError
 from app.services.workspace import Workspace
@@ -34,6 +40,7 @@ from app.ui import jobs, single_instance
 from app.ui.errors import setup_logging, show_error
 from app.ui.events import AppEvents
 from app.ui.district.district_window import DistrictWindow
+from app.ui.facades import Facades
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
 from app.ui.wizard.setup_wizard import SetupWizard
@@ -58,7 +65,7 @@ class AppController(QObject):
         self.demo_job: jobs.Job | None = None
         self.recover_job: jobs.Job | None = None
         self.handed_over = False          # another instance had the folder and was brought forward
-        self._opened: dict[Path, integrity.CheckedWorkspace] = {}     # by data folder: lock + checks
+        self._opened: dict[Path, startup.CheckedWorkspace] = {}     # by data folder: lock + checks
         self._servers: dict[Path, single_instance.InstanceServer] = {}
         self._backup_timer = QTimer(self)
         self._backup_timer.setInterval(AUTO_BACKUP_CHECK_MS)
@@ -101,11 +108,11 @@ class AppController(QObject):
     def _open_workspace(self, folder: Path) -> Workspace | None:
         parent = self.window
         try:
-            checked = integrity.open_checked(folder)
+            checked = startup.open_checked(folder)
         except AlreadyRunningError as exc:
             self._on_already_running(folder, exc)
             return None
-        except integrity.DatabaseDamagedError as exc:
+        except startup.DatabaseDamagedError as exc:
             self._offer_backup(folder, exc)
             return None
         except AppError as exc:
@@ -145,10 +152,9 @@ class AppController(QObject):
         """A new Workspace on a folder this controller holds (after the demo was installed or a restore)."""
         checked = self._opened.get(ws.paths.root)
         if checked is not None:
-            checked.ws = ws
-            backups.track_changes(ws.engine)
+            startup.adopt(checked, ws)
 
-    def _show_warnings(self, checked: integrity.CheckedWorkspace) -> None:
+    def _show_warnings(self, checked: startup.CheckedWorkspace) -> None:
         notes = [w for w in checked.warnings if not (checked.unclean_shutdown and w.startswith("上次本软件"))]
         if notes:
             QMessageBox.warning(self.window, "数据文件夹的位置", "\n\n".join(notes))
@@ -172,7 +178,7 @@ class AppController(QObject):
             QMessageBox.information(self.window, "已在另一个窗口中打开",
                                     f"数据文件夹“{folder}”已在另一个本软件窗口中打开，已切换到那个窗口。")
 
-    def _offer_backup(self, folder: Path, exc: integrity.DatabaseDamagedError) -> None:
+    def _offer_backup(self, folder: Path, exc: startup.DatabaseDamagedError) -> None:
         """The database fails its check: offer the newest good backup (the damaged file is kept aside)."""
         from app.ui.backup.damaged_dialog import ask_restore_damaged
         candidate = exc.candidate
@@ -198,23 +204,23 @@ class AppController(QObject):
                 self.gave_up.emit()
 
         self.recover_job = jobs.run_with_progress(
-            self.window, lambda ctx: integrity.recover_from_backup(folder, candidate, progress=ctx.progress),
+            self.window, lambda ctx: startup.recover_from_backup(folder, candidate, progress=ctx.progress),
             title="从备份恢复", text="正在从备份恢复数据…", on_done=done, on_failed=failed, on_cancelled=cancelled)
 
-    def reopen_after_restore(self, result) -> None:
+    def reopen_after_restore(self, result) -> jobs.Job | None:
         """The data folder was restored from a backup: open it again (migrating an older backup) and
         rebuild the window on it, so every page shows the restored data."""
         if self.ws is None:
-            return
+            return None
         root = self.ws.paths.root
-        try:
-            ws = Workspace.open(root)
-        except AppError as exc:
-            show_error(self.window, exc)
-            return
-        self._adopt(ws)
-        self._show_window(ws)
-        QMessageBox.information(self.window, "恢复完成", result.message)
+
+        def done(ws: Workspace) -> None:
+            self._adopt(ws)
+            self._show_window(ws)
+            QMessageBox.information(self.window, "恢复完成", result.message)
+
+        return jobs.run_with_progress(self.window, lambda ctx: Workspace.open(root), title="重新打开数据",
+                                      text="正在打开恢复后的数据…", on_done=done, cancellable=False)
 
     def _on_backup_timer(self) -> None:
         checked = self._opened.get(self.ws.paths.root) if self.ws is not None else None
@@ -236,7 +242,7 @@ class AppController(QObject):
 
     def _show_wizard(self, ws: Workspace) -> None:
         self._pending_ws = ws
-        self.wizard = SetupWizard(ws, self.window, settings=self.settings)
+        self.wizard = SetupWizard(Facades(ws), self.window, settings=self.settings)
         self.wizard.demo_requested.connect(lambda: self._build_demo(ws, parent=self.wizard))
         self.wizard.restore_requested.connect(lambda: self._restore_into_empty(ws))
         self.wizard.accepted.connect(lambda: self._on_wizard_accepted(ws))
@@ -259,20 +265,19 @@ class AppController(QObject):
         """Build the demo school off the UI thread; only a finished demo replaces the empty folder."""
         self._pending_ws = ws
         paths = ws.paths
+        root = paths.root
 
-        def done(scratch: Path) -> None:
-            self.demo_job = None
-            root = ws.paths.root
-            ws.close()
+        def work(ctx) -> Workspace:
+            scratch = demo_setup.build_demo(paths, ctx.progress)    # a cancel stops it here, nothing installed
             try:
+                ws.close()
                 demo_setup.install_demo(scratch, root)
-                new_ws = Workspace.open(root)
+                return Workspace.open(root)
             except AppError as exc:
-                show_error(parent, exc)
-                self._pending_ws = None
-                self._close_ws(ws)       # lets the folder go, so it can be opened again
-                self._after_demo_failed(root)
-                return
+                raise _DemoNotInstalled(exc) from exc
+
+        def done(new_ws: Workspace) -> None:
+            self.demo_job = None
             self._adopt(new_ws)
             if self.wizard is not None:
                 wizard, self.wizard = self.wizard, None
@@ -283,6 +288,12 @@ class AppController(QObject):
 
         def failed(exc: BaseException) -> None:
             self.demo_job = None
+            if isinstance(exc, _DemoNotInstalled):
+                show_error(parent, exc.error)
+                self._pending_ws = None
+                self._close_ws(ws)       # lets the folder go, so it can be opened again
+                self._after_demo_failed(root)
+                return
             show_error(parent, exc)
             if self.wizard is None and self.window is None:
                 self.gave_up.emit()
@@ -292,24 +303,27 @@ class AppController(QObject):
             if self.wizard is None and self.window is None:
                 self._show_wizard(ws)
 
-        self.demo_job = jobs.run_with_progress(parent, lambda ctx: demo_setup.build_demo(paths, ctx.progress),
-                                               title="打开示例学校", text="正在建立示例学校…",
+        self.demo_job = jobs.run_with_progress(parent, work, title="打开示例学校", text="正在建立示例学校…",
                                                on_done=done, on_failed=failed, on_cancelled=cancelled)
 
     def _restore_into_empty(self, ws: Workspace) -> None:
         """From the wizard (a new PC): restore a full backup into this still empty data folder."""
         from app.ui.backup.backup_dialog import SOURCE_FILTER
         path, _ = QFileDialog.getOpenFileName(
-            self.wizard, "选择完整备份：U盘上备份文件夹中的 manifest.json，或完整备份的压缩包", str(Path.home()),
+            self.wizard, "选择完整备份：U盘上备份文件夹中的 README-请先阅读.txt（或任意一个文件），或完整备份的压缩包",
+            str(Path.home()),
             SOURCE_FILTER)
         if not path:
             return
-        source = Path(path)
-        if source.name == backups.MANIFEST:
-            source = source.parent                 # a full backup is the folder around its manifest
         parent = self.wizard
 
-        def done(result) -> None:
+        def work(ctx):
+            source = backup_root_for(path)         # a file at the top of a full backup stands for its folder
+            result = restore(ws, source, progress=ctx.progress)
+            return result, Workspace.open(ws.paths.root)
+
+        def done(outcome) -> None:
+            result, new_ws = outcome
             self.recover_job = None
             if self.wizard is not None:
                 wizard, self.wizard = self.wizard, None
@@ -317,11 +331,6 @@ class AppController(QObject):
                 wizard.close_for_switch()
                 wizard.deleteLater()
             self._pending_ws = None
-            try:
-                new_ws = Workspace.open(ws.paths.root)
-            except AppError as exc:
-                show_error(parent, exc)
-                return
             self._adopt(new_ws)
             self._show_window(new_ws)
             QMessageBox.information(self.window, "恢复完成", result.message)
@@ -331,7 +340,7 @@ class AppController(QObject):
             show_error(parent, exc)
 
         self.recover_job = jobs.run_with_progress(
-            parent, lambda ctx: backups.restore(ws, source, progress=ctx.progress), title="从完整备份恢复",
+            parent, work, title="从完整备份恢复",
             text="正在恢复数据、证据文件和学校密钥…", on_done=done, on_failed=failed,
             on_cancelled=lambda: setattr(self, "recover_job", None))
 
@@ -357,8 +366,10 @@ class AppController(QObject):
         setup_logging(ws.paths.logs)
         self.settings.remember_data_dir(str(ws.paths.root))
         self.events = AppEvents()
-        window_class = DistrictWindow if folder_kind(ws) == "district" else MainWindow
-        self.window = window_class(ws, self.events, self.settings)
+        if folder_kind(ws) == "district":
+            self.window = DistrictWindow(Facades(ws), self.events, self.settings)
+        else:
+            self.window = MainWindow(Facades(ws), self.events, self.settings)
         self.window.open_folder_requested.connect(self.open_folder)
         self.window.new_folder_requested.connect(self._on_new_folder_requested)
         self.window.data_restored.connect(self.reopen_after_restore)
@@ -376,6 +387,14 @@ class AppController(QObject):
                 "该文件夹已有本软件的数据，将直接打开它。" if has_data else
                 "该文件夹不是空的。本软件会在其中建立 tisheng.sqlite3、store、backups 等文件和目录。")
         self.open_folder(path)
+
+
+class _DemoNotInstalled(Exception):
+    """The demo was built but could not replace the empty folder (the folder must be let go)."""
+
+    def __init__(self, error: AppError) -> None:
+        super().__init__(error.user_message)
+        self.error = error
 
 
 def quit_app() -> None:

@@ -1,18 +1,19 @@
 """Background jobs: run slow work off the UI thread, with progress and a Cancel that rolls back.
 
-The one way to run anything slow (import, export, PDF, backup, verify, the
-dashboard's statistics). A worker function receives a `JobContext` and returns
-a value; it never touches widgets. Results come back on the UI thread.
+The one way from a widget to the data (every read and write, and anything slow: import,
+export, PDF, backup, verify). A worker function receives a `JobContext` and returns a
+value; it never touches widgets. Results come back on the UI thread. Widgets call the
+services only here, through their facades (app.ui.facades; tests/test_layering.py checks).
 
     from app.ui.jobs import run_with_progress, run_in_background
 
     def work(ctx):                                   # runs on a worker thread
-        return import_roster(ws, path, progress=ctx.progress)   # services take a Progress
+        return self.api.importing.commit_roster(preview, progress=ctx.progress)   # services take a Progress
 
     run_with_progress(self, work, title="导入教师名单",
                       on_done=lambda summary: self._show_summary(summary))
 
-    run_in_background(self, lambda ctx: load_dashboard(ws), on_done=self._fill)   # no dialog
+    run_in_background(self, lambda ctx: self.api.dashboard.load_dashboard(), on_done=self._fill)   # no dialog
 
 * `ctx.progress` is an `app.services.progress.Progress`: pass it to services.
   The dialog's 取消 button calls `ctx.cancel()`; the service's next
@@ -21,6 +22,9 @@ a value; it never touches widgets. Results come back on the UI thread.
   note "已取消，数据未作任何更改").
 * Any other exception goes to `on_failed` (default: `errors.show_error`, so an
   AppError is a Chinese message box and anything else is logged).
+* A work function that returns `Changed(value, changes)` (every facade write does) has
+  its topics published on the window's event bus before `on_done(value)` runs, so the
+  pages that show them reload; callers never list topics themselves.
 * `touches_db=True` (the default) runs on one serial lane, so two database
   jobs never interleave; pure file/CPU work (`touches_db=False`) uses Qt's
   global pool.
@@ -42,6 +46,7 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 
 from app.errors import CancelledError
 from app.services.progress import Progress
+from app.ui.changes import Changed
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +130,10 @@ class _Runner(QRunnable):
 class _Watcher(QObject):
     """Lives on the UI thread, so the job's signals arrive there (queued)."""
 
-    def __init__(self, job: Job, on_done, on_failed, on_cancelled) -> None:
+    def __init__(self, job: Job, on_done, on_failed, on_cancelled, parent: QWidget | None = None) -> None:
         super().__init__()
         self._job = job
+        self._parent = parent
         self._callbacks = {"finished": on_done, "failed": on_failed, "cancelled": on_cancelled}
         job.signals.finished.connect(self._on_finished)
         job.signals.failed.connect(self._on_failed)
@@ -135,6 +141,10 @@ class _Watcher(QObject):
 
     @Slot(object)
     def _on_finished(self, result) -> None:
+        if isinstance(result, Changed):
+            from app.ui.events import publish
+            publish(self._parent, result.changes)     # the pages that show it reload (lazily when hidden)
+            result = result.value
         self._end("finished", result)
 
     @Slot(object)
@@ -202,7 +212,7 @@ def start(job: Job, parent: QWidget | None = None, *, on_done: Callable[[Any], N
     if on_cancelled is None:
         def on_cancelled() -> None:
             _status_note(parent, "已取消，数据未作任何更改。")
-    watcher = _ACTIVE[job] = _Watcher(job, on_done, on_failed, on_cancelled)
+    watcher = _ACTIVE[job] = _Watcher(job, on_done, on_failed, on_cancelled, parent)
     if delay_ms > 0:
         # A timer owned by the watcher (not a free-standing singleShot): it cannot outlive it.
         timer = QTimer(watcher)

@@ -4,7 +4,7 @@ Pages are listed in app.ui.pages.registry (title + module) and built the first
 time they are shown. How to add a page:
 
 1. write `app/ui/<feature>/<feature>_page.py` with a QWidget class taking
-   `(ws, events, parent=None)` and a `TITLE` (subclass `app.ui.pages.base.Page`
+   `(api, events, parent=None)` and a `TITLE` (subclass `app.ui.pages.base.Page`
    for lazy reloads, the 编辑 menu hooks and navigation; see its docstring);
 2. add or edit its entry in `registry.PAGES` (title, "module:Class", shortcut).
 
@@ -26,8 +26,6 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QL
                                QMessageBox, QStackedWidget, QStyle, QToolBar, QWidget)
 
 from app import APP_NAME, __version__
-from app.services import backups
-from app.services.school import get_school
 from app.ui import jobs
 from app.ui.pages import registry
 from app.ui.widgets.page_frame import PageFrame
@@ -47,9 +45,10 @@ class MainWindow(QMainWindow):
     data_restored = Signal(object)       # a RestoreResult: the controller reopens the folder
     closed = Signal()                    # the user closed the window (not a folder switch)
 
-    def __init__(self, ws, events, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, api, events, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws, self.events, self.settings = ws, events, settings
+        self.api, self.events, self.settings = api, events, settings
+        self.school = None                   # the SchoolRow shown in the title and status bar
         self._pages: dict[str, QWidget] = {}
         self._closing_for_switch = False
         self.setWindowTitle(APP_NAME)
@@ -194,7 +193,7 @@ class MainWindow(QMainWindow):
         """The page with this title, built on first use."""
         if title not in self._pages:
             cls = registry.page_class(registry.spec_for(title))
-            page = cls(self.ws, self.events)
+            page = cls(self.api, self.events)
             if hasattr(page, "navigate_requested"):
                 page.navigate_requested.connect(self._on_page_navigate_requested)
             self._pages[title] = page
@@ -237,13 +236,17 @@ class MainWindow(QMainWindow):
             else:
                 page.show_teacher(teacher_id)
 
-    def refresh_status(self) -> None:
-        school = get_school(self.ws)
+    def refresh_status(self) -> jobs.Job:
+        """Read the school in the background, then show it in the title and the status bar."""
+        self.status_folder.setText(f"数据文件夹：{self.api.folder.root}")
+        self.status_folder.setToolTip(str(self.api.folder.root))
+        return jobs.run_in_background(self, lambda ctx: self.api.school.get_school(), on_done=self._show_school)
+
+    def _show_school(self, school) -> None:
+        self.school = school
         name = school.name if school else "（尚未设置学校）"
         self.status_school.setText(f"学校：{name}")
         self.status_programme.setText(f"项目方案：{school.programme_name if school else '—'}")
-        self.status_folder.setText(f"数据文件夹：{self.ws.paths.root}")
-        self.status_folder.setToolTip(str(self.ws.paths.root))
         self.setWindowTitle(f"{name} — {APP_NAME}" if school else APP_NAME)
 
     def _update_edit_actions(self) -> None:
@@ -315,7 +318,7 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def _ask_folder(self, caption: str) -> str:
-        start = self.settings.get(LAST_DATA_DIR_PARENT) or str(self.ws.paths.root.parent)
+        start = self.settings.get(LAST_DATA_DIR_PARENT) or str(self.api.folder.root.parent)
         folder = QFileDialog.getExistingDirectory(self, caption, start)
         if folder:
             from pathlib import Path
@@ -333,41 +336,43 @@ class MainWindow(QMainWindow):
             self.new_folder_requested.emit(folder)
 
     def _on_show_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ws.paths.root)))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.api.folder.root)))
 
-    def _on_export_public_key(self) -> None:
-        from app.services import keys
-        from app.ui.errors import show_error
-        school = get_school(self.ws)
-        suggested = Path(self.settings.get(LAST_DATA_DIR_PARENT) or Path.home()) / f"{school.code}_{school.name}_公钥.pub"
+    def _on_export_public_key(self) -> jobs.Job | None:
+        school = self.school
+        stem = f"{school.code}_{school.name}_公钥.pub" if school else "学校公钥.pub"
+        suggested = Path(self.settings.get(LAST_DATA_DIR_PARENT) or Path.home()) / stem
         path, _ = QFileDialog.getSaveFileName(self, "导出本校公钥（交区县登记）", str(suggested), "minisign 公钥 (*.pub)")
         if not path:
-            return
-        try:
-            written = keys.export_public(self.ws, Path(path))
-            info = keys.school_key(self.ws)
-        except Exception as exc:                  # noqa: BLE001 - shown as a Chinese message, logged if unexpected
-            show_error(self, exc)
-            return
-        QMessageBox.information(self, "公钥已导出",
-                                f"本校公钥已保存到：\n{written}\n\n密钥指纹：{info.fingerprint}\n\n"
-                                "请连同盖章的“密钥登记表”（导出与打印 › 打印签字确认表和公示表 › 密钥登记表）一起交区县登记。")
+            return None
+        api = self.api.export
+
+        def work(ctx):
+            return api.export_public(Path(path)), api.school_key()
+
+        def done(outcome) -> None:
+            written, info = outcome
+            QMessageBox.information(self, "公钥已导出",
+                                    f"本校公钥已保存到：\n{written}\n\n密钥指纹：{info.fingerprint}\n\n"
+                                    "请连同盖章的“密钥登记表”（导出与打印 › 打印签字确认表和公示表 › 密钥登记表）一起交区县登记。")
+
+        return jobs.run_with_progress(self, work, title="导出本校公钥", on_done=done, cancellable=False)
 
     def _on_import_receipt(self) -> None:
         from app.ui.district.school_side import import_receipt_file
-        import_receipt_file(self, self.ws, self.events)
+        import_receipt_file(self, self.api.receipts)
 
     def _on_manual(self) -> None:
         from app.ui.manual_window import show_manual
         show_manual(self)
 
     def _on_show_logs(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ws.paths.logs)))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.api.folder.logs)))
 
     def _on_backup(self) -> None:
         def done(path) -> None:
             self.statusBar().showMessage(f"已备份：{path.name}（位于数据文件夹的 backups 目录）", 10000)
-        jobs.run_with_progress(self, lambda ctx: backups.snapshot(self.ws.paths, "manual"), title="备份数据",
+        jobs.run_with_progress(self, lambda ctx: self.api.backup.snapshot("manual"), title="备份数据",
                                text="正在备份本校数据库…", on_done=done, cancellable=False)
 
     def _on_backups(self) -> None:
@@ -376,11 +381,11 @@ class MainWindow(QMainWindow):
 
     def _on_import(self, kind: str) -> None:
         from app.ui.importing.actions import open_import_dialog
-        open_import_dialog(self, self.ws, self.events, kind)
+        open_import_dialog(self, self.api, kind)
 
     def _on_about(self) -> None:
         QMessageBox.about(self, f"关于 {APP_NAME}",
                           f"<h3>{APP_NAME}</h3><p>版本 {__version__}</p>"
                           "<p>中小学教师信息技术应用能力提升工程2.0 整校推进的离线管理工具：教师、学时、微能力、"
                           "证据、校本考核与报送材料。</p>"
-                          f"<p>数据文件夹：{self.ws.paths.root}</p>")
+                          f"<p>数据文件夹：{self.api.folder.root}</p>")

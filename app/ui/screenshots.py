@@ -16,25 +16,20 @@ a scratch folder that is removed at the end, with the virtual screen's file.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication
 
-from app.ui import jobs
-from app.ui.pages import registry
+from app.ui.screenshot_kit import Shot, grab, select_first, settle, shoot_dialogs, shoot_pages
 
-log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1366, 768)
 REPORT_NAME = "布局检查.json"
-WIDE_ENOUGH = 1280          # at this logical width and above, no main table may scroll sideways
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -78,81 +73,58 @@ def cleanup(scratch: Path) -> None:
     shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _settle() -> None:
-    app = QApplication.instance()
-    for _ in range(3):
-        app.processEvents()
-        jobs.wait_idle(120000)
-    app.processEvents()
-
-
-def grab(widget: QWidget, path: Path) -> Path:
-    _settle()
-    widget.grab().save(str(path))
-    return path
-
-
-@dataclass
-class Shot:
-    name: str
-    kind: str                       # 页面 / 对话框
-    file: str
-    size: tuple[int, int]
-    problems: list[str] = field(default_factory=list)
-
-
 # ---- the dialogs, each opened the way its button does it
 
 
-def _select_first(table) -> None:
-    if table.current_row() is None and table.proxy.rowCount():
-        table.select_key(table.model.key(table.proxy.index(0, 0).data(table.model.ROW_ROLE)))
+def _go(w, title: str):
+    """Show a page and wait for its background load (its rows are what a dialog acts on)."""
+    page = w.go_to(title)
+    settle()
+    return page
 
 
 def _teams(w, what: str) -> None:
-    page = w.go_to("团队")
+    page = _go(w, "团队")
     if what in ("group", "edit_group"):
         page.tabs.setCurrentIndex(1)
         if what == "edit_group":
-            _select_first(page.groups)
+            select_first(page.groups)
             page._edit_group()
         else:
             page._add_group()
         return
     page.tabs.setCurrentIndex(0)
     if what == "member":
-        _select_first(page.teams)
+        select_first(page.teams)
         page._add_member()
     else:
         page._add_team()
 
 
 def _teacher(w, edit: bool) -> None:
-    page = w.go_to("教师")
+    page = _go(w, "教师")
     if edit:
-        _select_first(page.table)
+        select_first(page.table)
         page.edit_record()
     else:
         page.add_record()
 
 
 def _hours(w, tab: str) -> None:
-    page = w.go_to("学时与活动")
+    page = _go(w, "学时与活动")
     target = getattr(page, tab)
     page.tabs.setCurrentWidget(target)
     target.add_record()
 
 
 def _programme(w, key: str) -> None:
-    page = w.go_to("项目方案")
-    from app.ui.jobs import wait_idle
-    wait_idle()
+    page = _go(w, "项目方案")
     page.table.select_key(key)
     page.edit_record()
 
 
 def _support(w) -> None:
-    page = w.go_to("校本考核")
+    page = _go(w, "校本考核")
     s = page.summary
     if s is not None and s.teachers:
         t = s.teachers[0]
@@ -160,10 +132,10 @@ def _support(w) -> None:
 
 
 DIALOGS: tuple[tuple[str, str, Callable], ...] = (
-    ("学校信息", "新增教学点", lambda w: w.go_to("学校信息").add_record()),
-    ("学校信息", "更换项目方案", lambda w: w.go_to("学校信息")._on_change_clicked()),
-    ("学校信息", "生成采集包", lambda w: w.go_to("学校信息").create_pack()),
-    ("学校信息", "合并采集包", lambda w: w.go_to("学校信息").merge_pack()),
+    ("学校信息", "新增教学点", lambda w: _go(w, "学校信息").add_record()),
+    ("学校信息", "更换项目方案", lambda w: _go(w, "学校信息")._on_change_clicked()),
+    ("学校信息", "生成采集包", lambda w: _go(w, "学校信息").open_create_pack()),
+    ("学校信息", "合并采集包", lambda w: _go(w, "学校信息").open_merge_pack()),
     ("团队", "新建团队", lambda w: _teams(w, "team")),
     ("团队", "添加成员", lambda w: _teams(w, "member")),
     ("团队", "新建研修组", lambda w: _teams(w, "group")),
@@ -173,12 +145,12 @@ DIALOGS: tuple[tuple[str, str, Callable], ...] = (
     ("学时与活动", "录入学时", lambda w: _hours(w, "records")),
     ("学时与活动", "登记培训活动", lambda w: _hours(w, "activities")),
     ("学时与活动", "登记校本研修课程", lambda w: _hours(w, "courses")),
-    ("方案与计划", "上传方案或计划", lambda w: w.go_to("方案与计划").add_record()),
+    ("方案与计划", "上传方案或计划", lambda w: _go(w, "方案与计划").add_record()),
     ("项目方案", "修改规则", lambda w: _programme(w, "hours.categories")),
     ("项目方案", "修改规则（单项）", lambda w: _programme(w, "hours.total_min")),
     ("校本考核", "建立帮扶", _support),
-    ("导出与打印", "核验报送包", lambda w: w.go_to("导出与打印").open_verify()),
-    ("导出与打印", "预览签字确认表", lambda w: w.go_to("导出与打印")._on_preview_clicked()),
+    ("导出与打印", "核验报送包", lambda w: _go(w, "导出与打印").open_verify()),
+    ("导出与打印", "预览签字确认表", lambda w: _go(w, "导出与打印")._on_preview_clicked()),
     ("文件", "导入教师名单", lambda w: w._on_import("roster")),
     ("文件", "导入学时", lambda w: w._on_import("hours")),
     ("文件", "备份与恢复", lambda w: w._on_backups()),
@@ -186,73 +158,11 @@ DIALOGS: tuple[tuple[str, str, Callable], ...] = (
 )
 
 
-def _open_windows() -> set[int]:
-    return {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
-
-
-def _new_window(before: set[int]) -> QWidget | None:
-    found = [w for w in QApplication.topLevelWidgets()
-             if w.isVisible() and id(w) not in before and isinstance(w, QDialog) and not isinstance(w, QMessageBox)]
-    return found[-1] if found else None
-
-
-def _dismiss_message_boxes() -> None:
-    """A question or notice a dialog raises on the way must not stop the run (nobody is there to answer)."""
-    box = QApplication.activeModalWidget()
-    if isinstance(box, QMessageBox):
-        log.warning("screenshot: dismissed %s: %s", box.windowTitle(), box.text())
-        box.reject()
-
-
-def shoot_dialogs(window, out_dir: Path, dialogs=DIALOGS) -> list[Shot]:
-    from app.ui.layout_check import dialog_problems
-    shots = []
-    watchdog = QTimer()
-    watchdog.setInterval(200)
-    watchdog.timeout.connect(_dismiss_message_boxes)
-    watchdog.start()
-    try:
-        for where, name, opener in dialogs:
-            before = _open_windows()
-            try:
-                opener(window)
-            except Exception:                          # noqa: BLE001 - one dialog must not stop the rest
-                log.exception("screenshot: could not open %s › %s", where, name)
-                continue
-            _settle()
-            dialog = _new_window(before)
-            if dialog is None:
-                log.warning("screenshot: %s › %s did not open a dialog", where, name)
-                continue
-            dialog.activateWindow()              # as on screen: the focused field shows its ring
-            path = grab(dialog, out_dir / f"{where}-{name}.png")
-            shots.append(Shot(f"{where} › {name}", "对话框", path.name, (dialog.width(), dialog.height()),
-                              dialog_problems(dialog)))
-            dialog.reject() if isinstance(dialog, QDialog) else dialog.close()
-            _settle()
-    finally:
-        watchdog.stop()
-    return shots
-
-
-def shoot_pages(window, out_dir: Path, titles=None, prefix: str = "") -> list[Shot]:
-    from app.ui.layout_check import page_problems
-    from app.ui.widgets.screen_fit import available_rect
-    wide = available_rect(window).width() >= WIDE_ENOUGH
-    shots = []
-    for title in titles or registry.TITLES:
-        page = window.go_to(title)
-        path = grab(window, out_dir / f"{prefix}{title}.png")
-        shots.append(Shot(title, "页面", path.name, (window.width(), window.height()),
-                          page_problems(page, table_must_fit=wide)))
-    return shots
-
-
-def shoot_wizard(ws, settings, out_dir: Path) -> list[Shot]:
+def shoot_wizard(api, settings, out_dir: Path) -> list[Shot]:
     """The wizard's school page and its programme page (presets with their numbers), filled as a user would."""
     from app.ui.layout_check import dialog_problems
     from app.ui.wizard.setup_wizard import SetupWizard
-    wizard = SetupWizard(ws, settings=settings)
+    wizard = SetupWizard(api, settings=settings)
     wizard.show()
     shots = []
     wizard.next()
@@ -290,7 +200,7 @@ def take_screenshots(controller, data_dir, out_dir: Path, *, demo: bool = False)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not controller.start(data_dir, demo=demo):
         return 1
-    _settle()
+    settle()
     window = controller.window
     if window is None:
         if controller.wizard is not None:
@@ -306,10 +216,10 @@ def take_screenshots(controller, data_dir, out_dir: Path, *, demo: bool = False)
         shots = district_shots.shoot(window, out_dir)
     else:
         shots = shoot_pages(window, out_dir)
-        shots += shoot_dialogs(window, out_dir)
+        shots += shoot_dialogs(window, out_dir, DIALOGS)
         shots += shoot_pack_scene(window, out_dir)
-    shots += shoot_wizard(controller.ws, controller.settings, out_dir)
-    shots += district_shots.shoot_wizard_district_page(controller.ws, controller.settings, out_dir)
+    shots += shoot_wizard(window.api, controller.settings, out_dir)
+    shots += district_shots.shoot_wizard_district_page(window.api, controller.settings, out_dir)
     report = {"screen": list(available_rect(window).size().toTuple()),
               "window": [window.width(), window.height()],
               "shots": [asdict(s) for s in shots]}

@@ -65,7 +65,6 @@ QLineEdit[invalid="true"]:focus, QComboBox[invalid="true"]:focus {{ border: 2px 
 QFrame[role="card"] {{ background: white; border: 1px solid #dfe4ea; border-radius: 6px; }}
 QLabel[role="cardValue"] {{ font-size: 24px; font-weight: bold; color: #1d2733; }}
 QLabel[role="cardLabel"] {{ color: {MUTED}; }}
-QLabel[role="placeholder"] {{ color: #444; font-size: 14px; }}
 QTableView {{ gridline-color: #e3e7ec; selection-background-color: #cfe2f6; selection-color: black; }}
 QHeaderView::section {{ background: #f3f5f8; border: none; border-right: 1px solid #e0e4ea;
     border-bottom: 1px solid #d5dbe2; padding: 4px 6px; font-weight: bold; }}

@@ -180,17 +180,8 @@ def test_unmask_personal_keeps_numbers_and_records_choice(school, usb, plugins, 
 
 
 def test_real_workbook_masks_id_numbers(school, usb):
-    """With the real summary-workbook module, once it exists."""
-    try:
-        from app.services.excel.report import write_report
-    except ImportError:
-        pytest.skip("summary workbook module not there yet")
+    """With the real summary-workbook module."""
     ws, info = school
-    probe = ws.paths.tmp / "probe.xlsx"
-    try:
-        write_report(ws, probe, unmask=False)
-    except NotImplementedError:
-        pytest.skip("summary workbook module is still a placeholder")
     plugins = export_mod.default_plugins()
     plugins.run_check = lambda ws: FakeReport()
     for unmask in (False, True):
@@ -371,15 +362,13 @@ def test_zip_export_verifies(school, usb, plugins, tmp_path):
 
 
 def test_with_the_real_workbook_and_forms(school, usb):
-    """The real summary workbook and sign-off forms, when those modules are there."""
+    """The real summary workbook and sign-off forms."""
     plugins = export_mod.default_plugins()
-    if plugins.write_forms is None or plugins.write_report is None:
-        pytest.skip("workbook or forms module not there yet")
+    assert plugins.write_forms is not None and plugins.write_report is not None
     ws, info = school
     plugins.run_check = lambda ws: FakeReport([FakeFinding("blocking", "校本研修方案未备案")])
     result = export_bundle(ws, usb, ExportOptions(allow_incomplete=True), plugins=plugins)
-    if not result.parts.get(L.FORMS_PDF):
-        pytest.skip("forms module is still a placeholder")
+    assert result.parts.get(L.FORMS_PDF)
     from pypdf import PdfReader
     reader = PdfReader(str(result.path / L.FORMS_PDF))
     first = reader.pages[0].extract_text()

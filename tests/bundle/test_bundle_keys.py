@@ -102,7 +102,8 @@ def test_damaged_key_file_is_refused_not_silently_replaced(ws):
     path.write_text("garbage", encoding="utf-8")
     with pytest.raises(keys.KeyUnavailableError) as err:
         keys.school_key(ws)
-    assert "key replace" in err.value.user_message
+    assert "生成新密钥" in err.value.user_message and "tisheng" not in err.value.user_message
+    assert "key replace" in err.value.cli_hint
 
 
 def test_parse_public_key_accepts_line_and_file(ws):

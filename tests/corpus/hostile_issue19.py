@@ -248,11 +248,12 @@ def workbook_cases(add, valid: bytes, part_bomb, rewrite_members) -> None:
         argv=["import", "roster", "{file}", "--json"])
 
 
-def restore_cases(add, full_zip: bytes) -> None:
-    """Backups read through the same reader: a Unicode Path swap and JSON limits on the manifest."""
+def restore_cases(add, full_zip: bytes, old_full_zip: bytes) -> None:
+    """Backups read through the same reader: a Unicode Path swap (a full backup as written now), and
+    JSON limits on the manifest of the first format (manifest.json), which is still read."""
     with zipfile.ZipFile(io.BytesIO(full_zip)) as z:
         names = [i.filename for i in z.infolist() if not i.is_dir()]
-    manifest = next(n for n in names if n.endswith("/manifest.json"))
+    manifest = next(n for n in names if n.endswith("/manifest-sha256.txt"))
     db = next(n for n in names if n.endswith("/tisheng.sqlite3"))
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(full_zip)) as zin, zipfile.ZipFile(out, "w") as zout:
@@ -262,11 +263,14 @@ def restore_cases(add, full_zip: bytes) -> None:
                 info.extra = unicode_path(manifest, db.encode())
             zout.writestr(info, data)
     add("restore-unicode-path", out.getvalue(), "restore", "reject", [UNSAFE, "Unicode Path"], ext=".zip")
+    with zipfile.ZipFile(io.BytesIO(old_full_zip)) as z:
+        old_manifest = next(i.filename for i in z.infolist() if i.filename.endswith("/manifest.json"))
     for label, body in (("deep", b"[" * 200_000 + b"]" * 200_000),
                         ("many-values", b"[" + b"0," * 6_000_000 + b"0]")):
         out = io.BytesIO()
-        with zipfile.ZipFile(io.BytesIO(full_zip)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        with zipfile.ZipFile(io.BytesIO(old_full_zip)) as zin, \
+                zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
             for info in zin.infolist():
-                zout.writestr(info, body if info.filename == manifest else zin.read(info))
+                zout.writestr(info, body if info.filename == old_manifest else zin.read(info))
         add(f"restore-manifest-{label}", out.getvalue(), "restore", "reject",
             ["嵌套超过" if label == "deep" else "数据项"], ext=".zip")

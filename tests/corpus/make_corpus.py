@@ -320,6 +320,17 @@ def mutate_flip(data: bytes, rng: random.Random, n: int) -> bytes:
     return bytes(b)
 
 
+def old_format_full_zip() -> bytes:
+    """The committed full backup in the first format (manifest.json), zipped as a teacher would."""
+    folder = Path(__file__).resolve().parent.parent / "fixtures" / "backup" / "tisheng-full-T2001-20261206-185702"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                z.write(p, f"{folder.name}/{p.relative_to(folder).as_posix()}")
+    return buf.getvalue()
+
+
 def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | None = None,
           big: bool = True, valid_bag: Path | None = None, valid_bag_zip: Path | None = None,
           packs: dict[str, Path] | None = None) -> list[Case]:
@@ -570,7 +581,7 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
             add(f"restore-full-flip-{i}", mutate_flip(data, rng, 1 + i % 4), "restore", "either", ext=".zip")
         # the manifest itself damaged (its bytes flipped inside the zip: a bad CRC)
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            info = next(i for i in z.infolist() if i.filename.endswith("/manifest.json"))
+            info = next(i for i in z.infolist() if i.filename.endswith("/manifest-sha256.txt"))
         head = info.header_offset
         body = head + 30 + int.from_bytes(data[head + 26:head + 28], "little") + \
             int.from_bytes(data[head + 28:head + 30], "little") + info.compress_size // 2
@@ -625,7 +636,7 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
     if big:
         h19.workbook_cases(add, valid, part_bomb, rewrite_members)
     if valid_full_zip is not None:
-        h19.restore_cases(add, valid_full_zip.read_bytes())
+        h19.restore_cases(add, valid_full_zip.read_bytes(), old_format_full_zip())
     if valid_bag is not None and valid_bag_zip is not None:
         h19.bundle_cases(out, add, cases, valid_bag, valid_bag_zip)
     # -- collection packs (issue 17): returned packs mutated; `packs` holds a valid one, another school's

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services import backups
+from app.services.backup import manual
+from app.services.backup import snapshot as snapshots
 from tests.corpus.make_corpus import Case, build
 from tests.reliability.helpers import db_signature, evidence_problems, integrity
 
@@ -39,8 +40,8 @@ def corpus(school_template, tmp_path_factory):
     shutil.copytree(school_template, src)
     from app.services.bundle.export import ExportOptions, Plugins, export_bundle
     with Workspace.open(src) as ws:
-        db_backup = backups.snapshot(ws.paths, "manual")
-        full = backups.make_backup(ws, base / "usb", full=True).path
+        db_backup = snapshots.snapshot(ws.paths, "manual")
+        full = manual.make_backup(ws, base / "usb", full=True).path
         bag = export_bundle(ws, base / "usb", plugins=Plugins()).path
         bag_zip = export_bundle(ws, base / "usb", ExportOptions(as_zip=True), plugins=Plugins()).path
     full_zip = Path(shutil.make_archive(str(base / "full"), "zip", full.parent, full.name))

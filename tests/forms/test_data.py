@@ -135,8 +135,9 @@ def test_incomplete_bundle_says_so(demo, tmp_path):
 def test_bad_requests_raise_chinese_errors(demo, tmp_path):
     with pytest.raises(ValidationError, match="没有“信封”这种表"):
         write_forms(demo, tmp_path / "x.pdf", kind="信封")
-    with pytest.raises(ValidationError, match="只用于教师个人签字确认表"):
+    with pytest.raises(ValidationError, match="只能为教师个人签字确认表指定教师") as exc:
         write_forms(demo, tmp_path / "x.pdf", kind="汇总", teacher="T001")
+    assert "--teacher" in exc.value.cli_hint and "--" not in exc.value.user_message    # flags only for the CLI
     with pytest.raises(ValidationError, match="公示期"):
         write_forms(demo, tmp_path / "x.pdf", kind="公示", period="2026-12-01")
     with pytest.raises(ValidationError, match=r"\.pdf"):

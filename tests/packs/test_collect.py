@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from app.errors import NotFoundError, RuleViolation, StorageError, ValidationError
+from app.errors import ConfirmationRequired, NotFoundError, RuleViolation, StorageError, ValidationError
 from app.services import dashboard, faults, school
 from app.services.choices import rule_problems
 from app.services.packs import collect, seal
@@ -36,8 +36,9 @@ def test_point_choices_follow_the_programme_as_the_school_applies_it(central, us
     with pytest.raises(RuleViolation) as exc:
         collect.set_choices(pack, "T000", ["A1", "A3"])
     assert "至少选择 3 个能力点，已选 2 个" in exc.value.details
-    with pytest.raises(RuleViolation, match="已为能力点 A1"):              # files there: ask first
+    with pytest.raises(ConfirmationRequired, match="已为能力点 A1") as asked:      # files there: ask first
         collect.set_choices(pack, "T000", ["A11", "A3", "A6"])
+    assert "--confirm" in asked.value.cli_hint and "--confirm" not in asked.value.user_message
     assert collect.set_choices(pack, "T000", ["A3", "A6", "A11"], confirm_drop=True).data["codes"] == ["A3", "A6", "A11"]
     assert pack.state().teacher(1).choices == ("A3", "A6", "A11")
     assert collect.set_choices(pack, "T000", ["A11", "A3", "A6"]) is None   # unchanged: nothing saved

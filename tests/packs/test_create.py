@@ -42,7 +42,8 @@ def test_a_second_pack_for_the_same_teachers_needs_replace(central, usb):
     first = create_pack(central, usb, point=POINT)
     with pytest.raises(RuleViolation) as exc:
         create_pack(central, usb, teachers=["T001"])
-    assert first.pack.short_id in exc.value.full_message() and "--replace" in exc.value.full_message()
+    assert first.pack.short_id in exc.value.full_message() and "--replace" in exc.value.cli_hint
+    assert "--replace" not in exc.value.full_message()                  # the window shows no command-line flag
     second = create_pack(central, usb, teachers=["T001"], replace=True)
     assert second.withdrawn and [r.status for r in registry.list_packs(central)] == ["已发出", "已作废"]
     assert [r.pack_id for r in registry.packs_out(central)] == [second.pack.pack_id]

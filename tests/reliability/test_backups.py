@@ -13,13 +13,20 @@ import pytest
 
 from app.errors import DatabaseTooNewError
 from app.models.migrations import LATEST
-from app.services import backups, faults, keys
-from app.services.backups import BackupFailed, BackupRejected, Retention, obsolete
+from app.services import faults, keys
+from app.services.backup import automatic, manual, retention
+from app.services.backup import restore as restoring
+from app.services.backup import snapshot as snapshots
+from app.services.backup.retention import Retention, obsolete
+from app.services.backup.snapshot import BackupFailed
+from app.services.backup.source import BackupRejected
+from app.services.bundle import layout as L
 from app.services.teachers import add_teacher, list_teachers
 from app.services.workspace import Workspace
 from tests.reliability.helpers import (db_signature, evidence_problems, integrity, store_hashes, valid_id)
 
 NOW = datetime(2026, 11, 23, 15, 30)
+OLD_FORMAT = Path(__file__).resolve().parent.parent / "fixtures" / "backup" / "tisheng-full-T2001-20261206-185702"
 
 
 # ------------------------------------------------------------------ thinning (Anki's rules)
@@ -61,14 +68,14 @@ def test_thinning_with_zero_limits_keeps_only_recent():
 
 
 def test_thin_backups_deletes_files_by_name_and_leaves_other_files(tmp_path):
-    paths = backups._paths(tmp_path / "d").ensure()
+    paths = snapshots.paths_of(tmp_path / "d").ensure()
     made = []
     for d in range(60):
-        p = paths.backups / backups.backup_name("auto", NOW - timedelta(days=d))
+        p = paths.backups / snapshots.backup_name("auto", NOW - timedelta(days=d))
         p.write_bytes(b"x")
         made.append(p)
     (paths.backups / "notes.txt").write_text("keep me")
-    removed = backups.thin_backups(paths, now=NOW)
+    removed = retention.thin_backups(paths, now=NOW)
     left = {p.name for p in paths.backups.iterdir()}
     assert "notes.txt" in left
     assert len(removed) == 60 - len(left - {"notes.txt"})
@@ -79,8 +86,8 @@ def test_thin_backups_deletes_files_by_name_and_leaves_other_files(tmp_path):
 # ------------------------------------------------------------------ database backups
 
 def test_snapshot_is_a_self_contained_checked_copy(school_ws):
-    path = backups.snapshot(school_ws.paths, "manual")
-    assert backups.parse_backup_name(path.name)[1] == "manual"
+    path = snapshots.snapshot(school_ws.paths, "manual")
+    assert snapshots.parse_backup_name(path.name)[1] == "manual"
     assert not Path(str(path) + "-wal").exists()
     with open(path, "rb") as fh:
         header = fh.read(20)
@@ -91,109 +98,137 @@ def test_snapshot_is_a_self_contained_checked_copy(school_ws):
 
 
 def test_list_backups_newest_first_with_labels_and_check(school_ws):
-    a = backups.snapshot(school_ws.paths, "before-import")
-    b = school_ws.paths.backups / backups.backup_name("auto", datetime.now() + timedelta(seconds=5))
+    a = snapshots.snapshot(school_ws.paths, "before-import")
+    b = school_ws.paths.backups / snapshots.backup_name("auto", datetime.now() + timedelta(seconds=5))
     shutil.copy(a, b)
-    bad = school_ws.paths.backups / backups.backup_name("manual", datetime.now() + timedelta(seconds=9))
+    bad = school_ws.paths.backups / snapshots.backup_name("manual", datetime.now() + timedelta(seconds=9))
     bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 500)
-    found = backups.list_backups(school_ws, check=True)
+    found = retention.list_backups(school_ws, check=True)
     assert [x.path for x in found] == [bad, b, a]
     assert [x.label for x in found] == ["手动备份", "自动备份", "导入前自动备份"]
     assert [x.ok for x in found] == [False, True, True]
-    assert backups.newest_good_backup(school_ws).path == b
+    assert retention.newest_good_backup(school_ws).path == b
 
 
 def test_backup_to_a_folder_and_to_a_file(school_ws, tmp_path):
-    r = backups.make_backup(school_ws, tmp_path / "usb")
+    r = manual.make_backup(school_ws, tmp_path / "usb")
     assert r.path.parent == tmp_path / "usb" and integrity(r.path) == ["ok"]
-    r2 = backups.make_backup(school_ws, tmp_path / "usb" / "学校备份.sqlite3")
+    r2 = manual.make_backup(school_ws, tmp_path / "usb" / "学校备份.sqlite3")
     assert r2.path.name == "学校备份.sqlite3"
     with pytest.raises(BackupFailed, match="已存在"):
-        backups.make_backup(school_ws, tmp_path / "usb" / "学校备份.sqlite3")
+        manual.make_backup(school_ws, tmp_path / "usb" / "学校备份.sqlite3")
 
 
 def test_backup_before_an_operation(school_ws):
-    path = backups.backup_before(school_ws, "import")
+    path = automatic.backup_before(school_ws, "import")
     assert path.name.endswith("-before-import.sqlite3")
-    assert backups.list_backups(school_ws)[0].label == "导入前自动备份"
+    assert retention.list_backups(school_ws)[0].label == "导入前自动备份"
 
 
 # ------------------------------------------------------------------ automatic backups
 
 def test_auto_backup_only_after_changes_and_at_most_every_30_minutes(school_ws):
-    backups.track_changes(school_ws.engine)
-    assert backups.maybe_auto_backup(school_ws) is None                      # nothing changed
+    automatic.track_changes(school_ws.engine)
+    assert automatic.maybe_auto_backup(school_ws) is None                      # nothing changed
     add_teacher(school_ws, name="新老师", id_number=valid_id(50), staff_no="N1")
-    task = backups.maybe_auto_backup(school_ws)
+    task = automatic.maybe_auto_backup(school_ws)
     first = task.wait(30)
     assert first is not None and first.name.endswith("-auto.sqlite3") and integrity(first) == ["ok"]
-    assert backups.maybe_auto_backup(school_ws) is None                      # backed up: no change
+    assert automatic.maybe_auto_backup(school_ws) is None                      # backed up: no change
     add_teacher(school_ws, name="又一位", id_number=valid_id(51), staff_no="N2")
-    assert backups.maybe_auto_backup(school_ws) is None                      # changed, but < 30 min
-    later = backups.maybe_auto_backup(school_ws, now=datetime.now() + timedelta(minutes=31))
+    assert automatic.maybe_auto_backup(school_ws) is None                      # changed, but < 30 min
+    later = automatic.maybe_auto_backup(school_ws, now=datetime.now() + timedelta(minutes=31))
     assert later.wait(30) is not None
-    assert len(backups.list_backups(school_ws)) == 2
+    assert len(retention.list_backups(school_ws)) == 2
 
 
 def test_auto_backup_on_close_ignores_the_interval(school_ws):
-    backups.track_changes(school_ws.engine)
-    backups.maybe_auto_backup(school_ws, changed=True).wait(30)
+    automatic.track_changes(school_ws.engine)
+    automatic.maybe_auto_backup(school_ws, changed=True).wait(30)
     add_teacher(school_ws, name="新老师", id_number=valid_id(52), staff_no="N3")
-    task = backups.maybe_auto_backup(school_ws, closing=True)
+    task = automatic.maybe_auto_backup(school_ws, closing=True)
     path = task.wait(30)
     assert path.name.endswith("-close.sqlite3")
     assert any("新老师" in str(row) for row in db_signature(path)["teacher"])
-    assert backups.maybe_auto_backup(school_ws, changed=False, closing=True) is None
+    assert automatic.maybe_auto_backup(school_ws, changed=False, closing=True) is None
 
 
 def test_failed_auto_backup_is_retried(school_ws, monkeypatch):
-    backups.track_changes(school_ws.engine)
+    automatic.track_changes(school_ws.engine)
     add_teacher(school_ws, name="新老师", id_number=valid_id(53), staff_no="N4")
     faults.inject("backup.after_copy", lambda: (_ for _ in ()).throw(OSError(28, "No space left on device")))
-    task = backups.maybe_auto_backup(school_ws)
+    task = automatic.maybe_auto_backup(school_ws)
     with pytest.raises(BackupFailed, match="磁盘空间不足"):
         task.wait(30)
-    assert backups.list_backups(school_ws) == []
+    assert retention.list_backups(school_ws) == []
     assert [p for p in school_ws.paths.backups.iterdir() if ".tmp" in p.name] == []
     faults.clear()
-    assert backups.has_changes(school_ws)
-    assert backups.maybe_auto_backup(school_ws).wait(30) is not None
+    assert automatic.has_changes(school_ws)
+    assert automatic.maybe_auto_backup(school_ws).wait(30) is not None
 
 
 # ------------------------------------------------------------------ full backups
 
-def _manifest(folder: Path) -> dict:
-    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+def _manifest(folder: Path) -> dict[str, str]:
+    """The bag's payload manifest: {path: sha256}."""
+    entries, problems = L.parse_manifest((folder / L.MANIFEST).read_bytes(), L.MANIFEST)
+    assert problems == []
+    return entries
+
+
+def _bag_info(folder: Path) -> dict[str, str]:
+    return L.parse_bag_info((folder / L.BAG_INFO).read_bytes())
+
+
+def _rewrite_manifest(folder: Path, entries: dict[str, str]) -> None:
+    """Change a bag's manifest as a forger would: the tag manifest made to agree with it."""
+    (folder / L.MANIFEST).write_bytes(L.manifest_bytes(entries))
+    tags, _ = L.parse_manifest((folder / L.TAGMANIFEST).read_bytes(), L.TAGMANIFEST)
+    tags[L.MANIFEST] = hashlib.sha256((folder / L.MANIFEST).read_bytes()).hexdigest()
+    (folder / L.TAGMANIFEST).write_bytes(L.manifest_bytes(tags))
 
 
 def test_full_backup_holds_database_evidence_and_key(school_ws, tmp_path):
     info = keys.school_key(school_ws)
-    r = backups.make_backup(school_ws, tmp_path / "usb", full=True)
+    r = manual.make_backup(school_ws, tmp_path / "usb", full=True)
     assert r.full and r.path.parent == tmp_path / "usb" and r.path.name.startswith("tisheng-full-T001-")
     assert list((tmp_path / "usb").glob("*.partial")) == []
     man = _manifest(r.path)
-    paths = {e["path"] for e in man["files"]}
-    assert "tisheng.sqlite3" in paths and "keys/school-key.json" in paths
-    store = {p for p in paths if p.startswith("store/")}
+    assert "data/tisheng.sqlite3" in man and "data/keys/school-key.json" in man
+    store = {p for p in man if p.startswith("data/store/")}
     assert len(store) == 8
-    for e in man["files"]:
-        assert hashlib.sha256((r.path / e["path"]).read_bytes()).hexdigest() == e["sha256"]
-    assert man["school"]["code"] == "T001" and man["missing"] == []
+    for path, sha in man.items():
+        assert hashlib.sha256((r.path / path).read_bytes()).hexdigest() == sha
+    bag_info = _bag_info(r.path)
+    assert bag_info["Tisheng-School-Code"] == "T001" and bag_info["Tisheng-Missing-Evidence"] == "0"
+    assert bag_info["Tisheng-Backup-Format"] == "2"
     assert (r.path / "README-请先阅读.txt").read_bytes().startswith(b"\xef\xbb\xbf")
     assert info.fingerprint
+
+
+def test_a_full_backup_is_a_bag_the_public_bagit_tool_validates(school_ws, tmp_path):
+    import bagit
+    r = manual.make_backup(school_ws, tmp_path / "usb", full=True)
+    bag = bagit.Bag(str(r.path))
+    bag.validate()                                   # raises BagValidationError on any problem
+    payload = [p for p in (r.path / "data").rglob("*") if p.is_file()]
+    assert bag.info["Payload-Oxum"] == f"{sum(p.stat().st_size for p in payload)}.{len(payload)}"
+    victim = next((r.path / "data" / "store").rglob("*/*/*"))
+    victim.write_bytes(victim.read_bytes() + b"x")
+    assert not bagit.Bag(str(r.path)).is_valid()
 
 
 def test_full_backup_resumes_after_disk_full(school_ws, tmp_path, monkeypatch):
     monkeypatch.setenv("TISHENG_FAULT", "fullbackup.file@4:oserror:28")
     with pytest.raises(BackupFailed) as exc:
-        backups.make_backup(school_ws, tmp_path / "usb", full=True)
+        manual.make_backup(school_ws, tmp_path / "usb", full=True)
     assert "磁盘空间不足" in exc.value.user_message and str(tmp_path / "usb") in exc.value.user_message
     assert [p.name.endswith(".partial") for p in (tmp_path / "usb").iterdir()] == [True]
     monkeypatch.delenv("TISHENG_FAULT")
     faults.reset_counts()
-    r = backups.make_backup(school_ws, tmp_path / "usb", full=True)
+    r = manual.make_backup(school_ws, tmp_path / "usb", full=True)
     assert [p.name for p in (tmp_path / "usb").iterdir()] == [r.path.name]
-    assert len(_manifest(r.path)["files"]) == 9
+    assert len(_manifest(r.path)) == 9
 
 
 def test_full_backup_read_back_catches_a_stick_that_loses_data(school_ws, tmp_path):
@@ -205,35 +240,36 @@ def test_full_backup_read_back_catches_a_stick_that_loses_data(school_ws, tmp_pa
         victim.write_bytes(bytes(data))
     faults.inject("fullbackup.file", damage_last_written)
     with pytest.raises(BackupFailed, match="回读校验失败"):
-        backups.make_backup(school_ws, tmp_path / "usb", full=True)
+        manual.make_backup(school_ws, tmp_path / "usb", full=True)
     assert not [p for p in (tmp_path / "usb").iterdir() if not p.name.endswith(".partial")]
 
 
 def test_full_backup_refuses_when_the_stick_is_too_small(school_ws, tmp_path, monkeypatch):
     real = shutil.disk_usage
-    monkeypatch.setattr(backups.shutil, "disk_usage",
+    monkeypatch.setattr(shutil, "disk_usage",
                         lambda p: real(p)._replace(free=1000) if "usb" in str(p) else real(p))
     with pytest.raises(BackupFailed, match="剩余空间"):
-        backups.make_backup(school_ws, tmp_path / "usb", full=True)
+        manual.make_backup(school_ws, tmp_path / "usb", full=True)
     assert list((tmp_path / "usb").iterdir()) == []
 
 
 def test_full_backup_lists_evidence_missing_from_the_store(school_ws, tmp_path):
     sha = sorted(school_ws.store.all_hashes())[0]
     school_ws.store.remove(sha)
-    r = backups.make_backup(school_ws, tmp_path / "usb", full=True)
+    r = manual.make_backup(school_ws, tmp_path / "usb", full=True)
     assert len(r.missing) == 1 and sha[:12] in r.missing[0]
-    assert _manifest(r.path)["missing"] == [sha]
+    assert (r.path / "tisheng-missing.txt").read_text(encoding="utf-8").split() == [sha]
+    assert _bag_info(r.path)["Tisheng-Missing-Evidence"] == "1"
 
 
 # ------------------------------------------------------------------ restore
 
 def test_restore_database_backup_backs_up_first_and_records_it(school_dir):
     ws = Workspace.open(school_dir)
-    backup = backups.snapshot(ws.paths, "manual")
+    backup = snapshots.snapshot(ws.paths, "manual")
     before_sig = db_signature(ws.paths.database)
     add_teacher(ws, name="后来的", id_number=valid_id(60), staff_no="L1")
-    result = backups.restore(ws, backup)
+    result = restoring.restore(ws, backup)
     ws = Workspace.open(school_dir)
     try:
         assert db_signature(ws.paths.database) == before_sig
@@ -246,19 +282,19 @@ def test_restore_database_backup_backs_up_first_and_records_it(school_dir):
         con.close()
     finally:
         ws.close()
-    assert not (school_dir / backups.JOURNAL).exists()
+    assert not (school_dir / restoring.JOURNAL).exists()
     assert list((school_dir / "tmp").iterdir()) == []
 
 
 @pytest.mark.parametrize("as_zip", [False, True])
 def test_full_backup_restored_on_another_path_is_identical(school_ws, tmp_path, as_zip):
     keys.school_key(school_ws)
-    r = backups.make_backup(school_ws, tmp_path / "usb", full=True)
+    r = manual.make_backup(school_ws, tmp_path / "usb", full=True)
     source = r.path
     if as_zip:
         source = Path(shutil.make_archive(str(tmp_path / "stick" / "备份"), "zip", r.path.parent, r.path.name))
     fresh = tmp_path / "新电脑" / "数据"
-    result = backups.restore(fresh, source)
+    result = restoring.restore(fresh, source)
     assert result.evidence_copied == 8 and result.missing == () and result.key_restored
     assert db_signature(fresh / "tisheng.sqlite3") == db_signature(school_ws.paths.database)
     assert store_hashes(fresh) == store_hashes(school_ws.paths.root)
@@ -271,12 +307,12 @@ def test_full_backup_restored_on_another_path_is_identical(school_ws, tmp_path, 
 
 def test_restoring_a_full_backup_retires_a_different_key(school_ws, tmp_path):
     keys.school_key(school_ws)
-    r = backups.make_backup(school_ws, tmp_path / "usb", full=True)
+    r = manual.make_backup(school_ws, tmp_path / "usb", full=True)
     other = tmp_path / "other"
     with Workspace.open(other) as ws2:
         old_fp = keys.school_key(ws2).fingerprint
         old_bytes = (ws2.paths.keys / "school-key.json").read_bytes()
-    backups.restore(other, r.path)
+    restoring.restore(other, r.path)
     retired = list((other / "keys" / "retired").iterdir())
     assert [p.read_bytes() for p in retired] == [old_bytes]
     with Workspace.open(other) as ws2:
@@ -293,12 +329,12 @@ def _corrupt_page(db: Path) -> None:
 
 def test_restore_over_a_damaged_database_sets_it_aside(school_dir):
     ws = Workspace.open(school_dir)
-    good = backups.snapshot(ws.paths, "auto")
+    good = snapshots.snapshot(ws.paths, "auto")
     ws.close()
     db = school_dir / "tisheng.sqlite3"
     _corrupt_page(db)
     damaged_bytes = db.read_bytes()
-    result = backups.restore(school_dir, good)
+    result = restoring.restore(school_dir, good)
     assert result.set_aside is not None and result.set_aside.read_bytes() == damaged_bytes
     assert result.before_backup is None
     assert integrity(db) == ["ok"] and evidence_problems(school_dir) == []
@@ -312,7 +348,7 @@ def _unchanged(folder: Path):
 
 def _bad_sources(tmp, school_ws):
     out = {}
-    good = backups.snapshot(school_ws.paths, "manual")
+    good = snapshots.snapshot(school_ws.paths, "manual")
     newer = tmp / "newer.sqlite3"
     shutil.copy(good, newer)
     con = sqlite3.connect(newer)
@@ -338,23 +374,32 @@ def _bad_sources(tmp, school_ws):
     con.commit()
     con.close()
     out["foreign"] = (foreign, BackupRejected, "不是本软件的数据文件")
-    full = backups.make_backup(school_ws, tmp / "usb", full=True).path
+    full = manual.make_backup(school_ws, tmp / "usb", full=True).path
     partial = tmp / "usb2" / (full.name + ".partial")
     shutil.copytree(full, partial)
     out["partial"] = (partial, BackupRejected, "没有写完")
     tampered = tmp / "usb3" / full.name
     shutil.copytree(full, tampered)
-    victim = next(tampered.glob("store/*/*/*"))
+    victim = next(tampered.glob("data/store/*/*/*"))
     data = bytearray(victim.read_bytes())
     data[0] ^= 1
     victim.write_bytes(bytes(data))
     out["tampered evidence"] = (tampered, BackupRejected, "校验值与清单不符")   # for a folder lacking it
     escape = tmp / "usb4" / full.name
     shutil.copytree(full, escape)
-    man = _manifest(escape)
-    man["files"].append({"path": "keys/../../evil.txt", "sha256": "0" * 64, "size": 1})
-    (escape / "manifest.json").write_text(json.dumps(man), encoding="utf-8")
+    (escape / "data" / "evil.txt").write_bytes(b"x")
+    _rewrite_manifest(escape, {**_manifest(escape), "data/keys/../../evil.txt": hashlib.sha256(b"x").hexdigest()})
     out["path escape"] = (escape, BackupRejected, "不安全")
+    edited = tmp / "usb5" / full.name
+    shutil.copytree(full, edited)
+    (edited / L.MANIFEST).write_bytes((edited / L.MANIFEST).read_bytes() + b"0" * 64 + b"  data/keys/x\n")
+    out["manifest edited"] = (edited, BackupRejected, "被改动")
+    old = tmp / "usb6" / OLD_FORMAT.name
+    shutil.copytree(OLD_FORMAT, old)
+    man = json.loads((old / "manifest.json").read_text(encoding="utf-8"))
+    man["files"].append({"path": "keys/../../evil.txt", "sha256": "0" * 64, "size": 1})
+    (old / "manifest.json").write_text(json.dumps(man), encoding="utf-8")
+    out["path escape (format 1)"] = (old, BackupRejected, "不安全")
     return out
 
 
@@ -366,13 +411,13 @@ def test_bad_backups_are_refused_and_change_nothing(school_ws, tmp_path):
         if name != "tampered evidence":             # this folder already has the good copy of it
             before = _unchanged(root)
             with pytest.raises(error) as exc:
-                backups.restore(root, source)
+                restoring.restore(root, source)
             assert words in exc.value.user_message, (name, exc.value.user_message)
             assert _unchanged(root) == before, name
             assert list((root / "tmp").iterdir()) == [], name
         fresh = tmp_path / "fresh" / name              # a new PC: nothing there to fall back on
         with pytest.raises(error) as exc:
-            backups.restore(fresh, source)
+            restoring.restore(fresh, source)
         assert words in exc.value.user_message, (name, exc.value.user_message)
         assert not (fresh / "tisheng.sqlite3").exists(), name
         assert [p for p in (fresh / "store").rglob("*") if p.is_file()] == [], name

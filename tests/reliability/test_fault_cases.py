@@ -98,8 +98,10 @@ def _db_with_damaged_schema_text(path: Path) -> Path:
 
 
 def test_case43_schema_damage_that_is_not_utf8_is_described_in_chinese(tmp_path):
-    from app.services.backups import BackupRejected, check_database_file, verify_backup_file
-    from app.services.integrity import check_database
+    from app.services.backup.retention import verify_backup_file
+    from app.services.backup.source import BackupRejected
+    from app.services.backup.staging import check_database_file
+    from app.services.dbcheck import check_database
     db = _db_with_damaged_schema_text(tmp_path / "坏.sqlite3")
     problem = check_database(db, full=False)
     assert problem is not None and "已损坏" in problem and "malformed" not in problem
@@ -148,7 +150,7 @@ def test_case3_damaged_old_xls_is_refused_not_a_crash(tmp_path):
 def test_case43_a_column_renamed_by_damage_is_caught_at_start_up(tmp_path):
     """One damaged byte inside a CREATE statement still parses (quick_check passes) but renames a
     column; the start-up check compares the schema with the app's tables instead of failing later."""
-    from app.services.integrity import check_database
+    from app.services.dbcheck import check_database
     from app.services.workspace import Workspace
     root = tmp_path / "data"
     Workspace.open(root).close()

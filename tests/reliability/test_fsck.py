@@ -7,8 +7,9 @@ import json
 import shutil
 
 from app.cli.main import main
-from app.services import backups
-from app.services.integrity import fsck
+from app.services.backup import manual
+from app.services.fsck import fsck
+from app.services.store import blob_relpath
 from tests.reliability.helpers import evidence_problems, referenced_hashes
 
 
@@ -37,7 +38,8 @@ def test_missing_and_corrupt_files_are_named_with_their_records(school_ws):
     assert (school_ws.paths.store / "damaged").is_dir()            # kept, never deleted
     assert any(bytes(data) == p.read_bytes() for p in (school_ws.paths.store / "damaged").iterdir())
     text = "\n".join(report.lines())
-    assert "缺失" in text and "已损坏" in text and "--from-backup" in text
+    assert "缺失" in text and "已损坏" in text and "--" not in text           # the window shows these lines too
+    assert any("--from-backup" in h for h in report.cli_hints())                # what to type, for the CLI only
     assert any(r.startswith(("教师", "方案文档", "培训活动")) for r in kinds[gone].records)
 
 
@@ -49,7 +51,7 @@ def test_quick_mode_checks_presence_only(school_ws):
 
 
 def test_missing_files_come_back_from_a_full_backup(school_ws, tmp_path):
-    full = backups.make_backup(school_ws, tmp_path / "usb", full=True).path
+    full = manual.make_backup(school_ws, tmp_path / "usb", full=True).path
     shas = sorted(referenced_hashes(school_ws.paths.database))
     for sha in shas[:3]:
         _store_file(school_ws, sha).unlink()
@@ -60,10 +62,10 @@ def test_missing_files_come_back_from_a_full_backup(school_ws, tmp_path):
 
 
 def test_a_damaged_copy_in_the_backup_is_not_used(school_ws, tmp_path):
-    full = backups.make_backup(school_ws, tmp_path / "usb", full=True).path
+    full = manual.make_backup(school_ws, tmp_path / "usb", full=True).path
     sha = sorted(referenced_hashes(school_ws.paths.database))[0]
     _store_file(school_ws, sha).unlink()
-    in_backup = full / "store" / sha[:2] / sha[2:4] / sha
+    in_backup = full / "data" / "store" / blob_relpath(sha)
     in_backup.write_bytes(b"x" * in_backup.stat().st_size)          # same size, wrong content
     report = fsck(school_ws, from_backup=full)
     assert not report.ok and report.unresolved[0].sha256 == sha

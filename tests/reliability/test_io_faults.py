@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from app.errors import AppError
-from app.services import backups, evidence
-from app.services.integrity import fsck
+from app.services import evidence
+from app.services.backup import automatic, manual, retention
+from app.services.backup import restore as restoring
+from app.services.fsck import fsck
 from app.services.workspace import Workspace
 from tests.reliability.helpers import db_signature, evidence_problems, referenced_hashes, write_file
 
@@ -86,7 +88,7 @@ def test_io_fault_message_nothing_half_done_and_retry(school_dir, tmp_path, monk
     ws = Workspace.open(school_dir)
     full = None
     if op in ("restore-full", "fsck-from-backup"):
-        full = backups.make_backup(ws, tmp_path / "source", full=True).path
+        full = manual.make_backup(ws, tmp_path / "source", full=True).path
     if op == "fsck-from-backup":
         for sha in sorted(referenced_hashes(ws.paths.database))[:3]:
             ws.store.path_for(sha).unlink()
@@ -102,13 +104,13 @@ def test_io_fault_message_nothing_half_done_and_retry(school_dir, tmp_path, monk
 
     def run():
         if op == "db-backup-to-stick":
-            return backups.make_backup(ws, usb)
+            return manual.make_backup(ws, usb)
         if op == "full-backup":
-            return backups.make_backup(ws, usb, full=True)
+            return manual.make_backup(ws, usb, full=True)
         if op == "auto-backup":
-            return backups.maybe_auto_backup(ws, changed=True, closing=True, wait=True).wait()
+            return automatic.maybe_auto_backup(ws, changed=True, closing=True, wait=True).wait()
         if op == "restore-full":
-            return backups.restore(tmp_path / "new", full)
+            return restoring.restore(tmp_path / "new", full)
         if op == "evidence-add":
             return evidence.add_evidence(ws, "T000", "A1", "1", src_file)
         report = fsck(ws, from_backup=full)
@@ -135,7 +137,7 @@ def test_io_fault_message_nothing_half_done_and_retry(school_dir, tmp_path, monk
             assert _finals(usb) == [], _finals(usb)
             assert _no_tmp(usb) if usb.exists() else True
         if op == "auto-backup":
-            assert backups.list_backups(ws) == []
+            assert retention.list_backups(ws) == []
         if op == "restore-full":
             new = tmp_path / "new"
             assert not (new / "tisheng.sqlite3").exists() and not list((new / "tmp").iterdir())
@@ -170,7 +172,7 @@ def test_store_file_vanishing_during_full_backup_is_reported_not_fatal(school_ws
     def vanish() -> None:
         school_ws.store.path_for(sha).unlink(missing_ok=True)
     faults.inject("fullbackup.db", vanish)
-    r = backups.make_backup(school_ws, tmp_path / "usb", full=True)
+    r = manual.make_backup(school_ws, tmp_path / "usb", full=True)
     assert len(r.missing) == 1 and sha[:12] in r.missing[0]
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from app.models.pack import PACK_OUT
-from app.services.integrity import open_checked
+from app.services.startup import open_checked
 from app.services.packs import collect, seal
 from app.services.packs import layout as L
 from app.services.packs.create import create_pack

@@ -11,9 +11,12 @@ import pytest
 
 from app.errors import DatabaseTooNewError
 from app.models.migrations import LATEST
-from app.services import backups, integrity
+from app.services import storage_kind
+from app.services.backup import restore as restoring
+from app.services.backup import snapshot as snapshots
 from app.services.instance_lock import AlreadyRunningError, acquire_instance_lock, is_locked
-from app.services.integrity import DatabaseDamagedError, open_checked, recover_from_backup, storage_warning
+from app.services.startup import DatabaseDamagedError, open_checked, recover_from_backup
+from app.services.storage_kind import storage_warning
 from app.services.teachers import add_teacher
 from app.services.workspace import Workspace
 from tests.reliability.helpers import db_signature, evidence_problems, valid_id
@@ -44,7 +47,7 @@ def test_second_instance_is_refused_until_the_first_closes(school_dir):
 
 @posix_only
 def test_lock_dies_with_its_process(school_dir):
-    paths = backups._paths(school_dir)
+    paths = snapshots.paths_of(school_dir)
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: hold the lock until killed
@@ -90,9 +93,9 @@ def _corrupt(db, start_page=2, pages=3):
 
 def test_damaged_database_is_not_opened_and_the_newest_good_backup_is_offered(school_dir):
     ws = Workspace.open(school_dir)
-    older = backups.snapshot(ws.paths, "auto")
+    older = snapshots.snapshot(ws.paths, "auto")
     signature = db_signature(older)
-    newer = backups.snapshot(ws.paths, "close")
+    newer = snapshots.snapshot(ws.paths, "close")
     ws.close()
     _corrupt(newer)                               # the newest backup is damaged too
     db = school_dir / "tisheng.sqlite3"
@@ -104,7 +107,7 @@ def test_damaged_database_is_not_opened_and_the_newest_good_backup_is_offered(sc
     assert err.candidate is not None and err.candidate.path == older
     assert f"{err.candidate.created:%Y-%m-%d %H:%M}" in err.user_message
     assert "之后所做的更改将会缺失" in err.user_message and "不会被覆盖" in err.user_message
-    assert db.read_bytes() == damaged and not is_locked(backups._paths(school_dir))
+    assert db.read_bytes() == damaged and not is_locked(snapshots.paths_of(school_dir))
     result = recover_from_backup(school_dir, err.candidate)
     assert result.set_aside.read_bytes() == damaged
     opened = open_checked(school_dir, drive_type=3)
@@ -161,12 +164,12 @@ def test_network_share_and_removable_drive_warnings(tmp_path):
     assert "网络共享" in storage_warning("//server/share/tisheng")
     assert "网络共享" in storage_warning("\\\\?\\UNC\\server\\share\\tisheng")
     seen = []
-    assert "网络共享" in storage_warning("Z:\\学校数据", lambda root: seen.append(root) or integrity.DRIVE_REMOTE)
+    assert "网络共享" in storage_warning("Z:\\学校数据", lambda root: seen.append(root) or storage_kind.DRIVE_REMOTE)
     assert seen == ["Z:\\"]
-    assert "U盘" in storage_warning("E:\\tisheng", integrity.DRIVE_REMOVABLE)
-    assert storage_warning("C:\\Users\\x", integrity.DRIVE_FIXED) is None
-    assert storage_warning("\\\\?\\C:\\data", lambda root: integrity.DRIVE_FIXED) is None
-    opened = open_checked(tmp_path / "d", drive_type=integrity.DRIVE_REMOTE)
+    assert "U盘" in storage_warning("E:\\tisheng", storage_kind.DRIVE_REMOVABLE)
+    assert storage_warning("C:\\Users\\x", storage_kind.DRIVE_FIXED) is None
+    assert storage_warning("\\\\?\\C:\\data", lambda root: storage_kind.DRIVE_FIXED) is None
+    opened = open_checked(tmp_path / "d", drive_type=storage_kind.DRIVE_REMOTE)
     try:
         assert len(opened.warnings) == 1 and "网络共享" in opened.warnings[0]
     finally:
@@ -181,26 +184,26 @@ def test_linux_network_mounts_are_detected(monkeypatch, tmp_path):
     def fake_open(path, *a, **k):
         return real_open(mounts if path == "/proc/self/mounts" else path, *a, **k)
     monkeypatch.setattr("builtins.open", fake_open)
-    assert integrity._posix_drive_type("/mnt/nas/tisheng") == integrity.DRIVE_REMOTE
-    assert integrity._posix_drive_type("/home/x") == integrity.DRIVE_FIXED
-    assert integrity._posix_drive_type("/mnt/nasx") == integrity.DRIVE_FIXED
+    assert storage_kind._posix_drive_type("/mnt/nas/tisheng") == storage_kind.DRIVE_REMOTE
+    assert storage_kind._posix_drive_type("/home/x") == storage_kind.DRIVE_FIXED
+    assert storage_kind._posix_drive_type("/mnt/nasx") == storage_kind.DRIVE_FIXED
 
 
 def test_interrupted_restore_is_finished_at_the_next_start(school_dir, monkeypatch):
     ws = Workspace.open(school_dir)
-    good = backups.snapshot(ws.paths, "manual")
+    good = snapshots.snapshot(ws.paths, "manual")
     target = db_signature(good)
     add_teacher(ws, name="后来的", id_number=valid_id(71), staff_no="L7")
     monkeypatch.setenv("TISHENG_FAULT", "restore.before_swap:oserror:5")
-    with pytest.raises(backups.BackupFailed, match="下次.*自动完成|再次打开数据文件夹时会自动完成"):
-        backups.restore(ws, good)
-    assert (school_dir / backups.JOURNAL).exists()
+    with pytest.raises(snapshots.BackupFailed, match="下次.*自动完成|再次打开数据文件夹时会自动完成"):
+        restoring.restore(ws, good)
+    assert (school_dir / restoring.JOURNAL).exists()
     monkeypatch.delenv("TISHENG_FAULT")
     opened = open_checked(school_dir, drive_type=3)
     try:
         assert opened.restored_pending and opened.full_check
         assert db_signature(opened.ws.paths.database) == target
-        assert not (school_dir / backups.JOURNAL).exists()
+        assert not (school_dir / restoring.JOURNAL).exists()
     finally:
         opened.close()
 

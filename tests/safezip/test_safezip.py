@@ -177,7 +177,7 @@ def test_not_a_zip_and_a_cut_zip_are_damaged(tmp_path):
 def test_backups_and_workbooks_get_the_same_checks(tmp_path):
     """A full-backup zip and an .xlsx with a swapping Unicode Path field are refused by restore and
     by import, with their own messages, before anything is read."""
-    from app.services.backups import BackupRejected, open_backup_source
+    from app.services.backup.source import BackupRejected, open_backup_source
     from app.services.excel.readers import open_source
     from app.services.excel.safety import FileRejected
     swap = zipfile.ZipInfo("tisheng-full-x/tisheng.sqlite3")

@@ -3,7 +3,7 @@ moving teachers between 研修组 and 教学点, and the duplicates they refuse.
 
 import pytest
 
-from app.errors import AmbiguousError, NotFoundError, RuleViolation, ValidationError
+from app.errors import AmbiguousError, ConfirmationRequired, NotFoundError, ValidationError
 from app.models import StudyGroup, Team
 from app.services import courses, school, teachers, teams
 from app.services.naming import clean_text, find_by_name_or_id
@@ -48,7 +48,7 @@ def test_save_group_keeps_the_window_behaviour_unless_asked(small):
     # The window (move_leader None) moves the 组长 with the members it was given, as before.
     teams.save_group(ws, None, name="综合组", leader_id=zhang, member_ids=[zhang])
     assert teachers.get_teacher(ws, zhang).group == "综合组"
-    with pytest.raises(RuleViolation, match="王芳目前属于研修组“语文研修组”.*“语文研修组”的组长将空缺"):
+    with pytest.raises(ConfirmationRequired, match="王芳目前属于研修组“语文研修组”.*“语文研修组”的组长将空缺"):
         teams.save_group(ws, None, name="英语组", leader_id=wang, move_leader=False)
     assert [g.name for g in teams.list_groups(ws)] == ["语文研修组", "数学研修组", "综合组"]
     assert teachers.get_teacher(ws, wang).group == "语文研修组"
@@ -65,7 +65,7 @@ def test_save_group_keeps_the_window_behaviour_unless_asked(small):
 def test_join_is_all_or_nothing_and_reports_the_groups_left(small):
     ws, s = small
     math = s.groups["数学研修组"]
-    with pytest.raises(RuleViolation, match="王芳是研修组“语文研修组”的组长"):
+    with pytest.raises(ConfirmationRequired, match="王芳是研修组“语文研修组”的组长"):
         teams.join_group(ws, math, [s.ids["李明"], s.ids["王芳"]])
     assert teachers.get_teacher(ws, s.ids["李明"]).group == "语文研修组"      # nobody moved
     change = teams.join_group(ws, math, [s.ids["李明"], s.ids["刘洋"], s.ids["李明"]])
@@ -80,7 +80,7 @@ def test_join_is_all_or_nothing_and_reports_the_groups_left(small):
 
 def test_leave_refuses_a_leader_unless_dropped(small):
     ws, s = small
-    with pytest.raises(RuleViolation, match="以下教师不能调动，未做任何更改") as exc:
+    with pytest.raises(ConfirmationRequired, match="以下教师不能调动，未做任何更改") as exc:
         teams.leave_group(ws, [s.ids["张伟"], s.ids["王芳"], s.ids["赵敏"]])
     assert len(exc.value.details) == 2                                    # both leaders named at once
     assert "张伟是研修组“数学研修组”的组长，离组后该组将没有组长" in exc.value.full_message()

@@ -23,7 +23,7 @@ def _click_finding(qtbot, page, predicate):
 def test_dashboard_numbers_match_the_check(qtbot, window):
     page = window.go_to("首页")
     settle()
-    report = run_check(window.ws)
+    report = run_check(window.api.workspace)
     s = report.summary
     assert page.card_pass.value.text() == f"{s['meeting_all']} / {s['active']}"
     assert page.card_exempt.value.text() == str(s["exempt"])
@@ -66,7 +66,7 @@ def test_dashboard_follows_changes_made_elsewhere(qtbot, window):
     settle()
     before = page.findings.model.rowCount()
     from app.services import plans
-    plan = next(p for p in plans.list_plans(window.ws) if p.kind == "校本应用考核方案")
+    plan = next(p for p in plans.list_plans(window.api.workspace) if p.kind == "校本应用考核方案")
     plans_page = window.go_to("方案与计划")
     settle()
     click_row(qtbot, plans_page.table, plan.id, double=True)          # double-click opens the form

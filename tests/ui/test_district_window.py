@@ -166,15 +166,15 @@ def test_an_intake_can_be_cancelled(qtbot, dwindow, district_setup):
     job.cancel()                           # 取消 in the progress dialog calls this
     settle()
     assert job.outcome == "cancelled" or (job.outcome == "finished" and page.last_summary.cancelled)
-    assert list_bundles(dwindow.ws) == []
+    assert list_bundles(dwindow.api.workspace) == []
 
 
 def test_the_school_imports_the_receipt_and_its_home_page_says_so(qtbot, window, dialogs, tmp_path):
     from app.services.district import intake, receipts
-    bag = export(window.ws, tmp_path / "stick")
+    bag = export(window.api.workspace, tmp_path / "stick")
     with Workspace.open(tmp_path / "district") as d:
         init_district(d, name="示例区教师发展中心", code="D1")
-        register.add_key(d, bag.seal.school_code, fingerprint=keys.school_key(window.ws).fingerprint)
+        register.add_key(d, bag.seal.school_code, fingerprint=keys.school_key(window.api.workspace).fingerprint)
         assert intake.ingest(d, [bag.path]).outcomes[0].outcome == "接收"
         r = receipts.issue_receipt(d, bag.seal.school_code, tmp_path / "home")
         district_fp = keys.school_key(d).fingerprint
@@ -191,3 +191,29 @@ def test_the_school_imports_the_receipt_and_its_home_page_says_so(qtbot, window,
     settle()
     assert "区县已接收 · " in home.subtitle.text()
 
+
+
+def test_the_school_imports_the_districts_signed_programme_from_the_programme_page(qtbot, window, dialogs, tmp_path):
+    """项目方案 › 从文件导入 with a .minisig beside the file: the district fingerprint is asked, the signature
+    checked, and the page shows the district's programme (its hash) once the import's change arrives."""
+    from app.services.district.publish import publish_programme
+    from app.services.programmes.adjust import set_rule
+    with Workspace.open(tmp_path / "district") as d:
+        init_district(d, name="示例区教师发展中心", code="D1")
+        set_rule(d, "hours.total_min", 60, note="本区要求 60 学时")
+        pub = publish_programme(d, tmp_path / "pub")
+        district_fp = keys.school_key(d).fingerprint
+    page = window.go_to("项目方案")
+    settle()
+    assert page.view is not None and page.view.applied_hash != pub.hash
+    dialogs.open_file = str(pub.path)
+    dialogs.answers = [True]
+    page.import_file()
+    settle()
+    question = page._district_key_question
+    type_text(qtbot, question.fingerprint.edit, district_fp)
+    qtbot.mouseClick(question.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    settle()
+    qtbot.waitUntil(lambda: page.view.applied_hash == pub.hash, timeout=10000)
+    assert pub.hash[:16] in page.summary.text()
+    assert not dialogs.texts("critical") and not dialogs.texts("warning")

@@ -50,16 +50,16 @@ def test_recording_an_activity_raises_every_participants_hours(qtbot, window):
     chosen = set(dialog.picker.visible_ids())
     qtbot.mouseClick(dialog.picker.select_all, Qt.MouseButton.LeftButton)
     assert set(dialog.picker.value()) == chosen and dialog.picker.count.text() == f"已选 {len(chosen)} 人"
-    chinese = {t.id for t in teachers.list_teachers(window.ws) if t.subject == "语文"}
+    chinese = {t.id for t in teachers.list_teachers(window.api.workspace) if t.subject == "语文"}
     assert chosen == chinese
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle()                                             # the save runs in the background
     assert not dialog.isVisible()
-    settle()
 
     after = _totals(page)
     for tid, total in before.items():
         assert after[tid] == total + (3 if tid in chosen else 0), tid
-    act = next(a for a in activities.list_activities(window.ws) if a.title == "希沃白板应用培训")
+    act = next(a for a in activities.list_activities(window.api.workspace) if a.title == "希沃白板应用培训")
     assert page.activities.table.model.position_of(act.id) is not None
 
     # Editing the activity's hours updates every participant.
@@ -82,6 +82,7 @@ def test_hours_record_for_one_teacher(qtbot, window):
     short = next(r for r in page.summary.table.model.rows() if not r.ok and not r.exempt and "总学时" in r.state)
     _open_tab(qtbot, page, page.records)
     choose(qtbot, page.records.teacher_filter, data=short.id)
+    settle()                                             # the totals are read in the background
     assert page.records.totals.text().startswith(short.name)
     assert f"合计 {short.total:g}/50" in page.records.totals.text()
     shown = page.records.table.visible_rows()
@@ -91,7 +92,7 @@ def test_hours_record_for_one_teacher(qtbot, window):
     qtbot.keyClicks(dialog.field("hours"), "12")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     settle()
-    assert hours.teacher_totals(window.ws, short.id).total == short.total + 12
+    assert hours.teacher_totals(window.api.workspace, short.id).total == short.total + 12
     assert f"合计 {short.total + 12:g}/50" in page.records.totals.text()
     row = next(r for r in page.summary.table.model.rows() if r.id == short.id)
     assert row.state == "学时达标"
@@ -105,5 +106,6 @@ def test_activity_hours_cannot_be_deleted_as_a_record(qtbot, window, dialogs):
     click_row(qtbot, page.records.table, from_activity.id)
     dialogs.answers = [True]
     qtbot.mouseClick(_button(page.records, "删除…"), Qt.MouseButton.LeftButton)
+    settle()
     assert "请在活动/课程中修改参加人员" in dialogs.texts("warning")[-1]
-    assert from_activity.id in {h.id for h in hours.list_hours(window.ws)}
+    assert from_activity.id in {h.id for h in hours.list_hours(window.api.workspace)}

@@ -25,7 +25,7 @@ def test_result_arrives_on_the_ui_thread(qtbot):
 
 def test_cancel_rolls_back_a_database_write(qtbot, window):
     """A job that adds teachers in one transaction; cancelled half way, none remain."""
-    ws = window.ws
+    ws = window.api.workspace
     before = len(teachers.list_teachers(ws))
     halfway = threading.Event()
 

@@ -53,7 +53,7 @@ def test_a_teacher_is_added_with_the_keyboard_only(qtbot, window):
     from app.services.validation.id_number import check_char
     page = window.go_to("教师")
     settle()
-    before = len(teachers.list_teachers(window.ws))
+    before = len(teachers.list_teachers(window.api.workspace))
     qtbot.keyClick(page.table.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)      # 新增…
     dialog = page.dialog
     qtbot.waitExposed(dialog)
@@ -68,8 +68,8 @@ def test_a_teacher_is_added_with_the_keyboard_only(qtbot, window):
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)        # Enter saves (保存 is the default)
     settle()
     assert not dialog.isVisible()
-    assert len(teachers.list_teachers(window.ws)) == before + 1
-    added = next(t for t in teachers.list_teachers(window.ws) if t.name == "键盘老师")
+    assert len(teachers.list_teachers(window.api.workspace)) == before + 1
+    added = next(t for t in teachers.list_teachers(window.api.workspace) if t.name == "键盘老师")
     assert added.stage == "小学"                             # the school's 学段 by default (item 13)
 
 

@@ -22,9 +22,9 @@ def _plans_deadline(rows):
 
 
 def test_late_filing_is_shown_as_late(qtbot, window):
-    due = _plans_deadline(dashboard.list_deadlines(window.ws)).due_on
-    _file_last_plan(window.ws, date(due.year, 12, 6))
-    row = _plans_deadline(dashboard.list_deadlines(window.ws))
+    due = _plans_deadline(dashboard.list_deadlines(window.api.workspace)).due_on
+    _file_last_plan(window.api.workspace, date(due.year, 12, 6))
+    row = _plans_deadline(dashboard.list_deadlines(window.api.workspace))
     assert (row.state, row.done_on) == ("逾期完成", date(due.year, 12, 6))
     page = window.go_to("方案与计划")
     qtbot.keyClick(window, Qt.Key.Key_F5)
@@ -43,7 +43,7 @@ def test_late_filing_is_shown_as_late(qtbot, window):
 
 
 def test_filing_on_time_is_done(window):
-    due = _plans_deadline(dashboard.list_deadlines(window.ws)).due_on
-    _file_last_plan(window.ws, due)
-    assert _plans_deadline(dashboard.list_deadlines(window.ws)).state == "已完成"
+    due = _plans_deadline(dashboard.list_deadlines(window.api.workspace)).due_on
+    _file_last_plan(window.api.workspace, due)
+    assert _plans_deadline(dashboard.list_deadlines(window.api.workspace)).state == "已完成"
     assert OK != WARN

@@ -76,10 +76,10 @@ def test_window_remembers_size_position_and_page(qtbot, controller, school_dir):
 
 
 def test_status_bar_and_about(window, dialogs):
-    school = get_school(window.ws)
+    school = get_school(window.api.workspace)
     assert window.status_school.text() == f"学校：{school.name}"
     assert window.status_programme.text() == f"项目方案：{school.programme_name}"
-    assert str(window.ws.paths.root) in window.status_folder.text()
+    assert str(window.api.workspace.paths.root) in window.status_folder.text()
     assert school.name in window.windowTitle()
     window.act_about.trigger()
     kind, title, text = dialogs.seen[-1]
@@ -98,7 +98,7 @@ def test_switch_to_a_new_empty_folder_and_back(qtbot, controller, window, dialog
     dialogs.answers = [True]                             # 退出设置向导并回到原来的数据文件夹吗？ 是
     wizard.reject()
     assert "回到原来的数据文件夹" in dialogs.texts("question")[-1]
-    assert controller.window is old and controller.ws.paths.root == old.ws.paths.root
+    assert controller.window is old and controller.ws.paths.root == old.api.folder.root
 
     dialogs.folder = str(new_folder)
     window.act_open_folder.trigger()
@@ -112,9 +112,9 @@ def test_switch_to_a_new_empty_folder_and_back(qtbot, controller, window, dialog
 
 
 def test_backup_runs_as_a_job(qtbot, window):
-    before = set(window.ws.paths.backups.glob("*.sqlite3"))
+    before = set(window.api.workspace.paths.backups.glob("*.sqlite3"))
     window.act_backup.trigger()
     settle()
-    made = set(window.ws.paths.backups.glob("*.sqlite3")) - before
+    made = set(window.api.workspace.paths.backups.glob("*.sqlite3")) - before
     assert len(made) == 1 and "manual" in next(iter(made)).name
     assert "已备份" in window.statusBar().currentMessage()

@@ -6,6 +6,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextDocument
 
 from app.resources import manual_path
+from tests.ui.conftest import settle
 
 
 def test_help_menu_opens_the_manual_with_its_screenshots(window, qtbot):
@@ -33,7 +34,8 @@ def test_file_menu_exports_the_public_key_for_the_district(window, dialogs, monk
     target.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
     window.act_export_key.trigger()
-    info = keys.school_key(window.ws)
+    settle()                                             # written in the background
+    info = keys.school_key(window.api.workspace)
     assert target.read_text(encoding="utf-8") == info.pub_file_text
     shown = [text for kind, title, text in dialogs.seen if title == "公钥已导出"]
     assert shown and info.fingerprint in shown[0]

@@ -25,7 +25,7 @@ def test_each_rule_shows_its_source_and_the_schools_change(qtbot, window):
 
 
 def test_adjusting_a_rule_in_the_form_changes_every_check(qtbot, window):
-    before = run_check(window.ws).summary["meeting_all"]
+    before = run_check(window.api.workspace).summary["meeting_all"]
     page = window.go_to("项目方案")
     settle()
     click_row(qtbot, page.table, "hours.total_min", double=True)          # double-click opens 修改…
@@ -37,11 +37,11 @@ def test_adjusting_a_rule_in_the_form_changes_every_check(qtbot, window):
     type_text(qtbot, dialog.note, "区教育局通知")
     qtbot.mouseClick(next(b for b in dialog.findChildren(QPushButton) if b.text() == "保存"), Qt.MouseButton.LeftButton)
     settle()
-    view = show_programme(window.ws)
+    view = show_programme(window.api.workspace)
     rule = next(r for r in view.rules if r.key == "hours.total_min")
     assert rule.value == 70 and rule.changed and view.changes[-1].note == "区教育局通知"
     assert "70" in next(r.text for r in page.table.model.rows() if r.key == "hours.total_min")
-    assert run_check(window.ws).summary["meeting_all"] < before      # 70 hours: fewer teachers complete
+    assert run_check(window.api.workspace).summary["meeting_all"] < before      # 70 hours: fewer teachers complete
     home = window.go_to("首页")
     settle()
     assert any("/70" in f.message for f in home.findings.model.rows())
@@ -56,7 +56,7 @@ def test_a_wrong_value_in_the_form_is_refused_in_chinese(qtbot, window, dialogs)
     dialog.accept()
     settle()
     assert any("实践类学时" in t for t in dialogs.texts())
-    assert next(r for r in show_programme(window.ws).rules if r.key == "hours.practice_share").value == 0.5
+    assert next(r for r in show_programme(window.api.workspace).rules if r.key == "hours.practice_share").value == 0.5
 
 
 def _tool(table, text):
@@ -70,17 +70,17 @@ def test_switching_a_rule_off_and_restoring_it(qtbot, window):
     click_row(qtbot, page.table, "assessment.support")
     qtbot.mouseClick(_tool(page.table, "启用/停用"), Qt.MouseButton.LeftButton)
     settle()
-    assert not any(f.code.startswith("support.") for f in run_check(window.ws).findings)
+    assert not any(f.code.startswith("support.") for f in run_check(window.api.workspace).findings)
     assert next(r for r in page.table.model.rows() if r.key == "assessment.support").on is False
     click_row(qtbot, page.table, "assessment.support")
     qtbot.mouseClick(_tool(page.table, "恢复此条"), Qt.MouseButton.LeftButton)
     settle()
-    assert any(f.code.startswith("support.") for f in run_check(window.ws).findings)
+    assert any(f.code.startswith("support.") for f in run_check(window.api.workspace).findings)
 
 
 def test_a_finding_about_a_school_choice_opens_its_rule(qtbot, window):
     from app.services.school import change_programme
-    change_programme(window.ws, "wafangdian-2023")          # 瓦房店: the school chooses its range
+    change_programme(window.api.workspace, "wafangdian-2023")          # 瓦房店: the school chooses its range
     home = window.go_to("首页")
     qtbot.keyClick(window, Qt.Key.Key_F5)
     settle()

@@ -17,11 +17,11 @@ def test_evidence_panel_follows_a_refresh(qtbot, window, tmp_path):
     for i, item in enumerate(missing):                # another program (or the CLI) hands in the rest
         f = tmp_path / f"补交{i}.docx"
         f.write_bytes(b"PK\x03\x04" + bytes(range(256)) * (i + 4))
-        evidence.add_evidence(window.ws, tid, item.code, str(item.item.seq), f)
+        evidence.add_evidence(window.api.workspace, tid, item.code, str(item.item.seq), f)
     qtbot.keyClick(window, Qt.Key.Key_F5)              # 刷新
     settle()
     assert page.picker.row_for(tid).note == "已齐全"
     assert page.picker.current_id() == tid
     assert "缺 0 项" in page.panel.summary.text()
     assert all(i.state != "缺" for i in page.panel.current().items)
-    assert missing_evidence.teacher_evidence(window.ws, tid).items == page.panel.current().items
+    assert missing_evidence.teacher_evidence(window.api.workspace, tid).items == page.panel.current().items

@@ -32,7 +32,7 @@ def test_school_profile_validates_and_saves(qtbot, window):
     type_text(qtbot, name, "示例市实验小学（东校区）")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     settle()
-    row = school_service.get_school(window.ws)
+    row = school_service.get_school(window.api.workspace)
     assert (row.name, row.environment, row.contact_phone) == ("示例市实验小学（东校区）", "智慧", "0411-85550000")
     assert window.status_school.text() == "学校：示例市实验小学（东校区）"     # status bar follows
     assert "示例市实验小学（东校区）" in window.windowTitle()
@@ -47,7 +47,7 @@ def test_add_a_teaching_point(qtbot, window):
     choose(qtbot, dialog.field("environment"), "多媒体")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     settle()
-    names = {p.name: p.environment for p in school_service.list_teaching_points(window.ws)}
+    names = {p.name: p.environment for p in school_service.list_teaching_points(window.api.workspace)}
     assert names["西岭教学点"] == "多媒体"
     assert "西岭教学点" in [p.name for p in page.points.model.rows()]
 
@@ -55,9 +55,9 @@ def test_add_a_teaching_point(qtbot, window):
 def test_add_principal_as_first_responsible(qtbot, window):
     page = window.go_to("团队")
     settle()
-    mgmt = next(t for t in teams.list_teams(window.ws) if t.kind == "校级管理团队")
+    mgmt = next(t for t in teams.list_teams(window.api.workspace) if t.kind == "校级管理团队")
     click_row(qtbot, page.teams, mgmt.id)
-    newcomer = teachers.list_teachers(window.ws)[20]
+    newcomer = teachers.list_teachers(window.api.workspace)[20]
     qtbot.mouseClick(_button(page, "添加成员…"), Qt.MouseButton.LeftButton)
     dialog = page.dialog
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)       # nobody chosen yet
@@ -68,7 +68,7 @@ def test_add_principal_as_first_responsible(qtbot, window):
     type_text(qtbot, dialog.field("duty"), "第一责任人，全面负责")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     settle()
-    team = next(t for t in teams.list_teams(window.ws) if t.id == mgmt.id)
+    team = next(t for t in teams.list_teams(window.api.workspace) if t.id == mgmt.id)
     firsts = [m for m in team.members if m.is_first_responsible]
     assert [m.teacher_id for m in firsts] == [newcomer.id]    # only one 第一责任人
     shown = page.teams.model.row_at(page.teams.model.position_of(mgmt.id))
@@ -84,7 +84,7 @@ def test_study_group_with_leader_and_members(qtbot, window):
     qtbot.mouseClick(_button(page, "新建研修组…"), Qt.MouseButton.LeftButton)
     dialog = page.dialog
     type_text(qtbot, dialog.field("name"), "音体美研修组")
-    arts = [t for t in teachers.list_teachers(window.ws) if t.subject in ("音乐", "美术", "体育与健康")]
+    arts = [t for t in teachers.list_teachers(window.api.workspace) if t.subject in ("音乐", "美术", "体育与健康")]
     for subject in ("音乐", "美术", "体育与健康"):               # find each subject, tick everyone shown
         clear_text(qtbot, dialog.picker.search)
         type_text(qtbot, dialog.picker.search, subject)
@@ -93,7 +93,7 @@ def test_study_group_with_leader_and_members(qtbot, window):
     choose(qtbot, dialog.field("leader_id"), data=arts[0].id)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     settle()
-    group = next(g for g in teams.list_groups(window.ws) if g.name == "音体美研修组")
+    group = next(g for g in teams.list_groups(window.api.workspace) if g.name == "音体美研修组")
     assert group.leader_id == arts[0].id and set(group.member_ids) == {t.id for t in arts}
     assert page.groups.model.position_of(group.id) is not None
-    assert all(teachers.get_teacher(window.ws, t.id).group == "音体美研修组" for t in arts)
+    assert all(teachers.get_teacher(window.api.workspace, t.id).group == "音体美研修组" for t in arts)

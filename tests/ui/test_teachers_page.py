@@ -35,7 +35,7 @@ def test_add_teacher_shows_the_id_problem_beside_the_field_then_saves(qtbot, win
 
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)    # refused while wrong
     assert dialog.isVisible()
-    assert len(teachers.list_teachers(window.ws)) == before
+    assert len(teachers.list_teachers(window.api.workspace)) == before
 
     id_field = dialog.field("id_number")
     qtbot.keyClick(id_field, Qt.Key.Key_Backspace)
@@ -43,10 +43,10 @@ def test_add_teacher_shows_the_id_problem_beside_the_field_then_saves(qtbot, win
     assert not error.isVisible()
     type_text(qtbot, dialog.field("phone"), "13912345678")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle()                                             # the save runs in the background
     assert not dialog.isVisible()
-    settle()
 
-    added = teachers.resolve(window.ws, first17 + check_char(first17))
+    added = teachers.resolve(window.api.workspace, first17 + check_char(first17))
     assert added.name == "测试老师" and added.gender == "男"      # derived: the 17th digit (3) is odd
     assert page.table.model.rowCount() == before + 1
     item = page.table.current_row()
@@ -60,7 +60,7 @@ def test_add_teacher_shows_the_id_problem_beside_the_field_then_saves(qtbot, win
 def test_exempt_needs_a_reason_beside_the_field(qtbot, window):
     page = window.go_to("教师")
     settle()
-    click_row(qtbot, page.table, teachers.list_teachers(window.ws)[3].id)
+    click_row(qtbot, page.table, teachers.list_teachers(window.api.workspace)[3].id)
     qtbot.mouseClick(_button(page, "修改…"), Qt.MouseButton.LeftButton)
     dialog = page.dialog
     choose(qtbot, dialog.field("status"), "免修")
@@ -69,7 +69,7 @@ def test_exempt_needs_a_reason_beside_the_field(qtbot, window):
     assert dialog.error_text("status_reason") == ""
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     settle()
-    row = teachers.get_teacher(window.ws, teachers.list_teachers(window.ws)[3].id)
+    row = teachers.get_teacher(window.api.workspace, teachers.list_teachers(window.api.workspace)[3].id)
     assert (row.status, row.status_reason) == ("免修", "距退休不满5年")
     item = page.table.model.row_at(page.table.model.position_of(row.id))
     assert item.status_text == "免修（距退休不满5年）" and item.pass_text == "免修"
@@ -78,7 +78,7 @@ def test_exempt_needs_a_reason_beside_the_field(qtbot, window):
 def test_search_filters_as_you_type_and_status_filter(qtbot, window):
     page = window.go_to("教师")
     settle()
-    all_rows = teachers.list_teachers(window.ws)
+    all_rows = teachers.list_teachers(window.api.workspace)
     assert page.table.proxy.rowCount() == len(all_rows) == 40
     type_text(qtbot, page.table.search, "数学")
     maths = [r for r in all_rows if "数学" in (r.subject + r.group + r.name)]
@@ -102,17 +102,18 @@ def test_search_filters_as_you_type_and_status_filter(qtbot, window):
 def test_delete_says_what_goes_with_the_teacher(qtbot, window, dialogs):
     page = window.go_to("教师")
     settle()
-    victim = teachers.list_teachers(window.ws)[5]
-    impact = teachers.deletion_impact(window.ws, victim.id)
+    victim = teachers.list_teachers(window.api.workspace)[5]
+    impact = teachers.deletion_impact(window.api.workspace, victim.id)
     assert impact.hours_records > 0
     click_row(qtbot, page.table, victim.id)
     dialogs.answers = [False]
     qtbot.mouseClick(_button(page, "删除…"), Qt.MouseButton.LeftButton)
-    assert teachers.get_teacher(window.ws, victim.id)           # 否: nothing happens
+    settle()                                             # what goes with the teacher is read in the background
+    assert teachers.get_teacher(window.api.workspace, victim.id)           # 否: nothing happens
     question = dialogs.texts("question")[-1]
     assert f"学时记录 {impact.hours_records} 条" in question and victim.name in question
     dialogs.answers = [True]
     qtbot.mouseClick(_button(page, "删除…"), Qt.MouseButton.LeftButton)
     settle()
-    assert victim.id not in {r.id for r in teachers.list_teachers(window.ws)}
+    assert victim.id not in {r.id for r in teachers.list_teachers(window.api.workspace)}
     assert page.table.model.position_of(victim.id) is None

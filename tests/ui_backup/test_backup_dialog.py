@@ -7,7 +7,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-from app.services import backups, teachers
+from app.services import teachers
+from app.services.backup import retention
+from app.services.backup import snapshot as snapshots
 from app.ui import single_instance
 from app.ui.backup.backup_dialog import BackupDialog
 from app.ui.backup.backup_table_model import BackupTableModel, Col
@@ -55,7 +57,7 @@ def test_restore_with_one_confirmation_reverts_the_data(qtbot, controller, windo
     settle()
     good = dialog.selected()
     dialog.close()
-    teachers.add_teacher(window.ws, name="新来的老师", id_number=make_id(777))
+    teachers.add_teacher(window.api.workspace, name="新来的老师", id_number=make_id(777))
     window.events.emit("teachers")
     assert "新来的老师" in _teacher_names(window)
 
@@ -70,21 +72,21 @@ def test_restore_with_one_confirmation_reverts_the_data(qtbot, controller, windo
     assert new_window is not window and new_window.isVisible()          # the window was rebuilt
     assert "新来的老师" not in _teacher_names(new_window)
     assert any("恢复完成" == t for _k, t, _x in dialogs.seen)
-    assert any(b.reason == "before-restore" for b in backups.list_backups(new_window.ws))
+    assert any(b.reason == "before-restore" for b in retention.list_backups(new_window.api.workspace))
     # the folder is still ours: a second writer is refused
     from app.services.instance_lock import is_locked
-    assert is_locked(new_window.ws.paths)
+    assert is_locked(new_window.api.workspace.paths)
 
 
 def test_declining_the_confirmation_changes_nothing(qtbot, window, dialogs):
     dialog = _open_dialog(window)
     dialog.backup_button.click()
     settle()
-    teachers.add_teacher(window.ws, name="留下的老师", id_number=make_id(778))
+    teachers.add_teacher(window.api.workspace, name="留下的老师", id_number=make_id(778))
     dialogs.answers = [False]
     dialog.restore_button.click()
     settle()
-    assert dialog.isVisible() and "留下的老师" in {t.name for t in teachers.list_teachers(window.ws)}
+    assert dialog.isVisible() and "留下的老师" in {t.name for t in teachers.list_teachers(window.api.workspace)}
 
 
 def test_full_backup_to_a_folder(qtbot, window, dialogs, tmp_path):
@@ -94,7 +96,7 @@ def test_full_backup_to_a_folder(qtbot, window, dialogs, tmp_path):
     dialog.full_button.click()
     settle()
     made = list((tmp_path / "U盘").glob("tisheng-full-*"))
-    assert len(made) == 1 and (made[0] / "manifest.json").is_file()
+    assert len(made) == 1 and (made[0] / "bagit.txt").is_file() and (made[0] / "data" / "tisheng.sqlite3").is_file()
     assert "完整备份已写入" in dialogs.texts("information")[-1]
 
 
@@ -137,7 +139,7 @@ def test_second_instance_in_another_process_exits_0(qtbot, controller, window, s
 def test_damaged_database_offers_the_newest_good_backup(qtbot, controller, school_dir, dialogs, monkeypatch):
     from app.services.workspace import Workspace
     with Workspace.open(school_dir) as ws:
-        good = backups.snapshot(ws.paths, "auto")
+        good = snapshots.snapshot(ws.paths, "auto")
         teachers.add_teacher(ws, name="备份后才来的老师", id_number=make_id(779))
     db = school_dir / "tisheng.sqlite3"
     data = bytearray(db.read_bytes())
@@ -149,7 +151,7 @@ def test_damaged_database_offers_the_newest_good_backup(qtbot, controller, schoo
     assert not controller.start(school_dir)                     # 退出: nothing opened, nothing changed
     _kind, title, text = dialogs.seen[-1]
     assert title == "数据文件已损坏"
-    created, _reason = backups.parse_backup_name(good.name)
+    created, _reason = snapshots.parse_backup_name(good.name)
     assert f"{created:%Y年%m月%d日 %H:%M}" in text and "之后所做的更改会缺失" in text
     assert "damaged 文件夹" in text and db.read_bytes() == damaged
 
@@ -166,9 +168,9 @@ def test_damaged_database_offers_the_newest_good_backup(qtbot, controller, schoo
 def test_backup_table_model_passes_the_model_tester(qtmodeltester, school_dir):
     from app.services.workspace import Workspace
     with Workspace.open(school_dir) as ws:
-        backups.snapshot(ws.paths, "manual")
+        snapshots.snapshot(ws.paths, "manual")
         model = BackupTableModel()
-        model.set_rows(backups.list_backups(ws))
-        model.set_checked(backups.list_backups(ws, check=True))
+        model.set_rows(retention.list_backups(ws))
+        model.set_checked(retention.list_backups(ws, check=True))
     qtmodeltester.check(model)
     assert model.index(0, Col.CHECK).data() == "完好"

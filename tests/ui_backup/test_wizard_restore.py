@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from app.services import backups
+from app.services.backup import manual
 from app.services.school import get_school
 from app.services.teachers import list_teachers
 from app.services.workspace import Workspace
@@ -16,12 +16,12 @@ def test_wizard_restores_a_full_backup_into_an_empty_folder(qtbot, controller, s
     with Workspace.open(school_dir) as old:
         name = get_school(old).name
         teachers = sorted(t.name for t in list_teachers(old))
-        full = backups.make_backup(old, stick, full=True).path
+        full = manual.make_backup(old, stick, full=True).path
     new_pc = tmp_path / "新电脑的数据文件夹"
     assert controller.start(new_pc)
     wizard = controller.wizard
     assert wizard is not None and wizard.welcome_page.restore_button.isVisible()
-    dialogs.open_file = str(full / backups.MANIFEST)            # the user picks the manifest on the stick
+    dialogs.open_file = str(full / "README-请先阅读.txt")     # the user picks a file in the backup on the stick
     qtbot.mouseClick(wizard.welcome_page.restore_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: controller.window is not None, timeout=30000)
     settle()

@@ -73,7 +73,7 @@ def test_export_to_folder_seals_a_valid_bag_and_shows_its_seal(qtbot, window, di
     # 打印签字确认表…: the bag's own PDF, whose pages carry the same seal code
     opened = []
     from app.ui.export import forms_actions
-    forms_actions.preview_sealed_forms(page, window.ws, b.result, b.sealed_pdf(), on_open=opened.append)
+    forms_actions.preview_sealed_forms(page, window.api.workspace, b.result, b.sealed_pdf(), on_open=opened.append)
     settle()
     assert opened and opened[0].pdf == bags[0] / "签字确认表.pdf"
     assert report.seal_code in pdf_text(opened[0].pdf).replace(" ", "")

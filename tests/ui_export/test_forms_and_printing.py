@@ -43,6 +43,7 @@ def test_preview_one_teacher_then_save_as_pdf(qtbot, window, dialogs, tmp_path):
     dialogs.save_file = str(tmp_path / "out" / "个人表")          # no suffix: .pdf is added
     (tmp_path / "out").mkdir()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle()                                             # copied in the background
     saved = tmp_path / "out" / "个人表.pdf"
     assert saved.exists() and dialog.saved_to == saved
     text = pdf_text(saved)

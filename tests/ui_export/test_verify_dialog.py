@@ -18,8 +18,8 @@ def _evidence_file(bag: Path) -> Path:
 
 
 def test_menu_verify_names_the_altered_file_and_passes_the_good_one(qtbot, window, dialogs, tmp_path):
-    good = _export(window.ws, tmp_path / "a")
-    bad = _export(window.ws, tmp_path / "b")
+    good = _export(window.api.workspace, tmp_path / "a")
+    bad = _export(window.api.workspace, tmp_path / "b")
     victim = _evidence_file(bad)
     data = bytearray(victim.read_bytes())
     data[len(data) // 2] ^= 0x01                                 # one byte changed
@@ -51,7 +51,7 @@ def test_menu_verify_names_the_altered_file_and_passes_the_good_one(qtbot, windo
 
 def test_page_button_verifies_a_zip_with_a_registered_key(qtbot, window, dialogs, tmp_path):
     from app.services import keys
-    ws = window.ws
+    ws = window.api.workspace
     dest = tmp_path / "z"
     dest.mkdir()
     bag = export_bundle(ws, dest, ExportOptions(allow_incomplete=True, as_zip=True)).path

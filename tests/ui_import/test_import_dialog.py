@@ -7,7 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from app.services import backups, teachers
+from app.services import teachers
+from app.services.backup import retention
 from app.services.dashboard import teacher_progress
 from app.ui import jobs
 from app.ui.importing.import_dialog import ImportDialog
@@ -47,7 +48,7 @@ def _open_from_teacher_page(qtbot, window, dialogs, path: Path):
 
 
 def test_bad_id_is_highlighted_and_nothing_is_written(qtbot, window, dialogs, tmp_path):
-    before = {t.name for t in teachers.list_teachers(window.ws)}
+    before = {t.name for t in teachers.list_teachers(window.api.workspace)}
     dialog = _open_from_teacher_page(qtbot, window, dialogs, _roster(tmp_path / "花名册.xlsx", bad_row=1))
     model = dialog.model
     row, col = model.row_for(4), model.column_for("C")       # 2nd data row = Excel row 4; 身份证号 = C
@@ -66,7 +67,7 @@ def test_bad_id_is_highlighted_and_nothing_is_written(qtbot, window, dialogs, tm
     # errors and no "skip" → 导入 is disabled, and nothing was written
     assert not dialog.import_button.isEnabled()
     assert "有错误" in dialog.reason_label.text()
-    assert {t.name for t in teachers.list_teachers(window.ws)} == before
+    assert {t.name for t in teachers.list_teachers(window.api.workspace)} == before
 
 
 def test_skip_invalid_imports_the_good_rows_into_the_teacher_table(qtbot, window, dialogs, tmp_path):
@@ -120,7 +121,7 @@ def test_changing_a_column_mapping_checks_again(qtbot, window, dialogs, tmp_path
 
 
 def test_cancelling_the_import_changes_nothing(qtbot, window, dialogs, tmp_path, monkeypatch):
-    before = sorted(t.name for t in teachers.list_teachers(window.ws))
+    before = sorted(t.name for t in teachers.list_teachers(window.api.workspace))
     dialog = _open_from_teacher_page(qtbot, window, dialogs, _roster(tmp_path / "花名册.xlsx", n=6))
     import app.services.excel.roster_import as roster_import
     real_apply = roster_import._apply
@@ -135,11 +136,11 @@ def test_cancelling_the_import_changes_nothing(qtbot, window, dialogs, tmp_path,
     settle()
     assert job.outcome == "cancelled"
     assert dialog.current_page() == 1 and "已取消导入" in dialog.reason_label.text()
-    assert sorted(t.name for t in teachers.list_teachers(window.ws)) == before
+    assert sorted(t.name for t in teachers.list_teachers(window.api.workspace)) == before
 
 
 def test_hours_import_raises_hours(qtbot, window, dialogs, tmp_path):
-    ws = window.ws
+    ws = window.api.workspace
     t = teachers.list_teachers(ws)[0]
     total_before = teacher_progress(ws)[t.id].total_hours
     rows = [["姓名", "身份证号", "类别", "专题", "学时", "日期"],
@@ -181,7 +182,7 @@ def test_file_menu_template_and_export(qtbot, window, dialogs, tmp_path):
     settle()
     assert (tmp_path / "名单.xlsx").is_file() and "已保存" in dialogs.texts("question")[-1]
     from app.services.excel import preview_roster
-    again = preview_roster(window.ws, tmp_path / "名单.xlsx")            # exported roster imports back unchanged
+    again = preview_roster(window.api.workspace, tmp_path / "名单.xlsx")            # exported roster imports back unchanged
     assert not again.errors and again.count("add") == 0 and again.count("update") == 0
     dialogs.save_file = str(tmp_path / "学时.xlsx")
     dialogs.answers = [False]
@@ -189,5 +190,5 @@ def test_file_menu_template_and_export(qtbot, window, dialogs, tmp_path):
     settle()
     from openpyxl import load_workbook
     assert load_workbook(tmp_path / "学时.xlsx", read_only=True).sheetnames == ["教师学时", "学时记录"]
-    assert backups.list_backups(window.ws) is not None
+    assert retention.list_backups(window.api.workspace) is not None
     assert jobs.wait_idle()

@@ -12,6 +12,7 @@ from app.services.packs import collect, registry, seal
 from app.services.packs.create import create_pack
 from app.services.packs.folder import PackFolder
 from app.services.teachers import resolve
+from app.ui.facades import Facades
 from app.ui.pack.create_dialog import CreatePackDialog
 from app.ui.pack.merge_dialog import MergeDialog
 from tests.packs.helpers import POINT, school_state
@@ -20,7 +21,7 @@ from tests.ui.conftest import settle
 
 
 def test_create_dialog_shows_the_pack_then_writes_it_and_its_sheet(central, usb, qtbot, dialogs, tmp_path):
-    dialog = CreatePackDialog(central, point=POINT, dest=str(usb))
+    dialog = CreatePackDialog(Facades(central), point=POINT, dest=str(usb))
     qtbot.addWidget(dialog)
     dialog.show()
     settle()
@@ -43,7 +44,7 @@ def test_create_dialog_shows_the_pack_then_writes_it_and_its_sheet(central, usb,
 
 def test_create_dialog_for_a_group_and_a_second_pack_needs_the_replace_box(central, usb, qtbot, dialogs):
     create_pack(central, usb, point=POINT)
-    dialog = CreatePackDialog(central, dest=str(usb))
+    dialog = CreatePackDialog(Facades(central), dest=str(usb))
     qtbot.addWidget(dialog)
     dialog.show()
     settle()
@@ -75,7 +76,7 @@ def returned(central, usb, tmp_path) -> Path:
 
 def test_merge_preview_shows_everything_and_waits_for_each_conflict(central, central_dir, returned, qtbot, dialogs,
                                                                     tmp_path):
-    dialog = MergeDialog(central, path=str(returned))
+    dialog = MergeDialog(Facades(central), path=str(returned))
     qtbot.addWidget(dialog)
     dialog.show()
     state = school_state(central_dir)
@@ -106,7 +107,7 @@ def test_a_tampered_return_is_refused_in_the_preview(central, central_dir, retur
     bag = L.return_bags(returned)[-1][1]
     (bag / "data" / "changes.json").write_bytes((bag / "data" / "changes.json").read_bytes().replace(b'"hours": 5',
                                                                                                     b'"hours": 50'))
-    dialog = MergeDialog(central, path=str(returned))
+    dialog = MergeDialog(Facades(central), path=str(returned))
     qtbot.addWidget(dialog)
     dialog.show()
     state = school_state(central_dir)

@@ -5,6 +5,7 @@ from PySide6.QtCore import Qt
 
 from app.services import assessment, choices, review_queue
 from app.ui.assessment.assessment_page import CASES, QUEUE, SUPPORT, TEACHER, AssessmentPage
+from app.ui.facades import Facades
 from tests.services_part2.school import submit_all
 from tests.ui_part2.helpers import wait_idle
 
@@ -18,7 +19,7 @@ def school_with_evidence(ws, s, tmp_path):
 
 
 def open_page(qtbot, ws, events):
-    page = AssessmentPage(ws, events)
+    page = AssessmentPage(Facades(ws), events)
     qtbot.addWidget(page)
     page.resize(1366, 800)
     page.show()

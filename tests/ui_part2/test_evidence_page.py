@@ -7,12 +7,13 @@ from openpyxl import load_workbook
 from app.services import choices, evidence
 from app.ui import jobs
 from app.ui.evidence.evidence_page import EvidencePage
+from app.ui.facades import Facades
 from tests.services_part2.school import sample_file
 from tests.ui_part2.helpers import drop_files, wait_idle
 
 
 def open_page(qtbot, ws, events):
-    page = EvidencePage(ws, events)
+    page = EvidencePage(Facades(ws), events)
     qtbot.addWidget(page)
     page.resize(1300, 760)
     page.show()

@@ -1,12 +1,13 @@
 """微能力: a teacher's points under the programme rule, and the school matrix."""
 
 from app.services import choices, matrix
+from app.ui.facades import Facades
 from app.ui.micro.micro_page import MicroPage
 from tests.ui_part2.helpers import wait_idle
 
 
 def open_page(qtbot, ws, events):
-    page = MicroPage(ws, events)
+    page = MicroPage(Facades(ws), events)
     qtbot.addWidget(page)
     page.resize(1300, 760)
     page.show()

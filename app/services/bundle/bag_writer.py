@@ -167,7 +167,9 @@ class DirSink:
 
     kind = "folder"
 
-    def __init__(self, dest: Path, name: str, progress: Progress, resume_from: Path | None = None) -> None:
+    def __init__(self, dest: Path, name: str, progress: Progress, resume_from: Path | None = None,
+                 unfinished: str = "报送包未封存") -> None:
+        self.unfinished = unfinished              # what a failed read-back means (a full backup: 未完成)
         self.dest = dest
         self.name = name
         self.final = dest / name
@@ -269,7 +271,7 @@ class DirSink:
             details = ([f"缺少：{p}" for p in missing] + [f"多出：{p}" for p in extra]
                        + [f"内容不符：{p}" for p in bad])
             raise ReadbackError("写入后回读校验失败：U盘上的文件与写入的内容不一致。U盘可能已损坏、"
-                                "被拔出，或是扩容盘。报送包未封存，请换一个U盘重试。", details=details[:50])
+                                f"被拔出，或是扩容盘。{self.unfinished}，请换一个U盘重试。", details=details[:50])
 
     def _hash_all(self, rels: list[str], on_bytes: OnBytes | None,
                   progress_text: Callable[[str], None] | None) -> list[tuple[str, str]]:

@@ -59,8 +59,9 @@ class ExportBlockedError(AppError):
     def __init__(self, findings: list) -> None:
         super().__init__(
             f"还有 {len(findings)} 项必须处理的问题，报送包未导出。请先处理这些问题；"
-            "如区县同意先报送不完整的材料，可在“导出与打印”页面勾选“仍有必须处理的问题时也导出（不完整报送）”（命令行：--allow-incomplete），"
+            "如区县同意先报送不完整的材料，可在“导出与打印”页面勾选“仍有必须处理的问题时也导出（不完整报送）”，"
             "该选择会写入报送包和签字确认表。",
+            cli_hint="区县同意先报送不完整的材料时，命令行加 --allow-incomplete。",
             details=[getattr(f, "message", str(f)) for f in findings[:100]]
             + ([f"……另有 {len(findings) - 100} 项"] if len(findings) > 100 else []))
         self.findings = findings

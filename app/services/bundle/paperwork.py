@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Plugins:
-    """The parts other modules provide; None when that module is not available."""
+    """The parts other modules provide (tests replace or leave out some; None: not produced)."""
 
     write_report: Callable | None = None
     write_forms: Callable | None = None
@@ -43,24 +43,13 @@ class Plugins:
 
 
 def default_plugins() -> Plugins:
-    p = Plugins()
-    try:
-        from app.services.excel.report import write_report
-        p.write_report = write_report
-    except ImportError as exc:
-        log.warning("summary workbook module not available: %s", exc)
-    try:
-        from app.services.forms.api import start_forms, write_forms
-        p.write_forms = write_forms
-        p.start_forms = start_forms
-    except ImportError as exc:
-        log.warning("forms module not available: %s", exc)
-    try:
-        from app.services.compliance import run_check
-        p.run_check = run_check
-    except ImportError as exc:
-        log.warning("compliance module not available: %s", exc)
-    return p
+    """The real workbook, forms and check (imported here: only an export needs them). A module
+    that fails to import is an error, never a bundle quietly missing its forms."""
+    from app.services.compliance import run_check
+    from app.services.excel.report import write_report
+    from app.services.forms.api import start_forms, write_forms
+    return Plugins(write_report=write_report, write_forms=write_forms, run_check=run_check,
+                   start_forms=start_forms)
 
 
 @dataclass

@@ -271,9 +271,10 @@ def build_plan(ws, *, unmask: bool = False) -> BundlePlan:
 
         if p.missing:
             raise StorageError(f"有 {len(p.missing)} 个证据文件缺失或损坏，无法导出。"
-                               "请运行“tisheng fsck”查看受影响的记录；如有完整备份，请运行"
-                               "“tisheng fsck --from-backup 完整备份文件夹”找回，否则请删除这些记录后重新添加文件。",
-                               details=p.missing[:50])
+                               "如有完整备份，请从完整备份找回这些文件，否则请删除这些记录后重新添加文件。",
+                               details=p.missing[:50],
+                               cli_hint="查看受影响的记录：tisheng fsck；从完整备份找回：tisheng fsck --from-backup "
+                                        "完整备份文件夹。")
 
         members: dict[int, list[dict]] = {}
         for m in s.exec(select(TeamMember).order_by(TeamMember.id)):

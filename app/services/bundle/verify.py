@@ -50,6 +50,7 @@ CAP_SMALL = 64 * 1024
 CAP_BUNDLE_JSON = 48 * 1024 ** 2
 BUNDLE_JSON_VALUES = 2_000_000
 _FP = re.compile(r"^[0-9A-Fa-f]{32}$")
+KEY_HINT = "用 --key 指定区县登记的公钥文件（.pub）、RW 开头的公钥或公钥指纹。"
 
 
 @dataclass(frozen=True)
@@ -85,10 +86,10 @@ class RegisteredKey:
             try:
                 pk = minisign.parse_public_key(arg)
             except minisign.MinisignFormatError as exc:
-                raise ValidationError(f"--key 参数：{exc}") from None
-            return cls(fingerprint_for(pk.raw), pk, "命令行公钥")
-        raise ValidationError(f"无法识别 --key 参数“{arg}”：应为登记的公钥文件（.pub）、以 RW 开头的公钥，"
-                              "或 32 位十六进制的公钥指纹（如 3F2A-91C0-…）。")
+                raise ValidationError(f"登记的公钥：{exc}", cli_hint=KEY_HINT) from None
+            return cls(fingerprint_for(pk.raw), pk, "输入的公钥")
+        raise ValidationError(f"无法识别登记的公钥“{arg}”：应为登记的公钥文件（.pub）、以 RW 开头的公钥，"
+                              "或 32 位十六进制的公钥指纹（如 3F2A-91C0-…）。", cli_hint=KEY_HINT)
 
 
 @dataclass
@@ -99,6 +100,7 @@ class SignatureStatus:
     bundled_fingerprint: str = "" # of school.pub inside the bag
     registered: bool | None = None  # checked against the district's key (None: no key given)
     trusted_comment: str = ""
+    cli_hint: str = ""            # what to type on the command line (the window has its own field)
 
     @property
     def good(self) -> bool:
@@ -321,7 +323,8 @@ def _check_signature(report: BagReport, key: RegisteredKey | None, sig: bytes | 
     elif key is not None:
         if bundled is None:
             st.status, st.registered = "no-key", False
-            st.message = "报送包中缺少 school.pub，只给出了登记的指纹，无法核对签名。请用 --key 指定登记的公钥文件。"
+            st.message = "报送包中缺少 school.pub，只给出了登记的指纹，无法核对签名。请提供区县登记的公钥文件。"
+            st.cli_hint = KEY_HINT
             report.errors.append(st.message)
             return
         if st.bundled_fingerprint != key.fingerprint:
@@ -336,7 +339,8 @@ def _check_signature(report: BagReport, key: RegisteredKey | None, sig: bytes | 
     else:
         if bundled is None:
             st.status = "no-key"
-            st.message = "报送包中缺少 school.pub，且没有用 --key 指定登记的公钥，无法核对签名。"
+            st.message = "报送包中缺少 school.pub，且没有提供区县登记的公钥，无法核对签名。"
+            st.cli_hint = KEY_HINT
             report.errors.append(st.message)
             return
         use = bundled
@@ -349,7 +353,8 @@ def _check_signature(report: BagReport, key: RegisteredKey | None, sig: bytes | 
         st.message = "签名有效。"
         if st.registered is None:
             st.message = (f"签名有效，但使用的是报送包自带的公钥（指纹 {st.key_fingerprint}），尚未与区县登记的公钥核对。"
-                          "请用 --key 指定登记的公钥，或把指纹与登记表逐组比对。")
+                          "请提供区县登记的公钥，或把指纹与登记表逐组比对。")
+            st.cli_hint = KEY_HINT
             report.warnings.append(st.message)
         elif bundled is not None and bundled.raw != use.raw:
             report.warnings.append(f"school.pub（指纹 {st.bundled_fingerprint}）不是登记的公钥；签名本身由登记的密钥生成。")
@@ -503,6 +508,8 @@ def format_report(r: BagReport) -> str:
                      + {True: "（与登记的公钥一致）", False: "（不是登记的公钥）",
                         None: "（未登记核对）"}[st.registered])
     lines.append(f"签名：{st.message or STATUS_WORDS.get(st.status, st.status)}")
+    if st.cli_hint:
+        lines.append(f"提示：{st.cli_hint}")
     i = r.info
     if i.get("school") or i.get("school_code"):
         lines.append(f"学校：{i.get('school', '')}（代码 {i.get('school_code', '')}）")

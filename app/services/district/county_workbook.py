@@ -150,21 +150,21 @@ def _versions(wb: Workbook, ws_data) -> None:
     print_setup(ws, header_row=2, landscape=True, columns=len(headers))
 
 
-def write_county_workbook(ws_data, dest: str | Path, progress: Progress = NO_PROGRESS) -> Path:
-    view = load_county(ws_data)
+def write_county_workbook(ws, dest: str | Path, progress: Progress = NO_PROGRESS) -> Path:
+    view = load_county(ws)
     progress.report(1, 5, "正在写入全县汇总…", force=True)
     wb = Workbook()
     _summary(wb, view)
-    with ws_data.sessions() as s:
+    with ws.sessions() as s:
         require_office(s)
         bundles = list(s.exec(select(ReceivedBundle).where(ReceivedBundle.current == True)  # noqa: E712
                               .order_by(ReceivedBundle.unit_code)))
     progress.report(2, 5, "正在写入复核差异…", force=True)
     _differences(wb, bundles)
     progress.report(3, 5, "正在查找材料雷同…", force=True)
-    _duplicates(wb, ws_data)
+    _duplicates(wb, ws)
     progress.report(4, 5, "正在写入报送记录…", force=True)
-    _versions(wb, ws_data)
+    _versions(wb, ws)
     path = save_workbook(wb, Path(dest))
     progress.report(5, 5, "完成", force=True)
     return path

@@ -372,7 +372,7 @@ def _pending_or_accept(c: _Checked, confirm: set[str]) -> tuple[str, str]:
     if fp in confirm:
         return "confirm", ""
     message = (f"该校尚未登记公钥。报送包的签名有效，密钥指纹为 {fp}。请与学校交来的盖章密钥登记表逐组核对，"
-               "一致后输入指纹确认接收（命令行：--confirm 指纹）。")
+               "一致后输入指纹确认接收。")
     if confirm:
         message = f"输入的指纹与报送包的密钥指纹 {fp} 不一致，未接收。" + message
     return "pending", message

@@ -55,8 +55,9 @@ def is_district(ws) -> bool:
 def require_office(s) -> DistrictOffice:
     row = s.exec(select(DistrictOffice)).first()
     if row is None:
-        raise NotDistrictError("这个数据文件夹不是区县项目办的数据文件夹。请用 --data-dir 指定区县的数据文件夹，"
-                               "或先运行“tisheng district init --name 名称 --code 代码”建立。")
+        raise NotDistrictError("这个数据文件夹不是区县项目办的数据文件夹。请打开区县的数据文件夹，或先建立区县项目办的数据文件夹。",
+                               cli_hint="用 --data-dir 指定区县的数据文件夹，或先运行 tisheng district init --name 名称 "
+                                        "--code 代码 建立。")
     return row
 
 
@@ -74,8 +75,8 @@ def init_district(ws, *, name: str, code: str, programme_id: str = DEFAULT_PRESE
         if s.exec(select(DistrictOffice)).first() is not None:
             raise RuleViolation("这个数据文件夹已经是区县项目办的数据文件夹，不能再次建立。")
         if s.exec(select(School)).first() is not None:
-            raise RuleViolation("这个数据文件夹已有学校的数据，不能改作区县项目办使用。"
-                                "请为区县新建一个空的数据文件夹（--data-dir 新文件夹）。")
+            raise RuleViolation("这个数据文件夹已有学校的数据，不能改作区县项目办使用。请为区县新建一个空的数据文件夹。",
+                                cli_hint="用 --data-dir 新文件夹 指定一个空文件夹。")
         s.add(DistrictOffice(name=name, code=code, id_salt=secrets.token_hex(16)))
         install_programme(s, programme_id)
         s.commit()

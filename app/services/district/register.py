@@ -149,7 +149,7 @@ def register_in_session(s, unit_code: str, fingerprint: str, public_key: str = "
             f"{unit.name or unit_code}（{unit_code}）已登记公钥指纹 {old.fingerprint}"
             f"（{old.registered_at:%Y-%m-%d} 登记，来源：{old.source}），与这次的 {fingerprint} 不同。"
             "如学校确实更换了密钥（换电脑、重装系统、密钥损坏），请凭学校盖章的新密钥登记表重新登记"
-            "（命令行加 --replace；窗口中勾选“更换密钥”），旧指纹将停用，之后由旧密钥签名的报送包一律拒收。")
+            "（勾选“更换密钥”），旧指纹将停用，之后由旧密钥签名的报送包一律拒收。", cli_hint="更换密钥请加 --replace。")
     retired_note = ""
     if old is not None:
         old.retired_at = now()

@@ -30,12 +30,13 @@ from app.models import AuditEntry, HoursRecord, ImportedRow, Teacher
 from app.models.base import now
 from app.models.hours import SOURCE_IMPORT
 from app.services import faults
+from app.services.backup.automatic import backup_before
 from app.services.excel.cells import format_plain
 from app.services.excel.fields import EXAMPLE_MARK, hours_fields
 from app.services.excel.headers import FieldSpec, apply_mapping, normalize_header
 from app.services.excel.readers import cell_text
 from app.services.excel.results import (ADD, DUPLICATE, ERROR, ERROR_ROW, UNCHANGED, WARNING, ImportPreview,
-                                        ImportResult, PlannedRow, RowProblem, blocked_preview)
+                                        ImportResult, PlannedRow, ReadingNote, RowProblem, blocked_preview)
 from app.services.excel.roster_import import NUMERIC_ID_MESSAGE
 from app.services.excel.safety import DEFAULT_LIMITS, FileRejected, Limits
 from app.services.excel.table import Table, load_table
@@ -164,15 +165,15 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None, sourc
     plan = _Plan(tuple(table.index.fields), header.columns, mode)
     plan.notices.extend(table.warnings)
     if table.encoding:
-        plan.notices.append(f"文件编码：{table.encoding}")
-    plan.notices.append("格式：每行一条学时记录（含“类别”列）" if mode == LONG else
-                        "格式：每位教师一行，按类别分列（" + "、".join(cat_cols) + "）")
+        plan.notices.append(ReadingNote(f"文件编码：{table.encoding}"))
+    plan.notices.append(ReadingNote("格式：每行一条学时记录（含“类别”列）" if mode == LONG else
+                                    "格式：每位教师一行，按类别分列（" + "、".join(cat_cols) + "）"))
     if table.skipped_summary:
         plan.notices.append("已跳过合计/说明行：第 " + "、".join(map(str, table.skipped_summary[:20]))
                             + (" 等" if len(table.skipped_summary) > 20 else "") + " 行")
     ignored = [c.header for c in header.columns if not c.field and c.header]
     if ignored:
-        plan.notices.append("未使用的列：" + "、".join(ignored))
+        plan.notices.append(ReadingNote("未使用的列：" + "、".join(ignored)))
     if mode == LONG and cat_cols:
         plan.notices.append("文件同时含“类别”列和按类别分列的学时，已按“类别”+“学时”读取。")
 
@@ -398,6 +399,7 @@ def _run(ws, table: Table, mapping: dict[int, str | None] | None, *, source_labe
             return result
         if not plan.records:
             return result
+        result.backup = backup_before(ws, "import")    # the window and the command line alike
         _apply(s, plan, table, source_label, progress)
         s.commit()
         result.written = True

@@ -60,6 +60,20 @@ class PlannedRow:
         return ACTION_LABELS.get(self.action, self.action)
 
 
+class ReadingNote(str):
+    """A notice about how the file was read (encoding, layout, unused columns): the preview
+    shows it; a summary of what was imported need not repeat it."""
+
+
+@dataclass(frozen=True)
+class ImportBlocker:
+    """Why 导入 cannot go ahead yet: "mapping" (choose what a column is), "errors" (rows with
+    errors and skipping them not chosen) or "nothing" (every row already there)."""
+
+    kind: str
+    message: str
+
+
 @dataclass(frozen=True)
 class ImportPreview:
     """Everything the GUI's import preview shows; nothing has been written.
@@ -109,6 +123,27 @@ class ImportPreview:
         """(key, label) pairs a mapping combo box offers (plus "不导入" for None)."""
         return [(f.key, f.label) for f in self.fields]
 
+    def reassign(self, column_index: int, key: str | None) -> dict[int, str | None]:
+        """The mapping change for "read column `column_index` as `key`" (None: not at all): a field
+        is read from one column only, so the column that had it lets it go."""
+        change: dict[int, str | None] = {column_index: key}
+        if key:
+            for col in self.columns:
+                if col.field == key and col.index != column_index:
+                    change[col.index] = None
+        return change
+
+    def blocker(self, skip_invalid: bool) -> ImportBlocker | None:
+        """What stops an import of this preview (None: 导入 can go ahead)."""
+        if self.blocked:
+            return ImportBlocker("mapping", "请先指定各列对应的项目。")
+        if self.errors and not skip_invalid:
+            return ImportBlocker("errors", f"有 {len(self.error_rows) or len(self.errors)} 行有错误")
+        if self.count(ADD) + self.count(UPDATE) == 0:
+            return ImportBlocker("nothing", "没有需要导入的内容：" + ("文件中的学时都已导入过。" if self.kind == "hours"
+                                                                else "文件中的教师信息与系统中的一致。"))
+        return None
+
 
 @dataclass
 class ImportResult:
@@ -127,6 +162,12 @@ class ImportResult:
     error_workbook: Path | None = None
     sheet: str = ""
     encoding: str | None = None
+    backup: Path | None = None    # the database backup taken just before writing (None: nothing written)
+
+    @property
+    def outcome_notices(self) -> list[str]:
+        """The notices a summary of the import shows (not how the file was read)."""
+        return [n for n in self.notices if not isinstance(n, ReadingNote)]
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "added": self.added, "updated": self.updated,
@@ -136,7 +177,15 @@ class ImportResult:
                 "errors": [p.to_dict() for p in self.errors],
                 "warnings": [p.to_dict() for p in self.warnings],
                 "notices": list(self.notices),
-                "error_workbook": str(self.error_workbook) if self.error_workbook else None}
+                "error_workbook": str(self.error_workbook) if self.error_workbook else None,
+                "backup": str(self.backup) if self.backup else None}
+
+    @property
+    def cli_hint(self) -> str:
+        """What to type to import the correct rows of a refused file (the window has a check box)."""
+        if self.errors and not self.written and not self.dry_run:
+            return "只导入正确的行：命令行加 --skip-invalid。"
+        return ""
 
     def summary(self) -> str:
         what = "教师" if self.kind == "roster" else "条学时记录"
@@ -158,7 +207,7 @@ class ImportResult:
             if self.written:
                 tail += f"，已跳过 {self.skipped} 行"
             elif not self.dry_run:
-                tail += "，为保证数据完整，整个文件都没有导入。请改正后重新导入，或使用 --skip-invalid 只导入正确的行"
+                tail += "，为保证数据完整，整个文件都没有导入。请改正后重新导入，或只导入正确的行"
         del what
         return f"{head}：{counts}{tail}。"
 

@@ -30,13 +30,14 @@ from app.models import AuditEntry, School, StudyGroup, Teacher, TeachingPoint
 from app.models.base import now
 from app.models.teacher import GENDERS, STAFF_TYPES, STATUS_ACTIVE, STATUSES
 from app.services import faults
+from app.services.backup.automatic import backup_before
 from app.services.excel.cells import format_plain
 from app.services.excel.fields import (EXAMPLE_MARK, GENDER_SYNONYMS, ROSTER_FIELDS, STAFF_TYPE_SYNONYMS,
                                        STATUS_SYNONYMS)
 from app.services.excel.headers import ColumnInfo, apply_mapping
 from app.services.excel.readers import cell_text
 from app.services.excel.results import (ADD, ERROR, ERROR_ROW, UNCHANGED, UPDATE, WARNING, ImportPreview,
-                                        ImportResult, PlannedRow, RowProblem, blocked_preview)
+                                        ImportResult, PlannedRow, ReadingNote, RowProblem, blocked_preview)
 from app.services.excel.safety import DEFAULT_LIMITS, FileRejected, Limits
 from app.services.excel.table import Table, load_table
 from app.services.progress import NO_PROGRESS, Progress
@@ -152,13 +153,13 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
     table.check_formulas([c.index for c in cols.values()])
     plan.notices.extend(table.warnings)
     if table.encoding:
-        plan.notices.append(f"文件编码：{table.encoding}")
+        plan.notices.append(ReadingNote(f"文件编码：{table.encoding}"))
     if table.skipped_summary:
         plan.notices.append("已跳过合计/说明行：第 " + "、".join(map(str, table.skipped_summary[:20]))
                             + (" 等" if len(table.skipped_summary) > 20 else "") + " 行")
     ignored = [c.header for c in header.columns if not c.field and c.header]
     if ignored:
-        plan.notices.append("未使用的列：" + "、".join(ignored))
+        plan.notices.append(ReadingNote("未使用的列：" + "、".join(ignored)))
 
     teachers = list(s.exec(select(Teacher)))
     points = {p.id: p.name for p in s.exec(select(TeachingPoint))}
@@ -434,6 +435,7 @@ def _run(ws, table: Table, mapping: dict[int, str | None] | None, *, dry_run: bo
             return result
         if not plan.adds and not plan.updates:
             return result
+        result.backup = backup_before(ws, "import")    # the window and the command line alike
         _apply(s, plan, table, progress)
         s.commit()
         result.written = True

@@ -48,7 +48,8 @@ class FormsResult:
 def _kinds(kind: str | None, teacher: str | None) -> tuple[str, ...]:
     k = normalize_kind(kind)
     if teacher and k not in (None, KIND_PERSONAL):
-        raise ValidationError("“--teacher”只用于教师个人签字确认表（--kind 个人）。", field="teacher")
+        raise ValidationError("只能为教师个人签字确认表指定教师。", field="teacher",
+                              cli_hint="--teacher 只用于 --kind 个人。")
     if teacher or k == KIND_PERSONAL:
         return (KIND_PERSONAL,)
     return (k,) if k else KINDS

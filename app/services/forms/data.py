@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from app.errors import NotFoundError, ValidationError
 from app.models import EvidenceFile
 from app.services import grading
+from app.services.cli_hints import INIT_HINT, NO_SCHOOL
 from app.services.compliance import run_on_snapshot
 from app.services.forms.dto import (KIND_KEY, KIND_NOTICE, KIND_PERSONAL, KIND_SUMMARY, KINDS,
                                     CourseLine, FormSet, HoursLine, HoursSummaryLine, ItemLine,
@@ -296,7 +297,7 @@ def key_form(ws) -> KeyForm:
 def school_info(snap: Snapshot) -> SchoolInfo:
     sc = snap.school
     if sc is None:
-        raise NotFoundError("尚未设置学校。请先运行“tisheng init”或在软件中完成初始设置。")
+        raise NotFoundError(NO_SCHOOL, cli_hint=INIT_HINT)
     return SchoolInfo(sc.name, sc.code, sc.district, sc.stage, sc.environment, sc.school_year,
                       snap.rules.name, sc.contact_phone)
 

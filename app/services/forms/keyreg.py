@@ -9,7 +9,8 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 
 from app.services.forms.dto import FORM_TITLES, KIND_KEY, KeyForm, SchoolInfo
 from app.services.forms.layout import (BOLD, REGULAR, fit_size, CONTENT_W, FILL_SOFT, Ink, QRFlowable, Styles, _style,
-                                       info_table, sign_block, table)
+                                       info_table, table)
+from app.services.forms.signing import sign_block
 
 
 

@@ -8,7 +8,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from app.services.forms.dto import NoticeForm, SchoolInfo
-from app.services.forms.layout import REGULAR, CONTENT_W, Ink, StampBox, Styles, table
+from app.services.forms.layout import REGULAR, CONTENT_W, Ink, Styles, table
+from app.services.forms.signing import StampBox
 
 TITLE = "校本考核结果公示"
 

@@ -9,8 +9,9 @@ from reportlab.platypus import KeepTogether, Spacer
 from app.services.forms.dto import FORM_TITLES, KIND_PERSONAL, SchoolInfo, TeacherForm
 from app.services.forms.fastflow import RichLine
 from app.services.forms.fonts import missing_chars
-from app.services.forms.layout import (BOLD, CONTENT_W, EMPTY, FILL_SOFT, MUTED, RED, REGULAR, STAMP_COL, Ink,
-                                       INK, Styles, banner, heading, info_table, sign_block, table, tidy)
+from app.services.forms.layout import (BOLD, CONTENT_W, EMPTY, FILL_SOFT, MUTED, RED, REGULAR, Ink,
+                                       INK, Styles, banner, heading, info_table, table, tidy)
+from app.services.forms.signing import STAMP_COL, sign_block
 
 FILES_PER_ROW = 6          # a row never grows taller than a page: long file lists continue
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from app.errors import AppError, CancelledError, StorageError
 from app.services.forms.merge import PartForms, join_parts
+from app.services.forms.part import write_part
 from app.services.forms.split import split_formset
 from app.services.forms.worker import WORKER_FLAG, SealWait, Stopped, receive, send
 from app.services.progress import NO_PROGRESS, Progress
@@ -37,27 +38,6 @@ from app.services.seal import SealInfo
 log = logging.getLogger(__name__)
 
 _POLL = 0.2
-
-
-def write_part(fs, dest: str, kinds, pending: SealInfo, seal_later, progress: Progress):
-    """Lay out `fs` and save it to `dest` once `seal_later()` gives the seal:
-    (pages, warnings, ((bookmark title, first page, pages), ...))."""
-    from app.services.forms.render import render
-    tmp = dest + ".partial"
-    try:
-        with open(tmp, "wb") as fh:
-            result = render(fs, fh, kinds=kinds, seal=pending, seal_later=seal_later, progress=progress)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-    finally:
-        if os.path.exists(tmp):
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-    forms = tuple((f.title + (f" · {f.who}" if f.who else ""), f.first_page, f.pages) for f in result.forms)
-    return result.pages, tuple(result.warnings), forms
 
 
 def use_process() -> bool:

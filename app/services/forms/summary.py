@@ -8,8 +8,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from app.services.forms.dto import FORM_TITLES, KIND_SUMMARY, SchoolInfo, SummaryForm
-from app.services.forms.layout import (CONTENT_W, EMPTY, Ink, Styles, banner, heading, info_table, sign_block,
-                                       table)
+from app.services.forms.layout import (CONTENT_W, EMPTY, Ink, Styles, banner, heading, info_table, table)
+from app.services.forms.signing import sign_block
 
 
 def _verdict(ink: Ink, ok: bool | None):
@@ -87,7 +87,7 @@ def story(s: SummaryForm, school: SchoolInfo, ink: Ink, *, printed_on: date, inc
         lines = list(s.problem_samples)
         if s.open_problems > len(lines):
             lines.append(f"……共 {s.open_problems} 项必须处理的问题尚未解决")
-        out += [banner(ink, "注意：本报送包在资料不完整的情况下导出（--allow-incomplete），"
+        out += [banner(ink, "注意：本报送包在资料不完整的情况下导出（不完整报送），"
                             "以下数据尚有缺项，不代表学校已达到项目要求。", lines, where), Spacer(1, 6)]
     out.append(info_table(ink, [
         [("学校名称", school.name)],

@@ -125,7 +125,7 @@ def run() -> int:
     threading.Thread(target=_read_inbox, args=(inp, inbox), name="forms-inbox", daemon=True).start()
     try:
         from app.services.forms.fonts import register_fonts
-        from app.services.forms.sealjob import write_part
+        from app.services.forms.part import write_part
         from app.services.memory import release_free_memory
         register_fonts()                       # parsing the fonts leaves ~15 MB of garbage behind
         release_free_memory()

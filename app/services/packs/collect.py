@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.errors import NotFoundError, RuleViolation, ValidationError
+from app.errors import ConfirmationRequired, NotFoundError, RuleViolation, ValidationError
 from app.services.choices import normalise_codes, rule_problems
 from app.services.naming import clean_text
 from app.services.packs.changes import (ACTIVITY_ADD, CHOICES_SET, EVIDENCE_ADD, HOURS_ADD, SEALED, UNDO, Change,
@@ -186,8 +186,8 @@ def set_choices(pack: PackFolder, teacher_ref: str | int, codes: list[str], *, c
     if check.problems:
         raise RuleViolation(f"{teacher.name} 的能力点选择不符合项目方案的规则，未保存：", details=list(check.problems))
     if check.dropped_with_files and not confirm_drop:
-        raise RuleViolation(f"{teacher.name} 已为能力点 {'、'.join(check.dropped_with_files)} 提交了证据文件。"
-                            "取消这些能力点需要确认（文件会保留，但不再计入）。命令行请加 --confirm。")
+        raise ConfirmationRequired(f"{teacher.name} 已为能力点 {'、'.join(check.dropped_with_files)} 提交了证据文件。"
+                                   "取消这些能力点需要确认（文件会保留，但不再计入）。", cli_hint="确认请加 --confirm。")
     if tuple(_state(pack).teacher(teacher.id).choices) == check.codes:
         return None
     return pack.save_change(make_change(CHOICES_SET, pack.next_seq(), by, teacher=teacher.id, codes=list(check.codes)))

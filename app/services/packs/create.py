@@ -206,8 +206,8 @@ def create_pack(ws, dest: str | Path, *, point: str | None = None, group: str | 
         if others and not replace:
             raise RuleViolation("这些教师已有尚未收回的采集包，未生成新的：", details=[
                 f"{r.scope_kind}“{r.scope_name}”（{r.created_at:%Y-%m-%d} 生成，编号 {r.pack_id[:8].upper()}）"
-                for r in others] + ["如果那个采集包已丢失或不再使用，请加 --replace（在窗口中勾选“作废原采集包”）："
-                                    "原采集包作废，交回时不再合并。"])
+                for r in others] + ["如果那个采集包已丢失或不再使用，可以作废它（勾选“作废原采集包”）："
+                                    "原采集包作废，交回时不再合并。"], cli_hint="作废原采集包请加 --replace。")
         progress.report(1, 4, "正在读取教师记录")
         pack_id, secret, when = os.urandom(16).hex(), new_secret(), datetime.now().replace(microsecond=0)
         doc = build_document(s, scope, pack_id=pack_id, issued_by=by, issued_at=when)

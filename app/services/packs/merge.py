@@ -26,8 +26,9 @@ from app.models import (AbilityChoice, ActivityFile, CollectionPack, EvidenceFil
                         PackMerge, TrainingActivity)
 from app.models.base import now
 from app.models.pack import PACK_BACK, SOURCE_PACK
-from app.services import backups, faults
+from app.services import faults
 from app.services.activities import _clean as clean_activity, _sync_attendance as sync_attendance
+from app.services.backup.automatic import backup_before
 from app.services.evidence import ensure_blob, release_blobs
 from app.services.packs.changes import ACTIVITY_ADD, CHOICES_SET, EVIDENCE_ADD, HOURS_ADD, UNDO
 from app.services.packs.merge_plan import (CANNOT, CONFLICT, NEW, OUT_KEPT, OUT_MERGED, OUT_SKIPPED, SAME,
@@ -126,7 +127,7 @@ def merge_return(ws, path: str | Path, *, decisions: dict[int, str] | None = Non
         raise DecisionNeeded(f"有 {len(open_conflicts)} 处冲突需要决定（采用学校的还是教学点的），未合并任何内容：",
                              details=[f"第 {line.n} 项 {line.teacher}：学校 {line.school_side}；教学点 {line.point_side}"
                                       for line in open_conflicts])
-    backup = backups.backup_before(ws, "pack-merge")
+    backup = backup_before(ws, "pack-merge")
     faults.hit("pack.merge.backup")
     stored = _copy_files(ws, plan, progress)
     with ws.sessions() as s:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.errors import AppError
 from app.services import choices as school_choices
-from app.services.backups import snapshot_database
+from app.services.backup.snapshot import snapshot_database
 from app.services.packs import collect, seal
 from app.services.packs.create import create_pack
 from app.services.packs.folder import PackFolder

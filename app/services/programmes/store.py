@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from app.errors import NotFoundError
 from app.models import Programme
 from app.models.base import now
+from app.services.cli_hints import INIT_HINT
 from app.services.programmes.convert import from_v1
 from app.services.programmes.document import FORMAT_VERSION, check_programme, programme_hash
 from app.services.programmes.presets import load_preset, preset_hash, preset_ids
@@ -19,7 +20,7 @@ from app.services.programmes.rules import Rules
 def programme_row(s: Session) -> Programme:
     row = s.exec(select(Programme)).first()
     if row is None:
-        raise NotFoundError("尚未设置学校和项目方案。请先运行“tisheng init”或在软件中完成初始设置。")
+        raise NotFoundError("尚未设置学校和项目方案。请先在软件中完成初始设置。", cli_hint=INIT_HINT)
     return row
 
 

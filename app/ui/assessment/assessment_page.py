@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from app.services import assessment, review_queue
 from app.services.review_queue import AssessmentSummary
 from app.ui.assessment.cases_view import CasesWidget
 from app.ui.assessment.dashboard_strip import DashboardStrip
@@ -13,7 +12,7 @@ from app.ui.assessment.support_dialogs import OpenSupportDialog
 from app.ui.assessment.support_offer import SupportOffer
 from app.ui.assessment.support_view import SupportWidget
 from app.ui.assessment.teacher_grading_view import TeacherGradingWidget
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.micro.teacher_picker import PickerRow
 from app.ui.pages.base import Page
 
@@ -27,9 +26,8 @@ class AssessmentPage(Page):
     LISTENS_TO = ("school", "teachers", "teams", "choices", "evidence", "assessment")
     SUPPORTS = frozenset({"search"})
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
-        self._ws = ws
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self._own_change = False
         self.summary: AssessmentSummary | None = None
         self._build_ui()
@@ -37,10 +35,10 @@ class AssessmentPage(Page):
 
     def _build_ui(self) -> None:
         self.dashboard = DashboardStrip()
-        self.queue = ReviewQueueWidget(self._ws)
-        self.by_teacher = TeacherGradingWidget(self._ws)
-        self.support = SupportWidget(self._ws)
-        self.cases = CasesWidget(self._ws)
+        self.queue = ReviewQueueWidget(self.api)
+        self.by_teacher = TeacherGradingWidget(self.api)
+        self.support = SupportWidget(self.api)
+        self.cases = CasesWidget(self.api)
         self.support_offer = SupportOffer()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.queue, "评审队列")
@@ -61,13 +59,11 @@ class AssessmentPage(Page):
         self.by_teacher.case_requested.connect(self._mark_case)
         self.support.open_requested.connect(self.open_support_dialog)
         self.support_offer.open_requested.connect(self.open_support_dialog)
-        self.support.changed.connect(self._changed)
         # one reviewer for the whole sitting, whichever tab it was chosen on
         self.queue.form.reviewer_box.currentTextChanged.connect(
             lambda text: self._sync_reviewer(self.by_teacher.form, text))
         self.by_teacher.form.reviewer_box.currentTextChanged.connect(
             lambda text: self._sync_reviewer(self.queue.form, text))
-        self.cases.changed.connect(self._changed)
 
     # loading -------------------------------------------------------------------------------
 
@@ -76,7 +72,7 @@ class AssessmentPage(Page):
         self._reload_summary()
 
     def _reload_summary(self) -> None:
-        page_kit.run(self, lambda _p: review_queue.assessment_summary(self._ws), self._on_summary)
+        page_kit.run(self, lambda _p: self.api.assessment.assessment_summary(), self._on_summary)
 
     def _on_summary(self, s: AssessmentSummary) -> None:
         self.summary = s
@@ -99,21 +95,17 @@ class AssessmentPage(Page):
         if form.reviewer_box.currentText() != text:
             form.reviewer_box.setEditText(text)
 
-    def _on_events_changed(self, topic: str) -> None:
-        if self._own_change:
-            self._reload_summary()           # the queue keeps its rows (graded ones show 已评) until reloaded
+    def own_change(self, topic: str) -> bool:
+        """A grade, 帮扶 or case made here: the queue keeps its rows (graded ones show 已评) until reloaded."""
+        self._own_change = True
+        try:
+            self._reload_summary()
             current = self.by_teacher.current_sheet()
             if current is not None and self.tabs.currentIndex() != TEACHER:
                 self.by_teacher.load(current.teacher_id)
-            return
-        super()._on_events_changed(topic)
-
-    def _changed(self, *_args) -> None:
-        self._own_change = True
-        try:
-            self.notify("assessment")
         finally:
             self._own_change = False
+        return True
 
     def focus_search(self) -> None:
         tab = self.tabs.currentIndex()
@@ -143,14 +135,13 @@ class AssessmentPage(Page):
     # after writes --------------------------------------------------------------------------
 
     def _after_grade(self, teacher_id: int, name: str, r) -> None:
-        self._changed()
         fail = self.summary.fail if self.summary else "不合格"
         if r.teacher_result != fail:
             self.support_offer.withdraw(teacher_id)
             return
         if r.grade != fail:
             return
-        page_kit.run(self, lambda _p: review_queue.teacher_sheet(self._ws, teacher_id),
+        page_kit.run(self, lambda _p: self.api.assessment.teacher_sheet(teacher_id),
                      lambda sheet: self._offer_support(sheet))
 
     def _offer_support(self, sheet) -> None:
@@ -162,13 +153,12 @@ class AssessmentPage(Page):
 
     def open_support_dialog(self, teacher_id: int, name: str, failed_points: tuple = ()) -> OpenSupportDialog:
         helpers = [self.queue.form.reviewer_box.itemText(i) for i in range(self.queue.form.reviewer_box.count())]
-        self.support_dialog = OpenSupportDialog(self, self._ws, teacher_id, name, helpers=helpers,
+        self.support_dialog = OpenSupportDialog(self, self.api, teacher_id, name, helpers=helpers,
                                                 failed_points=tuple(failed_points))
-        self.support_dialog.saved.connect(self._changed)
         self.support_dialog.saved.connect(lambda _row: self.support_offer.withdraw(teacher_id))
         self.support_dialog.open()
         return self.support_dialog
 
     def _mark_case(self, teacher_id: int, code: str) -> None:
-        page_kit.run(self, lambda _p: assessment.mark_case(self._ws, teacher_id, code), lambda _r: self._changed())
+        page_kit.run(self, lambda _p: self.api.assessment.mark_case(teacher_id, code))
 

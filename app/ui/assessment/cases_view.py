@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from app.services import assessment
 from app.services.assessment import CaseRow
 from app.services.review_queue import AssessmentSummary, CaseCandidate
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.widgets.record_table import RecordTable
 from app.ui.widgets.table_model import Column, RowTableModel, fmt_date
 
@@ -44,11 +43,10 @@ def share_text(s: AssessmentSummary) -> str:
 
 
 class CasesWidget(QWidget):
-    changed = Signal()
 
-    def __init__(self, ws, parent: QWidget | None = None) -> None:
+    def __init__(self, api, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ws = ws
+        self.api = api
         self._build_ui()
         self._connect_signals()
 
@@ -97,7 +95,7 @@ class CasesWidget(QWidget):
         else:
             self.bar.hide()
         self.candidates.set_rows(summary.candidates)
-        page_kit.run(self, lambda _p: assessment.list_cases(self._ws), self._on_cases_loaded)
+        page_kit.run(self, lambda _p: self.api.assessment.list_cases(), self._on_cases_loaded)
 
     def _on_cases_loaded(self, rows: list[CaseRow]) -> None:
         self.cases.set_rows(rows)
@@ -112,8 +110,7 @@ class CasesWidget(QWidget):
         if c is None:
             return
         title = f"{c.teacher}：{c.point_name}案例"
-        page_kit.run(self, lambda _p: assessment.mark_case(self._ws, c.teacher_id, c.point_code, title=title),
-                     lambda _r: self.changed.emit())
+        page_kit.run(self, lambda _p: self.api.assessment.mark_case(c.teacher_id, c.point_code, title=title))
 
     def _on_unmark_clicked(self) -> None:
         c = self.cases.current_row()
@@ -121,4 +118,4 @@ class CasesWidget(QWidget):
             return
         if not page_kit.ask(self, "取消优秀案例", f"取消“{c.title}”的优秀案例标记？\n\n证据和等级不受影响。"):
             return
-        page_kit.run(self, lambda _p: assessment.unmark_case(self._ws, c.id), lambda _r: self.changed.emit())
+        page_kit.run(self, lambda _p: self.api.assessment.unmark_case(c.id))

@@ -94,7 +94,7 @@ def confirm_changing_a_fail(parent: QWidget, teacher: str, item: str, old: str, 
 
     The answer defaults to 否, so the next key the reviewer types (N, Enter) keeps the grade.
     """
-    from app.ui.micro import page_kit
+    from app.ui.widgets import page_kit
     by = f"（评定人 {reviewer}）" if reviewer else ""
     return page_kit.ask(parent, "修改不合格的等级", f"{teacher}「{item}」已评为“{old}”{by}。\n\n"
                                                f"改为“{new}”会改变能力点和个人的考核结果。确定修改吗？\n"

@@ -10,12 +10,12 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushB
                                QWidget)
 
 from app.errors import ValidationError
-from app.services import assessment, review_queue
+from app.services import review_queue
 from app.services.assessment import AssessResult
 from app.services.review_queue import AGAIN, DONE, FIRST, QueueItem
 from app.ui.assessment.assessment_models import FileRefModel, QueueModel
 from app.ui.assessment.grade_form import GradeForm, GradeKeys, confirm_changing_a_fail
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.widgets.record_table import RecordTable
 
 ALL_GROUPS, ALL_POINTS = "全部研修组", "全部能力点"
@@ -26,9 +26,9 @@ class ReviewQueueWidget(QWidget):
     graded = Signal(object, object)        # QueueItem, AssessResult
     support_suggested = Signal(int, str)   # teacher id, point code ('' for a per-teacher item)
 
-    def __init__(self, ws, parent: QWidget | None = None) -> None:
+    def __init__(self, api, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ws = ws
+        self.api = api
         self._all: list[QueueItem] = []
         self._fail = "不合格"
         self._taken: set[tuple[int, int]] = set()       # items this reviewer took over from another
@@ -125,7 +125,7 @@ class ReviewQueueWidget(QWidget):
     def reload(self) -> None:
         done = self.show_done.isChecked()
 
-        page_kit.run(self, lambda _p: review_queue.queue_data(self._ws, include_graded=done), self._on_loaded)
+        page_kit.run(self, lambda _p: self.api.assessment.queue_data(include_graded=done), self._on_loaded)
 
     def _on_loaded(self, data: review_queue.QueueData) -> None:
         items, names, scale = data.items, data.reviewers, data.scale
@@ -246,7 +246,7 @@ class ReviewQueueWidget(QWidget):
         if f is None and q is not None and q.files:
             f = q.files[0]
         if f is not None:
-            page_kit.open_stored_file(self, self._ws, f.sha256, f.name)
+            page_kit.open_stored_file(self, self.api.assessment, f.sha256, f.name)
 
     def grade(self, grade: str) -> None:
         q = self.current()
@@ -261,7 +261,7 @@ class ReviewQueueWidget(QWidget):
             self.form.reviewer_box.setFocus()
             return
         comment, on_date = self.form.comment.text(), self.form.on_date()
-        page_kit.run(self, lambda _p: assessment.assess(self._ws, q.teacher_id, q.code, str(q.item_seq), grade,
+        page_kit.run(self, lambda _p: self.api.assessment.assess(q.teacher_id, q.code, str(q.item_seq), grade,
                                                         reviewer=reviewer, comment=comment, on_date=on_date),
                      lambda r: self._after_grade(q, r))
 

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QWidget
 
-from app.services import assessment
 from app.ui.widgets.fields import DateField
 from app.ui.widgets.form_dialog import FormDialog
 
@@ -17,9 +16,9 @@ AUTO = "按复评等级自动得出"
 class OpenSupportDialog(FormDialog):
     """帮扶人, the point it is about, the plan and the re-assessment date."""
 
-    def __init__(self, parent: QWidget | None, ws, teacher_id: int, teacher: str, *, helpers: list[str],
+    def __init__(self, parent: QWidget | None, api, teacher_id: int, teacher: str, *, helpers: list[str],
                  failed_points: tuple[str, ...] = ()) -> None:
-        self._ws, self._teacher_id = ws, teacher_id
+        self.api, self._teacher_id = api, teacher_id
         self._helpers, self._points = helpers, failed_points
         super().__init__(parent, f"为 {teacher} 建立一对一帮扶",
                          intro=f"{teacher} 校本考核不合格。请指定帮扶人、帮扶计划和复评日期；"
@@ -47,16 +46,16 @@ class OpenSupportDialog(FormDialog):
 
     def save(self, values: dict):
         point = self.field("point").currentData() or None
-        return assessment.open_support(self._ws, self._teacher_id, helper=values["helper"], plan=values["plan"],
+        return self.api.assessment.open_support(self._teacher_id, helper=values["helper"], plan=values["plan"],
                                        point_code=point, reassess_on=values["reassess_on"])
 
 
 class CloseSupportDialog(FormDialog):
     """The result comes from the re-graded items unless a passing result is recorded here."""
 
-    def __init__(self, parent: QWidget | None, ws, teacher_id: int, teacher: str, *, current_result: str,
+    def __init__(self, parent: QWidget | None, api, teacher_id: int, teacher: str, *, current_result: str,
                  passing: list[str]) -> None:
-        self._ws, self._teacher_id = ws, teacher_id
+        self.api, self._teacher_id = api, teacher_id
         self._current, self._passing = current_result, passing
         super().__init__(parent, f"结束 {teacher} 的帮扶",
                          intro=f"{teacher} 目前的考核结果：{current_result}。"
@@ -75,4 +74,4 @@ class CloseSupportDialog(FormDialog):
 
     def save(self, values: dict):
         chosen = self.field("result").currentData() or None
-        return assessment.close_support(self._ws, self._teacher_id, new_result=chosen, closed_on=values["closed_on"])
+        return self.api.assessment.close_support(self._teacher_id, new_result=chosen, closed_on=values["closed_on"])

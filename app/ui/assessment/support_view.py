@@ -7,9 +7,9 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from app.services.assessment import SupportRow, list_supports
-from app.services.review_queue import AssessmentSummary, NeedsSupport, teacher_sheet
-from app.ui.micro import page_kit
+from app.services.assessment import SupportRow
+from app.services.review_queue import AssessmentSummary, NeedsSupport
+from app.ui.widgets import page_kit
 from app.ui.widgets.record_table import RecordTable
 from app.ui.widgets.table_model import Column, RowTableModel, fmt_date
 
@@ -52,11 +52,10 @@ class SupportModel(RowTableModel):
 
 class SupportWidget(QWidget):
     open_requested = Signal(int, str, tuple)       # teacher id, name, failed points
-    changed = Signal()
 
-    def __init__(self, ws, parent: QWidget | None = None) -> None:
+    def __init__(self, api, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ws = ws
+        self.api = api
         self._build_ui()
         self._connect_signals()
 
@@ -101,7 +100,7 @@ class SupportWidget(QWidget):
         n = len(summary.needs_support)
         self.needs_label.setText(f"<b style='color:#c0392b'>待建立帮扶：{n} 位教师考核不合格，尚无进行中的帮扶。</b>"
                                  if n else "<b style='color:#1b7f3b'>✔ 所有不合格教师都已建立帮扶。</b>")
-        page_kit.run(self, lambda _p: list_supports(self._ws), self._on_supports_loaded)
+        page_kit.run(self, lambda _p: self.api.assessment.list_supports(), self._on_supports_loaded)
 
     def _on_supports_loaded(self, rows: list[SupportRow]) -> None:
         self.records.set_rows(sorted(rows, key=lambda r: (not r.is_open, r.opened_on, r.id)))
@@ -128,12 +127,11 @@ class SupportWidget(QWidget):
         r = self.records.current_row()
         if r is None or not r.is_open:
             return
-        page_kit.run(self, lambda _p: teacher_sheet(self._ws, r.teacher_id), lambda sheet: self._ask_close(r, sheet))
+        page_kit.run(self, lambda _p: self.api.assessment.teacher_sheet(r.teacher_id), lambda sheet: self._ask_close(r, sheet))
 
     def _ask_close(self, r: SupportRow, sheet) -> None:
         from app.ui.assessment.support_dialogs import CloseSupportDialog
         passing = [g for g in sheet.scale if g != sheet.fail]
-        self.dialog = CloseSupportDialog(self, self._ws, r.teacher_id, r.teacher, current_result=sheet.result,
+        self.dialog = CloseSupportDialog(self, self.api, r.teacher_id, r.teacher, current_result=sheet.result,
                                          passing=passing)
-        self.dialog.saved.connect(lambda _row: self.changed.emit())
         self.dialog.open()

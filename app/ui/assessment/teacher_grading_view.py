@@ -8,11 +8,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from app.errors import ValidationError
-from app.services import assessment, review_queue
 from app.services.review_queue import SheetRow, TeacherSheet
 from app.ui.assessment.assessment_models import RESULT_COLOURS, FileRefModel, SheetModel
 from app.ui.assessment.grade_form import GradeForm, GradeKeys, confirm_changing_a_fail
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.micro.teacher_picker import TeacherPicker
 from app.ui.widgets.record_table import RecordTable
 
@@ -26,9 +25,9 @@ class TeacherGradingWidget(QWidget):
     support_requested = Signal(int, str, tuple)
     case_requested = Signal(int, str)       # teacher id, point code
 
-    def __init__(self, ws, parent: QWidget | None = None) -> None:
+    def __init__(self, api, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ws = ws
+        self.api = api
         self._sheet: TeacherSheet | None = None
         self._build_ui()
         self._connect_signals()
@@ -96,7 +95,7 @@ class TeacherGradingWidget(QWidget):
         self.form.set_reviewers(names)
 
     def load(self, teacher_id: int) -> None:
-        page_kit.run(self, lambda _p: review_queue.teacher_sheet(self._ws, teacher_id), self._show)
+        page_kit.run(self, lambda _p: self.api.assessment.teacher_sheet(teacher_id), self._show)
 
     def current_sheet(self) -> TeacherSheet | None:
         return self._sheet
@@ -167,7 +166,7 @@ class TeacherGradingWidget(QWidget):
     def open_file(self) -> None:
         f = self.files.current_row()
         if f is not None:
-            page_kit.open_stored_file(self, self._ws, f.sha256, f.name)
+            page_kit.open_stored_file(self, self.api.assessment, f.sha256, f.name)
 
     def grade(self, grade: str) -> None:
         row, sheet = self.sheet.current_row(), self._sheet
@@ -182,7 +181,7 @@ class TeacherGradingWidget(QWidget):
             page_kit.show_error(self, ValidationError("请先在“评定人”中选择或填写评定人，再评定等级。"))
             return
         comment, on_date = self.form.comment.text(), self.form.on_date()
-        page_kit.run(self, lambda _p: assessment.assess(self._ws, sheet.teacher_id, row.code, str(row.item_seq), grade,
+        page_kit.run(self, lambda _p: self.api.assessment.assess(sheet.teacher_id, row.code, str(row.item_seq), grade,
                                                         reviewer=reviewer, comment=comment, on_date=on_date),
                      lambda r: self._after_grade(sheet.teacher_id, r))
 

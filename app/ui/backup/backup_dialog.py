@@ -18,14 +18,16 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from app.services import backups
+from app.services.backup.restore import RestoreResult
+from app.services.backup.snapshot import BackupInfo, BackupResult
+from app.services.backup.source import backup_root_for, inspect_backup
 from app.ui import jobs
 from app.ui.backup.backup_table_model import BackupTableModel, Col, human_size
 from app.ui.settings import Key, Settings
 from app.ui.widgets.screen_fit import resize_to_screen
 
 LAST_BACKUP_DIR = Key("paths/last_backup_dir", "")
-SOURCE_FILTER = "本软件的备份 (*.sqlite3 *.zip manifest.json);;所有文件 (*)"
+SOURCE_FILTER = "本软件的备份 (*.sqlite3 *.zip *.txt manifest.json);;所有文件 (*)"
 INTRO = ("本软件会自动备份：有改动时每 30 分钟最多一次、关闭软件时、每次导入和恢复之前。较早的备份会逐步精简"
          "（保留最近两天的全部备份，之后每天、每周、每月各留一份）。这些备份和数据在同一块硬盘上；"
          "请定期用“完整备份到U盘/文件夹…”另存一份（含证据文件和学校密钥，可用于换电脑）。")
@@ -33,18 +35,18 @@ INTRO = ("本软件会自动备份：有改动时每 30 分钟最多一次、关
 
 def open_backup_dialog(window) -> "BackupDialog":
     """Show the dialog over the main window (window-modal, never blocking); a restore reloads the window."""
-    dialog = BackupDialog(window.ws, window)
+    dialog = BackupDialog(window.api, window)
     dialog.restored.connect(window.data_restored.emit)
     dialog.open()
     return dialog
 
 
 class BackupDialog(QDialog):
-    restored = Signal(object)            # backups.RestoreResult; the database was replaced
+    restored = Signal(object)            # RestoreResult; the database was replaced
 
-    def __init__(self, ws, parent: QWidget | None = None) -> None:
+    def __init__(self, api, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws = ws
+        self.api = api
         self.job: jobs.Job | None = None
         self._check_job: jobs.Job | None = None
         self.setWindowTitle("备份与恢复")
@@ -128,27 +130,36 @@ class BackupDialog(QDialog):
 
     # ------------------------------------------------------------------ listing
 
-    def reload(self) -> None:
-        """List the backups now (names and sizes); check each one in the background."""
-        found = backups.list_backups(self.ws)
+    def reload(self, select: Path | None = None, note: str = "") -> jobs.Job:
+        """List the backups (names and sizes), then check each one, both in the background;
+        then select `select` and say `note`."""
+        backup = self.api.backup
+        return jobs.run_in_background(self, lambda ctx: backup.list_backups(),
+                                      on_done=lambda found: self._on_listed(found, select, note), touches_db=False)
+
+    def _on_listed(self, found, select: Path | None = None, note: str = "") -> None:
         self.model.set_rows(found)
         total = sum(b.size for b in found)
-        self.folder_label.setText(f"备份文件夹：{self.ws.paths.backups}　共 {len(found)} 份，{human_size(total)}")
+        self.folder_label.setText(f"备份文件夹：{self.api.folder.backups}　共 {len(found)} 份，{human_size(total)}")
         self.empty_label.setVisible(not found)
         self._on_selection_changed()
         if self._check_job is not None:
             self._check_job.cancel()
         if found:
-            ws = self.ws
-            self._check_job = jobs.run_in_background(self, lambda ctx: backups.list_backups(ws, check=True),
+            backup = self.api.backup
+            self._check_job = jobs.run_in_background(self, lambda ctx: backup.list_backups(check=True),
                                                      on_done=self._on_checked, touches_db=False)
+        if select is not None:
+            self.select_path(select)
+        if note:
+            self.selection_label.setText(note)
 
     def _on_checked(self, checked) -> None:
         self._check_job = None
         self.model.set_checked(checked)
         self._on_selection_changed()
 
-    def selected(self) -> backups.BackupInfo | None:
+    def selected(self) -> BackupInfo | None:
         rows = self.view.selectionModel().selectedRows()
         return rows[0].data(BackupTableModel.ROW_ROLE) if rows else None
 
@@ -174,15 +185,13 @@ class BackupDialog(QDialog):
     # ------------------------------------------------------------------ backing up
 
     def backup_now(self) -> jobs.Job:
-        ws = self.ws
+        backup = self.api.backup
 
-        def done(result: backups.BackupResult) -> None:
+        def done(result: BackupResult) -> None:
             self._finish_job()
-            self.reload()
-            self.select_path(result.path)
-            self.selection_label.setText(f"已备份：{result.path.name}（{human_size(result.bytes)}）")
+            self.reload(select=result.path, note=f"已备份：{result.path.name}（{human_size(result.bytes)}）")
 
-        return self._run(lambda ctx: backups.make_backup(ws, progress=ctx.progress), "立即备份", "正在备份本校数据库…",
+        return self._run(lambda ctx: backup.make_backup(progress=ctx.progress), "立即备份", "正在备份本校数据库…",
                          done, cancellable=False)
 
     def full_backup(self) -> jobs.Job | None:
@@ -192,18 +201,18 @@ class BackupDialog(QDialog):
         if not folder:
             return None
         settings.set(LAST_BACKUP_DIR, folder)
-        ws = self.ws
+        backup = self.api.backup
 
-        def done(result: backups.BackupResult) -> None:
+        def done(result: BackupResult) -> None:
             self._finish_job()
             text = (f"完整备份已写入：\n{result.path}\n\n共 {result.files} 个文件，{human_size(result.bytes)}，"
-                    "写入后已逐一读回核对。换电脑时，在新电脑上用“从文件恢复…”选择这个文件夹中的 manifest.json 即可。")
+                    "写入后已逐一读回核对。换电脑时，在新电脑上用“从文件恢复…”选择这个文件夹中的 README-请先阅读.txt 即可。")
             if result.missing:
                 text += (f"\n\n注意：有 {len(result.missing)} 个证据文件在本机已找不到，未能备份：\n"
                          + "\n".join(result.missing[:5]) + ("\n……" if len(result.missing) > 5 else ""))
             QMessageBox.information(self, "完整备份完成", text)
 
-        return self._run(lambda ctx: backups.make_backup(ws, folder, full=True, progress=ctx.progress),
+        return self._run(lambda ctx: backup.make_backup(folder, full=True, progress=ctx.progress),
                          "完整备份", "正在写入完整备份（数据库、证据文件和学校密钥）…", done)
 
     # ------------------------------------------------------------------ restoring
@@ -225,16 +234,18 @@ class BackupDialog(QDialog):
         settings = Settings()
         start = settings.get(LAST_BACKUP_DIR) or str(Path.home())
         path, _ = QFileDialog.getOpenFileName(
-            self, "从文件恢复：选择数据库备份（.sqlite3）、完整备份的压缩包，或完整备份文件夹中的 manifest.json",
+            self, "从文件恢复：选择数据库备份（.sqlite3）、完整备份的压缩包，或完整备份文件夹中的任意一个文件",
             start, SOURCE_FILTER)
         if not path:
             return None
-        source = Path(path)
-        if source.name == backups.MANIFEST:
-            source = source.parent                # a full backup is the folder around its manifest
-        settings.set(LAST_BACKUP_DIR, str(source.parent))
 
-        def inspected(info: dict) -> None:
+        def work(ctx):
+            source = backup_root_for(path)        # a file at the top of a full backup stands for its folder
+            return source, inspect_backup(source)
+
+        def inspected(outcome) -> None:
+            source, info = outcome
+            settings.set(LAST_BACKUP_DIR, str(source.parent))
             self._finish_job()
             when = (info.get("created") or "").replace("T", " ") or "（未知时间）"
             extra = (f"，含 {info['evidence_files']} 个证据文件" if info.get("evidence_files") else "") + \
@@ -244,8 +255,7 @@ class BackupDialog(QDialog):
                     "恢复。\n\n恢复后窗口会重新载入数据。要恢复吗？")
             self._confirm_and_restore(source, text)
 
-        return self._run(lambda ctx: backups.inspect_backup(source), "从文件恢复", "正在读取备份…", inspected,
-                         touches_db=False)
+        return self._run(work, "从文件恢复", "正在读取备份…", inspected, touches_db=False)
 
     def _confirm_and_restore(self, source: Path, text: str) -> jobs.Job | None:
         answer = QMessageBox.question(self, "从备份恢复", text,
@@ -253,14 +263,14 @@ class BackupDialog(QDialog):
                                       QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return None
-        ws = self.ws
+        backup = self.api.backup
 
-        def done(result: backups.RestoreResult) -> None:
+        def done(result: RestoreResult) -> None:
             self._finish_job()
             self.accept()
             self.restored.emit(result)
 
-        return self._run(lambda ctx: backups.restore(ws, source, progress=ctx.progress), "从备份恢复",
+        return self._run(lambda ctx: backup.restore(source, progress=ctx.progress), "从备份恢复",
                          "正在恢复数据…", done)
 
     # ------------------------------------------------------------------ jobs
@@ -294,4 +304,4 @@ class BackupDialog(QDialog):
         self.selection_label.setText("已取消，数据未作任何更改。")
 
     def _on_open_folder_clicked(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ws.paths.backups)))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.api.folder.backups)))

@@ -8,7 +8,7 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app.services.backups import BackupInfo
+from app.services.backup.snapshot import BackupInfo
 from app.ui.style import BAD, MUTED, OK
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.services.integrity import DatabaseDamagedError
+from app.services.startup import DatabaseDamagedError
 
 
 def damaged_text(exc: DatabaseDamagedError) -> str:

@@ -11,8 +11,7 @@ import html
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.services.dashboard import DashboardData, load_dashboard
-from app.ui import jobs
+from app.services.dashboard import DashboardData
 from app.ui.dashboard.findings_model import FindingsModel
 from app.ui.pages.base import Page
 from app.ui.style import BAD, OK, WARN
@@ -64,10 +63,9 @@ class DashboardPage(Page):
     SUPPORTS = frozenset({"search"})
     LISTENS_TO = ("school", "teachers", "teams", "hours", "plans", "deadlines", "choices", "evidence", "assessment")
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self.data: DashboardData | None = None
-        self._job: jobs.Job | None = None
         self._build_ui()
         self._connect_signals()
 
@@ -130,16 +128,12 @@ class DashboardPage(Page):
         self.finding_filter.currentTextChanged.connect(self._on_finding_filter_changed)
 
     def refresh(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
-        ws = self.ws
-        self._job = jobs.run_in_background(self, lambda ctx: load_dashboard(ws), on_done=self._on_loaded)
+        self.load(lambda ctx: self.api.dashboard.load_dashboard(), self._on_loaded)
 
     def focus_search(self) -> None:
         self.findings.focus_search()
 
     def _on_loaded(self, data: DashboardData) -> None:
-        self._job = None
         self.data = data
         self.subtitle.setText(f"{data.school}　·　{data.programme}　·　{data.environment}环境　·　"
                               f"教师 {data.teachers} 人（参训 {data.active} 人）"

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox, QVBoxLayout, QWidget
 
-from app.services.district.county import CountyView, load_county
-from app.services.district.county_workbook import write_county_workbook
+from app.services.district.county import CountyView
 from app.ui import jobs
 from app.ui.district.table_models import CountyTableModel
 from app.ui.pages.base import Page
@@ -33,8 +32,8 @@ class CountyPage(Page):
     SUPPORTS = frozenset({"search"})
     LISTENS_TO = ("data",)
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self.view: CountyView | None = None
         self.table = RecordTable(CountyTableModel(), settings_name="district_county", placeholder="搜索学校、教学点、代码")
         self.filter = QComboBox()
@@ -56,8 +55,8 @@ class CountyPage(Page):
         self.filter.currentTextChanged.connect(self._on_filter_current_text_changed)
 
     def refresh(self) -> None:
-        ws = self.ws
-        jobs.run_in_background(self, lambda ctx: load_county(ws), on_done=self._on_loaded)
+        api = self.api.district
+        jobs.run_in_background(self, lambda ctx: api.load_county(), on_done=self._on_loaded)
 
     def focus_search(self) -> None:
         self.table.focus_search()
@@ -80,6 +79,6 @@ class CountyPage(Page):
             path, _ = QFileDialog.getSaveFileName(self, "导出全县汇总表", "全县汇总.xlsx", "Excel 工作簿 (*.xlsx)")
         if not path:
             return
-        ws = self.ws
-        jobs.run_with_progress(self, lambda ctx: write_county_workbook(ws, path, ctx.progress), title="导出全县汇总表",
+        api = self.api.district
+        jobs.run_with_progress(self, lambda ctx: api.write_county_workbook(path, ctx.progress), title="导出全县汇总表",
                                on_done=lambda p: QMessageBox.information(self, "已导出", f"全县汇总表已保存：\n{p}"))

@@ -13,9 +13,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QM
                                QWidget)
 
 from app import APP_NAME, __version__
-from app.services import backups, keys
-from app.services.district.office import OfficeInfo, office_info
-from app.services.district.publish import publish_programme
+from app.services.district.office import OfficeInfo
 from app.ui import jobs
 from app.ui.district.county_page import CountyPage
 from app.ui.district.duplicates_page import DuplicatesPage
@@ -40,9 +38,9 @@ class DistrictWindow(QMainWindow):
     data_restored = Signal(object)
     closed = Signal()
 
-    def __init__(self, ws, events, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, api, events, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws, self.events, self.settings = ws, events, settings
+        self.api, self.events, self.settings = api, events, settings
         self.info: OfficeInfo | None = None
         self._pages: dict[str, QWidget] = {}
         self._closing_for_switch = False
@@ -53,7 +51,7 @@ class DistrictWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         resize_to_screen(self, 1366, 768)
         self.go_to(TITLES[0])
-        jobs.run_in_background(self, lambda ctx: office_info(ws), on_done=self._on_info_loaded)
+        jobs.run_in_background(self, lambda ctx: api.district.office_info(), on_done=self._on_info_loaded)
 
     def _build_ui(self) -> None:
         self.nav = QListWidget()
@@ -73,7 +71,7 @@ class DistrictWindow(QMainWindow):
         for label in (self.status_office, self.status_key, self.status_folder):
             label.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(label)
-        self.status_folder.setText(f"数据文件夹：{self.ws.paths.root}")
+        self.status_folder.setText(f"数据文件夹：{self.api.folder.root}")
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -90,7 +88,7 @@ class DistrictWindow(QMainWindow):
         m.addAction(self._action("新建数据文件夹…", lambda: self._ask_folder(True), "Ctrl+Shift+N"))
         m.addAction(self._action("打开数据文件夹…", lambda: self._ask_folder(False), QKeySequence.StandardKey.Open))
         m.addAction(self._action("在文件管理器中显示数据文件夹",
-                                 lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ws.paths.root)))))
+                                 lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.api.folder.root)))))
         m.addSeparator()
         m.addAction(self._action("立即备份", self._on_backup, "Ctrl+B", "把区县数据库备份到数据文件夹的 backups 目录"))
         m.addSeparator()
@@ -113,7 +111,7 @@ class DistrictWindow(QMainWindow):
     def page(self, title: str) -> QWidget:
         if title not in self._pages:
             cls = PAGES[TITLES.index(title)]
-            page = cls(self.ws, self.events)
+            page = cls(self.api, self.events)
             self._pages[title] = page
             self.stack.addWidget(PageFrame(page))
         return self._pages[title]
@@ -151,13 +149,13 @@ class DistrictWindow(QMainWindow):
             page.refresh()
 
     def _ask_folder(self, new: bool) -> None:
-        start = self.settings.get(LAST_DATA_DIR_PARENT) or str(self.ws.paths.root.parent)
+        start = self.settings.get(LAST_DATA_DIR_PARENT) or str(self.api.folder.root.parent)
         folder = QFileDialog.getExistingDirectory(self, "新建数据文件夹" if new else "打开数据文件夹", start)
         if folder:
             (self.new_folder_requested if new else self.open_folder_requested).emit(folder)
 
     def _on_backup(self) -> None:
-        jobs.run_with_progress(self, lambda ctx: backups.snapshot(self.ws.paths, "manual"), title="备份数据",
+        jobs.run_with_progress(self, lambda ctx: self.api.backup.snapshot("manual"), title="备份数据",
                                text="正在备份区县数据库…", cancellable=False,
                                on_done=lambda p: self.statusBar().showMessage(f"已备份：{p.name}", 10000))
 
@@ -166,10 +164,10 @@ class DistrictWindow(QMainWindow):
             path, _ = QFileDialog.getSaveFileName(self, "导出区县公钥", "区县公钥.pub", "minisign 公钥 (*.pub)")
         if not path:
             return
-        ws = self.ws
+        api = self.api.export
 
         def work(ctx):
-            return keys.export_public(ws, path), keys.school_key(ws).fingerprint
+            return api.export_public(path), api.school_key().fingerprint
 
         jobs.run_in_background(self, work, on_done=lambda r: QMessageBox.information(
             self, "区县公钥已导出", f"{r[0]}\n\n指纹：{r[1]}\n请把公钥文件交给各校，并公布指纹，学校据此核对回执。"))
@@ -179,8 +177,8 @@ class DistrictWindow(QMainWindow):
             path = QFileDialog.getExistingDirectory(self, "发布区县项目方案：选择写入的文件夹", "")
         if not path:
             return
-        ws = self.ws
-        jobs.run_in_background(self, lambda ctx: publish_programme(ws, path), on_done=lambda r: QMessageBox.information(
+        api = self.api.district
+        jobs.run_in_background(self, lambda ctx: api.publish_programme(path), on_done=lambda r: QMessageBox.information(
             self, "区县项目方案已发布", f"{r.path}\n方案哈希 {r.hash[:16]}\n\n连同签名文件和区县公钥交给各校，"
             "学校用“学校信息 › 项目方案 › 从文件导入”（或 tisheng programme import）导入。"))
 
@@ -190,7 +188,7 @@ class DistrictWindow(QMainWindow):
 
     def _on_about(self) -> None:
         QMessageBox.about(self, f"关于 {APP_NAME}", f"<h3>{APP_NAME}</h3><p>版本 {__version__}</p><p>区县项目办模式：接收各校报送包、"
-                          f"登记学校公钥、复核、回执和全县总览。</p><p>数据文件夹：{self.ws.paths.root}</p>")
+                          f"登记学校公钥、复核、回执和全县总览。</p><p>数据文件夹：{self.api.folder.root}</p>")
 
     def close_for_switch(self) -> None:
         self._closing_for_switch = True

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from app.services.district.duplicates import duplicate_evidence, same_persons
 from app.ui import jobs
 from app.ui.district.table_models import DuplicateFileModel, SamePersonModel
 from app.ui.pages.base import Page
 from app.ui.widgets.record_table import RecordTable
 
 
-def _load(ws):
-    return duplicate_evidence(ws), same_persons(ws)
+def _load(api):
+    return api.duplicate_evidence(), api.same_persons()
 
 
 class DuplicatesPage(Page):
@@ -22,8 +21,8 @@ class DuplicatesPage(Page):
     SUPPORTS = frozenset({"search"})
     LISTENS_TO = ("data",)
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self.files = RecordTable(DuplicateFileModel(), settings_name="district_dup_files", placeholder="搜索学校、教师、文件")
         self.people = RecordTable(SamePersonModel(), settings_name="district_dup_people", placeholder="搜索姓名、学校")
         self.tabs = QTabWidget()
@@ -35,8 +34,8 @@ class DuplicatesPage(Page):
         lay.addWidget(self.tabs, 1)
 
     def refresh(self) -> None:
-        ws = self.ws
-        jobs.run_in_background(self, lambda ctx: _load(ws), on_done=self._on_loaded)
+        api = self.api.district
+        jobs.run_in_background(self, lambda ctx: _load(api), on_done=self._on_loaded)
 
     def focus_search(self) -> None:
         (self.files if self.tabs.currentIndex() == 0 else self.people).focus_search()

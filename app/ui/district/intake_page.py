@@ -13,8 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QLabel, QMenu, QMessageBo
                                QVBoxLayout, QWidget)
 from PySide6.QtCore import Qt
 
-from app.services.district.intake import IngestOptions, IntakeSummary, ingest
-from app.services.district.queries import intake_log
+from app.services.district.intake import IngestOptions, IntakeSummary
 from app.ui import jobs
 from app.ui.district.confirm_dialog import ConfirmFingerprintDialog
 from app.ui.district.table_models import OUTCOME_COLOURS, IntakeTableModel
@@ -35,8 +34,8 @@ class IntakePage(Page):
     SUPPORTS = frozenset({"search"})
     LISTENS_TO = ("data",)
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self.last_summary: IntakeSummary | None = None
         self.ingest_job: jobs.Job | None = None
         self._build_ui()
@@ -89,8 +88,8 @@ class IntakePage(Page):
         self.table.row_activated.connect(lambda row: self.confirm_selected() if row.outcome == "待确认" else None)
 
     def refresh(self) -> None:
-        ws = self.ws
-        jobs.run_in_background(self, lambda ctx: intake_log(ws), on_done=self.table.set_rows)
+        api = self.api.district
+        jobs.run_in_background(self, lambda ctx: api.intake_log(), on_done=self.table.set_rows)
 
     def focus_search(self) -> None:
         self.table.focus_search()
@@ -106,9 +105,9 @@ class IntakePage(Page):
             self.start_ingest([Path(p) for p in paths])
 
     def start_ingest(self, paths: list[Path], confirm: tuple[str, ...] = ()) -> jobs.Job:
-        ws, options = self.ws, IngestOptions(copy=self.copy_box.isChecked(), confirm=confirm)
+        api, options = self.api.district, IngestOptions(copy=self.copy_box.isChecked(), confirm=confirm)
         self.ingest_job = jobs.run_with_progress(
-            self, lambda ctx: ingest(ws, paths, options, ctx.progress), title="接收报送包",
+            self, lambda ctx: api.ingest(paths, options, ctx.progress), title="接收报送包",
             text="正在核验报送包…", on_done=self._on_ingested)
         return self.ingest_job
 
@@ -129,7 +128,6 @@ class IntakePage(Page):
         self.summary.setText(f"本次：{summary.text()}（{summary.bytes_checked / 1024 ** 2:,.0f} MB，"
                              f"{summary.seconds:.1f} 秒）")
         self.detail.setHtml(self._summary_html(summary))
-        self.notify("data")
         pending = [o for o in summary.outcomes if o.outcome == "待确认"]
         if pending and not summary.cancelled:
             QMessageBox.information(self, "需要核对指纹",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
-from app.services.district.register import UNIT_KINDS, add_key
+from app.services.district.register import UNIT_KINDS
 from app.ui import jobs
 from app.ui.district.fingerprint_edit import FingerprintEdit
 from app.ui.errors import show_error
@@ -17,9 +17,9 @@ from app.ui.widgets.screen_fit import resize_to_screen
 
 
 class KeyDialog(QDialog):
-    def __init__(self, ws, parent: QWidget | None = None, *, school: str = "", name: str = "") -> None:
+    def __init__(self, api, parent: QWidget | None = None, *, school: str = "", name: str = "") -> None:
         super().__init__(parent)
-        self.ws = ws
+        self.api = api
         self.result_row = None
         self.setWindowTitle("登记学校公钥")
         self._build_ui(school, name)
@@ -82,7 +82,7 @@ class KeyDialog(QDialog):
             self.key_file.setText(path)
 
     def _on_save_clicked(self) -> None:
-        ws = self.ws
+        api = self.api.district
         school, name, kind = self.school.text().strip(), self.name.text().strip(), self.kind.currentText()
         fp, key_file, replace = self.fingerprint.value() or None, self.key_file.text().strip() or None, \
             self.replace.isChecked()
@@ -97,6 +97,6 @@ class KeyDialog(QDialog):
             self.buttons.setEnabled(True)
             show_error(self, exc)
 
-        jobs.run_in_background(self, lambda ctx: add_key(ws, school, fingerprint=fp, key_text=key_file, name=name,
+        jobs.run_in_background(self, lambda ctx: api.add_key(school, fingerprint=fp, key_text=key_file, name=name,
                                                          kind=kind, replace=replace),
                                on_done=done, on_failed=failed)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.services.district.register import list_keys
 from app.ui import jobs
 from app.ui.district.key_dialog import KeyDialog
 from app.ui.district.table_models import KeyTableModel
@@ -19,8 +18,8 @@ class KeysPage(Page):
     SUPPORTS = frozenset({"add", "search"})
     LISTENS_TO = ("data",)
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self.dialog: KeyDialog | None = None
         self.table = RecordTable(KeyTableModel(), settings_name="district_keys", placeholder="搜索学校代码、名称、指纹")
         self.act_add = standard_action(self, "登记学校公钥…", self.add_record, tip="输入密钥登记表上的指纹，或选择公钥文件")
@@ -36,16 +35,15 @@ class KeysPage(Page):
         self.act_replace.setEnabled(False)
 
     def refresh(self) -> None:
-        ws = self.ws
-        jobs.run_in_background(self, lambda ctx: list_keys(ws), on_done=self.table.set_rows)
+        api = self.api.district
+        jobs.run_in_background(self, lambda ctx: api.list_keys(), on_done=self.table.set_rows)
 
     def focus_search(self) -> None:
         self.table.focus_search()
 
     def add_record(self, school: str = "", name: str = "", replace: bool = False) -> KeyDialog:
-        self.dialog = KeyDialog(self.ws, self, school=school, name=name)
+        self.dialog = KeyDialog(self.api, self, school=school, name=name)
         self.dialog.replace.setChecked(replace)
-        self.dialog.accepted.connect(lambda: self.notify("data"))
         self.dialog.open()
         return self.dialog
 

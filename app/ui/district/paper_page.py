@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.services.district.paper import PaperResult, tie_paper
-from app.services.district.queries import list_bundles
+from app.services.district.paper import PaperResult
 from app.ui import jobs
 from app.ui.district.table_models import PaperTableModel
 from app.ui.errors import show_error
@@ -25,8 +24,8 @@ class PaperPage(Page):
     SUPPORTS = frozenset({"search"})
     LISTENS_TO = ("data",)
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self.last: PaperResult | None = None
         self.code = QLineEdit(placeholderText="封存码，如 0A51-283D-ABB5-…；或扫描二维码")
         self.code.setObjectName("paperCode")
@@ -53,8 +52,8 @@ class PaperPage(Page):
         self.check_button.clicked.connect(self.check)
 
     def refresh(self) -> None:
-        ws = self.ws
-        jobs.run_in_background(self, lambda ctx: list_bundles(ws, current_only=True), on_done=self.table.set_rows)
+        api = self.api.district
+        jobs.run_in_background(self, lambda ctx: api.list_bundles(current_only=True), on_done=self.table.set_rows)
 
     def focus_search(self) -> None:
         self.code.setFocus()
@@ -63,14 +62,14 @@ class PaperPage(Page):
         text = self.code.text().strip()
         if not text:
             return
-        ws = self.ws
+        api = self.api.district
 
         def failed(exc) -> None:
             self.result.setText(f"<span style='color:{BAD}; font-size:14pt'>✘ {getattr(exc, 'user_message', exc)}</span>")
             if not hasattr(exc, "user_message"):
                 show_error(self, exc)
 
-        jobs.run_in_background(self, lambda ctx: tie_paper(ws, text), on_done=self._on_checked, on_failed=failed)
+        jobs.run_in_background(self, lambda ctx: api.tie_paper(text), on_done=self._on_checked, on_failed=failed)
 
     def _on_checked(self, r: PaperResult) -> None:
         self.last = r
@@ -78,5 +77,3 @@ class PaperPage(Page):
         self.result.setText(f"<span style='color:{colour}; font-size:14pt; font-weight:bold'>{r.message}</span>")
         self.code.clear()
         self.code.setFocus()
-        if r.matched:
-            self.notify("data")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
-from app.services.district.queries import list_bundles
-from app.services.district.receipts import ReceiptFile, issue_receipt
+from app.services.district.receipts import ReceiptFile
 from app.ui import jobs
 from app.ui.district.table_models import ReceiptTableModel
 from app.ui.pages.base import Page
@@ -19,8 +18,8 @@ class ReceiptsPage(Page):
     SUPPORTS = frozenset({"search"})
     LISTENS_TO = ("data",)
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self.last: ReceiptFile | None = None
         self.table = RecordTable(ReceiptTableModel(), settings_name="district_receipts", placeholder="搜索学校、封存码")
         self.act_issue = standard_action(self, "出具回执…", self.issue_selected, tip="为选中的学校写出签名回执")
@@ -34,8 +33,8 @@ class ReceiptsPage(Page):
         self.table.row_activated.connect(lambda _row: self.issue_selected())
 
     def refresh(self) -> None:
-        ws = self.ws
-        jobs.run_in_background(self, lambda ctx: list_bundles(ws, current_only=True), on_done=self.table.set_rows)
+        api = self.api.district
+        jobs.run_in_background(self, lambda ctx: api.list_bundles(current_only=True), on_done=self.table.set_rows)
 
     def focus_search(self) -> None:
         self.table.focus_search()
@@ -47,12 +46,11 @@ class ReceiptsPage(Page):
         folder = folder or QFileDialog.getExistingDirectory(self, f"回执写到哪里（如{row.school_name}的U盘）", "")
         if not folder:
             return
-        ws = self.ws
-        jobs.run_in_background(self, lambda ctx: issue_receipt(ws, row.unit_code, folder, seal_code=row.seal_code),
+        api = self.api.district
+        jobs.run_in_background(self, lambda ctx: api.issue_receipt(row.unit_code, folder, seal_code=row.seal_code),
                                on_done=self._on_issued)
 
     def _on_issued(self, r: ReceiptFile) -> None:
         self.last = r
-        self.notify("data")
         QMessageBox.information(self, "回执已写出", f"回执：{r.path}\n签名：{r.signature.name}\n区县公钥：{r.public_key.name}\n\n"
                                 "请学校在本软件中导入回执（文件 › 导入区县回执…，或 tisheng receipt import）。")

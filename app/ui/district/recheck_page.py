@@ -10,8 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
-from app.services.district.queries import BundleDetail, bundle_detail, list_bundles
-from app.services.district.rerun import recheck_all
+from app.services.district.queries import BundleDetail
 from app.ui import jobs
 from app.ui.district.table_models import RecheckTableModel
 from app.ui.pages.base import Page
@@ -64,8 +63,8 @@ class RecheckPage(Page):
     SUPPORTS = frozenset({"search"})
     LISTENS_TO = ("data",)
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self.table = RecordTable(RecheckTableModel(), settings_name="district_recheck", placeholder="搜索学校")
         self.act_rerun = standard_action(self, "重新复核全部", self.rerun, tip="区县调整了项目方案后，按现行方案重新复核全部学校")
         self.table.add_button(self.act_rerun)
@@ -84,21 +83,20 @@ class RecheckPage(Page):
         self.table.selection_changed.connect(self._on_table_selection_changed)
 
     def refresh(self) -> None:
-        ws = self.ws
-        jobs.run_in_background(self, lambda ctx: list_bundles(ws, current_only=True), on_done=self.table.set_rows)
+        api = self.api.district
+        jobs.run_in_background(self, lambda ctx: api.list_bundles(current_only=True), on_done=self.table.set_rows)
 
     def focus_search(self) -> None:
         self.table.focus_search()
 
     def rerun(self) -> None:
-        ws = self.ws
-        jobs.run_with_progress(self, lambda ctx: recheck_all(ws, ctx.progress), title="重新复核",
-                               on_done=lambda _n: self.notify("data"))
+        api = self.api.district
+        jobs.run_with_progress(self, lambda ctx: api.recheck_all(ctx.progress), title="重新复核")
 
     def _on_table_selection_changed(self, row) -> None:
         if row is None:
             self.detail.clear()
             return
-        ws = self.ws
-        jobs.run_in_background(self, lambda ctx: bundle_detail(ws, row.id),
+        api = self.api.district
+        jobs.run_in_background(self, lambda ctx: api.bundle_detail(row.id),
                                on_done=lambda d: self.detail.setHtml(recheck_html(d)))

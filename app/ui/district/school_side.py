@@ -11,7 +11,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QVBoxLayout, QWidget
 
-from app.services.district_link import import_published_programme, import_receipt, receipt_status, trusted_district
 from app.ui import jobs
 from app.ui.district.fingerprint_edit import FingerprintEdit
 from app.ui.widgets.screen_fit import resize_to_screen
@@ -42,7 +41,7 @@ class DistrictKeyQuestion(QDialog):
         resize_to_screen(self, 560, 260)
 
 
-def _then(parent: QWidget, ws, what: str, work, on_done) -> None:
+def _then(parent: QWidget, api, what: str, work, on_done) -> None:
     """Ask for the district fingerprint first if none is registered, then run work(key) in the background."""
     def start(key: str | None) -> None:
         jobs.run_in_background(parent, lambda ctx: work(key), on_done=on_done)
@@ -56,11 +55,11 @@ def _then(parent: QWidget, ws, what: str, work, on_done) -> None:
         question.open()
         parent._district_key_question = question          # kept alive while open (and for tests)
 
-    jobs.run_in_background(parent, lambda ctx: trusted_district(ws), on_done=checked)
+    jobs.run_in_background(parent, lambda ctx: api.trusted_district(), on_done=checked)
 
 
-def import_receipt_file(parent: QWidget, ws, events, path: str | None = None) -> None:
-    """文件 › 导入区县回执…"""
+def import_receipt_file(parent: QWidget, api, path: str | None = None) -> None:
+    """文件 › 导入区县回执… (`api` is the window's Facades.receipts; the import says it changed "data")."""
     if path is None:
         path, _ = QFileDialog.getOpenFileName(parent, "导入区县回执", "", "区县回执 (*.json)")
     if not path:
@@ -68,17 +67,17 @@ def import_receipt_file(parent: QWidget, ws, events, path: str | None = None) ->
 
     def done(result) -> None:
         row, status = result
-        if events is not None:
-            events.emit("data")
         QMessageBox.information(parent, "已导入回执", f"{row.district_name}已于 {row.received_date} 接收本校第 {row.version} 版报送包"
                                 f"（封存码 {row.seal_code}）。\n\n首页显示：{status}")
 
-    _then(parent, ws, "回执", lambda key: (import_receipt(ws, Path(path), district_key=key), receipt_status(ws)), done)
+    _then(parent, api, "回执",
+          lambda key: api.import_receipt(Path(path), district_key=key).map(lambda row: (row, api.receipt_status())),
+          done)
 
 
-def import_signed_programme(parent: QWidget, ws, path: str, on_done) -> None:
+def import_signed_programme(parent: QWidget, api, path: str, on_done) -> None:
     """A programme file with a .minisig beside it: the district's published programme."""
-    _then(parent, ws, "区县项目方案", lambda key: import_published_programme(ws, Path(path), district_key=key), on_done)
+    _then(parent, api, "区县项目方案", lambda key: api.import_published_programme(Path(path), district_key=key), on_done)
 
 
 def is_signed(path: str) -> bool:

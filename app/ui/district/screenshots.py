@@ -1,5 +1,5 @@
 """`tisheng gui --screenshot` on a district folder: every district page and dialog, and the wizard's
-district page (see app.ui.screenshots for the machinery and the layout report)."""
+district page (app.ui.screenshot_kit holds the machinery; app.ui.screenshots the layout report)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ DIALOGS = (
 
 def shoot(window, out_dir: Path) -> list:
     from app.ui.district.district_window import TITLES
-    from app.ui.screenshots import _select_first, shoot_dialogs, shoot_pages
+    from app.ui.screenshot_kit import select_first, shoot_dialogs, shoot_pages
     shots = shoot_pages(window, out_dir, titles=TITLES, prefix=PREFIX)
     for title in ("规则复核", "报送版本"):                 # with a school selected, as a reviewer sees them
         page = window.go_to(title)
@@ -48,17 +48,17 @@ def shoot(window, out_dir: Path) -> list:
         elif title == "报送版本" and any(r.version > 1 for r in rows):
             page.table.select_key(next(r.id for r in rows if r.version > 1))
         else:
-            _select_first(page.table)
+            select_first(page.table)
         shots += shoot_pages(window, out_dir, titles=(title,), prefix=f"{PREFIX}选中-")
     shots += shoot_dialogs(window, out_dir, DIALOGS)
     return shots
 
 
-def shoot_wizard_district_page(ws, settings, out_dir: Path) -> list:
+def shoot_wizard_district_page(api, settings, out_dir: Path) -> list:
     from app.ui.layout_check import dialog_problems
-    from app.ui.screenshots import Shot, grab
+    from app.ui.screenshot_kit import Shot, grab
     from app.ui.wizard.setup_wizard import SetupWizard
-    wizard = SetupWizard(ws, settings=settings)
+    wizard = SetupWizard(api, settings=settings)
     wizard.show()
     wizard.welcome_page.role.district.setChecked(True)
     path = grab(wizard, out_dir / "设置向导-欢迎.png")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
-from app.services.district.queries import BundleDetail, bundle_detail, list_bundles
+from app.services.district.queries import BundleDetail
 from app.ui import jobs
 from app.ui.district.table_models import VersionTableModel
 from app.ui.pages.base import Page
@@ -48,8 +48,8 @@ class VersionsPage(Page):
     SUPPORTS = frozenset({"search"})
     LISTENS_TO = ("data",)
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self.table = RecordTable(VersionTableModel(), settings_name="district_versions", placeholder="搜索学校、封存码")
         self.detail = QTextBrowser()
         self.detail.setObjectName("versionDetail")
@@ -66,8 +66,8 @@ class VersionsPage(Page):
         self.table.selection_changed.connect(self._on_table_selection_changed)
 
     def refresh(self) -> None:
-        ws = self.ws
-        jobs.run_in_background(self, lambda ctx: list_bundles(ws), on_done=self.table.set_rows)
+        api = self.api.district
+        jobs.run_in_background(self, lambda ctx: api.list_bundles(), on_done=self.table.set_rows)
 
     def focus_search(self) -> None:
         self.table.focus_search()
@@ -76,6 +76,6 @@ class VersionsPage(Page):
         if row is None:
             self.detail.clear()
             return
-        ws = self.ws
-        jobs.run_in_background(self, lambda ctx: bundle_detail(ws, row.id),
+        api = self.api.district
+        jobs.run_in_background(self, lambda ctx: api.bundle_detail(row.id),
                                on_done=lambda d: self.detail.setHtml(changes_html(d)))

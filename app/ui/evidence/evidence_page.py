@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from app.services import missing_evidence
-from app.services.school import get_school
 from app.ui.evidence.missing_view import MissingListWidget
 from app.ui.evidence.teacher_evidence_panel import TeacherEvidencePanel
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.micro.teacher_picker import PickerRow, TeacherPicker
 from app.ui.pages.base import Page
 
@@ -27,9 +25,8 @@ class EvidencePage(Page):
     LISTENS_TO = ("school", "teachers", "teams", "choices", "evidence", "assessment")
     SUPPORTS = frozenset({"search"})
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
-        self._ws, self._events = ws, events
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self._pending_teacher: int | None = None
         self._build_ui()
         self._connect_signals()
@@ -37,13 +34,13 @@ class EvidencePage(Page):
     def _build_ui(self) -> None:
         self.tabs = QTabWidget()
         self.picker = TeacherPicker(note_header="证据")
-        self.panel = TeacherEvidencePanel(self._ws)
+        self.panel = TeacherEvidencePanel(self.api)
         split = QSplitter()
         split.addWidget(self.picker)
         split.addWidget(self.panel)
         split.setStretchFactor(1, 1)
         split.setSizes([250, 930])
-        self.missing = MissingListWidget(self._ws)
+        self.missing = MissingListWidget(self.api)
         self.tabs.addTab(split, self.tr("按教师提交"))
         self.tabs.addTab(self.missing, self.tr("全校缺交清单"))
         lay = QVBoxLayout(self)
@@ -53,15 +50,14 @@ class EvidencePage(Page):
 
     def _connect_signals(self) -> None:
         self.picker.teacher_selected.connect(self._on_picker_teacher_selected)
-        self.panel.changed.connect(self._on_panel_changed)
         self.missing.teacher_activated.connect(self.show_teacher)
         self.missing.choose_points_requested.connect(lambda tid: self.navigate_requested.emit("微能力", tid, None, None))
 
     def refresh(self) -> None:
 
         def work(_p):
-            progress, missing = missing_evidence.evidence_overview(self._ws)
-            school = get_school(self._ws)
+            progress, missing = self.api.evidence.evidence_overview()
+            school = self.api.evidence.get_school()
             return progress, missing, school.name if school else ""
 
         page_kit.run(self, work, self._on_loaded)
@@ -103,6 +99,3 @@ class EvidencePage(Page):
     def _on_picker_teacher_selected(self, teacher_id: int) -> None:
         self.panel.load(teacher_id, keep_item=getattr(self, "_pending_item", None))
         self._pending_item = None
-
-    def _on_panel_changed(self, _teacher_id: int) -> None:
-        self.notify("evidence")

@@ -8,10 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.services import missing_evidence
 from app.services.missing_evidence import MissingRow
 from app.ui.evidence.evidence_models import MissingCol, MissingModel
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.widgets.record_table import RecordTable
 
 ALL_GROUPS = "全部研修组"
@@ -21,9 +20,9 @@ class MissingListWidget(QWidget):
     teacher_activated = Signal(int)
     choose_points_requested = Signal(int)      # a teacher who has not chosen points yet
 
-    def __init__(self, ws, parent: QWidget | None = None) -> None:
+    def __init__(self, api, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ws = ws
+        self.api = api
         self._school = ""
         self._build_ui()
         self._connect_signals()
@@ -85,7 +84,7 @@ class MissingListWidget(QWidget):
         if not name:
             return
         dest = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
-        page_kit.run(self, lambda p: missing_evidence.export_missing_xlsx(rows, dest, school=self._school, progress=p),
+        page_kit.run(self, lambda p: self.api.evidence.export_missing_xlsx(rows, dest, school=self._school, progress=p),
                      self._on_exported, title=self.tr("正在导出缺交清单…"), touches_db=False)
 
     def _on_exported(self, path: Path) -> None:

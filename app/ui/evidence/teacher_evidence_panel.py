@@ -9,12 +9,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QSplitter, QTableView, QVBoxLayout, QWidget)
 
-from app.services import evidence as evidence_service
-from app.services import missing_evidence
 from app.services.missing_evidence import AddFilesResult, ItemStatus, TeacherEvidence
 from app.ui.evidence.drop_zone import DropZone, local_files
 from app.ui.evidence.evidence_models import EvidenceFileModel, FileCol, ItemCol, ItemStatusModel
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.widgets.selection import SelectionFollower, selected_row
 from app.ui.widgets.table_model import SearchProxy
 
@@ -66,9 +64,9 @@ class ItemTableView(QTableView):
 class TeacherEvidencePanel(QWidget):
     changed = Signal(int)        # teacher id, after any add / replace / remove
 
-    def __init__(self, ws, parent: QWidget | None = None) -> None:
+    def __init__(self, api, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ws = ws
+        self.api = api
         self._data: TeacherEvidence | None = None
         self._keep_item: int | None = None
         self._build_ui()
@@ -148,7 +146,7 @@ class TeacherEvidencePanel(QWidget):
 
     def load(self, teacher_id: int, *, keep_item: int | None = None) -> None:
         self._keep_item = keep_item
-        page_kit.run(self, lambda _p: missing_evidence.teacher_evidence(self._ws, teacher_id), self._show)
+        page_kit.run(self, lambda _p: self.api.evidence.teacher_evidence(teacher_id), self._show)
 
     def current(self) -> TeacherEvidence | None:
         return self._data
@@ -175,8 +173,7 @@ class TeacherEvidencePanel(QWidget):
         if d is None or not paths:
             return
         names = "、".join(p.name for p in paths[:3]) + (f" 等 {len(paths)} 个文件" if len(paths) > 3 else "")
-        page_kit.run(self, lambda p: missing_evidence.add_files(self._ws, d.teacher_id, item.code, str(item.item.seq),
-                                                                paths, p),
+        page_kit.run(self, lambda p: self.api.evidence.add_files(d.teacher_id, item.code, str(item.item.seq), paths, p),
                      lambda r: self._after_add(item, r), title=f"正在添加 {names}…", cancellable=True)
 
     # display --------------------------------------------------------------------------------
@@ -274,7 +271,7 @@ class TeacherEvidencePanel(QWidget):
         f = self.selected_file()
         if f is None:
             return
-        page_kit.open_stored_file(self, self._ws, f.sha256, f.original_name)
+        page_kit.open_stored_file(self, self.api.evidence, f.sha256, f.original_name)
 
     def _on_replace_clicked(self) -> None:
         f, d = self.selected_file(), self._data
@@ -284,7 +281,7 @@ class TeacherEvidencePanel(QWidget):
         if not name:
             return
         item_id = f.item_id
-        page_kit.run(self, lambda p: missing_evidence.replace_file(self._ws, f, Path(name), p),
+        page_kit.run(self, lambda p: self.api.evidence.replace_file(f, Path(name), p),
                      lambda row: self._after_change(item_id, list(row.warnings)),
                      title=f"正在替换为 {Path(name).name}…", cancellable=True)
 
@@ -297,7 +294,7 @@ class TeacherEvidencePanel(QWidget):
                             "删除后该项目可能变为“缺”。若其他记录仍在使用同一文件，证据库会继续保留它。"):
             return
         item_id = f.item_id
-        page_kit.run(self, lambda _p: evidence_service.remove_evidence(self._ws, f.id),
+        page_kit.run(self, lambda _p: self.api.evidence.remove_evidence(f.id),
                      lambda _r: self._after_change(item_id, []))
 
     def _after_change(self, item_id: int, warnings: list[str]) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QFrame
 
 from app.errors import AppError
 from app.services.bundle.destination import human_size
-from app.services.bundle.export import ExportOptions, ExportPreview, ExportResult, export_bundle, preview_export
+from app.services.bundle.export import ExportOptions, ExportPreview, ExportResult
 from app.services.bundle.layout import FORMS_PDF
 from app.ui import jobs
 from app.ui.errors import show_error
@@ -55,9 +55,10 @@ class BundlePanel(QWidget):
     exported = Signal(object)           # ExportResult
     verify_requested = Signal(str)      # a bag's path, for the 核验报送包 dialog
 
-    def __init__(self, ws, parent: QWidget | None = None) -> None:
+    def __init__(self, api, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws = ws
+        self.api = api
+        self.school_name = ""                     # names the sealed forms' file; set by the page
         self.dest: Path | None = None
         self.preview: ExportPreview | None = None
         self.result: ExportResult | None = None
@@ -285,12 +286,12 @@ class BundlePanel(QWidget):
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
                 return None
-        ws, dest = self.ws, self.dest
+        export, dest = self.api.export, self.dest
         if self.preview_job is not None:
             self.preview_job.cancel()
 
         def work(ctx) -> ExportResult:
-            return export_bundle(ws, dest, options, progress=ctx.progress)
+            return export.export_bundle(dest, options, progress=ctx.progress)
 
         self.export_job = jobs.run_with_progress(self, work, title="导出报送包", text="正在准备导出…",
                                                  on_done=self._on_exported, on_failed=self._on_export_failed,
@@ -306,11 +307,11 @@ class BundlePanel(QWidget):
             self.preview_job.cancel()
         self.preview = None
         self.estimate.setText("正在计算报送包大小…")
-        ws, dest = self.ws, self.dest
-        probe = dest if dest is not None else Path(ws.paths.tmp)     # any existing folder: size only
+        export, dest = self.api.export, self.dest
+        probe = dest if dest is not None else Path(self.api.folder.tmp)     # any existing folder: size only
         options = ExportOptions(allow_incomplete=True, as_zip=self.as_zip.isChecked())
         holder: list[jobs.Job] = []
-        job = jobs.run_in_background(self, lambda ctx: preview_export(ws, probe, options),
+        job = jobs.run_in_background(self, lambda ctx: export.preview_export(probe, options),
                                      on_done=lambda p: self._on_preview_done(holder[0], p, dest),
                                      on_failed=lambda exc: self._on_preview_failed(holder[0], exc))
         holder.append(job)
@@ -460,7 +461,8 @@ class BundlePanel(QWidget):
     def _on_print_sealed_clicked(self) -> None:
         from app.ui.export import forms_actions
         if self.result is not None:
-            forms_actions.preview_sealed_forms(self, self.ws, self.result, self.sealed_pdf())
+            forms_actions.preview_sealed_forms(self, self.api, self.result, self.sealed_pdf(),
+                                               school=self.school_name)
 
     def _on_open_clicked(self) -> None:
         if self.result is not None:

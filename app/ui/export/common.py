@@ -43,15 +43,14 @@ def safe_file_part(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", text).strip(" .") or "本校"
 
 
-def school_name(ws) -> str:
-    from app.services.school import get_school
-    school = get_school(ws)
-    return school.name if school and school.name else "本校"
+def school_name(school) -> str:
+    """The name to put in file names, from a SchoolRow (or None before the school is read)."""
+    return school.name if school is not None and school.name else "本校"
 
 
-def dated_name(ws, what: str, suffix: str) -> str:
-    """「示例小学_签字确认表_20261123.pdf」"""
-    return f"{safe_file_part(school_name(ws))}_{safe_file_part(what)}_{date.today():%Y%m%d}{suffix}"
+def dated_name(school: str, what: str, suffix: str) -> str:
+    """「示例小学_签字确认表_20261123.pdf」 (`school`: the school's name)."""
+    return f"{safe_file_part(school or '本校')}_{safe_file_part(what)}_{date.today():%Y%m%d}{suffix}"
 
 
 def teacher_ref(row) -> str:

@@ -15,12 +15,9 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
-from app.errors import AppError
-from app.services import teachers
-from app.ui.errors import show_error
 from app.ui.export import forms_actions
 from app.ui.export.bundle_panel import BundlePanel
-from app.ui.export.common import teacher_ref
+from app.ui.export.common import school_name, teacher_ref
 from app.ui.pages.base import Page
 
 KINDS = (("全部表格（汇总、每位教师、公示、密钥，合订一册）", None),
@@ -51,11 +48,12 @@ class ExportPage(Page):
     LISTENS_TO = ("teachers", "teams", "school", "hours", "choices", "evidence", "assessment", "plans",
                   "courses", "deadlines")
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self.verify_dialog = None
         self.preview_dialog = None
         self._drives_loaded = False
+        self.school_name = ""                     # names saved files; read with the teachers
         self._build_ui()
         self._connect_signals()
 
@@ -63,7 +61,7 @@ class ExportPage(Page):
         self.verify_button = QPushButton("核验报送包…")
         self.verify_button.setObjectName("verifyBundlesButton")
         self.verify_button.setToolTip("检查一个或多个报送包是否完整、封存后有没有被改动（区县审核也用这个）")
-        self.bundle = BundlePanel(self.ws)
+        self.bundle = BundlePanel(self.api)
 
         self.kind = QComboBox()
         self.kind.setObjectName("formsKind")
@@ -179,18 +177,17 @@ class ExportPage(Page):
         self._update_forms_state()
 
     def _load_teachers(self) -> None:
+        export = self.api.export
+        self.load(lambda ctx: (export.list_teachers(include_left=False), export.get_school()), self._fill_teachers)
+
+    def _fill_teachers(self, loaded) -> None:
+        rows, school = loaded
+        self.school_name = self.bundle.school_name = school_name(school)
         keep = self.teacher.currentData()
-        try:
-            rows = teachers.list_teachers(self.ws)
-        except AppError as exc:
-            show_error(self, exc)
-            rows = []
         self.teacher.blockSignals(True)
         self.teacher.clear()
         self.teacher.addItem(ALL_TEACHERS, None)
         for r in rows:
-            if r.status == "调离":
-                continue
             label = f"{r.name}（{r.staff_no}）" if r.staff_no else r.name
             self.teacher.addItem(label, (teacher_ref(r), r.name))
         pos = self.teacher.findData(keep) if keep is not None else 0
@@ -231,15 +228,15 @@ class ExportPage(Page):
     def _on_preview_clicked(self) -> None:
         def opened(dialog) -> None:
             self.preview_dialog = dialog
-        forms_actions.preview_forms(self, self.ws, on_open=opened, **self.forms_request())
+        forms_actions.preview_forms(self, self.api, on_open=opened, **self.forms_request())
 
     def _on_save_pdf_clicked(self) -> None:
-        forms_actions.save_forms_pdf(self, self.ws, **self.forms_request())
+        forms_actions.save_forms_pdf(self, self.api, school=self.school_name, **self.forms_request())
 
     def _on_report_clicked(self) -> None:
-        forms_actions.save_report(self, self.ws, unmask=not self.bundle.mask.isChecked())
+        forms_actions.save_report(self, self.api, unmask=not self.bundle.mask.isChecked(), school=self.school_name)
 
     def _on_roster_clicked(self) -> None:
-        from app.ui.importing.actions import export_to_excel     # the 教师 page's 导出到 Excel…
-        export_to_excel(self, self.ws, "roster")
+        from app.ui.importing.excel_files import export_to_excel     # the 教师 page's 导出到 Excel…
+        export_to_excel(self, self.api, "roster")
 

@@ -2,12 +2,14 @@
 
 Used by the 导出与打印 page and by the 教师 page (打印个人签字确认表):
 
-    preview_forms(parent, ws, kind="个人", teacher="T001")     # job with progress → FormsPreviewDialog
-    save_forms_pdf(parent, ws, kind=None, period="2026-12-01~2026-12-07")
-    print_teacher_form(parent, ws, teacher_row)
+    preview_forms(parent, api, kind="个人", teacher="T001")     # job with progress → FormsPreviewDialog
+    save_forms_pdf(parent, api, kind=None, period="2026-12-01~2026-12-07", school="示例小学")
+    print_teacher_form(parent, api, teacher_row)
     preview_pdf(parent, path, title=…)                          # an existing PDF (the sealed bundle's)
-    preview_sealed_forms(parent, ws, export_result, pdf)        # after an export: the forms with its seal
-    save_report(parent, ws, unmask=False)                       # 学校汇总表 (.xlsx), asking where to save
+    preview_sealed_forms(parent, api, export_result, pdf)       # after an export: the forms with its seal
+    save_report(parent, api, unmask=False, school="示例小学")     # 学校汇总表 (.xlsx), asking where to save
+
+`api` is the window's Facades; the forms are made in the job (`school` only names the file).
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from app.services.forms.api import FormsResult, make_forms
+from app.services.forms.api import FormsResult
 from app.services.forms.dto import FORM_TITLES
 from app.ui import jobs
-from app.ui.export.common import dated_name, remember_dir, remembered_dir, status_note, teacher_ref
+from app.ui.export.common import dated_name, remember_dir, remembered_dir, school_name, status_note, teacher_ref
 from app.ui.export.forms_preview_dialog import FormsPreviewDialog
 
 UNSEALED_NOTE = ("这份表没有封存码，用于核对和存档。向区县报送时，请在导出报送包后打印带封存码的签字确认表。")
@@ -39,26 +41,29 @@ def _notes(result: FormsResult, extra: str = "") -> str:
 
 
 def preview_pdf(parent: QWidget | None, pdf: Path, *, title: str, temporary: bool = False,
-                save_name: str = "", note: str = "") -> FormsPreviewDialog:
-    dialog = FormsPreviewDialog(pdf, parent, title=title, temporary=temporary, save_name=save_name, note=note)
+                save_name: str = "", note: str = "", pages: int | None = None) -> FormsPreviewDialog:
+    dialog = FormsPreviewDialog(pdf, parent, title=title, temporary=temporary, save_name=save_name, note=note,
+                                pages=pages)
     dialog.show()
     return dialog
 
 
-def preview_forms(parent: QWidget | None, ws, *, kind: str | None = None, teacher: str | None = None,
+def preview_forms(parent: QWidget | None, api, *, kind: str | None = None, teacher: str | None = None,
                   teacher_name: str = "", period: str | None = None,
                   on_open=None) -> jobs.Job:
     """Make the forms into a temporary PDF (a job with progress), then open the preview."""
     title = forms_title(kind, teacher_name)
-    tmp = Path(ws.paths.tmp) / f"preview-{uuid.uuid4().hex[:10]}.pdf"
-    save_name = dated_name(ws, f"{title}", ".pdf")
+    tmp = Path(api.folder.tmp) / f"preview-{uuid.uuid4().hex[:10]}.pdf"
 
-    def work(ctx) -> FormsResult:
-        return make_forms(ws, tmp, kind=kind, teacher=teacher, period=period, progress=ctx.progress)
+    def work(ctx):
+        forms = api.export.make_forms(tmp, kind=kind, teacher=teacher, period=period, progress=ctx.progress)
+        return forms, school_name(api.export.get_school())
 
-    def done(result: FormsResult) -> None:
-        dialog = preview_pdf(parent, result.path, title=title, temporary=True, save_name=save_name,
-                             note=_notes(result, UNSEALED_NOTE))
+    def done(outcome) -> None:
+        result, school = outcome
+        dialog = preview_pdf(parent, result.path, title=title, temporary=True,
+                             save_name=dated_name(school, f"{title}", ".pdf"), note=_notes(result, UNSEALED_NOTE),
+                             pages=result.pages)
         if on_open is not None:
             on_open(dialog)
 
@@ -66,11 +71,11 @@ def preview_forms(parent: QWidget | None, ws, *, kind: str | None = None, teache
                                   on_done=done)
 
 
-def save_forms_pdf(parent: QWidget | None, ws, *, kind: str | None = None, teacher: str | None = None,
-                   teacher_name: str = "", period: str | None = None) -> jobs.Job | None:
+def save_forms_pdf(parent: QWidget | None, api, *, kind: str | None = None, teacher: str | None = None,
+                   teacher_name: str = "", period: str | None = None, school: str = "") -> jobs.Job | None:
     """Ask where, then write the forms there as a job."""
     title = forms_title(kind, teacher_name)
-    start = str(Path(remembered_dir()) / dated_name(ws, title, ".pdf"))
+    start = str(Path(remembered_dir()) / dated_name(school, title, ".pdf"))
     path, _filter = QFileDialog.getSaveFileName(parent, "另存为 PDF", start, "PDF 文件 (*.pdf)")
     if not path:
         return None
@@ -80,7 +85,7 @@ def save_forms_pdf(parent: QWidget | None, ws, *, kind: str | None = None, teach
     remember_dir(dest)
 
     def work(ctx) -> FormsResult:
-        return make_forms(ws, dest, kind=kind, teacher=teacher, period=period, progress=ctx.progress)
+        return api.export.make_forms(dest, kind=kind, teacher=teacher, period=period, progress=ctx.progress)
 
     def done(result: FormsResult) -> None:
         status_note(parent, f"已保存 {result.pages} 页：{result.path}")
@@ -91,28 +96,28 @@ def save_forms_pdf(parent: QWidget | None, ws, *, kind: str | None = None, teach
     return jobs.run_with_progress(parent, work, title="生成签字确认表", text=f"正在生成{title}…", on_done=done)
 
 
-def preview_sealed_forms(parent: QWidget | None, ws, result, pdf: Path | None = None,
-                         on_open=None) -> jobs.Job | None:
+def preview_sealed_forms(parent: QWidget | None, api, result, pdf: Path | None = None,
+                         on_open=None, school: str = "") -> jobs.Job | None:
     """The sign-off forms of an exported bag, each page with its seal code, ready to print.
 
     A folder bag carries its PDF (that exact file is shown); for a zip bag the
     same forms are printed again with the bag's seal.
     """
     title = f"签字确认表（封存码 {result.seal.seal_code[:9]}…）"
-    save_name = dated_name(ws, "签字确认表_已封存", ".pdf")
+    save_name = dated_name(school, "签字确认表_已封存", ".pdf")
     if pdf is not None and Path(pdf).is_file():
         dialog = preview_pdf(parent, Path(pdf), title=title, save_name=save_name)
         if on_open is not None:
             on_open(dialog)
         return None
-    tmp = Path(ws.paths.tmp) / f"sealed-{uuid.uuid4().hex[:10]}.pdf"
+    tmp = Path(api.folder.tmp) / f"sealed-{uuid.uuid4().hex[:10]}.pdf"
 
     def work(ctx) -> FormsResult:
-        return make_forms(ws, tmp, seal=result.seal, progress=ctx.progress)
+        return api.export.make_forms(tmp, seal=result.seal, progress=ctx.progress)
 
     def done(forms: FormsResult) -> None:
         dialog = preview_pdf(parent, forms.path, title=title, temporary=True, save_name=save_name,
-                             note=_notes(forms))
+                             note=_notes(forms), pages=forms.pages)
         if on_open is not None:
             on_open(dialog)
 
@@ -120,11 +125,10 @@ def preview_sealed_forms(parent: QWidget | None, ws, result, pdf: Path | None = 
                                   on_done=done)
 
 
-def save_report(parent: QWidget | None, ws, *, unmask: bool = False) -> jobs.Job | None:
+def save_report(parent: QWidget | None, api, *, unmask: bool = False, school: str = "") -> jobs.Job | None:
     """导出汇总表: the school's summary workbook (.xlsx, the same one the bundle carries)."""
-    from app.services.excel.report import write_report
     label = "学校汇总表"
-    start = str(Path(remembered_dir()) / dated_name(ws, label + ("_未打码" if unmask else ""), ".xlsx"))
+    start = str(Path(remembered_dir()) / dated_name(school, label + ("_未打码" if unmask else ""), ".xlsx"))
     path, _filter = QFileDialog.getSaveFileName(parent, f"导出{label}", start, "Excel 工作簿 (*.xlsx)")
     if not path:
         return None
@@ -134,7 +138,7 @@ def save_report(parent: QWidget | None, ws, *, unmask: bool = False) -> jobs.Job
     remember_dir(dest)
 
     def work(ctx) -> Path:
-        return write_report(ws, dest, unmask=unmask, progress=ctx.progress)
+        return api.export.write_report(dest, unmask=unmask, progress=ctx.progress)
 
     def done(written: Path) -> None:
         status_note(parent, f"已导出{label}：{written}")
@@ -144,10 +148,10 @@ def save_report(parent: QWidget | None, ws, *, unmask: bool = False) -> jobs.Job
     return jobs.run_with_progress(parent, work, title=f"导出{label}", text=f"正在导出{label}…", on_done=done)
 
 
-def print_teacher_form(parent: QWidget | None, ws, row, on_open=None) -> jobs.Job | None:
+def print_teacher_form(parent: QWidget | None, api, row, on_open=None) -> jobs.Job | None:
     """打印个人签字确认表 for one teacher (a TeacherRow): make it, then open the preview to print."""
     if row is None:
         QMessageBox.information(parent, "打印个人签字确认表", "请先在列表中选择一位教师。")
         return None
-    return preview_forms(parent, ws, kind="个人", teacher=teacher_ref(row), teacher_name=row.name,
+    return preview_forms(parent, api, kind="个人", teacher=teacher_ref(row), teacher_name=row.name,
                          on_open=on_open)

@@ -34,19 +34,28 @@ ZOOMS = (("适应宽度", None), ("50%", 0.5), ("75%", 0.75), ("100%", 1.0), ("1
 
 class FormsPreviewDialog(QDialog):
     def __init__(self, pdf: Path, parent: QWidget | None = None, *, title: str = "签字确认表",
-                 temporary: bool = False, save_name: str = "", note: str = "") -> None:
+                 temporary: bool = False, save_name: str = "", note: str = "", pages: int | None = None) -> None:
         super().__init__(parent)
         self.pdf = Path(pdf)
         self.temporary = temporary
         self.save_name = save_name or self.pdf.name
         self.doc_title = title
-        self.pages = page_count(self.pdf)
+        self.pages = pages or 0            # counted in the background when the caller does not know
         self.print_job: jobs.Job | None = None
+        self.save_job: jobs.Job | None = None
         self.saved_to: Path | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.setWindowTitle(f"打印预览 — {title}")
         self._build_ui(note)
         self._connect_signals()
+        if pages is None:
+            pdf = self.pdf
+            jobs.run_in_background(self, lambda ctx: page_count(pdf), on_done=self._show_document, touches_db=False)
+        else:
+            self._show_document(pages)
+
+    def _show_document(self, pages: int) -> None:
+        self.pages = pages
         self.view.set_document(self.pdf, self.pages)
         self._on_view_page_changed(0)
 
@@ -125,15 +134,28 @@ class FormsPreviewDialog(QDialog):
         if dest.suffix.lower() != ".pdf":
             dest = dest.with_name(dest.name + ".pdf")
         remember_dir(dest)
-        try:
-            if dest.resolve() != self.pdf.resolve():
-                shutil.copyfile(self.pdf, dest)
-        except OSError as exc:
-            show_error(self, StorageError(describe_os_error(exc, dest)))
-            return
-        self.saved_to = dest
-        status_note(self.parentWidget(), f"已另存为：{dest}")
-        QMessageBox.information(self, "另存为 PDF", f"已保存：\n{dest}")
+        pdf = self.pdf
+
+        def work(ctx) -> Path:
+            try:
+                if dest.resolve() != pdf.resolve():
+                    shutil.copyfile(pdf, dest)          # a USB stick may take a while
+            except OSError as exc:
+                raise StorageError(describe_os_error(exc, dest)) from exc
+            return dest
+
+        def done(saved: Path) -> None:
+            self.save_job = None
+            self.saved_to = saved
+            status_note(self.parentWidget(), f"已另存为：{saved}")
+            QMessageBox.information(self, "另存为 PDF", f"已保存：\n{saved}")
+
+        def failed(exc: BaseException) -> None:
+            self.save_job = None
+            show_error(self, exc)
+
+        self.save_job = jobs.run_with_progress(self, work, title="另存为 PDF", text="正在保存 PDF…", touches_db=False,
+                                               on_done=done, on_failed=failed, cancellable=False)
 
     def _on_open_clicked(self) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf))):

@@ -26,26 +26,6 @@ from app.ui.export.verify_report import VerifyRow, VerifyTableModel, report_html
 from app.ui.widgets.table_model import RowTableModel
 from app.ui.widgets.screen_fit import resize_to_screen
 
-_CLI_WORDS = (("请用 --key 指定登记的公钥文件", "请在“登记的公钥”一栏选择区县登记的公钥文件"),
-              ("请用 --key 指定登记的公钥", "请在“登记的公钥”一栏选择区县登记的公钥文件"),
-              ("且没有用 --key 指定登记的公钥", "且没有填写区县登记的公钥"),
-              ("--key 参数", "登记的公钥"))
-
-
-def gui_words(text: str) -> str:
-    """The service speaks the command line's language (--key); the dialog names its own field."""
-    for cli, gui in _CLI_WORDS:
-        text = text.replace(cli, gui)
-    return text
-
-
-def _gui_report(r: BagReport) -> BagReport:
-    r.errors = [gui_words(m) for m in r.errors]
-    r.warnings = [gui_words(m) for m in r.warnings]
-    r.signature.message = gui_words(r.signature.message)
-    return r
-
-
 class _Prefixed:
     """A Progress for one bundle of several: same cancel, text prefixed with which one."""
 
@@ -76,7 +56,7 @@ def verify_many(paths: list[str], key: RegisteredKey | None, progress) -> list[B
         except AppError as exc:               # e.g. the stick was pulled: report it, go on with the others
             report = BagReport(path=str(path))
             report.errors.append(exc.user_message)
-        reports.append(_gui_report(report))
+        reports.append(report)
     return reports
 
 
@@ -179,17 +159,12 @@ class VerifyDialog(QDialog):
         if not paths or self.job is not None:
             return
         text = self.key_edit.text().strip()
-        try:
-            key = RegisteredKey.parse(text) if text else None
-        except AppError as exc:
-            exc.user_message = gui_words(exc.user_message)
-            show_error(self, exc)
-            return
         self.model.set_rows([VerifyRow(p, None, True) for p in paths])
         self.summary.setText("正在核验…")
         self._update_buttons()
 
         def work(ctx) -> list[BagReport]:
+            key = RegisteredKey.parse(text) if text else None     # may read a .pub file
             return verify_many(paths, key, ctx.progress)
 
         self.job = jobs.run_with_progress(self, work, title="核验报送包", text="正在核验报送包…", touches_db=False,

@@ -7,7 +7,6 @@ from datetime import date
 from PySide6.QtWidgets import QWidget
 
 from app.errors import ValidationError
-from app.services import activities, courses, hours
 from app.services.activities import ACTIVITY_KINDS, ActivityRow
 from app.services.courses import COURSE_STATUSES, CourseRow
 from app.services.validation import validate_hours
@@ -32,9 +31,9 @@ def _hours_error(text: str) -> str | None:
 
 
 class HoursDialog(FormDialog):
-    def __init__(self, ws, teachers: list, categories: list[str], parent: QWidget | None = None,
+    def __init__(self, api, teachers: list, categories: list[str], parent: QWidget | None = None,
                  teacher_id: int | None = None) -> None:
-        self.ws, self.teachers, self.categories, self.teacher_id = ws, teachers, categories, teacher_id
+        self.api, self.teachers, self.categories, self.teacher_id = api, teachers, categories, teacher_id
         super().__init__(parent, "录入学时", intro="录入网络研修平台或其他来源的学时。培训活动和校本课程的学时请在各自标签页登记，会自动计入参加教师。")
 
     def _build_fields(self) -> None:
@@ -59,14 +58,14 @@ class HoursDialog(FormDialog):
         return errors
 
     def save(self, values: dict):
-        return hours.add_hours(self.ws, values["teacher_id"], category=values["category"], hours=values["hours"],
-                               on_date=values["on_date"], topic=values["topic"], note=values["note"])
+        return self.api.hours.add_hours(values["teacher_id"], category=values["category"], hours=values["hours"],
+                                        on_date=values["on_date"], topic=values["topic"], note=values["note"])
 
 
 class ActivityDialog(FormDialog):
-    def __init__(self, ws, teachers: list, categories: list[str], parent: QWidget | None = None,
+    def __init__(self, api, teachers: list, categories: list[str], parent: QWidget | None = None,
                  row: ActivityRow | None = None) -> None:
-        self.ws, self.teachers, self.categories, self.row = ws, teachers, categories, row
+        self.api, self.teachers, self.categories, self.row = api, teachers, categories, row
         super().__init__(parent, f"修改培训活动：{row.title}" if row else "登记培训活动", width=640,
                          intro="保存后，本次活动的学时自动计入每位参加教师；以后修改学时或人员，教师的学时随之更新。")
 
@@ -97,15 +96,15 @@ class ActivityDialog(FormDialog):
     def resolve_field(self, name):
         return "on_date" if name == "活动日期" else super().resolve_field(name)
 
-    def save(self, values: dict) -> ActivityRow:
+    def save(self, values: dict):
         ids = values.pop("participant_ids")
-        return activities.save_activity(self.ws, self.row.id if self.row else None, ids, **values)
+        return self.api.hours.save_activity(self.row.id if self.row else None, ids, **values)
 
 
 class CourseDialog(FormDialog):
-    def __init__(self, ws, teachers: list, categories: list[str], parent: QWidget | None = None,
+    def __init__(self, api, teachers: list, categories: list[str], parent: QWidget | None = None,
                  row: CourseRow | None = None) -> None:
-        self.ws, self.teachers, self.categories, self.row = ws, teachers, categories, row
+        self.api, self.teachers, self.categories, self.row = api, teachers, categories, row
         super().__init__(parent, f"修改校本研修课程：{row.title}" if row else "新增校本研修课程", width=640,
                          intro="课程学时计入每位参加教师。")
 
@@ -129,6 +128,6 @@ class CourseDialog(FormDialog):
             errors["hours"] = msg
         return errors
 
-    def save(self, values: dict) -> CourseRow:
+    def save(self, values: dict):
         ids = values.pop("participant_ids")
-        return courses.save_course(self.ws, self.row.id if self.row else None, ids, **values)
+        return self.api.hours.save_course(self.row.id if self.row else None, ids, **values)

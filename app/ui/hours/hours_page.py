@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from app.services import dashboard, teachers
-from app.ui import jobs
 from app.ui.hours.hours_tabs import ActivitiesTab, CoursesTab, HoursContext, RecordsTab, SummaryTab
 from app.ui.importing.actions import excel_button
 from app.ui.pages.base import Page
@@ -17,10 +15,9 @@ class HoursPage(Page):
     SUPPORTS = frozenset({"add", "edit", "delete", "search"})
     LISTENS_TO = ("hours", "teachers", "school")
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
-        self.ctx = HoursContext(ws, self.notify)
-        self._job: jobs.Job | None = None
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
+        self.ctx = HoursContext(api)
         self.summary = SummaryTab(self.ctx)
         self.records = RecordsTab(self.ctx)
         self.activities = ActivitiesTab(self.ctx)
@@ -32,25 +29,26 @@ class HoursPage(Page):
         self.tabs.addTab(self.courses, "校本研修课程")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(18, 14, 18, 10)
-        self.excel_button = excel_button(self, ws, events, "hours")     # 从 Excel 导入学时… / 模板 / 导出
+        self.excel_button = excel_button(self, api, "hours")     # 从 Excel 导入学时… / 模板 / 导出
         lay.addWidget(self.header(extra=self.excel_button))
         lay.addWidget(self.tabs, 1)
 
     def refresh(self) -> None:
-        self.ctx.teachers = [t for t in teachers.list_teachers(self.ws) if t.status != "调离"]
-        self.ctx.requirements = dashboard.hours_requirements(self.ws)
-        self.ctx.categories = [k for k, _m in self.ctx.requirements if k != "总学时"]
+        hours = self.api.hours
+
+        def work(ctx):
+            return (hours.list_teachers(include_left=False), hours.hours_requirements(), hours.list_hours(),
+                    hours.list_activities(), hours.list_courses())
+
+        self.load(work, self._fill)
+        self.load(lambda ctx: hours.teacher_progress(), self.summary.set_progress, slot="progress")
+
+    def _fill(self, loaded) -> None:
+        c = self.ctx
+        c.teachers, c.requirements, c.records, c.activities, c.courses = loaded
+        c.categories = [k for k, _m in c.requirements if k != "总学时"]
         for tab in (self.records, self.activities, self.courses):
             tab.refresh()
-        if self._job is not None:
-            self._job.cancel()
-        ws = self.ws
-        self._job = jobs.run_in_background(self, lambda ctx: dashboard.teacher_progress(ws),
-                                           on_done=self._on_progress_loaded)
-
-    def _on_progress_loaded(self, progress: dict) -> None:
-        self._job = None
-        self.summary.set_progress(progress)
 
     def _tab(self):
         return self.tabs.currentWidget()
@@ -71,6 +69,9 @@ class HoursPage(Page):
         self._tab().focus_search()
 
     def show_record(self, teacher_id=None, record_id=None, kind=None) -> None:
+        self.when_loaded(lambda: self._show(teacher_id, record_id, kind))
+
+    def _show(self, teacher_id, record_id, kind) -> None:
         if kind and kind.startswith("courses"):
             self.tabs.setCurrentWidget(self.courses)
             if record_id is not None:

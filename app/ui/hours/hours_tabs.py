@@ -1,8 +1,9 @@
 """The four tabs of 学时与活动: per-teacher summary, hours records, training activities, courses.
 
 Each tab has the same small API as a page (refresh, add/edit/delete_record,
-focus_search) and reads the shared `HoursContext` (teachers, categories) that
-the page loads once per refresh.
+focus_search) and shows what the shared `HoursContext` holds (teachers,
+categories, records, activities, courses): the page loads it all in one
+background job per refresh. Writes run as jobs; the runner publishes "hours".
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QVBoxLayout, QWidget
 
-from app.errors import AppError
-from app.services import activities, courses, hours
-from app.ui.errors import show_error
+from app.ui import jobs
 from app.ui.hours.hours_dialogs import ActivityDialog, CourseDialog, HoursDialog
 from app.ui.style import BAD, OK
 from app.ui.widgets.record_table import RecordTable, standard_action
@@ -24,11 +23,13 @@ from app.ui.widgets.teacher_picker import combo_teacher_id, teacher_combo
 
 @dataclass
 class HoursContext:
-    ws: object
-    notify: object                       # callable(*topics)
-    teachers: list = field(default_factory=list)        # TeacherRow, not 调离
+    api: object                          # app.ui.facades.Facades (called in work functions only)
+    teachers: list = field(default_factory=list)        # TeacherRow, not left (调离)
     categories: list = field(default_factory=list)      # programme category keys
     requirements: tuple = ()             # (category, min) … ("总学时", min)
+    records: list = field(default_factory=list)         # HoursRow
+    activities: list = field(default_factory=list)      # ActivityRow
+    courses: list = field(default_factory=list)         # CourseRow
 
 
 class _Tab(QWidget):
@@ -57,17 +58,11 @@ class _Tab(QWidget):
 
     def _open(self, dialog) -> None:
         self.dialog = dialog
-        dialog.saved.connect(lambda _row: self.ctx.notify("hours"))
         dialog.open()
 
-    def _call(self, fn, *args) -> bool:
-        try:
-            fn(self.ctx.ws, *args)
-        except AppError as exc:
-            show_error(self, exc)
-            return False
-        self.ctx.notify("hours")
-        return True
+    def _write(self, title: str, work) -> jobs.Job:
+        """A change in the background; the runner publishes "hours" and the page reloads."""
+        return jobs.run_with_progress(self, work, title=title, cancellable=False)
 
 
 @dataclass(frozen=True)
@@ -190,7 +185,7 @@ class RecordsTab(_Tab):
             self.teacher_filter.addItem(f"{t.name}（{t.subject or '未填学科'}{'，' + t.staff_no if t.staff_no else ''}）", t.id)
         self.teacher_filter.setCurrentIndex(max(0, self.teacher_filter.findData(keep)) if keep else 0)
         self.teacher_filter.blockSignals(False)
-        self.table.set_rows(hours.list_hours(self.ctx.ws))
+        self.table.set_rows(self.ctx.records)
         self._apply_teacher_filter()
 
     def show_teacher(self, teacher_id: int) -> None:
@@ -205,7 +200,13 @@ class RecordsTab(_Tab):
         if tid is None:
             self.totals.setText("")
             return
-        totals = hours.teacher_totals(self.ctx.ws, tid)
+        api = self.ctx.api
+        jobs.run_in_background(self, lambda ctx: api.hours.teacher_totals(tid),
+                               on_done=lambda totals: self._show_totals(tid, totals))
+
+    def _show_totals(self, teacher_id: int, totals) -> None:
+        if combo_teacher_id(self.teacher_filter) != teacher_id:
+            return                       # another teacher was chosen meanwhile
         need = dict(self.ctx.requirements)
         parts = [f"{k} {totals.by_category.get(k, 0.0):g}" + (f"/{need[k]:g}" if need.get(k) else "")
                  for k in self.ctx.categories]
@@ -218,13 +219,13 @@ class RecordsTab(_Tab):
                                 "来自培训活动或校本课程的学时，请在相应标签页修改活动或课程。")
 
     def add_record(self) -> None:
-        self._open(HoursDialog(self.ctx.ws, self.ctx.teachers, self.ctx.categories, self,
+        self._open(HoursDialog(self.ctx.api, self.ctx.teachers, self.ctx.categories, self,
                                teacher_id=combo_teacher_id(self.teacher_filter)))
 
     def delete_record(self) -> None:
         rec = self._need("条学时记录")
         if rec is not None and self._confirm("删除学时记录", f"删除 {rec.teacher} 的这条学时记录（{rec.category} {rec.hours:g} 学时）？"):
-            self._call(hours.remove_hours, rec.id)
+            self._write("删除学时记录", lambda ctx: self.ctx.api.hours.remove_hours(rec.id))
 
 
 class ActivityModel(RowTableModel):
@@ -253,22 +254,22 @@ class ActivitiesTab(_Tab):
         lay.addWidget(self.table)
 
     def refresh(self) -> None:
-        self.table.set_rows(activities.list_activities(self.ctx.ws))
+        self.table.set_rows(self.ctx.activities)
 
     def add_record(self) -> None:
-        self._open(ActivityDialog(self.ctx.ws, self.ctx.teachers, self.ctx.categories, self))
+        self._open(ActivityDialog(self.ctx.api, self.ctx.teachers, self.ctx.categories, self))
 
     def edit_record(self) -> None:
         act = self._need("项培训活动")
         if act is not None:
-            self._open(ActivityDialog(self.ctx.ws, self.ctx.teachers, self.ctx.categories, self, act))
+            self._open(ActivityDialog(self.ctx.api, self.ctx.teachers, self.ctx.categories, self, act))
 
     def delete_record(self) -> None:
         act = self._need("项培训活动")
         if act is not None and self._confirm(
                 "删除培训活动", f"删除“{act.title}”？{len(act.participant_ids)} 位参加教师各自的 {act.hours:g} 学时"
                                 f"也将一并撤销{'，附件 %d 个一并删除' % act.file_count if act.file_count else ''}。"):
-            self._call(activities.remove_activity, act.id)
+            self._write("删除培训活动", lambda ctx: self.ctx.api.hours.remove_activity(act.id))
 
     def _attach(self) -> None:
         act = self._need("项培训活动")
@@ -276,7 +277,7 @@ class ActivitiesTab(_Tab):
             return
         name, _ = QFileDialog.getOpenFileName(self, "为培训活动附加文件（签到表、照片、课件等）")
         if name:
-            self._call(activities.attach_activity_file, act.id, Path(name))
+            self._write("附加文件", lambda ctx: self.ctx.api.hours.attach_activity_file(act.id, Path(name)))
 
 
 class CourseModel(RowTableModel):
@@ -302,18 +303,18 @@ class CoursesTab(_Tab):
         lay.addWidget(self.table)
 
     def refresh(self) -> None:
-        self.table.set_rows(courses.list_courses(self.ctx.ws))
+        self.table.set_rows(self.ctx.courses)
 
     def add_record(self) -> None:
-        self._open(CourseDialog(self.ctx.ws, self.ctx.teachers, self.ctx.categories, self))
+        self._open(CourseDialog(self.ctx.api, self.ctx.teachers, self.ctx.categories, self))
 
     def edit_record(self) -> None:
         course = self._need("门课程")
         if course is not None:
-            self._open(CourseDialog(self.ctx.ws, self.ctx.teachers, self.ctx.categories, self, course))
+            self._open(CourseDialog(self.ctx.api, self.ctx.teachers, self.ctx.categories, self, course))
 
     def delete_record(self) -> None:
         course = self._need("门课程")
         if course is not None and self._confirm(
                 "删除校本研修课程", f"删除“{course.title}”？{len(course.participant_ids)} 位参加教师的课程学时也将撤销。"):
-            self._call(courses.remove_course, course.id)
+            self._write("删除校本研修课程", lambda ctx: self.ctx.api.hours.remove_course(course.id))

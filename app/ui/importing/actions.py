@@ -1,93 +1,35 @@
-"""Entry points for menus and pages: open the import dialog, save an import template.
+"""Entry points for menus and pages: open the import dialog, and the pages' Excel button.
 
-    open_import_dialog(parent, ws, events, "roster")   # 导入花名册… (教师 page, 文件 › 导入)
-    open_import_dialog(parent, ws, events, "hours")    # 导入学时… (学时与活动 page, 文件 › 导入)
-    download_template(parent, ws, "roster" | "hours")  # 下载导入模板…: asks where to save
-    export_to_excel(parent, ws, "roster" | "hours")    # 导出到 Excel…: asks where to save
-    import_menu(parent, ws, events, "roster" | "hours") # the page button's menu: 导入… / 模板… / 导出…
+    open_import_dialog(parent, api, "roster")   # 导入花名册… (教师 page, 文件 › 导入)
+    open_import_dialog(parent, api, "hours")    # 导入学时… (学时与活动 page, 文件 › 导入)
+    excel_button(parent, api, "roster" | "hours") # the page button: 导入… / 下载导入模板… / 导出到 Excel…
+
+What an import changed reaches the pages through the job runner (app.ui.jobs), not through here.
+
+Saving a template or an export is in excel_files.py (the import dialog offers the template too).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolButton, QWidget
+from PySide6.QtWidgets import QToolButton, QWidget
 
-from app.services.excel import write_template
-from app.ui import jobs
+from app.ui.importing.excel_files import download_template, export_to_excel
 from app.ui.importing.import_dialog import ImportDialog
 from app.ui.importing.import_kinds import KINDS
-from app.ui.settings import LAST_FILE_DIR, Settings
 
 
-def open_import_dialog(parent: QWidget | None, ws, events, kind: str, path: Path | None = None) -> ImportDialog:
+def open_import_dialog(parent: QWidget | None, api, kind: str, path: Path | None = None) -> ImportDialog:
     """Show the import dialog (window-modal, never blocking); with `path`, start checking that file."""
-    dialog = ImportDialog(ws, kind, events, parent)
+    dialog = ImportDialog(api, kind, parent)
     dialog.open()
     if path is not None:
         dialog.load(path)
     return dialog
 
 
-def download_template(parent: QWidget | None, ws, kind: str) -> jobs.Job | None:
-    """下载导入模板…: ask where to save this school's template, write it, offer to open it."""
-    info = KINDS[kind]
-    start = Settings().get(LAST_FILE_DIR) or str(Path.home())
-    path, _ = QFileDialog.getSaveFileName(parent, f"保存{info.noun}导入模板", str(Path(start) / info.template_name),
-                                          "Excel 工作簿 (*.xlsx)")
-    if not path:
-        return None
-    dest = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
-    Settings().set(LAST_FILE_DIR, str(dest.parent))
-
-    def done(saved: Path) -> None:
-        answer = QMessageBox.question(
-            parent, "模板已保存",
-            f"已保存导入模板：{saved}\n\n请按模板中的“使用说明”填写（不要删除使用说明和表头），"
-            f"填好后用“{info.title}…”导入。\n\n要现在打开它吗？",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
-        if answer == QMessageBox.StandardButton.Yes:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(saved)))
-
-    return jobs.run_with_progress(parent, lambda ctx: write_template(ws, kind, dest), title="下载导入模板",
-                                  text="正在生成导入模板…", on_done=done)
-
-
-EXPORTS = {"roster": ("导出教师名单", "教师花名册", "导出的名单含完整的身份证号和联系电话，请妥善保管。"
-                                                  "可在 Excel 中修改后用“从 Excel 导入…”导回（按身份证号更新）。"),
-           "hours": ("导出学时", "教师学时", "“教师学时”表列出每位教师各类学时与达标情况，“学时记录”表列出每一条记录；"
-                                          "身份证号和电话已隐去中间几位。")}
-
-
-def export_to_excel(parent: QWidget | None, ws, kind: str) -> jobs.Job | None:
-    """导出到 Excel…: ask where to save the roster or the hours workbook, write it, offer to open it."""
-    from datetime import date
-
-    from app.services.excel.exports import export_hours, export_roster
-    title, stem, note = EXPORTS[kind]
-    start = Settings().get(LAST_FILE_DIR) or str(Path.home())
-    suggested = Path(start) / f"{stem}_{date.today():%Y%m%d}.xlsx"
-    path, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), "Excel 工作簿 (*.xlsx)")
-    if not path:
-        return None
-    dest = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
-    Settings().set(LAST_FILE_DIR, str(dest.parent))
-    write = export_roster if kind == "roster" else export_hours
-
-    def done(saved: Path) -> None:
-        answer = QMessageBox.question(parent, title, f"已保存：{saved}\n\n{note}\n\n要现在打开它吗？",
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.Yes)
-        if answer == QMessageBox.StandardButton.Yes:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(saved)))
-
-    return jobs.run_with_progress(parent, lambda ctx: write(ws, dest, progress=ctx.progress), title=title,
-                                  text=f"正在{title}…", on_done=done)
-
-
-def excel_button(parent: QWidget, ws, events, kind: str) -> QToolButton:
+def excel_button(parent: QWidget, api, kind: str) -> QToolButton:
     """"从 Excel 导入…" for a page: a click imports; its menu also has 下载导入模板… and 导出到 Excel…."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QAction
@@ -100,9 +42,9 @@ def excel_button(parent: QWidget, ws, events, kind: str) -> QToolButton:
     import_action.setToolTip(f"{info.title}：先预览、检查每一行，再导入")
     template_action = QAction("下载导入模板…", button)
     export_action = QAction("导出到 Excel…", button)
-    import_action.triggered.connect(lambda: open_import_dialog(parent, ws, events, kind))
-    template_action.triggered.connect(lambda: download_template(parent, ws, kind))
-    export_action.triggered.connect(lambda: export_to_excel(parent, ws, kind))
+    import_action.triggered.connect(lambda: open_import_dialog(parent, api, kind))
+    template_action.triggered.connect(lambda: download_template(parent, api, kind))
+    export_action.triggered.connect(lambda: export_to_excel(parent, api, kind))
     menu = QMenu(button)
     for action in (import_action, template_action, export_action):
         menu.addAction(action)

@@ -1,6 +1,6 @@
 """导入花名册 / 导入学时: choose a file, check it in the background, preview and fix, import, summary.
 
-    dialog = ImportDialog(ws, "roster", events, parent)
+    dialog = ImportDialog(api, "roster", parent)
     dialog.open()          # window-modal, never blocks
     dialog.load(path)      # or the user presses 选择文件… / drops a file on the dialog
 
@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QHeaderView, QLabel, QMessageBox, QPushButton, QSplitter, QStackedWidget,
                                QTableView, QVBoxLayout, QWidget)
 
-from app.services import backups
 from app.services.excel import write_error_workbook
 from app.services.excel.error_workbook import attach_error_workbook, default_path
 from app.ui import jobs
 from app.ui.errors import show_error
+from app.ui.importing.excel_files import download_template
 from app.ui.importing.import_kinds import FILE_FILTER, KINDS, SUFFIXES, result_text
 from app.ui.importing.mapping_bar import MappingBar
 from app.ui.importing.preview_model import FILTERS, LEAD_COLUMNS, ImportPreviewModel, PreviewFilter, build_rows
@@ -43,9 +43,9 @@ ROW_HINT = "点选一行可在这里看到它的全部问题。红色单元格�
 class ImportDialog(QDialog):
     imported = Signal(object)            # the ImportResult of an import that wrote something
 
-    def __init__(self, ws, kind: str, events=None, parent: QWidget | None = None) -> None:
+    def __init__(self, api, kind: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws, self.events = ws, events
+        self.api = api
         self.kind = KINDS[kind]
         self.path: Path | None = None
         self.preview = None
@@ -282,10 +282,10 @@ class ImportDialog(QDialog):
         path = Path(path)
         self.path = path
         Settings().set(LAST_FILE_DIR, str(path.parent))
-        ws, kind = self.ws, self.kind
+        api, kind = self.api, self.kind
 
         def work(ctx):
-            preview = kind.preview(ws, path, progress=ctx.progress)
+            preview = kind.op(api, "preview")(path, progress=ctx.progress)
             return preview, build_rows(preview)
 
         return self._check(work, f"正在读取并检查“{path.name}”…")
@@ -294,32 +294,26 @@ class ImportDialog(QDialog):
         """Import file column `column_index` as `key` (None: not at all) and check every row again."""
         if self.preview is None:
             return None
-        mapping: dict[int, str | None] = {column_index: key}
-        if key:                          # the field moves here: the column that had it lets it go
-            for col in self.preview.columns:
-                if col.field == key and col.index != column_index:
-                    mapping[col.index] = None
-        ws, kind, preview = self.ws, self.kind, self.preview
+        mapping = self.preview.reassign(column_index, key)
+        api, kind, preview = self.api, self.kind, self.preview
 
         def work(ctx):
-            new = kind.remap(ws, preview, mapping, progress=ctx.progress)
+            new = kind.op(api, "remap")(preview, mapping, progress=ctx.progress)
             return new, build_rows(new)
 
         return self._check(work, "正在按新的列对应关系重新检查…")
 
     def commit(self) -> jobs.Job | None:
-        """导入: back up, then write the checked rows in one transaction (取消 rolls it back)."""
+        """导入: write the checked rows in one transaction (取消 rolls it back); the service backs up first."""
         if self.preview is None or not self.import_button.isEnabled():
             return None
-        ws, kind, preview, skip = self.ws, self.kind, self.preview, self.skip_invalid.isChecked()
+        api, kind, preview, skip = self.api, self.kind, self.preview, self.skip_invalid.isChecked()
 
         def work(ctx):
-            ctx.report(0, 0, "正在备份现有数据…")
-            before = backups.backup_before(ws, "import")
             ctx.report(0, 0, "正在导入…")
-            result = kind.commit(ws, preview, skip_invalid=skip, progress=ctx.progress)
-            attach_error_workbook(result, preview.table)     # the rows left out, marked, beside the file
-            return result, before
+            changed = kind.op(api, "commit")(preview, skip_invalid=skip, progress=ctx.progress)
+            attach_error_workbook(changed.value, preview.table)   # the rows left out, marked, beside the file
+            return changed                   # the runner publishes what the import changed
 
         self._set_busy(True)
         self.reason_label.setText("")
@@ -386,23 +380,19 @@ class ImportDialog(QDialog):
         self._set_busy(False)
         self.reason_label.setText(f'<span style="color:{WARN}">已取消导入，数据未作任何更改。</span>')
 
-    def _on_committed(self, outcome) -> None:
+    def _on_committed(self, result) -> None:
         self.job = None
-        result, before = outcome
         self.result = result
         self._set_busy(False)
-        head, text = result_text(self.kind, result, before if result.written else None)
+        head, text = result_text(self.kind, result, result.backup)
         self.result_title.setText(head)
         self.result_label.setText(text)
-        notes = [n for n in result.notices if not n.startswith(("未使用的列", "文件编码", "格式："))]
-        self.result_notes.setText("\n".join(notes))
+        self.result_notes.setText("\n".join(result.outcome_notices))
         self.result_errors_button.setVisible(bool(result.errors))
         self.result_errors_button.setText("打开错误标注表" if result.error_workbook else "保存错误标注表…")
         self.pages.setCurrentIndex(RESULT)
         self.done_button.setFocus()
         if result.written:
-            if self.events is not None:
-                self.events.emit(*self.kind.topics)
             self.imported.emit(result)
 
     def _on_result_errors_clicked(self) -> None:
@@ -517,15 +507,10 @@ class ImportDialog(QDialog):
         self.errors_button.setEnabled(has_errors and self.job is None)
         self.errors_button.setVisible(has_errors)
         skip = self.skip_invalid.isChecked()
-        writes = preview.count("add") + preview.count("update")
-        reason = ""
-        if preview.blocked:
-            reason = "请先指定各列对应的项目。"
-        elif has_errors and not skip:
-            reason = f"有 {self._error_rows()} 行有错误：请改正后重新选择文件，或勾选下方的“只导入无误的行”。"
-        elif writes == 0:
-            reason = "没有需要导入的内容：" + ("文件中的学时都已导入过。" if self.kind.key == "hours"
-                                            else "文件中的教师信息与系统中的一致。")
+        blocker = preview.blocker(skip)
+        reason = "" if blocker is None else blocker.message
+        if blocker is not None and blocker.kind == "errors":
+            reason += "：请改正后重新选择文件，或勾选下方的“只导入无误的行”。"
         self.import_button.setEnabled(not reason and self.job is None)
         self.reason_label.setText(f'<span style="color:{BAD if has_errors and not skip else "#444"}">{reason}</span>'
                                   if reason else "")
@@ -553,8 +538,7 @@ class ImportDialog(QDialog):
         self.detail_label.setText("\n".join(lines[:6]) + (f"\n……共 {len(lines)} 条" if len(lines) > 6 else ""))
 
     def _on_template_clicked(self) -> None:
-        from app.ui.importing.actions import download_template
-        download_template(self, self.ws, self.kind.key)
+        download_template(self, self.api, self.kind.key)
 
     # ------------------------------------------------------------------ drag and drop
 

@@ -1,11 +1,10 @@
-"""What differs between importing a roster (花名册) and hours (学时): services, words, events."""
+"""What differs between importing a roster (花名册) and hours (学时): facade operations and words."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.services import excel
 from app.services.excel import ImportPreview, ImportResult
 from app.services.excel.results import ADD, DUPLICATE, ERROR_ROW, SKIP, UNCHANGED, UPDATE
 
@@ -21,10 +20,11 @@ class ImportKind:
     unit: str                                  # 人 / 条
     template_name: str                         # suggested file name of the template
     steps: tuple[str, ...]
-    topics: tuple[str, ...]                    # AppEvents topics a finished import changes
-    preview: Callable[..., ImportPreview]
-    remap: Callable[..., ImportPreview]
-    commit: Callable[..., ImportResult]
+
+    def op(self, api, step: str) -> Callable:
+        """The import facade's "preview" / "remap" / "commit" for this kind (call it in a work function);
+        a commit says what it changed, and the runner tells the pages."""
+        return getattr(api.importing, f"{step}_{self.key}")
 
     def counts_html(self, preview: ImportPreview, rows) -> str:
         """"共 12 行：新增 10 人 · 有错误 2 行（共 3 处）…", coloured like the table."""
@@ -53,18 +53,14 @@ ROSTER = ImportKind(
     steps=("下载导入模板，按模板填写；其他系统导出的花名册也可以直接导入，列名不同时可在预览中指定。",
            "选择填好的表格文件（.xlsx、.xls 或 .csv）。",
            "检查预览：每一行将“新增”“更新”还是“无变化”，出错的单元格标成红色，鼠标停在上面可看原因。",
-           "点“导入”。教师按身份证号识别，同一文件重复导入不会产生重复的教师。"),
-    topics=("teachers", "school"),
-    preview=excel.preview_roster, remap=excel.remap_roster, commit=excel.commit_roster)
+           "点“导入”。教师按身份证号识别，同一文件重复导入不会产生重复的教师。"))
 
 HOURS = ImportKind(
     key="hours", title="导入学时", noun="学时表", unit="条", template_name="学时导入模板.xlsx",
     steps=("下载导入模板按模板填写，或直接使用研修平台导出的学时表（每行一条记录，或每位教师一行、每个类别一列）。",
            "选择表格文件（.xlsx、.xls 或 .csv）。",
            "检查预览：教师按身份证号、工号或姓名匹配；出错的单元格标成红色，鼠标停在上面可看原因。",
-           "点“导入”。已导入过的记录会自动跳过，同一文件重复导入不会重复计算学时。"),
-    topics=("hours",),
-    preview=excel.preview_hours, remap=excel.remap_hours, commit=excel.commit_hours)
+           "点“导入”。已导入过的记录会自动跳过，同一文件重复导入不会重复计算学时。"))
 
 KINDS = {"roster": ROSTER, "hours": HOURS}
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from app.services import matrix as matrix_service
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.micro.school_matrix_view import SchoolMatrixWidget
 from app.ui.micro.teacher_choice_panel import TeacherChoicePanel
 from app.ui.micro.teacher_picker import PickerRow, TeacherPicker
@@ -20,9 +19,8 @@ class MicroPage(Page):
     LISTENS_TO = ("school", "teachers", "teams", "choices", "evidence", "assessment")
     SUPPORTS = frozenset({"search"})
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
-        self._ws, self._events = ws, events
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self._items: dict | None = None
         self._pending_teacher: int | None = None
         self._build_ui()
@@ -31,13 +29,13 @@ class MicroPage(Page):
     def _build_ui(self) -> None:
         self.tabs = QTabWidget()
         self.picker = TeacherPicker(note_header="选点")
-        self.panel = TeacherChoicePanel(self._ws)
+        self.panel = TeacherChoicePanel(self.api)
         split = QSplitter()
         split.addWidget(self.picker)
         split.addWidget(self.panel)
         split.setStretchFactor(1, 1)
         split.setSizes([250, 930])
-        self.matrix = SchoolMatrixWidget(self._ws)
+        self.matrix = SchoolMatrixWidget(self.api)
         self.tabs.addTab(split, self.tr("按教师选点"))
         self.tabs.addTab(self.matrix, self.tr("全校选点总览"))
         lay = QVBoxLayout(self)
@@ -47,9 +45,7 @@ class MicroPage(Page):
 
     def _connect_signals(self) -> None:
         self.picker.teacher_selected.connect(self._on_picker_teacher_selected)
-        self.panel.saved.connect(self._on_panel_saved)
         self.matrix.teacher_activated.connect(self.show_teacher)
-        self.matrix.choices_changed.connect(self._on_matrix_choices_changed)
 
     # public ---------------------------------------------------------------------------------
 
@@ -57,8 +53,8 @@ class MicroPage(Page):
         """Reload the teacher list and the matrix (one snapshot) in the background."""
 
         def work(_p):
-            items = self._items if self._items is not None else matrix_service.evidence_items_by_point(self._ws)
-            return items, matrix_service.school_matrix(self._ws)
+            items = self._items if self._items is not None else self.api.micro.evidence_items_by_point()
+            return items, self.api.micro.school_matrix()
 
         page_kit.run(self, work, self._on_loaded)
 
@@ -104,9 +100,3 @@ class MicroPage(Page):
                 self.picker.select_teacher(state.teacher_id, announce=False)
                 return
         self.panel.load(teacher_id, self._items or {})
-
-    def _on_panel_saved(self, _teacher_id: int) -> None:
-        self.notify("choices")
-
-    def _on_matrix_choices_changed(self) -> None:
-        self.notify("choices")

@@ -6,10 +6,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from app.services import matrix as matrix_service
 from app.services.choices import DIMENSIONS
 from app.services.matrix import NO_GROUP, BulkAssignResult, MatrixCounts, SchoolMatrix
-from app.ui.micro import page_kit
+from app.ui.widgets import page_kit
 from app.ui.micro.school_matrix_model import FIXED, MatrixFilter, SchoolMatrixModel
 
 ALL_SUBJECTS = "全部学科"
@@ -23,9 +22,9 @@ class SchoolMatrixWidget(QWidget):
     teacher_activated = Signal(int)
     choices_changed = Signal()
 
-    def __init__(self, ws, parent: QWidget | None = None) -> None:
+    def __init__(self, api, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ws = ws
+        self.api = api
         self._build_ui()
         self._connect_signals()
 
@@ -83,7 +82,7 @@ class SchoolMatrixWidget(QWidget):
     # loading ------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        page_kit.run(self, lambda _p: matrix_service.school_matrix(self._ws), self.set_matrix)
+        page_kit.run(self, lambda _p: self.api.micro.school_matrix(), self.set_matrix)
 
     def set_matrix(self, m: SchoolMatrix) -> None:
         self.model.set_matrix(m)
@@ -161,7 +160,7 @@ class SchoolMatrixWidget(QWidget):
                             f"把能力点 {g.common_point} 加入“{g.name}”{len(g.member_ids)} 位组员现有的选点中？\n\n"
                             "已选的能力点不会被取消；加入后不符合本校方案规则的组员会被跳过并列出原因。"):
             return
-        page_kit.run(self, lambda p: matrix_service.assign_common_point(self._ws, g.id, p), self._on_bulk_done,
+        page_kit.run(self, lambda p: self.api.micro.assign_common_point(g.id, p), self._on_bulk_done,
                      title=self.tr("正在添加共同能力点…"))
 
     def _on_bulk_done(self, result: BulkAssignResult) -> None:

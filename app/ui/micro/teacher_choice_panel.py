@@ -8,11 +8,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QTextBrowser,
                                QVBoxLayout, QWidget)
 
-from app.errors import RuleViolation
+from app.errors import ConfirmationRequired
 from app.services import choices
 from app.services.evidence import ItemInfo
-from app.services.matrix import ChoiceState, rule_summary, teacher_choice_state
-from app.ui.micro import page_kit
+from app.services.matrix import ChoiceState, rule_summary
+from app.ui.widgets import page_kit
 from app.ui.micro.point_grid import PointGrid, point_tooltip
 
 
@@ -21,9 +21,9 @@ class TeacherChoicePanel(QWidget):
 
     saved = Signal(int)            # teacher id
 
-    def __init__(self, ws, parent: QWidget | None = None) -> None:
+    def __init__(self, api, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ws = ws
+        self.api = api
         self._state: ChoiceState | None = None
         self._items: dict[str, list[ItemInfo]] = {}
         self._confirmed_drops: set[str] = set()
@@ -81,7 +81,7 @@ class TeacherChoicePanel(QWidget):
     def load(self, teacher_id: int, items: dict[str, list[ItemInfo]]) -> None:
         """Load one teacher in the background; the panel is replaced when it arrives."""
         self._items = items
-        page_kit.run(self, lambda _p: teacher_choice_state(self._ws, teacher_id), self._show_state)
+        page_kit.run(self, lambda _p: self.api.micro.teacher_choice_state(teacher_id), self._show_state)
 
     def state(self) -> ChoiceState | None:
         return self._state
@@ -185,27 +185,24 @@ class TeacherChoicePanel(QWidget):
 
         def work(_p):
             try:
-                choices.set_choices(self._ws, state.teacher_id, codes, confirm_drop=confirm)
-            except RuleViolation as exc:
-                if exc.details:
-                    raise
+                return self.api.micro.set_choices(state.teacher_id, codes, confirm_drop=confirm)
+            except ConfirmationRequired as exc:
                 return exc        # needs the drop confirmed (changed since loaded): ask on the GUI thread
-            return None
 
         page_kit.run(self, work, lambda asked: self._after_save(state.teacher_id, codes, asked),
                      on_failed=self._on_save_failed)
 
-    def _after_save(self, teacher_id: int, codes: list[str], asked: RuleViolation | None) -> None:
-        if asked is not None:
-            if not page_kit.ask(self, self.tr("取消能力点"), asked.user_message.replace("命令行请加 --confirm。", "") +
-                                "\n\n确定要保存吗？"):
+    def _after_save(self, teacher_id: int, codes: list[str], asked) -> None:
+        """asked: the ConfirmationRequired to put to the user, or the saved ChoiceResult."""
+        if isinstance(asked, ConfirmationRequired):
+            if not page_kit.ask(self, self.tr("取消能力点"), asked.user_message + "\n\n确定要保存吗？"):
                 self._update_check()
                 return
-            page_kit.run(self, lambda _p: choices.set_choices(self._ws, teacher_id, codes, confirm_drop=True),
+            page_kit.run(self, lambda _p: self.api.micro.set_choices(teacher_id, codes, confirm_drop=True),
                          lambda _r: self._after_save(teacher_id, codes, None), on_failed=self._on_save_failed)
             return
         self.saved.emit(teacher_id)
-        page_kit.run(self, lambda _p: teacher_choice_state(self._ws, teacher_id), self._show_state)
+        page_kit.run(self, lambda _p: self.api.micro.teacher_choice_state(teacher_id), self._show_state)
 
     def _on_save_failed(self, exc: BaseException) -> None:
         page_kit.show_error(self, exc)

@@ -15,10 +15,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
-from app.services import school, teachers, teams
-from app.services.packs.create import create_pack, preview_pack
 from app.services.packs.issue import SCOPE_GROUP, SCOPE_POINT, SCOPE_TEACHERS
-from app.services.packs.sheet import write_sheet
 from app.ui import jobs
 from app.ui.errors import show_error
 from app.ui.style import OK, WARN
@@ -45,10 +42,10 @@ class PreviewModel(RowTableModel):
 class CreatePackDialog(QDialog):
     created = Signal(object)            # the CreateResult
 
-    def __init__(self, ws, parent: QWidget | None = None, *, point: str | None = None,
+    def __init__(self, api, parent: QWidget | None = None, *, point: str | None = None,
                  dest: str | None = None) -> None:
         super().__init__(parent)
-        self.ws = ws
+        self.api = api.packs
         self.result_value = None
         self.preview = None
         self._wanted_point = point
@@ -127,15 +124,13 @@ class CreatePackDialog(QDialog):
 
     # -- choices and preview --------------------------------------------------------------
     def _load_choices(self) -> None:
-        ws = self.ws
+        api = self.api
 
-        from app.services.packs.startup import removable
         from app.ui.pack.launch import mounted_roots
         roots = mounted_roots()
 
         def load(ctx):
-            return (school.list_teaching_points(ws), teams.list_groups(ws), teachers.list_teachers(ws),
-                    removable(roots))
+            return api.list_teaching_points(), api.list_groups(), api.list_teachers(), api.removable(roots)
 
         jobs.run_in_background(self, load, on_done=self._on_choices_loaded)
 
@@ -174,13 +169,13 @@ class CreatePackDialog(QDialog):
         return {"point" if kind == SCOPE_POINT else "group": self.name.currentData()}
 
     def _refresh_preview(self) -> None:
-        scope, ws = self.scope(), self.ws
+        scope, api = self.scope(), self.api
         if not any(scope.values()):
             self.table.set_rows([])
             self.summary.setText("请选择要生成采集包的对象。")
             self.create_button.setEnabled(False)
             return
-        jobs.run_in_background(self, lambda ctx: preview_pack(ws, **scope), on_done=self._on_preview,
+        jobs.run_in_background(self, lambda ctx: api.preview_pack(**scope), on_done=self._on_preview,
                                on_failed=self._on_preview_failed)
 
     def _on_preview(self, preview) -> None:
@@ -220,7 +215,7 @@ class CreatePackDialog(QDialog):
     def _on_create_clicked(self) -> None:
         if self.preview is None:
             return
-        scope, ws, dest, replace = self.scope(), self.ws, self.dest.text().strip(), self.replace.isChecked()
+        scope, api, dest, replace = self.scope(), self.api, self.dest.text().strip(), self.replace.isChecked()
 
         def done(result) -> None:
             self.result_value = result
@@ -230,7 +225,7 @@ class CreatePackDialog(QDialog):
             self.create_button.setEnabled(False)
             self.created.emit(result)
 
-        jobs.run_with_progress(self, lambda ctx: create_pack(ws, dest, replace=replace, progress=ctx.progress, **scope),
+        jobs.run_with_progress(self, lambda ctx: api.create_pack(dest, replace=replace, progress=ctx.progress, **scope),
                                title="生成采集包", text="正在把采集包写到U盘并回读校验…", on_done=done)
 
     def _on_sheet_clicked(self) -> None:
@@ -241,12 +236,12 @@ class CreatePackDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, "保存说明页（PDF）", str(suggested), "PDF 文件 (*.pdf)")
         if not path:
             return
-        state = result.preview.state
+        state, api = result.preview.state, self.api
 
         def done(saved: Path) -> None:
             self.done_label.setText(f"说明页已保存：{saved}")
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(saved)))
 
-        jobs.run_with_progress(self, lambda ctx: write_sheet(state, path), title="保存说明页", touches_db=False,
+        jobs.run_with_progress(self, lambda ctx: api.write_sheet(state, path), title="保存说明页", touches_db=False,
                                on_done=done)
 

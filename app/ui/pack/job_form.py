@@ -1,13 +1,13 @@
 """A FormDialog whose 保存 runs the service as a background job (app.ui.jobs), not on the UI thread.
 
-The form validates as you type like every other form; 保存 starts `save_job(values)` (a function of
-the job context), keeps the dialog open while it runs, shows a ValidationError beside its field,
-any other error in a message box, and closes with `saved(result)` only when the job succeeded.
+The form validates as you type like every other form; 保存 runs `save_work(ctx, values)` as a job
+with a progress dialog and 取消 (a big file's copy reports progress), keeps the dialog open while it
+runs, shows a ValidationError beside its field, any other error in a message box, and closes with
+`saved(result)` only when the job succeeded. (Not FormDialog's own save: that one cannot be cancelled.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from app.errors import ValidationError
@@ -19,8 +19,8 @@ from app.ui.widgets.form_dialog import FormDialog
 class JobFormDialog(FormDialog):
     job_title = "保存"
 
-    def save_job(self, values: dict[str, Any]) -> Callable:
-        """Override: the work function `fn(ctx)` that saves the values (runs on a worker thread)."""
+    def save_work(self, ctx, values: dict[str, Any]) -> Any:
+        """Override: save the values (runs on a worker thread: reads only plain values, touches no widget)."""
         raise NotImplementedError
 
     def _on_save_clicked(self) -> None:
@@ -35,7 +35,7 @@ class JobFormDialog(FormDialog):
         if not self.confirm(values):
             return
         self.save_button.setEnabled(False)
-        self.job = jobs.run_with_progress(self, self.save_job(values), title=self.job_title,
+        self.job = jobs.run_with_progress(self, lambda ctx: self.save_work(ctx, values), title=self.job_title,
                                           on_done=self._on_job_done, on_failed=self._on_job_failed,
                                           on_cancelled=lambda: self.save_button.setEnabled(True))
 

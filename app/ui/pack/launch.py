@@ -1,5 +1,5 @@
-"""Opening the collecting window: `tisheng pack open PATH`, or by itself when the app starts on a PC
-without a school and a stick with a pack is plugged in."""
+"""Opening the collecting window: `tisheng pack open PATH` (app.ui.app.run_pack), or by itself when the
+app starts on a PC without a school and a stick with a pack is plugged in."""
 
 from __future__ import annotations
 
@@ -39,19 +39,6 @@ def open_pack_window(path: str | Path, parent: QWidget | None = None):
     window = PackWindow(pack, parent)
     window.show()
     return window
-
-
-def run_pack(path: str | Path) -> int:
-    """`tisheng pack open PATH`: the collecting window only (no school data folder is opened)."""
-    from app.ui.app import make_application
-    from app.ui.errors import install_excepthook
-    app = make_application()
-    install_excepthook()
-    window = open_pack_window(path)
-    if window is None:
-        return 2
-    app.setQuitOnLastWindowClosed(True)
-    return int(app.exec())
 
 
 def mounted_roots() -> list[str]:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QLineE
                                QSplitter, QVBoxLayout, QWidget)
 from PySide6.QtCore import Qt, Signal
 
-from app.services.packs.merge import merge_return, preview_merge
 from app.services.packs.merge_plan import CANNOT, CONFLICT, NEW, SAME, TAKE_POINT, TAKE_SCHOOL
 from app.ui import jobs
 from app.ui.errors import show_error
@@ -26,9 +25,9 @@ from app.ui.widgets.screen_fit import resize_to_screen
 class MergeDialog(QDialog):
     merged = Signal(object)             # the MergeResult
 
-    def __init__(self, ws, parent: QWidget | None = None, path: str = "") -> None:
+    def __init__(self, api, parent: QWidget | None = None, path: str = "") -> None:
         super().__init__(parent)
-        self.ws = ws
+        self.api = api.packs
         self.plan = None
         self.decisions: dict[int, str] = {}
         self.setWindowTitle("合并采集包")
@@ -116,12 +115,12 @@ class MergeDialog(QDialog):
         self._show_plan(None)
 
     def run_preview(self) -> None:
-        path, ws = self.path.text().strip(), self.ws
+        path, api = self.path.text().strip(), self.api
         if not path:
             return
         self._show_plan(None)
         self.summary.setText("正在核验…")
-        jobs.run_with_progress(self, lambda ctx: preview_merge(ws, path, ctx.progress), title="预览采集包",
+        jobs.run_with_progress(self, lambda ctx: api.preview_merge(path, ctx.progress), title="预览采集包",
                                text="正在核验回收包…", on_done=self._show_plan, on_failed=self._on_preview_failed)
 
     def _on_preview_failed(self, exc) -> None:
@@ -197,7 +196,7 @@ class MergeDialog(QDialog):
         plan = self.plan
         if plan is None:
             return
-        ws, path, by, decisions = self.ws, self.path.text().strip(), self.by.text().strip(), dict(self.decisions)
+        api, path, by, decisions = self.api, self.path.text().strip(), self.by.text().strip(), dict(self.decisions)
         expected = plan.signature()
 
         def done(result) -> None:
@@ -208,6 +207,6 @@ class MergeDialog(QDialog):
             QMessageBox.information(self, "合并完成", result.message + (f"\n合并前的备份：{result.backup}"
                                                                         if result.backup else ""))
 
-        jobs.run_with_progress(self, lambda ctx: merge_return(ws, path, decisions=decisions, by=by, expected=expected,
-                                                              progress=ctx.progress),
+        jobs.run_with_progress(self, lambda ctx: api.merge_return(path, decisions=decisions, by=by, expected=expected,
+                                                                  progress=ctx.progress),
                                title="合并采集包", text="正在备份、复制并校验证据文件、写入记录…", on_done=done)

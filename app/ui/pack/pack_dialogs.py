@@ -45,11 +45,9 @@ class PackHoursDialog(JobFormDialog):
         msg = _hours_error(values["hours"], self.rules.record_max)
         return {"hours": msg} if msg else {}
 
-    def save_job(self, values: dict):
-        pack, tid, by = self.pack, self.teacher.id, self.by
-        return lambda ctx: collect.add_hours(pack, tid, category=values["category"], hours=values["hours"],
-                                             on_date=values["on_date"], topic=values["topic"], note=values["note"],
-                                             by=by)
+    def save_work(self, ctx, values: dict):
+        return collect.add_hours(self.pack, self.teacher.id, category=values["category"], hours=values["hours"],
+                                 on_date=values["on_date"], topic=values["topic"], note=values["note"], by=self.by)
 
 
 class FileList(QWidget):
@@ -136,10 +134,9 @@ class PackActivityDialog(JobFormDialog):
     def resolve_field(self, name):
         return "on_date" if name == "活动日期" else super().resolve_field(name)
 
-    def save_job(self, values: dict):
-        pack, by = self.pack, self.by
-        return lambda ctx: collect.add_activity(
-            pack, title=values["title"], kind=values["kind"], on_date=values["on_date"], hours=values["hours"],
+    def save_work(self, ctx, values: dict):
+        return collect.add_activity(
+            self.pack, title=values["title"], kind=values["kind"], on_date=values["on_date"], hours=values["hours"],
             category=values["category"], teachers=list(values["teachers"]), files=values["files"],
-            location=values["location"], organiser=values["organiser"], note=values["note"], by=by,
+            location=values["location"], organiser=values["organiser"], note=values["note"], by=self.by,
             progress=ctx.progress)

@@ -32,6 +32,7 @@ def shoot_packs(window, out_dir: Path, grab, shot) -> list:
     from app.services.packs.folder import PackFolder
     from app.services.packs.sample import build_sample
     from app.services.workspace import Workspace
+    from app.ui.facades import Facades
     from app.ui.pack.merge_dialog import MergeDialog
     from app.ui.pack.pack_dialogs import PackActivityDialog, PackHoursDialog
     from app.ui.pack.pack_window import PackWindow
@@ -40,7 +41,7 @@ def shoot_packs(window, out_dir: Path, grab, shot) -> list:
     shots = []
     ws = None
     try:
-        data, pack_path = _run(lambda ctx: build_sample(window.ws.paths.database, scratch))
+        data, pack_path = _run(lambda ctx: build_sample(window.api.folder.database, scratch))
         pack = _run(lambda ctx: PackFolder.open(pack_path))
         pw = PackWindow(pack)
         pw.move(available_rect(pw).topLeft())
@@ -58,7 +59,7 @@ def shoot_packs(window, out_dir: Path, grab, shot) -> list:
         pw.close()
         pw.deleteLater()
         ws = _run(lambda ctx: Workspace.open(data))
-        dialog = MergeDialog(ws, window, str(pack_path))
+        dialog = MergeDialog(Facades(ws), window, str(pack_path))
         dialog.show()
         dialog.run_preview()
         jobs.wait_idle(120000)
@@ -69,6 +70,6 @@ def shoot_packs(window, out_dir: Path, grab, shot) -> list:
         log.exception("screenshot: the pack scene could not be built")
     finally:
         if ws is not None:
-            ws.close()
+            _run(lambda ctx: ws.close())
         shutil.rmtree(scratch, ignore_errors=True)
     return shots

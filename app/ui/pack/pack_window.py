@@ -160,7 +160,7 @@ class PackWindow(QMainWindow):
             self.tabs.setCurrentWidget({"证据": self.evidence, "学时": self.hours}.get(line.kind, self.choices))
 
     # -- writing (each a job; the pack is read again afterwards) ---------------------------
-    def _write(self, fn, *, title: str, done: str, progress: bool = False) -> jobs.Job:
+    def _write_to_stick(self, fn, *, title: str, done: str, progress: bool = False) -> jobs.Job:
         def finished(result) -> None:
             self.statusBar().showMessage(done(result) if callable(done) else done, 8000)
             self.reload()
@@ -180,7 +180,7 @@ class PackWindow(QMainWindow):
                 QMessageBox.information(self, "没有重复添加", "\n".join(result.skipped))
             return text
 
-        self.last_job = self._write(lambda ctx: collect.attach_files(pack, tid, item_id, paths, replaces=replaces,
+        self.last_job = self._write_to_stick(lambda ctx: collect.attach_files(pack, tid, item_id, paths, replaces=replaces,
                                                                      by=by, progress=ctx.progress),
                                     title="添加证据文件", done=done, progress=True)
 
@@ -189,7 +189,7 @@ class PackWindow(QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             return
         pack, by = self.pack, self.by
-        self._write(lambda ctx: collect.undo(pack, change_id, by=by), title="删除", done=f"已删除{what}。")
+        self._write_to_stick(lambda ctx: collect.undo(pack, change_id, by=by), title="删除", done=f"已删除{what}。")
 
     def _on_add_hours(self) -> None:
         ts = self.current_teacher()
@@ -225,7 +225,7 @@ class PackWindow(QMainWindow):
         if ts is None:
             return
         pack, tid, by = self.pack, ts.teacher.id, self.by
-        self._write(lambda ctx: collect.set_choices(pack, tid, codes, confirm_drop=confirm, by=by),
+        self._write_to_stick(lambda ctx: collect.set_choices(pack, tid, codes, confirm_drop=confirm, by=by),
                     title="保存能力点", done=lambda c: "能力点已保存到U盘。" if c else "能力点没有变化。")
 
     def _on_finish_clicked(self) -> None:

@@ -1,8 +1,10 @@
 """The common page base, and the small protocol the main window relies on.
 
-A page is a QWidget built as `PageClass(ws, events, parent=None)` with a class
-attribute `TITLE` (its name in the navigation list). The window also uses,
-when present (duck-typed, so a page need not subclass `Page`):
+A page is a QWidget built as `PageClass(api, events, parent=None)` with a class
+attribute `TITLE` (its name in the navigation list); `api` is the window's
+app.ui.facades.Facades, the only way to the data, called only in work functions
+handed to the job runner (app.ui.jobs). The window also uses, when present
+(duck-typed, so a page need not subclass `Page`):
 
 * `refresh()`: reload from the services (the base calls it when the page is
   shown after its data changed);
@@ -16,7 +18,12 @@ when present (duck-typed, so a page need not subclass `Page`):
 
 `Page` implements all of this: list `LISTENS_TO` event topics, override
 `refresh()` and the actions you support. Reloads are lazy: a change while
-the page is hidden only marks it stale.
+the page is hidden only marks it stale. refresh() loads in the background with
+`self.load(work, fill)`: work(ctx) runs on the database lane (facade calls only
+there), fill(result) on the GUI thread, and a newer load of the same slot makes an
+older result stale. `when_loaded(fn)` runs fn once the loads under way are in
+(navigation to a record that is still loading). Writes need no follow-up: the
+runner publishes what they changed.
 """
 
 from __future__ import annotations
@@ -36,10 +43,13 @@ class Page(QWidget):
 
     navigate_requested = Signal(str, object, object, object)   # title, teacher_id, record_id, kind
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws, self.events = ws, events
+        self.api, self.events = api, events
         self._stale = True
+        self._loads = 0
+        self._after_load: list = []
+        self._load_tokens: dict[str, int] = {}
         if self.LISTENS_TO:
             events.changed.connect(self._on_events_changed)
 
@@ -67,7 +77,47 @@ class Page(QWidget):
         return box
 
     def refresh(self) -> None:
-        """Override: reload the page's data from the services."""
+        """Override: reload the page's data from the services (in a background job)."""
+
+    def load(self, work, fill, *, slot: str = "main", delay_ms: int = 0):
+        """Run work(ctx) in the background; fill(result) on the GUI thread unless a newer load of
+        the same slot started meanwhile. Returns the Job."""
+        from app.ui import jobs
+        token = self._load_tokens[slot] = self._load_tokens.get(slot, 0) + 1
+        self.loading()
+
+        def done(result) -> None:
+            try:
+                if self._load_tokens.get(slot) == token:
+                    fill(result)
+            finally:
+                self.loaded()
+
+        def failed(exc: BaseException) -> None:
+            self.loaded()
+            if self._load_tokens.get(slot) == token:
+                from app.ui.errors import show_error
+                show_error(self, exc)
+
+        return jobs.run_in_background(self, work, on_done=done, on_failed=failed, delay_ms=delay_ms)
+
+    def loading(self) -> None:
+        self._loads += 1
+
+    def loaded(self) -> None:
+        """The rows asked for by refresh() are in: run what waited for them."""
+        self._loads = max(0, self._loads - 1)
+        if self._loads == 0:
+            pending, self._after_load = self._after_load, []
+            for fn in pending:
+                fn()
+
+    def when_loaded(self, fn) -> None:
+        """Run fn now, or once the load under way is in (e.g. select a record navigated to)."""
+        if self._loads:
+            self._after_load.append(fn)
+        else:
+            fn()
 
     def ensure_loaded(self) -> None:
         if self._stale:
@@ -90,48 +140,19 @@ class Page(QWidget):
     def delete_record(self) -> None: ...
     def focus_search(self) -> None: ...
 
-    def notify(self, *topics: str) -> None:
-        """After a write: tell every page (including this one) what changed."""
-        self.events.emit(*topics)
-
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.ensure_loaded()
 
+    def own_change(self, topic: str) -> bool:
+        """Override: a change this page's own widgets made (their job's result has arrived); return
+        True if the page brought itself up to date, False to reload as for anyone else's change."""
+        return False
+
     def _on_events_changed(self, topic: str) -> None:
         if topic in self.LISTENS_TO or topic == "data":
+            from app.ui.events import comes_from
+            if topic != "data" and comes_from(getattr(self.events, "origin", None), self) and self.own_change(topic):
+                return
             self.mark_stale()
 
-
-class PlaceholderPage(Page):
-    """A page a later issue fills in: says what will be there, and where a link would have led."""
-
-    COMING: ClassVar[tuple[str, ...]] = ()
-
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
-        self.target = QLabel()
-        self.target.setObjectName("placeholderTarget")
-        self.target.setWordWrap(True)
-        self.target.hide()
-        body = QLabel("本页面将在后续版本中提供：\n\n" + "\n".join(f"　· {line}" for line in self.COMING))
-        body.setProperty("role", "placeholder")
-        body.setWordWrap(True)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(18, 14, 18, 14)
-        lay.addWidget(self.header())
-        lay.addWidget(body)
-        lay.addWidget(self.target)
-        lay.addStretch(1)
-
-    def show_record(self, teacher_id=None, record_id=None, kind=None) -> None:
-        if teacher_id is None:
-            self.target.hide()
-            return
-        try:
-            from app.services.teachers import get_teacher
-            name = get_teacher(self.ws, teacher_id).name
-        except Exception:       # noqa: BLE001 - only a hint on a placeholder
-            name = f"编号 {teacher_id}"
-        self.target.setText(f"要处理的教师：{name}。本页面完成后将直接打开该教师的记录。")
-        self.target.show()

@@ -5,8 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from app.errors import ValidationError
-from app.services import plans
-from app.services.plans import PLAN_STATUSES, PlanRow, plan_kinds
+from app.services.plans import PLAN_KINDS, PLAN_STATUSES, PlanRow
 from app.ui.hours.hours_dialogs import current_semester
 from app.ui.widgets.fields import DateField, FileField, combo, line
 from app.ui.widgets.form_dialog import FormDialog
@@ -15,15 +14,16 @@ FILE_FILTERS = "方案文档 (*.doc *.docx *.pdf *.wps *.odt *.txt *.xls *.xlsx 
 
 
 class PlanDialog(FormDialog):
-    def __init__(self, ws, parent: QWidget | None = None, row: PlanRow | None = None, kind: str = "",
-                 start_dir: str = "") -> None:
-        self.ws, self.row, self.kind, self.start_dir = ws, row, kind, start_dir
+    def __init__(self, api, parent: QWidget | None = None, row: PlanRow | None = None, kind: str = "",
+                 start_dir: str = "", kinds: tuple[str, ...] = ()) -> None:
+        self.api, self.row, self.kind, self.start_dir = api, row, kind, start_dir
+        self.kinds = tuple(kinds) or tuple(PLAN_KINDS)      # the programme's kinds, loaded with the page
         super().__init__(parent, f"修改方案文档：{row.title}" if row else "添加方案文档",
                          intro="附上文件后，导出报送包时会一并封存。状态改为“已提交”“已备案”时请填写日期。")
 
     def _build_fields(self) -> None:
         r = self.row
-        kinds = plan_kinds(self.ws)
+        kinds = list(self.kinds)
         self.add_field("kind", "文档类型 *", combo(kinds, r.kind if r else (self.kind or kinds[0])))
         self.add_field("title", "标题", line(r.title if r else "", "不填则与文档类型相同", 80))
         self.add_field("semester", "学期/学年", line(r.semester if r else current_semester(), "", 40))
@@ -47,8 +47,9 @@ class PlanDialog(FormDialog):
             errors["status"] = "已填写备案日期，状态应为“已备案”。"
         return errors
 
-    def save(self, values: dict) -> PlanRow:
+    def save(self, values: dict):
+        """Runs in the background (FormDialog): the file is copied into the store and hashed there."""
         file = values.pop("file")
         if file is not None and not file.is_file():
             raise ValidationError(f"找不到文件“{file}”。", field="file")
-        return plans.save_plan(self.ws, self.row.id if self.row else None, file=file, **values)
+        return self.api.plans.save_plan(self.row.id if self.row else None, file=file, **values)

@@ -9,8 +9,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLabel, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.errors import AppError
-from app.services import dashboard, plans
-from app.ui.errors import show_error
+from app.ui import jobs
 from app.ui.pages.base import Page
 from app.ui.plans.plan_dialog import PlanDialog
 from app.ui.plans.self_assessment_panel import SelfAssessmentPanel
@@ -52,9 +51,10 @@ class PlansPage(Page):
     SUPPORTS = frozenset({"add", "edit", "delete", "search"})
     LISTENS_TO = ("plans", "deadlines", "school")
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self.dialog: PlanDialog | None = None
+        self._kinds: tuple[str, ...] = ()
         self._build_ui()
 
     def _build_ui(self) -> None:
@@ -81,7 +81,7 @@ class PlansPage(Page):
         split.addWidget(self.table)
         split.addWidget(lower)
         split.setSizes([360, 200])
-        self.self_assessment = SelfAssessmentPanel(self.ws, lambda: self.notify("plans"))
+        self.self_assessment = SelfAssessmentPanel(self.api)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("plansTabs")
         self.tabs.addTab(split, "方案文档与截止日期")
@@ -94,18 +94,29 @@ class PlansPage(Page):
         lay.addWidget(self.tabs, 1)
 
     def refresh(self) -> None:
-        self.table.set_rows(plans.list_plans(self.ws))
-        self.deadlines.set_rows(dashboard.list_deadlines(self.ws))
-        self._show_required()
+        plans = self.api.plans
+
+        def work(ctx):
+            try:
+                states = plans.plan_states()
+            except AppError:                 # no school or programme yet: nothing to say
+                states = None
+            return plans.list_plans(), plans.list_deadlines(), states, tuple(plans.plan_kinds())
+
+        self.load(work, self._fill)
         self.self_assessment.load()
+
+    def _fill(self, loaded) -> None:
+        rows, deadlines, states, self._kinds = loaded
+        self.table.set_rows(rows)
+        self.deadlines.set_rows(deadlines)
+        self._show_required(states)
 
     def show_self_assessment(self) -> None:
         self.tabs.setCurrentWidget(self.self_assessment)
 
-    def _show_required(self) -> None:
-        try:
-            states = dashboard.plan_states(self.ws)
-        except AppError:
+    def _show_required(self, states) -> None:
+        if states is None:
             self.required.setText("")
             return
         parts = []
@@ -119,6 +130,9 @@ class PlansPage(Page):
         self.required.setText("本方案要求：" + "&nbsp;&nbsp;&nbsp;&nbsp;".join(parts) if parts else "本项目方案没有规定必须报送的方案文档。")
 
     def show_record(self, teacher_id=None, record_id=None, kind=None) -> None:
+        self.when_loaded(lambda: self._show(record_id, kind))
+
+    def _show(self, record_id, kind) -> None:
         if kind == "self.pending":
             self.show_self_assessment()
             return
@@ -135,12 +149,12 @@ class PlansPage(Page):
         self.table.focus_search()
 
     def add_record(self) -> None:
-        self._open(PlanDialog(self.ws, self, start_dir=self._start_dir()))
+        self._open(PlanDialog(self.api, self, start_dir=self._start_dir(), kinds=self._kinds))
 
     def edit_record(self) -> None:
         plan = self._need()
         if plan is not None:
-            self._open(PlanDialog(self.ws, self, plan, start_dir=self._start_dir()))
+            self._open(PlanDialog(self.api, self, plan, start_dir=self._start_dir(), kinds=self._kinds))
 
     def _start_dir(self) -> str:
         from app.ui.settings import LAST_FILE_DIR, Settings
@@ -156,40 +170,31 @@ class PlansPage(Page):
         if file is not None:
             from app.ui.settings import LAST_FILE_DIR, Settings
             Settings().set(LAST_FILE_DIR, str(file.parent))
-        self.notify("plans", "deadlines")
-        self.table.select_key(row.id)
+        self.when_loaded(lambda: self.table.select_key(row.id))       # the list reloads: the runner said so
 
-    def delete_record(self) -> None:
+    def delete_record(self) -> jobs.Job | None:
         plan = self._need()
         if plan is None:
-            return
+            return None
         extra = f"和它的文件“{plan.original_name}”" if plan.sha256 else ""
         answer = QMessageBox.question(self, "删除方案文档", f"删除《{plan.title}》{extra}？此操作不可撤销（可从备份恢复）。",
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            plans.remove_plan(self.ws, plan.id)
-        except AppError as exc:
-            show_error(self, exc)
-            return
-        self.notify("plans", "deadlines")
+            return None
+        return jobs.run_with_progress(self, lambda ctx: self.api.plans.remove_plan(plan.id), title="删除方案文档",
+                                      cancellable=False)
 
-    def open_file(self) -> None:
+    def open_file(self) -> jobs.Job | None:
         plan = self._need()
         if plan is None:
-            return
+            return None
         if not plan.sha256:
             QMessageBox.information(self, "打开文件", "这份文档还没有附上文件。请点“修改…”选择文件。")
-            return
-        from app.services.missing_evidence import viewing_copy
-        try:
-            path = viewing_copy(self.ws, plan.sha256, plan.original_name)
-        except AppError as exc:
-            show_error(self, exc)
-            return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            return None
+        return jobs.run_in_background(self, lambda ctx: self.api.plans.viewing_copy(plan.sha256, plan.original_name),
+                                      on_done=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
+                                      touches_db=False)
 
     def _need(self):
         plan = self.table.current_row()
@@ -197,17 +202,12 @@ class PlansPage(Page):
             QMessageBox.information(self, self.TITLE, "请先在列表中选择一份文档。")
         return plan
 
-    def _set_done(self, done_on: date | None) -> None:
+    def _set_done(self, done_on: date | None) -> jobs.Job | None:
         d = self.deadlines.current_row()
         if d is None:
             QMessageBox.information(self, self.TITLE, "请先在截止日期列表中选择一项。")
-            return
-        try:
-            dashboard.set_deadline_done(self.ws, d.id, done_on)
-        except AppError as exc:
-            show_error(self, exc)
-            return
-        self.notify("deadlines")
+            return None
+        return jobs.run_in_background(self, lambda ctx: self.api.plans.set_deadline_done(d.id, done_on))
 
     def _mark_done(self) -> None:
         self._set_done(date.today())

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
                                QTextBrowser, QVBoxLayout, QWidget)
 
-from app.services import self_assessment
 from app.services.self_assessment import LEVELS
 from app.ui.jobs import run_in_background
 from app.ui.style import BAD, OK, WARN
@@ -36,9 +35,9 @@ class SelfAssessmentPanel(QWidget):
 
     loaded = Signal(list)             # the indicators ([] when the programme has none)
 
-    def __init__(self, ws, on_saved, parent: QWidget | None = None) -> None:
+    def __init__(self, api, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws, self._on_saved = ws, on_saved
+        self.api = api
         self.table = RecordTable(IndicatorModel(), settings_name="self_assessment", placeholder="搜索考核要点")
         self.table.selection_changed.connect(lambda *_: self._show())
         self.text = QTextBrowser()
@@ -74,7 +73,7 @@ class SelfAssessmentPanel(QWidget):
         lay.addWidget(split)
 
     def load(self) -> None:
-        run_in_background(self, lambda _ctx: self_assessment.list_indicators(self.ws), on_done=self._fill)
+        run_in_background(self, lambda ctx: self.api.programme.list_indicators(), on_done=self._fill)
 
     def _fill(self, rows) -> None:
         self.loaded.emit(list(rows))
@@ -101,5 +100,4 @@ class SelfAssessmentPanel(QWidget):
         if r is None:
             return
         key, level, note = r.key, self.level.currentText(), self.note.text()
-        run_in_background(self, lambda _ctx: self_assessment.rate(self.ws, key, level, note),
-                          on_done=lambda _row: self._on_saved())
+        run_in_background(self, lambda ctx: self.api.programme.rate(key, level, note))   # publishes "plans"

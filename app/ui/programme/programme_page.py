@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter,
                                QTextBrowser, QVBoxLayout, QWidget)
 
-from app.services.programmes import adjust
+from app.services.programmes.adjust import ProgrammeView
 from app.services.programmes.presets import source_text
 from app.ui.jobs import run_in_background
 from app.ui.pages.base import Page
@@ -46,9 +46,9 @@ class ProgrammePage(Page):
     SUPPORTS = frozenset({"edit", "search"})
     LISTENS_TO = ("school",)
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
-        self.view: adjust.ProgrammeView | None = None
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
+        self.view: ProgrammeView | None = None
         self.dialog = None
         self._wanted: str | None = None          # a rule to select once the rules have loaded
         self._build_ui()
@@ -96,9 +96,9 @@ class ProgrammePage(Page):
 
     # -- loading ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        run_in_background(self, lambda _ctx: adjust.show_programme(self.ws), on_done=self._fill)
+        self.load(lambda ctx: self.api.programme.show_programme(), self._fill)
 
-    def _fill(self, view: adjust.ProgrammeView) -> None:
+    def _fill(self, view: ProgrammeView) -> None:
         key = self._wanted or self.table.current_key()
         self._wanted = None
         self.view = view
@@ -128,7 +128,7 @@ class ProgrammePage(Page):
         parts.append(f"<p style='color:#888'>规则名：{escape(r.key)}（命令行 tisheng programme set {escape(r.key)} 值）</p>")
         self.detail.setHtml("".join(parts))
 
-    def _show_changes(self, view: adjust.ProgrammeView) -> None:
+    def _show_changes(self, view: ProgrammeView) -> None:
         if not view.changes:
             self.changes.setHtml("<p style='color:#888'>本校尚未调整过项目方案。</p>")
             return
@@ -144,10 +144,7 @@ class ProgrammePage(Page):
         if kind and not self.table.select_key(kind):
             self._wanted = kind                  # still loading: select it when the rows arrive
 
-    # -- writing ----------------------------------------------------------------------------
-    def _saved(self, _result=None) -> None:
-        self.notify("data")
-
+    # -- writing (the runner publishes "data": every page, this one too, reloads) -----------
     def _need(self):
         r = self.table.current_row()
         if r is None:
@@ -164,27 +161,27 @@ class ProgrammePage(Page):
 
     def _save_edit(self, key: str, dialog: RuleEditor) -> None:
         value, reason = dialog.value(), dialog.reason()
-        run_in_background(self, lambda _ctx: adjust.set_rule(self.ws, key, value, note=reason), on_done=self._saved)
+        run_in_background(self, lambda ctx: self.api.programme.set_rule(key, value, note=reason))
 
     def toggle(self) -> None:
         r = self._need()
         if r is None:
             return
         word = "off" if r.on else "on"
-        run_in_background(self, lambda _ctx: adjust.set_rule(self.ws, r.key, word), on_done=self._saved)
+        run_in_background(self, lambda ctx: self.api.programme.set_rule(r.key, word))
 
     def reset_one(self) -> None:
         r = self._need()
         if r is None or not r.changed:
             return
-        run_in_background(self, lambda _ctx: adjust.reset_rule(self.ws, r.key), on_done=self._saved)
+        run_in_background(self, lambda ctx: self.api.programme.reset_rule(r.key))
 
     def reset_all(self) -> None:
         answer = QMessageBox.question(self, "恢复为内置方案", "把本校的所有调整（包括学校选定的范围和专题）恢复为内置方案吗？"
                                       "调整记录会保留。", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
-            run_in_background(self, lambda _ctx: adjust.reset_rule(self.ws), on_done=self._saved)
+            run_in_background(self, lambda ctx: self.api.programme.reset_rule())
 
     def import_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "导入项目方案文件", "", "项目方案文件 (*.json)")
@@ -195,12 +192,11 @@ class ProgrammePage(Page):
                                       QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
             from pathlib import Path
-
             from app.ui.district.school_side import import_signed_programme, is_signed
             if is_signed(path):          # the district's published programme: its signature is checked first
-                import_signed_programme(self, self.ws, path, self._saved)
+                import_signed_programme(self, self.api.receipts, path, None)   # the import publishes "data"
                 return
-            run_in_background(self, lambda _ctx: adjust.import_programme(self.ws, Path(path)), on_done=self._saved)
+            run_in_background(self, lambda ctx: self.api.programme.import_programme(Path(path)))
 
     def export_file(self) -> None:
         name = f"{self.view.name if self.view else '项目方案'}.json".replace("/", "-")
@@ -212,7 +208,7 @@ class ProgrammePage(Page):
         def done(digest: str) -> None:
             QMessageBox.information(self, "导出项目方案", f"已导出：{path}\n方案哈希：{digest[:16]}\n"
                                     "其他学校可在“项目方案”页面导入这个文件。")
-        run_in_background(self, lambda _ctx: adjust.export_programme(self.ws, Path(path)), on_done=done,
+        run_in_background(self, lambda ctx: self.api.programme.export_programme(Path(path)), on_done=done,
                           touches_db=True)
 
     def show_document(self) -> None:
@@ -234,7 +230,6 @@ class ProgrammePage(Page):
         self.dialog.open()
 
     def _on_programme_chosen(self) -> None:
-        from app.services import school as school_service
         new_id = self.dialog.chooser.value()
         if not new_id or (self.view and new_id == self.view.preset_id):
             return
@@ -242,4 +237,4 @@ class ProgrammePage(Page):
                                       "所有检查按新方案重新进行。", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
-            run_in_background(self, lambda _ctx: school_service.change_programme(self.ws, new_id), on_done=self._saved)
+            run_in_background(self, lambda ctx: self.api.school.change_programme(new_id))

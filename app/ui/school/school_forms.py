@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from app.services import school as school_service
-from app.services.school import ENVIRONMENT_HELP, ENVIRONMENTS, STAGES, SchoolRow
+from app.services.school import ENVIRONMENT_HELP, ENVIRONMENTS, STAGES, SchoolRow, validate_school_fields
 from app.services.validation import validate_phone
 from app.ui.widgets.fields import combo, line
 from app.ui.widgets.form_dialog import FormDialog, collect_errors
@@ -16,8 +15,8 @@ from app.ui.widgets.screen_fit import resize_to_screen
 class SchoolForm(FormDialog):
     """The school profile, embedded in the page; 保存 writes it."""
 
-    def __init__(self, ws, row: SchoolRow, parent: QWidget | None = None) -> None:
-        self.ws, self.row = ws, row
+    def __init__(self, api, row: SchoolRow, parent: QWidget | None = None) -> None:
+        self.api, self.row = api, row
         super().__init__(parent, "学校基本信息", embedded=True, width=340)
         self.save_button.setText("保存学校信息")
 
@@ -40,7 +39,7 @@ class SchoolForm(FormDialog):
 
     def check(self, values: dict) -> dict[str, str]:
         def validate(v: dict) -> None:
-            school_service.validate_school_fields(v["name"], v["code"], v["environment"])
+            validate_school_fields(v["name"], v["code"], v["environment"])
             validate_phone(v["contact_phone"])        # its field is "phone", mapped below
         return collect_errors(validate, values, {"name": "某校", "code": "X1", "environment": "混合",
                                                  "contact_phone": ""}, self.resolve_field)
@@ -48,14 +47,17 @@ class SchoolForm(FormDialog):
     def resolve_field(self, name):
         return "contact_phone" if name == "phone" else super().resolve_field(name)
 
-    def save(self, values: dict) -> SchoolRow:
-        self.row = school_service.update_school(self.ws, **values)
-        return self.row
+    def save(self, values: dict):
+        return self.api.school.update_school(**values)
+
+    def _on_saved(self, result) -> None:
+        self.row = result
+        super()._on_saved(result)
 
 
 class TeachingPointDialog(FormDialog):
-    def __init__(self, ws, parent: QWidget | None = None) -> None:
-        self.ws = ws
+    def __init__(self, api, parent: QWidget | None = None) -> None:
+        self.api = api
         super().__init__(parent, "新增教学点", intro="教学点的信息化环境若与本校不同，在此注明；该点教师按此环境选微能力点。")
 
     def _build_fields(self) -> None:
@@ -68,8 +70,8 @@ class TeachingPointDialog(FormDialog):
         return {} if values["name"].strip() else {"name": "教学点名称不能为空。"}
 
     def save(self, values: dict):
-        return school_service.add_teaching_point(self.ws, values["name"], values["environment"], values["address"],
-                                                 values["note"])
+        return self.api.school.add_teaching_point(values["name"], values["environment"], values["address"],
+                                                  values["note"])
 
 
 class ProgrammeDialog(QDialog):

@@ -5,14 +5,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QTextBrowser, QToolButton,
                                QVBoxLayout, QWidget)
 
-from app.errors import AppError
-from app.services import school as school_service
 from app.services.programmes import load_preset
-from app.ui.errors import show_error
+from app.ui import jobs
 from app.ui.pages.base import Page
 from app.ui.school.school_forms import ProgrammeDialog, SchoolForm, TeachingPointDialog
-from app.services.programmes import adjust
-from app.ui.jobs import run_in_background
 from app.ui.widgets.preset_view import programme_html
 from app.ui.widgets.record_table import RecordTable, standard_action
 from app.ui.widgets.table_model import Column, RowTableModel
@@ -31,8 +27,8 @@ class SchoolPage(Page):
     SUPPORTS = frozenset({"add", "delete", "search"})
     LISTENS_TO = ("school",)
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self.form: SchoolForm | None = None
         self.dialog = None
         self._build_ui()
@@ -50,9 +46,9 @@ class SchoolPage(Page):
         self.points.add_button(standard_action(self, "新增教学点…", self.add_record))
         self.points.add_button(standard_action(self, "删除…", self.delete_record))
         # One button with a menu beside the 教学点 title: the table's own bar must still fit 1024×600.
-        self.act_create_pack = standard_action(self, "生成采集包…", self.create_pack,
+        self.act_create_pack = standard_action(self, "生成采集包…", self.open_create_pack,
                                                tip="把所选教学点教师的采集包写到U盘，交教学点离线采集")
-        self.act_merge_pack = standard_action(self, "合并采集包…", self.merge_pack, tip="预览并合并教学点交回的采集包")
+        self.act_merge_pack = standard_action(self, "合并采集包…", self.open_merge_pack, tip="预览并合并教学点交回的采集包")
         packs = QMenu(self)
         packs.addAction(self.act_create_pack)
         packs.addAction(self.act_merge_pack)
@@ -99,84 +95,82 @@ class SchoolPage(Page):
         lay.addLayout(body, 1)
 
     def refresh(self) -> None:
-        row = school_service.get_school(self.ws)
-        if row is None:
+        api = self.api
+
+        def work(ctx):
+            row = api.school.get_school()
+            if row is None:
+                return None
+            return row, api.programme.show_programme(), api.school.list_teaching_points()
+
+        self.load(work, self._fill)
+
+    def _fill(self, loaded) -> None:
+        if loaded is None:
             return
+        row, view, points = loaded
         if self.form is not None:
             self.form.setParent(None)
             self.form.deleteLater()
-        self.form = SchoolForm(self.ws, row)
+        self.form = SchoolForm(self.api, row)
         self.form.saved.connect(self._on_form_saved)
         self.form_holder.addWidget(self.form)
         self._programme_id = row.programme_id
-        run_in_background(self, lambda _ctx: adjust.show_programme(self.ws),
-                          on_done=lambda view: self.programme_view.setHtml(programme_html(view)))
-        self.points.set_rows(school_service.list_teaching_points(self.ws))
+        self.programme_view.setHtml(programme_html(view))
+        self.points.set_rows(points)
 
     def focus_search(self) -> None:
         self.points.focus_search()
 
     def add_record(self) -> None:
-        self.dialog = TeachingPointDialog(self.ws, self)
-        self.dialog.saved.connect(lambda _row: self.notify("school", "teachers"))
+        self.dialog = TeachingPointDialog(self.api, self)
         self.dialog.open()
 
-    def delete_record(self) -> None:
+    def delete_record(self) -> jobs.Job | None:
         point = self.points.current_row()
         if point is None:
             QMessageBox.information(self, "删除教学点", "请先在教学点列表中选择一项。")
-            return
+            return None
         answer = QMessageBox.question(self, "删除教学点",
                                       f"删除教学点“{point.name}”后，该点教师将改为属于校本部（按本校信息化环境选点）。确定删除吗？",
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            school_service.remove_teaching_point(self.ws, point.id)
-        except AppError as exc:
-            show_error(self, exc)
-            return
-        self.notify("school", "teachers")
+            return None
+        return jobs.run_with_progress(self, lambda ctx: self.api.school.remove_teaching_point(point.id),
+                                      title="删除教学点", cancellable=False)
 
-    def create_pack(self) -> None:
+    def open_create_pack(self) -> None:
         """A collection pack for the selected 教学点 (or a 研修组, some teachers) onto a stick."""
         from app.ui.pack.create_dialog import CreatePackDialog
         point = self.points.current_row()
-        self.dialog = CreatePackDialog(self.ws, self, point=point.name if point else None)
-        self.dialog.created.connect(lambda _r: self.notify("school"))
+        self.dialog = CreatePackDialog(self.api, self, point=point.name if point else None)     # says what it changed
         self.dialog.open()
 
-    def merge_pack(self) -> None:
+    def open_merge_pack(self) -> None:
         from app.ui.pack.merge_dialog import MergeDialog
-        self.dialog = MergeDialog(self.ws, self)
-        self.dialog.merged.connect(lambda _r: self.notify("data"))
+        self.dialog = MergeDialog(self.api, self)
         self.dialog.open()
 
     def _on_form_saved(self, _row) -> None:
         window = self.window()
         if hasattr(window, "statusBar"):
             window.statusBar().showMessage("学校信息已保存。", 5000)
-        self.notify("school")
 
     def _on_change_clicked(self) -> None:
         self.dialog = ProgrammeDialog(self._programme_id, self)
         self.dialog.accepted.connect(self._on_programme_chosen)
         self.dialog.open()
 
-    def _on_programme_chosen(self) -> None:
+    def _on_programme_chosen(self) -> jobs.Job | None:
         new_id = self.dialog.chooser.value()
         if not new_id or new_id == self._programme_id:
-            return
+            return None
         name = load_preset(new_id)["name"]
         answer = QMessageBox.question(self, "更换项目方案", f"确定改为执行“{name}”吗？所有检查将按新方案重新进行。",
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            school_service.change_programme(self.ws, new_id)
-        except AppError as exc:
-            show_error(self, exc)
-            return
-        self.notify("school", "deadlines", "hours")
+            return None
+        return jobs.run_with_progress(self, lambda ctx: self.api.school.change_programme(new_id), title="更换项目方案",
+                                      cancellable=False)

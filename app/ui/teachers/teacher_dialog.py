@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtWidgets import QWidget
 
-from app.services import teachers as teacher_service
-from app.services.school import STAGES, list_teaching_points
-from app.services.teams import list_groups
+from app.services.school import STAGES
 from app.services.teachers import GENDERS, STAFF_TYPES, STATUSES, TeacherRow, validate_teacher_fields
 from app.services.validation.id_number import check_char
 from app.ui.widgets.fields import DateField, combo, line
@@ -30,22 +30,38 @@ def _neutral_id(gender: str) -> str:
     return first + check_char(first)
 
 
+@dataclass(frozen=True)
+class TeacherChoices:
+    """What the form offers, loaded with the roster (the form opens without reading anything)."""
+
+    points: tuple[str, ...] = ()          # teaching points
+    groups: tuple[str, ...] = ()          # 学科研修组
+    school_stage: str = ""                # a new teacher's 学段 starts as the school's own
+
+
+def load_choices(api) -> TeacherChoices:
+    """In a work function: the teaching points, groups and the school's 学段."""
+    school = api.teachers.get_school()
+    return TeacherChoices(tuple(p.name for p in api.teachers.list_teaching_points()),
+                          tuple(g.name for g in api.teachers.list_groups()),
+                          school.stage if school is not None else "")
+
+
 class TeacherDialog(FormDialog):
-    def __init__(self, ws, parent: QWidget | None = None, row: TeacherRow | None = None) -> None:
-        self.ws, self.row = ws, row
+    def __init__(self, api, parent: QWidget | None = None, row: TeacherRow | None = None,
+                 choices: TeacherChoices = TeacherChoices()) -> None:
+        self.api, self.row, self.choices = api, row, choices
         title = f"修改教师：{row.name}" if row else "新增教师"
         super().__init__(parent, title, intro="带 * 的为必填项。身份证号只在本表单中完整显示，列表中会打码。")
 
     def _school_stage(self) -> str:
         """A new teacher's 学段 starts as the school's own (a 小学's teachers teach 小学)."""
-        from app.services.school import get_school
-        school = get_school(self.ws)
-        return school.stage if school is not None else ""
+        return self.choices.school_stage
 
     def _build_fields(self) -> None:
         r = self.row
-        points = [p.name for p in list_teaching_points(self.ws)]
-        groups = [g.name for g in list_groups(self.ws)]
+        points = list(self.choices.points)
+        groups = list(self.choices.groups)
         self.add_field("name", "姓名 *", line(r.name if r else "", "如：王芳", 30))
         self.add_field("id_number", "身份证号 *", line(r.id_number if r else "", "18位，最后一位可为X", 20),
                        hint="输入后会自动检查位数、出生日期和校验位。")
@@ -80,7 +96,7 @@ class TeacherDialog(FormDialog):
         return collect_errors(lambda v: validate_teacher_fields(v, require_id=self._require_id()), values,
                               neutral, self.resolve_field)
 
-    def save(self, values: dict) -> TeacherRow:
+    def save(self, values: dict):
         if self.row is None:
-            return teacher_service.add_teacher(self.ws, **values)
-        return teacher_service.update_teacher(self.ws, self.row.id, **values)
+            return self.api.teachers.add_teacher(**values)
+        return self.api.teachers.update_teacher(self.row.id, **values)

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QVBoxLayout, QWidget
 
-from app.errors import AppError
-from app.services import dashboard, teachers
+from app.services.teachers import STATUSES
 from app.ui import jobs
-from app.ui.errors import show_error
 from app.ui.importing.actions import excel_button
 from app.ui.pages.base import Page
-from app.ui.teachers.teacher_dialog import TeacherDialog
+from app.ui.teachers.teacher_dialog import TeacherChoices, TeacherDialog, load_choices
 from app.ui.teachers.teacher_table_model import TeacherItem, TeacherTableModel
 from app.ui.widgets.record_table import RecordTable, standard_action
 
-FILTERS = ("全部教师", "在岗", "免修", "退休", "调离", "未达标")
+ALL, FAILING = "全部教师", "未达标"
+FILTERS = (ALL, *STATUSES, FAILING)
 
 
 DETAIL_HINT = "单击一位教师，这里显示其学时和达标情况；双击可修改。"
@@ -26,9 +25,9 @@ class TeacherPage(Page):
     SUPPORTS = frozenset({"add", "edit", "delete", "search"})
     LISTENS_TO = ("teachers", "teams", "school", "hours", "choices", "evidence", "assessment")
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
-        self._progress_job: jobs.Job | None = None
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
+        self._choices = TeacherChoices()
         self.dialog: TeacherDialog | None = None
         self._build_ui()
         self._connect_signals()
@@ -44,7 +43,7 @@ class TeacherPage(Page):
         self.act_print_form = standard_action(self, "打印个人签字确认表…", self.print_form,
                                               tip="预览并打印选中教师的个人签字确认表")
         self.table.add_button(self.act_print_form)
-        self.excel_button = excel_button(self, self.ws, self.events, "roster")   # 从 Excel 导入… / 模板 / 导出
+        self.excel_button = excel_button(self, self.api, "roster")   # 从 Excel 导入… / 模板 / 导出
         self.table.button_bar.addWidget(self.excel_button)
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("statusFilter")
@@ -66,28 +65,28 @@ class TeacherPage(Page):
         self.status_filter.currentTextChanged.connect(self._on_status_filter_changed)
 
     def refresh(self) -> None:
-        rows = teachers.list_teachers(self.ws)
+        api = self.api
+        self.load(lambda ctx: (api.teachers.list_teachers(), load_choices(api)), self._on_loaded)
+
+    def _on_loaded(self, outcome) -> None:
+        rows, self._choices = outcome
         old = {item.id: item.progress for item in self.table.model.rows()}
         self.table.set_rows([TeacherItem(r, old.get(r.id)) for r in rows])
-        self._load_progress()
-
-    def _load_progress(self) -> None:
-        if self._progress_job is not None:
-            self._progress_job.cancel()
-        ws = self.ws
-        self._progress_job = jobs.run_in_background(self, lambda ctx: dashboard.teacher_progress(ws),
-                                                    on_done=self._on_progress_loaded, delay_ms=150)
+        api = self.api
+        self.load(lambda ctx: api.teachers.teacher_progress(), self._on_progress_loaded, slot="progress",
+                  delay_ms=150)
 
     def _on_progress_loaded(self, progress: dict) -> None:
-        self._progress_job = None
         items = [TeacherItem(i.row, progress.get(i.id)) for i in self.table.model.rows()]
         self.table.model.update_rows(items, TeacherTableModel.PROGRESS_COLUMNS)   # no reset: keeps scroll
         self.table.proxy.invalidate()          # re-sort/re-filter if they depend on these columns
         self._on_table_selection_changed(self.table.current_row())
 
     def show_record(self, teacher_id=None, record_id=None, kind=None) -> None:
-        if teacher_id is None:
-            return
+        if teacher_id is not None:
+            self.when_loaded(lambda: self._select(teacher_id))
+
+    def _select(self, teacher_id: int) -> None:
         if not self.table.select_key(teacher_id):
             self.status_filter.setCurrentIndex(0)
             self.table.select_key(teacher_id)
@@ -109,46 +108,42 @@ class TeacherPage(Page):
     def print_form(self) -> None:
         from app.ui.export.forms_actions import print_teacher_form
         item = self.table.current_row()
-        print_teacher_form(self, self.ws, item.row if item is not None else None,
+        print_teacher_form(self, self.api, item.row if item is not None else None,
                            on_open=lambda dialog: setattr(self, "form_preview", dialog))
 
     def _open_dialog(self, row) -> None:
-        self.dialog = TeacherDialog(self.ws, self, row)
+        self.dialog = TeacherDialog(self.api, self, row, self._choices)
         self.dialog.saved.connect(self._on_dialog_saved)
         self.dialog.open()
 
     def _on_dialog_saved(self, row) -> None:
-        self.notify("teachers")
-        self.table.select_key(row.id)
+        self.when_loaded(lambda: self.table.select_key(row.id))     # the roster reloads: the runner said so
 
-    def delete_record(self) -> None:
+    def delete_record(self) -> jobs.Job | None:
         item = self.table.current_row()
         if item is None:
             QMessageBox.information(self, "删除教师", "请先在列表中选择一位教师。")
-            return
-        try:
-            impact = teachers.deletion_impact(self.ws, item.id)
-        except AppError as exc:
-            show_error(self, exc)
-            return
+            return None
+        api, teacher_id = self.api, item.id
+        return jobs.run_in_background(self, lambda ctx: api.teachers.deletion_impact(teacher_id),
+                                      on_done=lambda impact: self._ask_delete(teacher_id, impact))
+
+    def _ask_delete(self, teacher_id: int, impact) -> jobs.Job | None:
         text = impact.describe() + "\n\n若教师只是调走或退休，建议把状态改为“调离”或“退休”，不要删除。\n\n确定删除吗？"
         answer = QMessageBox.question(self, "删除教师", text,
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            teachers.remove_teacher(self.ws, item.id)
-        except AppError as exc:
-            show_error(self, exc)
-            return
-        self.notify("teachers", "hours", "teams", "choices", "evidence", "assessment")
+            return None
+        api = self.api
+        return jobs.run_with_progress(self, lambda ctx: api.teachers.remove_teacher(teacher_id), title="删除教师",
+                                      cancellable=False)
 
     def _on_status_filter_changed(self, text: str) -> None:
-        if text == "全部教师":
+        if text == ALL:
             self.table.proxy.set_predicate(None)
-        elif text == "未达标":
-            self.table.proxy.set_predicate(lambda t: t.pass_text.startswith("未达标"))
+        elif text == FAILING:
+            self.table.proxy.set_predicate(lambda t: t.failing)
         else:
             self.table.proxy.set_predicate(lambda t, s=text: t.row.status == s)
         self.table.update_count()

@@ -25,11 +25,20 @@ class TeacherItem:
         return f"{r.status}（{r.status_reason}）" if r.status_reason and r.status != "在岗" else r.status
 
     @property
+    def assessed(self) -> bool:
+        """Progress known and the programme counts this teacher (not 调离, not 免修)."""
+        return self.progress is not None and not self.row.left and not self.progress.exempt_reason
+
+    @property
+    def failing(self) -> bool:
+        return self.assessed and not self.progress.passes
+
+    @property
     def pass_text(self) -> str:
         p = self.progress
         if p is None:
             return "…"
-        if self.row.status == "调离":
+        if self.row.left:
             return "—"
         if p.exempt_reason:
             return "免修"
@@ -37,8 +46,7 @@ class TeacherItem:
 
 
 def _pass_colour(item: TeacherItem) -> str | None:
-    text = item.pass_text
-    return OK if text == "达标" else BAD if text.startswith("未达标") else MUTED
+    return BAD if item.failing else OK if item.assessed else MUTED
 
 
 class TeacherTableModel(RowTableModel):

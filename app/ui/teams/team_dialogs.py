@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
 
-from app.services import teams as team_service
 from app.services.teams import GroupRow, TeamRow
 from app.ui.teachers.teacher_dialog import SUBJECTS
 from app.ui.widgets.fields import combo, line
@@ -15,24 +14,25 @@ ROLES = ("校长", "副校长", "书记", "教务主任", "教科室主任", "�
 
 
 class TeamDialog(FormDialog):
-    def __init__(self, ws, parent: QWidget | None = None, row: TeamRow | None = None) -> None:
-        self.ws, self.row = ws, row
+    def __init__(self, api, parent: QWidget | None = None, row: TeamRow | None = None,
+                 kinds: tuple[str, ...] = ()) -> None:
+        self.api, self.row, self.kinds = api, row, tuple(kinds) or ((row.kind,) if row else ("校级管理团队",))
         super().__init__(parent, f"修改团队：{row.name}" if row else "新建团队")
 
     def _build_fields(self) -> None:
         r = self.row
-        kinds = team_service.team_kinds(self.ws)
+        kinds = list(self.kinds)
         self.add_field("kind", "团队类型 *", combo(kinds, r.kind if r else kinds[0]))
         self.add_field("name", "团队名称", line(r.name if r else "", "不填则与团队类型相同", 40))
         self.add_field("duty", "团队职责", line(r.duty if r else "", "如：统筹整校推进，制定一划两案，组织校本考核", 200))
 
     def save(self, values: dict) -> TeamRow:
-        return team_service.save_team(self.ws, self.row.id if self.row else None, **values)
+        return self.api.teams.save_team(self.row.id if self.row else None, **values)
 
 
 class MemberDialog(FormDialog):
-    def __init__(self, ws, team: TeamRow, teachers: list, parent: QWidget | None = None) -> None:
-        self.ws, self.team, self.teachers = ws, team, teachers
+    def __init__(self, api, team: TeamRow, teachers: list, parent: QWidget | None = None) -> None:
+        self.api, self.team, self.teachers = api, team, teachers
         super().__init__(parent, f"添加成员：{team.name}",
                          intro="从本校教师中选择；校外人员（如区教研员）不选教师，直接填写姓名。")
 
@@ -68,15 +68,15 @@ class MemberDialog(FormDialog):
         return "teacher_id" if name == "name" and self.values()["teacher_id"] is None else super().resolve_field(name)
 
     def save(self, values: dict) -> TeamRow:
-        return team_service.add_member(self.ws, self.team.id, teacher_id=values["teacher_id"],
-                                       name="" if values["teacher_id"] else values["name"], role=values["role"],
-                                       duty=values["duty"], first_responsible=values["first_responsible"])
+        return self.api.teams.add_member(self.team.id, teacher_id=values["teacher_id"],
+                                         name="" if values["teacher_id"] else values["name"], role=values["role"],
+                                         duty=values["duty"], first_responsible=values["first_responsible"])
 
 
 class GroupDialog(FormDialog):
-    def __init__(self, ws, teachers: list, parent: QWidget | None = None, row: GroupRow | None = None,
+    def __init__(self, api, teachers: list, parent: QWidget | None = None, row: GroupRow | None = None,
                  groups: list[GroupRow] | tuple = ()) -> None:
-        self.ws, self.teachers, self.row, self.groups = ws, teachers, row, list(groups)
+        self.api, self.teachers, self.row, self.groups = api, teachers, row, list(groups)
         super().__init__(parent, f"修改学科研修组：{row.name}" if row else "新建学科研修组", width=600,
                          intro="每位教师只属于一个研修组；勾选的教师会从原来的组移到本组。")
 
@@ -121,6 +121,6 @@ class GroupDialog(FormDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def save(self, values: dict) -> GroupRow:
-        return team_service.save_group(self.ws, self.row.id if self.row else None, name=values["name"],
-                                       subject=values["subject"], leader_id=values["leader_id"],
-                                       common_point=values["common_point"], member_ids=values["member_ids"])
+        return self.api.teams.save_group(self.row.id if self.row else None, name=values["name"],
+                                         subject=values["subject"], leader_id=values["leader_id"],
+                                         common_point=values["common_point"], member_ids=values["member_ids"])

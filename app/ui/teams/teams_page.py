@@ -5,10 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from app.errors import AppError
-from app.services import teachers as teacher_service
-from app.services import teams as team_service
-from app.ui.errors import show_error
+from app.ui import jobs
 from app.ui.pages.base import Page
 from app.ui.teams.team_dialogs import GroupDialog, MemberDialog, TeamDialog
 from app.ui.widgets.record_table import RecordTable, standard_action
@@ -52,10 +49,11 @@ class TeamsPage(Page):
     SUPPORTS = frozenset({"add", "edit", "delete", "search"})
     LISTENS_TO = ("teams", "teachers")
 
-    def __init__(self, ws, events, parent: QWidget | None = None) -> None:
-        super().__init__(ws, events, parent)
+    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+        super().__init__(api, events, parent)
         self.dialog = None
         self._teachers: list = []
+        self._kinds: tuple[str, ...] = ()
         self._build_ui()
         self.teams.selection_changed.connect(self._on_team_selected)
         self.teams.row_activated.connect(lambda _t: self._edit_team())
@@ -94,14 +92,26 @@ class TeamsPage(Page):
         lay.addWidget(self.tabs, 1)
 
     def refresh(self) -> None:
-        self._teachers = [t for t in teacher_service.list_teachers(self.ws) if t.status != "调离"]
-        self.teams.set_rows(team_service.list_teams(self.ws))
-        self.groups.set_rows(team_service.list_groups(self.ws))
+        teams = self.api.teams
+
+        def work(ctx):
+            return (teams.list_teachers(include_left=False), teams.list_teams(), teams.list_groups(),
+                    tuple(teams.team_kinds()))
+
+        self.load(work, self._fill)
+
+    def _fill(self, loaded) -> None:
+        self._teachers, team_rows, group_rows, self._kinds = loaded
+        self.teams.set_rows(team_rows)
+        self.groups.set_rows(group_rows)
         if self.teams.current_row() is None and self.teams.model.rowCount():
             self.teams.view.selectRow(0)
         self._on_team_selected(self.teams.current_row())
 
     def show_record(self, teacher_id=None, record_id=None, kind=None) -> None:
+        self.when_loaded(lambda: self._show(record_id, kind))
+
+    def _show(self, record_id, kind) -> None:
         if kind and kind.startswith("groups"):
             self.tabs.setCurrentIndex(1)
             if record_id is not None:
@@ -141,45 +151,44 @@ class TeamsPage(Page):
 
     def _open(self, dialog) -> None:
         self.dialog = dialog
-        dialog.saved.connect(lambda _row: self.notify("teams"))
         dialog.open()
 
     def _add_team(self) -> None:
-        self._open(TeamDialog(self.ws, self))
+        self._open(TeamDialog(self.api, self, kinds=self._kinds))
 
     def _edit_team(self) -> None:
         team = self._need(self.teams, "团队")
         if team is not None:
-            self._open(TeamDialog(self.ws, self, team))
+            self._open(TeamDialog(self.api, self, team, kinds=self._kinds))
 
     def _delete_team(self) -> None:
         team = self._need(self.teams, "团队")
         if team is not None and self._confirm("删除团队", f"删除“{team.name}”及其 {len(team.members)} 位成员的分工？"):
-            self._call(team_service.remove_team, team.id)
+            self._write("删除团队", lambda ctx: self.api.teams.remove_team(team.id))
 
     def _add_member(self) -> None:
         team = self._need(self.teams, "团队")
         if team is not None:
-            self._open(MemberDialog(self.ws, team, self._teachers, self))
+            self._open(MemberDialog(self.api, team, self._teachers, self))
 
     def _remove_member(self) -> None:
         member = self._need(self.members, "成员")
         if member is not None and self._confirm("移除成员", f"把“{member.name}”从团队中移除？（教师本人的记录不受影响）"):
-            self._call(team_service.remove_member, member.id)
+            self._write("移除成员", lambda ctx: self.api.teams.remove_member(member.id))
 
     def _add_group(self) -> None:
-        self._open(GroupDialog(self.ws, self._teachers, self, groups=self.groups.model.rows()))
+        self._open(GroupDialog(self.api, self._teachers, self, groups=self.groups.model.rows()))
 
     def _edit_group(self) -> None:
         group = self._need(self.groups, "研修组")
         if group is not None:
-            self._open(GroupDialog(self.ws, self._teachers, self, group, groups=self.groups.model.rows()))
+            self._open(GroupDialog(self.api, self._teachers, self, group, groups=self.groups.model.rows()))
 
     def _delete_group(self) -> None:
         group = self._need(self.groups, "研修组")
         if group is not None and self._confirm(
                 "删除研修组", f"删除“{group.name}”？组内 {len(group.member_ids)} 位教师将变为未加入研修组。"):
-            self._call(team_service.remove_group, group.id)
+            self._write("删除研修组", lambda ctx: self.api.teams.remove_group(group.id))
 
     def _need(self, table: RecordTable, what: str):
         row = table.current_row()
@@ -192,10 +201,6 @@ class TeamsPage(Page):
                                       QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
-    def _call(self, fn, *args) -> None:
-        try:
-            fn(self.ws, *args)
-        except AppError as exc:
-            show_error(self, exc)
-            return
-        self.notify("teams", "teachers")
+    def _write(self, title: str, work) -> jobs.Job:
+        """A removal in the background; the runner publishes what it changed."""
+        return jobs.run_with_progress(self, work, title=title, cancellable=False)

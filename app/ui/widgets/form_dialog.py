@@ -5,15 +5,19 @@ A form subclasses FormDialog, adds fields in `_build_fields()`, and overrides
 * `check(values) -> {field: message}`: the live validation (call the service's
   own validator, e.g. `teachers.validate_teacher_fields`, through
   `collect_errors` so every field's problem is found, not only the first);
-* `save(values) -> result`: the service call. A ValidationError it raises is
-  shown beside its field; any other AppError goes to `show_error`.
+* `save(values) -> result`: the facade call (`return self.api.…(…)`). It runs in
+  the background through the job runner (a save may copy and hash a file, or wait
+  for the database), so the window keeps painting; 保存 is disabled meanwhile. A
+  ValidationError it raises is shown beside its field; any other AppError goes to
+  `show_error`. What the save changed is published by the runner.
 
 Messages appear under a field once the user has edited it, when another
 edit caused them, and under every field when 保存 is pressed. Each field keeps
 the line for its message whether or not one shows (fields never jump under the
 mouse); a message too long for that line is shortened there and shown whole in
 the strip beside 保存 while its field has the focus. Open the dialog with
-`open()` (window-modal, no nested event loop) and connect `saved(result)`. The
+`open()` (window-modal, no nested event loop) and connect `saved(result)` (emitted
+once the save is done; `save_job` is the job while it runs). The
 dialog is never taller than the screen: the fields scroll, 保存/取消 stay put.
 """
 
@@ -73,6 +77,7 @@ class FormDialog(QDialog):
             self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(width)
         self.result_value: Any = None
+        self.save_job = None
         self._fields: dict[str, _Field] = {}
         self._touched: set[str] = set()
         self._submitted = False
@@ -305,17 +310,27 @@ class FormDialog(QDialog):
             if first:
                 self._fields[first].widget.setFocus()
             return
-        if not self.confirm(self.values()):
+        if self.save_job is not None or not self.confirm(self.values()):
             return
-        try:
-            result = self.save(self.values())
-        except ValidationError as exc:
+        from app.ui import jobs
+        values = self.values()
+        self.save_button.setEnabled(False)
+        self.save_job = jobs.run_with_progress(self, lambda ctx: self.save(values), title=self.windowTitle(),
+                                               text="正在保存…", on_done=self._on_saved, on_failed=self._on_save_failed,
+                                               cancellable=False)
+
+    def _on_save_failed(self, exc: BaseException) -> None:
+        self.save_job = None
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
             self.show_field_error(exc)
             return
-        except AppError as exc:
-            from app.ui.errors import show_error
-            show_error(self, exc)
-            return
+        from app.ui.errors import show_error
+        show_error(self, exc)
+
+    def _on_saved(self, result: Any) -> None:
+        self.save_job = None
+        self.save_button.setEnabled(True)
         self.result_value = result
         self.saved.emit(result)
         if self.embedded:

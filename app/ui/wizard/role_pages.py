@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWidget,
                                QWizardPage)
 
-from app.services.district.office import init_district
 from app.services.programmes import DEFAULT_PRESET
 from app.ui import jobs
 from app.ui.widgets.preset_view import PresetChooser
@@ -81,9 +80,9 @@ class DistrictPage(QWizardPage):
         if self.created is not None:
             return True
         if self._job is None:
-            ws, name, code, preset = self._wizard.ws, self.name.text(), self.code.text(), self.chooser.value()
+            api, name, code, preset = self._wizard.api.district, self.name.text(), self.code.text(), self.chooser.value()
             self.error.setText("")
-            self._job = jobs.run_in_background(self, lambda ctx: init_district(ws, name=name, code=code,
+            self._job = jobs.run_in_background(self, lambda ctx: api.init_district(name=name, code=code,
                                                                                 programme_id=preset),
                                                on_done=self._on_created, on_failed=self._on_failed)
         return False

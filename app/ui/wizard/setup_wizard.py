@@ -1,6 +1,7 @@
 """First run: set up the school (name, code, stage, district, environment, programme), or open the demo.
 
-The wizard writes nothing until 完成; then it calls school.init_school once.
+The wizard writes nothing until 完成; then it asks init_school once, in the background, and
+accepts when the school is there.
 打开示例学校 on the first page emits `demo_requested`; the controller builds
 the demo as a background job and closes the wizard when it is in place.
 Esc or the window's ✕ asks before leaving, and what was typed is kept as a
@@ -17,10 +18,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QMessageBox, QPushButton, QRadioButton, QVBoxLayout,
                                QWidget, QWizard, QWizardPage)
 
-from app.errors import AppError
 from app.services.district_presets import preset_for_district
 from app.services.programmes import DEFAULT_PRESET, load_preset, preset_ids
-from app.services.school import ENVIRONMENT_HELP, ENVIRONMENTS, STAGES, init_school, validate_school_fields
+from app.services.school import ENVIRONMENT_HELP, ENVIRONMENTS, STAGES, validate_school_fields
 from app.ui.widgets.error_line import ErrorLine
 from app.ui.widgets.fields import combo, combo_value, line
 from app.ui.widgets.form_dialog import collect_errors
@@ -220,11 +220,12 @@ class SetupWizard(QWizard):
     restore_requested = Signal()         # moving to a new PC: restore a full backup into this empty folder
     school_created = Signal(object)      # the SchoolRow
 
-    def __init__(self, ws, parent: QWidget | None = None, *, settings=None) -> None:
+    def __init__(self, api, parent: QWidget | None = None, *, settings=None) -> None:
         super().__init__(parent)
-        self.ws = ws
+        self.api = api
         self.settings = settings
         self.created = None
+        self.create_job = None
         self._leaving = False
         self.setWindowTitle("设置向导 — 提升工程2.0 整校推进助手")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -266,7 +267,7 @@ class SetupWizard(QWizard):
 
     def draft(self) -> dict:
         v = self.school_page.values()
-        return {"folder": str(self.ws.paths.root), **v, "environment": self.environment_page.value(),
+        return {"folder": str(self.api.folder.root), **v, "environment": self.environment_page.value(),
                 "programme": self.programme_page.chooser.value() if self.programme_page.user_chose else ""}
 
     def _save_draft(self) -> None:
@@ -286,7 +287,7 @@ class SetupWizard(QWizard):
             d = json.loads(self.settings.get(WIZARD_DRAFT) or "{}")
         except ValueError:
             return
-        if not isinstance(d, dict) or d.get("folder") != str(self.ws.paths.root):
+        if not isinstance(d, dict) or d.get("folder") != str(self.api.folder.root):
             return
         page = self.school_page
         page.name.setText(str(d.get("name", "")))
@@ -302,17 +303,32 @@ class SetupWizard(QWizard):
             self.programme_page.user_chose = True
 
     def create_school(self) -> bool:
-        from app.ui.errors import show_error
-        v = self.school_page.values()
-        try:
-            self.created = init_school(self.ws, name=v["name"], code=v["code"], stage=v["stage"],
-                                       district=v["district"], environment=self.environment_page.value(),
-                                       programme_id=self.programme_page.chooser.value())
-        except AppError as exc:
-            show_error(self, exc)
+        """完成: True once the school exists; the first call starts creating it and accepts when done."""
+        if self.created is not None:
+            return True
+        if self.create_job is not None:
             return False
-        if self.settings is not None:
-            from app.ui.settings import WIZARD_DRAFT
-            self.settings.set(WIZARD_DRAFT, "")
-        self.school_created.emit(self.created)
-        return True
+        from app.ui import jobs
+        v = self.school_page.values()
+        params = dict(name=v["name"], code=v["code"], stage=v["stage"], district=v["district"],
+                      environment=self.environment_page.value(), programme_id=self.programme_page.chooser.value())
+        school = self.api.school
+
+        def done(row) -> None:
+            self.create_job = None
+            self.created = row
+            if self.settings is not None:
+                from app.ui.settings import WIZARD_DRAFT
+                self.settings.set(WIZARD_DRAFT, "")
+            self.school_created.emit(row)
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            from app.ui.errors import show_error
+            self.create_job = None
+            show_error(self, exc)
+
+        self.create_job = jobs.run_with_progress(self, lambda ctx: school.init_school(**params), title="建立学校",
+                                                 text="正在保存学校信息…", on_done=done, on_failed=failed,
+                                                 cancellable=False)
+        return False

@@ -1,4 +1,4 @@
-"""Small helpers the part-2 pages share: run a job, show an error, ask a question.
+"""Small helpers the pages share: run a job, show an error, ask a question, open a stored file.
 
 Jobs go through the shell's runner (`app.ui.jobs`) and errors through
 `app.ui.errors.show_error`, so every page reports progress and failures the
@@ -36,10 +36,10 @@ def run(parent: QWidget, fn: Callable[[Progress], Any], on_done: Callable[[Any],
                                   touches_db=touches_db)
 
 
-def open_stored_file(parent: QWidget, ws, sha256: str, name: str,
+def open_stored_file(parent: QWidget, facade, sha256: str, name: str,
                      on_opened: Callable[[Path], None] | None = None) -> jobs.Job:
-    """Hand an evidence file to the system viewer (a read-only copy under its original name)."""
-    from app.services.missing_evidence import viewing_copy
+    """Hand a stored file to the system viewer (a read-only copy under its original name);
+    `facade` is the page's facade that offers viewing_copy."""
 
     def opened(path: Path) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
@@ -47,7 +47,7 @@ def open_stored_file(parent: QWidget, ws, sha256: str, name: str,
         if on_opened is not None:
             on_opened(path)
 
-    return run(parent, lambda _p: viewing_copy(ws, sha256, name), opened, touches_db=False)
+    return run(parent, lambda _p: facade.viewing_copy(sha256, name), opened, touches_db=False)
 
 
 def ask(parent: QWidget, title: str, text: str) -> bool:
