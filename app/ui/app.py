@@ -6,6 +6,7 @@ Called by `tisheng`, `tisheng gui` and `tisheng --demo` (app/cli/cmd_gui.py).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from PySide6.QtWidgets import QApplication
 from app import APP_NAME, __version__
 
 log = logging.getLogger(__name__)
+
+# Set to 1, the app prints "first-paint" once its first window has been painted and quits
+# (the cold-start benchmark and installer/smoke.sh time a whole start this way).
+FIRST_PAINT_ENV = "TISHENG_FIRST_PAINT_EXIT"
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -47,6 +52,8 @@ def run(data_dir: str | Path | None = None, demo: bool = False, screenshot_dir: 
     if screenshot_dir is not None:
         return _run_screenshots(data_dir, demo, Path(screenshot_dir), screen_size, scale)
     app = make_application()
+    if os.environ.get(FIRST_PAINT_ENV):
+        _report_first_paint(app)
     from app.ui.controller import AppController
     controller = AppController()
     controller.gave_up.connect(app.quit)
@@ -56,6 +63,33 @@ def run(data_dir: str | Path | None = None, demo: bool = False, screenshot_dir: 
     code = app.exec()
     controller.close()
     return int(code)
+
+
+def _report_first_paint(app: QApplication) -> None:
+    """After the first paint of a top-level window (and of its children, painted in the same
+    pass), print the marker and quit."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        seen = False
+
+        def eventFilter(self, obj, event) -> bool:      # noqa: N802 (Qt's name)
+            if not self.seen and event.type() == QEvent.Type.Paint and obj.isWidgetType() and obj.isWindow():
+                self.seen = True
+                QTimer.singleShot(0, self._done)
+            return False
+
+        def _done(self) -> None:
+            sys.stdout.write("first-paint\n")
+            sys.stdout.flush()
+            from app.ui import jobs
+            jobs.cancel_all()              # so that closing does not ask about them
+            jobs.wait_idle(15000)
+            app.quit()
+
+    watcher = FirstPaint(app)
+    app.installEventFilter(watcher)
+    app._first_paint = watcher            # kept alive with the application
 
 
 def _run_screenshots(data_dir, demo: bool, out_dir: Path, screen_size, scale) -> int:
