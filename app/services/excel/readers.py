@@ -13,9 +13,11 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date as date_type
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ class SheetScan:
 
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
     uncached: list[tuple[int, int]] = field(default_factory=list)          # (row, col) of formulas
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)        # (row, col) → "#N/A"
 
 
 @dataclass
@@ -98,6 +101,8 @@ _UNCACHED = re.compile(
     rb'(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
 _R_ATTR = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _T_STR = re.compile(rb'\bt="str"')
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*\bt="e"[^>]*)>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?v>([^<]{1,32})</(?:\w+:)?v>',
+                         re.S)
 
 
 def col_index(letters: bytes | str) -> int:
@@ -118,6 +123,7 @@ def scan_sheet_part(zf: SafeZip, part: str, chunk: int = 1 << 20,
     """
     merged: set[tuple[int, int, int, int]] = set()
     uncached: set[tuple[int, int]] = set()
+    errors: dict[tuple[int, int], str] = {}
     entry = zf.get(part)
     if entry is None:
         raise KeyError(part)
@@ -135,6 +141,11 @@ def scan_sheet_part(zf: SafeZip, part: str, chunk: int = 1 << 20,
                         continue
                     r = _R_ATTR.search(attrs)
                     uncached.add((int(r.group(2)), col_index(r.group(1))) if r else (0, 0))
+            if b't="e"' in data:
+                for m in _ERROR_CELL.finditer(data):
+                    r = _R_ATTR.search(m.group(1))
+                    if r:
+                        errors[(int(r.group(2)), col_index(r.group(1)))] = m.group(2).decode("utf-8", "replace")
             if b"mergeCell" in data:
                 for m in _CELL_REF.finditer(data):
                     c1, r1 = col_index(m.group(1)), int(m.group(2))
@@ -144,7 +155,49 @@ def scan_sheet_part(zf: SafeZip, part: str, chunk: int = 1 << 20,
             if not block:
                 break
             tail = data[-overlap:]
-    return SheetScan(sorted(merged), sorted(uncached))
+    return SheetScan(sorted(merged), sorted(uncached), errors)
+
+
+_TAG = re.compile(rb'<(?:\w+:)?(row|c)\b([^>]*)>')
+_ROW_R = re.compile(rb'\br="(\d+)"')
+
+
+def sheet_extent(zf: SafeZip, part: str, chunk: int = 1 << 20) -> tuple[int, int]:
+    """(last row, last column) a reader that lays the sheet out as a grid would allocate for, from
+    the cells' own positions (`r="XFD1048576"`) or, without them, from their order, as Excel and
+    python-calamine place them. Two cells far apart make a grid of billions of cells."""
+    entry = zf.get(part)
+    if entry is None:
+        raise KeyError(part)
+    last_row = last_col = row = col = 0
+    with zf.open(entry) as fh:
+        tail = b""
+        while True:
+            block = fh.read(chunk)
+            data = tail + block
+            cut = data.rfind(b"<") if block else len(data)
+            if cut <= 0 and block:
+                tail = data
+                continue
+            for m in _TAG.finditer(data, 0, cut):
+                attrs = m.group(2)
+                if m.group(1) == b"row":
+                    r = _ROW_R.search(attrs) if b"r=" in attrs else None
+                    row = int(r.group(1)) if r else row + 1
+                    col = 0
+                    last_row = max(last_row, row)
+                else:
+                    r = _R_ATTR.search(attrs) if b"r=" in attrs else None
+                    if r:
+                        col = col_index(r.group(1))
+                        last_row = max(last_row, int(r.group(2)))
+                    else:
+                        col += 1
+                    last_col = max(last_col, col)
+            if not block:
+                break
+            tail = data[cut:]
+    return last_row, last_col
 
 
 def _size_from_sheet_head(ws) -> None:
@@ -179,10 +232,163 @@ def _patch_openpyxl() -> None:
         ReadOnlyWorksheet._get_size = _size_from_sheet_head
 
 
+# A grid of this many cells is about 64 MB in python-calamine (32 bytes a cell). A roster of
+# 50,000 rows × 40 columns fits; a sheet with one cell in A1 and one in XFD1048576 (17 billion
+# cells, which would abort the process) goes to openpyxl's streaming reader instead.
+GRID_CELLS = 2_000_000
+
+
 def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
+    """An xlsx through python-calamine (fast), on the very file handle the zip checks passed;
+    sheets whose cells would make too large a grid are read by openpyxl, streaming."""
+    zf = open_workbook_zip(path, limits)
+    try:
+        _refuse_doctype(zf, path)
+        parts = sheet_parts(zf)
+        for part in parts:
+            if part is not None and zf.get(part) is not None:
+                rows, cols = sheet_extent(zf, part)
+                if rows * cols > GRID_CELLS:
+                    return _open_xlsx_openpyxl(path, limits, zf)
+    except AppError:
+        zf.close()
+        raise
+    except Exception as exc:
+        zf.close()
+        raise _xlsx_failure(path, exc) from None
+    try:
+        from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+        wb = CalamineWorkbook.from_filelike(zf.fileobj)
+        metas = list(wb.sheets_metadata)
+    except Exception as exc:
+        zf.close()
+        raise _xlsx_failure(path, exc) from None
+    warnings = []
+    if path.suffix.lower() in (".xlsm", ".xltm"):
+        warnings.append(f"文件“{path.name}”是启用宏的工作簿；宏不会被执行，只读取单元格内容。")
+    sheets = []
+    for i, meta in enumerate(metas):
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue                       # chart and macro sheets
+        part = parts[i] if len(parts) == len(metas) else None
+        scanned: list[SheetScan] = []
+
+        def scan(part=part, scanned=scanned) -> SheetScan:
+            if not scanned:
+                if part is None or zf.get(part) is None:
+                    scanned.append(SheetScan())
+                else:
+                    try:
+                        scanned.append(scan_sheet_part(zf, part))
+                    except (KeyError, ZipDamaged, OSError, EOFError, ValueError) as exc:
+                        raise _xlsx_failure(path, exc) from None
+            return scanned[0]
+
+        def rows(name=meta.name, scan=scan) -> Iterator[Row]:
+            max_col = limits.max_columns
+            errors = scan().errors
+            try:
+                sheet = wb.get_sheet_by_name(name)
+                start = sheet.start
+                pad = (None,) * (start[1] if start else 0)
+                for n, values in enumerate(sheet.iter_rows(), 1):
+                    out = pad + tuple(_calamine_value(v) for v in values)
+                    if errors:
+                        out = _with_errors(n, out, errors)
+                    end = len(out)
+                    while end and out[end - 1] is None:     # as openpyxl: a row ends at its last value
+                        end -= 1
+                    yield n, out[:min(end, max_col)]
+            except AppError:
+                raise
+            except Exception as exc:
+                raise _xlsx_failure(path, exc) from None
+
+        sheets.append(SheetSource(meta.name, rows, scan, hidden=meta.visible != SheetVisibleEnum.Visible))
+
+    def close() -> None:
+        try:
+            wb.close()
+        finally:
+            zf.close()
+    return SourceFile(path, "xlsx", sheets, warnings=warnings, close=close)
+
+
+def _calamine_value(v: Any) -> Any:
+    """python-calamine's values as openpyxl gives them (what the importers were written for):
+    empty cells None, whole numbers int, dates at midnight datetime."""
+    if v == "" and isinstance(v, str):
+        return None
+    if isinstance(v, float):
+        return int(v) if v.is_integer() and abs(v) < 1e15 else v
+    if type(v) is date_type:
+        return datetime(v.year, v.month, v.day)
+    return v
+
+
+def _with_errors(n: int, values: tuple[Any, ...], errors: dict[tuple[int, int], str]) -> tuple[Any, ...]:
+    """Put back the error values (#N/A, #DIV/0!) calamine reads as empty, as openpyxl shows them."""
+    hits = [(c, text) for (r, c), text in errors.items() if r == n]
+    if not hits:
+        return values
+    out = list(values)
+    for c, text in hits:
+        if c > len(out):
+            out += [None] * (c - len(out))
+        out[c - 1] = text
+    return tuple(out)
+
+
+def _refuse_doctype(zf: SafeZip, path: Path, chunk: int = 1 << 20) -> None:
+    """No XML part of a workbook has a DOCTYPE; one that does is an entity bomb or an external
+    entity (refused as defusedxml refuses it for openpyxl), never handed to a parser."""
+    for entry in zf.files():
+        if not entry.name.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        with zf.open(entry) as fh:
+            tail = b""
+            while block := fh.read(chunk):
+                data = tail + block
+                if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+                    raise FileRejected(f"文件“{path.name}”包含不安全的 XML 内容（实体定义），可能是恶意文件，已拒绝读取。")
+                tail = data[-16:]
+
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_RID = re.compile(rb'\b\w+:id\s*=\s*["\']([^"\']*)["\']')
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_REL_ATTR = re.compile(rb'\b(Id|Target)\s*=\s*["\']([^"\']*)["\']')
+
+
+def sheet_parts(zf: SafeZip) -> list[str | None]:
+    """The part of each sheet, in the workbook's order (xl/workbook.xml and its relationships)."""
+    book = zf.get("xl/workbook.xml")
+    rels = zf.get("xl/_rels/workbook.xml.rels")
+    if book is None or rels is None:
+        return []
+    targets = {}
+    for m in _REL.finditer(zf.read(rels, 4 * 1024 * 1024)):
+        attrs = dict(_REL_ATTR.findall(m.group(0)))
+        if b"Id" in attrs and b"Target" in attrs:
+            targets[attrs[b"Id"]] = attrs[b"Target"].decode("utf-8", "replace")
+    out: list[str | None] = []
+    for m in _SHEET_TAG.finditer(zf.read(book, 4 * 1024 * 1024)):
+        rid = _RID.search(m.group(0))
+        target = targets.get(rid.group(1)) if rid else None
+        if target is None:
+            out.append(None)
+            continue
+        target = target.replace("\\", "/")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+        out.append(part)
+    return out
+
+
+def _open_xlsx_openpyxl(path: Path, limits: Limits, zf: SafeZip) -> SourceFile:
+    """The streaming reader, for sheets too sparse or too large for a grid (see open_xlsx)."""
+    import app.services.excel.xl  # noqa: F401 (openpyxl as this app loads it)
     from openpyxl import load_workbook
 
-    zf = open_workbook_zip(path, limits)
     _patch_openpyxl()
     label = f"文件“{path.name}”"
     try:
