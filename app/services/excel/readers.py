@@ -160,43 +160,66 @@ def scan_sheet_part(zf: SafeZip, part: str, chunk: int = 1 << 20,
 
 _TAG = re.compile(rb'<(?:\w+:)?(row|c)\b([^>]*)>')
 _ROW_R = re.compile(rb'\br="(\d+)"')
+_POSITION = re.compile(rb' r="([A-Z]{0,3})(\d{1,9})"')
 
 
 def sheet_extent(zf: SafeZip, part: str, chunk: int = 1 << 20) -> tuple[int, int]:
     """(last row, last column) a reader that lays the sheet out as a grid would allocate for, from
     the cells' own positions (`r="XFD1048576"`) or, without them, from their order, as Excel and
     python-calamine place them. Two cells far apart make a grid of billions of cells."""
+    last_row = last_col = 0
+    for region in _tag_regions(zf, part, chunk):
+        found = _POSITION.findall(region)
+        tags = sum(region.count(t) for t in (b"<c ", b"<c>", b"<c/>", b"<row ", b"<row>", b"<row/>"))
+        if len(found) != tags or b":row" in region or b":c " in region:
+            return _sheet_extent_by_order(zf, part, chunk)    # implied or unusual positions: walk them
+        if found:
+            last_row = max(last_row, max(int(n) for _c, n in found))
+            widest = max((c for c, _n in found), key=lambda c: (len(c), c))
+            last_col = max(last_col, col_index(widest) if widest else 0)
+    return last_row, last_col
+
+
+def _tag_regions(zf: SafeZip, part: str, chunk: int) -> Iterator[bytes]:
+    """The part's bytes in pieces that never cut a tag in two."""
     entry = zf.get(part)
     if entry is None:
         raise KeyError(part)
-    last_row = last_col = row = col = 0
     with zf.open(entry) as fh:
         tail = b""
         while True:
             block = fh.read(chunk)
             data = tail + block
-            cut = data.rfind(b"<") if block else len(data)
-            if cut <= 0 and block:
+            if not block:
+                if data:
+                    yield data
+                return
+            cut = data.rfind(b"<")
+            if cut <= 0:
                 tail = data
                 continue
-            for m in _TAG.finditer(data, 0, cut):
-                attrs = m.group(2)
-                if m.group(1) == b"row":
-                    r = _ROW_R.search(attrs) if b"r=" in attrs else None
-                    row = int(r.group(1)) if r else row + 1
-                    col = 0
-                    last_row = max(last_row, row)
-                else:
-                    r = _R_ATTR.search(attrs) if b"r=" in attrs else None
-                    if r:
-                        col = col_index(r.group(1))
-                        last_row = max(last_row, int(r.group(2)))
-                    else:
-                        col += 1
-                    last_col = max(last_col, col)
-            if not block:
-                break
+            yield data[:cut]
             tail = data[cut:]
+
+
+def _sheet_extent_by_order(zf: SafeZip, part: str, chunk: int) -> tuple[int, int]:
+    last_row = last_col = row = col = 0
+    for region in _tag_regions(zf, part, chunk):
+        for m in _TAG.finditer(region):
+            attrs = m.group(2)
+            if m.group(1) == b"row":
+                r = _ROW_R.search(attrs) if b"r=" in attrs else None
+                row = int(r.group(1)) if r else row + 1
+                col = 0
+                last_row = max(last_row, row)
+            else:
+                r = _R_ATTR.search(attrs) if b"r=" in attrs else None
+                if r:
+                    col = col_index(r.group(1))
+                    last_row = max(last_row, int(r.group(2)))
+                else:
+                    col += 1
+                last_col = max(last_col, col)
     return last_row, last_col
 
 
