@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -34,7 +35,9 @@ from app.ui.errors import setup_logging, show_error
 from app.ui.events import AppEvents
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
-from app.ui.wizard.setup_wizard import SetupWizard
+
+if TYPE_CHECKING:
+    from app.ui.wizard.setup_wizard import SetupWizard
 
 log = logging.getLogger(__name__)
 
@@ -234,6 +237,7 @@ class AppController(QObject):
 
     def _show_wizard(self, ws: Workspace) -> None:
         self._pending_ws = ws
+        from app.ui.wizard.setup_wizard import SetupWizard    # only when a folder has no school yet
         self.wizard = SetupWizard(ws, self.window, settings=self.settings)
         self.wizard.demo_requested.connect(lambda: self._build_demo(ws, parent=self.wizard))
         self.wizard.restore_requested.connect(lambda: self._restore_into_empty(ws))
