@@ -32,3 +32,10 @@ ENVIRONMENTS = ("多媒体", "混合", "智慧")
 ACTIVITY_KINDS = ("专题讲座", "研讨交流", "公开课", "研究课", "混合式教学实践", "送教下乡", "网络研修", "其他")
 COURSE_STATUSES = ("已申报", "实施中", "已完成")
 TEAM_KINDS = ("校级管理团队", "信息化教学创新研修团队", "培训指导团队", "工程领导小组", "项目办公室", "其他")
+
+# The printed forms (app.services.forms.dto)
+KIND_PERSONAL = "个人"
+KIND_SUMMARY = "汇总"
+KIND_NOTICE = "公示"
+KIND_KEY = "密钥"
+FORM_KINDS = (KIND_PERSONAL, KIND_SUMMARY, KIND_NOTICE, KIND_KEY)

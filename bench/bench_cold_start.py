@@ -6,6 +6,9 @@
   QTableView, until it has been painted. Both print "first-paint" from the same paint hook
   (TISHENG_FIRST_PAINT_EXIT in app/ui/app.py) and are timed from process start to that line.
   Target ≤ 1.5×. Each side's figure is its best of the rounds, run alternately.
+* cold_start_only_importing_sqlmodel (for information): a process that only imports SQLModel and
+  SQLAlchemy's SQLite dialect, against the same bare window: the floor under any start that
+  opens the database before its first paint.
 * cold_start_cli_version / cold_start_cli_help: `tisheng --version` and `tisheng --help`
   against the absolute target of 0.15 s (a bare `python -c pass` is printed beside them).
 """
@@ -49,6 +52,10 @@ def run(quick: bool) -> list[Result]:
               f"over {rounds} rounds", flush=True)
         n = 200 if quick else 1000
         rows.append(Result(f"cold_start_window_{n}t", min(ours), min(bare), 1.5))
+        # For scale: what loading the database layer alone costs, before any window.
+        sql = min(run_process([sys.executable, "-c", "import sqlmodel, sqlalchemy.dialects.sqlite"],
+                              env=gui_env).seconds for _ in range(rounds))
+        rows.append(Result("cold_start_only_importing_sqlmodel", sql, min(bare)))
     env = project_env()
     python = min(run_process([sys.executable, "-c", "pass"], env=env).seconds for _ in range(rounds))
     for flag in ("--version", "--help"):

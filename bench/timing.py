@@ -108,6 +108,9 @@ class Run:
 def project_env(**extra: str) -> dict[str, str]:
     """The environment a user's `tisheng` has, pointed at this checkout."""
     env = dict(os.environ)
+    # An installed app has its bytecode compiled (pip and PyInstaller both do it); a shell with
+    # PYTHONDONTWRITEBYTECODE set would make every start compile the app from source again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.update(extra)
     return env

@@ -80,3 +80,9 @@ def test_verify_needs_no_database_layer():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     loaded = set(json.loads(done.stdout))
     assert not loaded & {"sqlalchemy", "sqlmodel", "openpyxl", "reportlab", "PySide6"}, loaded
+
+
+def test_form_kinds_are_the_vocabulary():
+    from app import vocab
+    from app.services.forms import dto
+    assert dto.KINDS is vocab.FORM_KINDS and dto.KIND_PERSONAL == "个人"
