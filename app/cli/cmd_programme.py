@@ -40,6 +40,8 @@ def register(sub, common) -> None:
     im = ps.add_parser("import", parents=[common], help="从文件导入项目方案（替换本校现行方案）")
     im.add_argument("file", metavar="文件", type=Path, help="项目方案文件（.json）")
     im.add_argument("--by", metavar="姓名", help="调整人")
+    im.add_argument("--district-key", default=None,
+                    help="区县发布的签名方案：区县公钥文件或公钥指纹（已登记区县公钥时不用填）")
     im.set_defaults(func=cmd_import)
     doc = ps.add_parser("document", parents=[common], help="显示本校方案依据的文件全文")
     doc.set_defaults(func=cmd_document)
@@ -122,7 +124,12 @@ def cmd_export(args, ws_opener) -> int:
 
 
 def cmd_import(args, ws_opener) -> int:
-    view = adjust.import_programme(ws_opener(), args.file, by=args.by)
+    signed = Path(str(args.file) + ".minisig").is_file() or args.district_key
+    if signed:      # the district's published programme: its signature is checked first
+        from app.services.district_link import import_published_programme
+        view = import_published_programme(ws_opener(), args.file, district_key=args.district_key, by=args.by)
+    else:
+        view = adjust.import_programme(ws_opener(), args.file, by=args.by)
     if args.json:
         print_json(view.to_dict())
     else:

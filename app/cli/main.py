@@ -34,7 +34,8 @@ argparse.ngettext = lambda singular, plural, n: singular if n == 1 else plural  
 # Listed explicitly so a frozen build finds them; unknown extra modules are discovered too.
 KNOWN_MODULES = ["cmd_school", "cmd_programme", "cmd_teachers", "cmd_records", "cmd_assessment", "cmd_check",
                  "cmd_selfassess", "cmd_deadline", "cmd_gui", "cmd_excel", "cmd_bundle", "cmd_forms", "cmd_backup",
-                 "cmd_team", "cmd_group", "cmd_course", "cmd_point"]
+                 "cmd_team", "cmd_group", "cmd_course", "cmd_point", "cmd_pack",
+                 "cmd_district", "cmd_receipt"]
 
 
 _HELP_WORDS = (("usage: ", "用法："), ("positional arguments:", "参数:"), ("options:", "选项:"),

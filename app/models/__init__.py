@@ -8,8 +8,11 @@ from app.models.catalogue import AbilityPoint, EvidenceItem
 from app.models.choice import AbilityChoice
 from app.models.course import SchoolCourse
 from app.models.deadline import Deadline
+from app.models.district import (BundleEvidence, BundlePerson, DistrictKey, DistrictOffice, DistrictReceipt,
+                                 DistrictUnit, IntakeEvent, ReceivedBundle, TrustedDistrict)
 from app.models.evidence import Blob, EvidenceFile
 from app.models.hours import HoursRecord
+from app.models.pack import CollectionPack, PackEvent, PackMerge
 from app.models.plan import PlanDocument
 from app.models.programme import Programme, ProgrammeChange
 from app.models.school import School, TeachingPoint
@@ -20,9 +23,10 @@ from app.models.team import StudyGroup, Team, TeamMember
 
 __all__ = [
     "AbilityChoice", "AbilityPoint", "ActivityAttendance", "ActivityFile", "Assessment",
-    "AuditEntry", "Blob", "Deadline", "EvidenceFile", "EvidenceItem", "ExcellentCase",
-    "HoursRecord", "ImportedRow", "PlanDocument", "Programme", "ProgrammeChange", "School", "SchoolCourse",
-    "SelfAssessmentEntry",
+    "AuditEntry", "Blob", "BundleEvidence", "BundlePerson", "CollectionPack", "Deadline", "DistrictKey",
+    "DistrictOffice", "DistrictReceipt", "DistrictUnit", "EvidenceFile", "EvidenceItem", "ExcellentCase",
+    "HoursRecord", "ImportedRow", "IntakeEvent", "PackEvent", "PackMerge", "PlanDocument", "Programme",
+    "ProgrammeChange", "ReceivedBundle", "School", "SchoolCourse", "SelfAssessmentEntry",
     "StudyGroup", "SupportRecord", "Teacher", "TeachingPoint", "Team", "TeamMember",
-    "TrainingActivity",
+    "TrainingActivity", "TrustedDistrict",
 ]

@@ -36,9 +36,22 @@ def _v2_programme_rules_and_participation(c: Connection) -> None:
     _create(c, "programmechange", "selfassessmententry")
 
 
+def _v3_collection_packs(c: Connection) -> None:
+    # Collection packs for teaching points (issue 17): packs out, returns merged, changes applied.
+    _create(c, "collectionpack", "packmerge", "packevent")
+
+
+def _v4_district_mode(c: Connection) -> None:
+    # District mode (issue 18): the office, its key register and the bundles it received; on the
+    # school side the district key it trusts and the receipts it imported. New tables only.
+    _create(c, "districtoffice", "districtunit", "districtkey", "receivedbundle", "bundleevidence",
+            "bundleperson", "intakeevent", "trusteddistrict", "districtreceipt")
+
+
 # STEPS[i] upgrades a database at version i+1 to version i+2. Version 1 is the
 # first released schema; append a function here for every model change.
-STEPS: list[Callable[[Connection], None]] = [_v2_programme_rules_and_participation]
+STEPS: list[Callable[[Connection], None]] = [_v2_programme_rules_and_participation, _v3_collection_packs,
+                                                 _v4_district_mode]
 LATEST = 1 + len(STEPS)
 
 

@@ -20,6 +20,8 @@ from app.services import snapshot as snapshot_mod
 from app.services.choices import DIMENSIONS
 from app.services.compliance import Finding, run_on_snapshot
 from app.services.compliance.school_rules import STATUS_ORDER, met_deadline_kinds
+from app.services.packs.registry import packs_out
+from app.services.district_link import receipt_status
 
 ENVIRONMENT_ORDER = ("多媒体", "混合", "智慧")
 DEADLINE_SOON_DAYS = 30
@@ -73,6 +75,8 @@ class DashboardData:
     deadlines: tuple[DeadlineRow, ...]
     findings: tuple[Finding, ...]
     results: tuple[tuple[str, int], ...]
+    packs_out: tuple = ()            # collection packs issued and not back yet (services.packs.registry.PackRow)
+    district_status: str = ""           # 区县已接收 · 日期 (from an imported receipt), or what is known
 
     @property
     def blocking(self) -> int:
@@ -160,7 +164,8 @@ def load_dashboard(ws, today: date | None = None) -> DashboardData:
         teachers_with_points=sum(1 for v in active if v.points),
         micro_required=rules.micro is not None,
         plans=plans, deadlines=deadlines, findings=tuple(report.findings),
-        results=tuple(sorted(s["results"].items())))
+        results=tuple(sorted(s["results"].items())), packs_out=tuple(packs_out(ws)),
+        district_status=receipt_status(ws))
 
 
 def teacher_progress(ws, today: date | None = None) -> dict[int, TeacherProgress]:

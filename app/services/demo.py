@@ -68,7 +68,7 @@ def create_demo(ws, *, teachers: int = 40, programme_id: str = "national-2.0", s
     school.update_school(ws, address="示例市示例区学府路1号", contact_phone="0411-85551234")
     # The district's own date, added to the programme as a school would (shown as an adjustment).
     for kind in ("信息化教育教学发展规划", "校本研修方案", "校本应用考核方案"):
-        if any(d["kind"] == kind for d in rules.documents):
+        if any(d["kind"] == kind and not d.get("due") for d in rules.documents):   # the district gave no date
             set_rule(ws, f"school.documents.{kind}", {"due": "09-30", "to": "区教育局"}, by="教务处",
                      note="示例区教育局通知：一划两案9月30日前报区教育局备案（示例）")
     school.add_teaching_point(ws, "东山教学点", environment="多媒体", address="东山村")

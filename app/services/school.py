@@ -109,6 +109,9 @@ def init_school(ws, *, name: str, code: str, environment: str, programme_id: str
         if s.exec(select(School)).first() is not None:
             raise RuleViolation("此数据文件夹已有学校信息。若要修改请使用“学校信息”页面或 tisheng school set；"
                                 "若要管理另一所学校，请新建一个数据文件夹（--data-dir）。")
+        from app.models.district import DistrictOffice
+        if s.exec(select(DistrictOffice)).first() is not None:
+            raise RuleViolation("这个数据文件夹是区县项目办的数据文件夹，不能再设为学校。请为学校新建一个数据文件夹（--data-dir）。")
         preset = Rules(load_preset(programme_id))
         school = School(name=name, code=code, environment=environment,
                         stage=normalize_text(stage, label=LABELS["stage"], field="stage"),

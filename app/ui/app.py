@@ -54,6 +54,12 @@ def run(data_dir: str | Path | None = None, demo: bool = False, screenshot_dir: 
     app = make_application()
     if os.environ.get(FIRST_PAINT_ENV):
         _report_first_paint(app)
+    if not demo:                         # a teaching point PC: no school here, a pack on the stick
+        from app.ui.pack.launch import open_pack_window, pack_at_start
+        pack = pack_at_start(data_paths(data_dir).database)
+        if pack is not None and open_pack_window(pack) is not None:
+            app.setQuitOnLastWindowClosed(True)
+            return int(app.exec())
     from app.ui.controller import AppController
     controller = AppController()
     controller.gave_up.connect(app.quit)

@@ -28,11 +28,13 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from app.errors import AppError
 from app.paths import default_data_dir
 from app.services import backups, demo_setup, integrity
+from app.services.district.office import folder_kind
 from app.services.instance_lock import AlreadyRunningError
 from app.services.workspace import Workspace
 from app.ui import jobs, single_instance
 from app.ui.errors import setup_logging, show_error
 from app.ui.events import AppEvents
+from app.ui.district.district_window import DistrictWindow
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
 
@@ -73,7 +75,7 @@ class AppController(QObject):
             # a restore from backup under way keeps the app running; a hand-over to the first
             # instance ends it quietly (gave_up → quit → exit code 0)
             return self.recover_job is not None or (self.handed_over and self.window is None)
-        if ws.has_school():
+        if folder_kind(ws) != "empty":               # a school's folder, or a district office's
             self._show_window(ws)
         elif demo:
             self._build_demo(ws, parent=None)
@@ -359,7 +361,8 @@ class AppController(QObject):
         setup_logging(ws.paths.logs)
         self.settings.remember_data_dir(str(ws.paths.root))
         self.events = AppEvents()
-        self.window = MainWindow(ws, self.events, self.settings)
+        window_class = DistrictWindow if folder_kind(ws) == "district" else MainWindow
+        self.window = window_class(ws, self.events, self.settings)
         self.window.open_folder_requested.connect(self.open_folder)
         self.window.new_folder_requested.connect(self._on_new_folder_requested)
         self.window.data_restored.connect(self.reopen_after_restore)

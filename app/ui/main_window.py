@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
         self.act_show_folder = self._action("在文件管理器中显示数据文件夹", self._on_show_folder)
         self.act_backup = self._action("立即备份", self._on_backup, "Ctrl+B", sp.SP_DriveHDIcon,
                                        "把本校数据库备份到数据文件夹的 backups 目录")
+        self.act_import_receipt = self._action("导入区县回执…", self._on_import_receipt,
+                                               tip="导入区县签发的回执；首页显示“区县已接收 · 日期”")
         self.act_export_key = self._action("导出本校公钥…", self._on_export_public_key,
                                            tip="把本校签名公钥保存为 .pub 文件，交区县登记（区县用它核验报送包）")
         self.act_verify = self._action("核验报送包…", lambda: self.page("导出与打印").open_verify(), tip="检查报送包是否完整、未被改动")
@@ -147,6 +149,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_backups)
         m.addAction(self.act_verify)
         m.addAction(self.act_export_key)
+        m.addAction(self.act_import_receipt)
         m.addSeparator()
         m.addAction(self.act_quit)
         m = bar.addMenu("编辑(&E)")
@@ -349,6 +352,10 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "公钥已导出",
                                 f"本校公钥已保存到：\n{written}\n\n密钥指纹：{info.fingerprint}\n\n"
                                 "请连同盖章的“密钥登记表”（导出与打印 › 打印签字确认表和公示表 › 密钥登记表）一起交区县登记。")
+
+    def _on_import_receipt(self) -> None:
+        from app.ui.district.school_side import import_receipt_file
+        import_receipt_file(self, self.ws, self.events)
 
     def _on_manual(self) -> None:
         from app.ui.manual_window import show_manual

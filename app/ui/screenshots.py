@@ -162,6 +162,8 @@ def _support(w) -> None:
 DIALOGS: tuple[tuple[str, str, Callable], ...] = (
     ("学校信息", "新增教学点", lambda w: w.go_to("学校信息").add_record()),
     ("学校信息", "更换项目方案", lambda w: w.go_to("学校信息")._on_change_clicked()),
+    ("学校信息", "生成采集包", lambda w: w.go_to("学校信息").create_pack()),
+    ("学校信息", "合并采集包", lambda w: w.go_to("学校信息").merge_pack()),
     ("团队", "新建团队", lambda w: _teams(w, "team")),
     ("团队", "添加成员", lambda w: _teams(w, "member")),
     ("团队", "新建研修组", lambda w: _teams(w, "group")),
@@ -202,7 +204,7 @@ def _dismiss_message_boxes() -> None:
         box.reject()
 
 
-def shoot_dialogs(window, out_dir: Path) -> list[Shot]:
+def shoot_dialogs(window, out_dir: Path, dialogs=DIALOGS) -> list[Shot]:
     from app.ui.layout_check import dialog_problems
     shots = []
     watchdog = QTimer()
@@ -210,7 +212,7 @@ def shoot_dialogs(window, out_dir: Path) -> list[Shot]:
     watchdog.timeout.connect(_dismiss_message_boxes)
     watchdog.start()
     try:
-        for where, name, opener in DIALOGS:
+        for where, name, opener in dialogs:
             before = _open_windows()
             try:
                 opener(window)
@@ -233,14 +235,14 @@ def shoot_dialogs(window, out_dir: Path) -> list[Shot]:
     return shots
 
 
-def shoot_pages(window, out_dir: Path) -> list[Shot]:
+def shoot_pages(window, out_dir: Path, titles=None, prefix: str = "") -> list[Shot]:
     from app.ui.layout_check import page_problems
     from app.ui.widgets.screen_fit import available_rect
     wide = available_rect(window).width() >= WIDE_ENOUGH
     shots = []
-    for title in registry.TITLES:
+    for title in titles or registry.TITLES:
         page = window.go_to(title)
-        path = grab(window, out_dir / f"{title}.png")
+        path = grab(window, out_dir / f"{prefix}{title}.png")
         shots.append(Shot(title, "页面", path.name, (window.width(), window.height()),
                           page_problems(page, table_must_fit=wide)))
     return shots
@@ -271,6 +273,17 @@ def shoot_wizard(ws, settings, out_dir: Path) -> list[Shot]:
     return shots
 
 
+def shoot_pack_scene(window, out_dir: Path) -> list[Shot]:
+    """The teaching point's collecting window and a merge preview (app.ui.pack.pack_shots)."""
+    from app.ui.layout_check import dialog_problems
+    from app.ui.pack.pack_shots import shoot_packs
+
+    def shot(name: str, widget, path: Path, kind: str) -> Shot:   # the window too: all of it on the screen
+        return Shot(name, kind, path.name, (widget.width(), widget.height()), dialog_problems(widget))
+
+    return shoot_packs(window, out_dir, grab, shot)
+
+
 def take_screenshots(controller, data_dir, out_dir: Path, *, demo: bool = False) -> int:
     """Capture into out_dir; the controller must already use throw-away settings (see app.ui.app.run)."""
     from app.ui.widgets.screen_fit import available_rect, available_size
@@ -288,9 +301,15 @@ def take_screenshots(controller, data_dir, out_dir: Path, *, demo: bool = False)
     window.move(available_rect(window).topLeft())
     window.resize(available_size(window))          # a maximised window: the screen less the title bar
     window.show()
-    shots = shoot_pages(window, out_dir)
-    shots += shoot_dialogs(window, out_dir)
+    from app.ui.district import screenshots as district_shots
+    if district_shots.is_district_window(window):
+        shots = district_shots.shoot(window, out_dir)
+    else:
+        shots = shoot_pages(window, out_dir)
+        shots += shoot_dialogs(window, out_dir)
+        shots += shoot_pack_scene(window, out_dir)
     shots += shoot_wizard(controller.ws, controller.settings, out_dir)
+    shots += district_shots.shoot_wizard_district_page(controller.ws, controller.settings, out_dir)
     report = {"screen": list(available_rect(window).size().toTuple()),
               "window": [window.width(), window.height()],
               "shots": [asdict(s) for s in shots]}

@@ -42,7 +42,7 @@ BROKEN = "已损坏或不完整"
 class Case:
     name: str                       # unique id
     file: str                       # relative to the corpus folder
-    target: str                     # roster | hours | evidence | database | restore
+    target: str                     # roster | hours | evidence | database | restore | pack
     expect: str                     # reject | accept | either
     words: list[str] = field(default_factory=list)
     note: str = ""
@@ -321,7 +321,8 @@ def mutate_flip(data: bytes, rng: random.Random, n: int) -> bytes:
 
 
 def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | None = None,
-          big: bool = True, valid_bag: Path | None = None, valid_bag_zip: Path | None = None) -> list[Case]:
+          big: bool = True, valid_bag: Path | None = None, valid_bag_zip: Path | None = None,
+          packs: dict[str, Path] | None = None) -> list[Case]:
     """Write the corpus into `out`; returns the cases (also written to out/corpus.json).
 
     valid_db / valid_full_zip: a real database backup and full-backup zip of a test school, to be
@@ -627,6 +628,11 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
         h19.restore_cases(add, valid_full_zip.read_bytes())
     if valid_bag is not None and valid_bag_zip is not None:
         h19.bundle_cases(out, add, cases, valid_bag, valid_bag_zip)
+    # -- collection packs (issue 17): returned packs mutated; `packs` holds a valid one, another school's
+    #    and one the school never issued (the test builds them from its school)
+    if packs:
+        from tests.corpus.pack_corpus import pack_cases
+        cases += pack_cases(out, packs["valid"], packs.get("foreign"), packs.get("stranger"), Case)
 
     (out / "corpus.json").write_text(json.dumps([asdict(c) for c in cases], ensure_ascii=False, indent=1),
                                      encoding="utf-8")

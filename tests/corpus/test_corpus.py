@@ -44,9 +44,36 @@ def corpus(school_template, tmp_path_factory):
         bag = export_bundle(ws, base / "usb", plugins=Plugins()).path
         bag_zip = export_bundle(ws, base / "usb", ExportOptions(as_zip=True), plugins=Plugins()).path
     full_zip = Path(shutil.make_archive(str(base / "full"), "zip", full.parent, full.name))
+    packs = _pack_scenes(school_template, base)
     cases = build(base / "files", valid_db=db_backup, valid_full_zip=full_zip, valid_bag=bag,
-                  valid_bag_zip=bag_zip)
+                  valid_bag_zip=bag_zip, packs=packs)
     return base / "files", cases
+
+
+def _pack_scenes(school_template: Path, base: Path) -> dict[str, Path]:
+    """A school that issued a pack (whose return is mutated), another school's pack, and a pack of this
+    school's code from a data folder it never came from."""
+    from app.services.packs.create import create_pack
+    from app.services.school import update_school
+    from app.services.workspace import Workspace
+    from tests.packs.helpers import fill
+    out = {}
+    for tag in ("valid", "foreign", "stranger"):
+        school = _pack_school(base) if tag == "valid" else base / f"pack-{tag}"
+        shutil.copytree(school_template, school)
+        with Workspace.open(school) as ws:
+            if tag == "foreign":
+                update_school(ws, code="X999", name="另一所学校")
+            (base / f"stick-{tag}").mkdir()
+            made = create_pack(ws, base / f"stick-{tag}", teachers=["T000", "T001", "T002"])
+        fill(made.path, base / f"src-{tag}")
+        out[tag] = made.path
+    return out
+
+
+def _pack_school(base: Path) -> Path:
+    """The data folder the pack cases run against (it issued the valid pack)."""
+    return base / "pack-school"
 
 
 def _vm_size() -> int:
@@ -73,6 +100,8 @@ def _argv(case: Case, folder: Path, root: Path) -> list[str]:
         return ["evidence", "add", "T000", "A1", "1", file, *common]
     if case.target == "restore":
         return ["restore", file, *common]
+    if case.target == "pack":
+        return ["pack", "merge", file, *common]
     if case.command == "import":                    # database: an ordinary command meets the bad file
         return ["import", "roster", str(folder / "database" / "valid-roster.xlsx"), *common]
     return ["fsck", *common]                        # database: the file *is* the data folder's database
@@ -184,7 +213,7 @@ def test_every_bad_input_gets_its_message_and_changes_nothing(corpus, school_tem
             from app.services.workspace import Workspace
             Workspace.open(root).close()
         else:
-            shutil.copytree(school_template, root)
+            shutil.copytree(_pack_school(folder.parent) if case.target == "pack" else school_template, root)
         (root.parent / "data-file").write_text("不是文件夹", encoding="utf-8")
         if case.target == "database":
             for suffix in ("", "-wal", "-shm"):

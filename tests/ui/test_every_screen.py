@@ -64,6 +64,7 @@ def test_every_page_and_dialog_fits(tmp_path, demo_copy, args, logical):
     assert set(registry.TITLES) <= names                                  # every page
     assert {f"{where} › {name}" for where, name, _open in DIALOGS} <= names   # every add/edit dialog
     assert {"设置向导 › 学校信息", "设置向导 › 项目方案"} <= names
+    assert {"采集窗口 › 证据材料", "采集窗口 › 能力点", "采集窗口 › 登记培训活动", "学校信息 › 合并采集包（预览）"} <= names
     problems = [f"{s['name']}：{p}" for s in report["shots"] for p in s["problems"]]
     assert problems == [], "\n".join(problems)
     assert all((out / s["file"]).stat().st_size > 5000 for s in report["shots"])    # real pictures

@@ -34,7 +34,7 @@ from app.errors import AppError, StorageError
 from app.models import AuditEntry
 from app.services import faults, keys
 from app.services.bundle import layout as L
-from app.services.bundle import minisign
+from app.services.bundle import district_fields, minisign
 from app.services.bundle.bag_writer import (DirSink, ReadbackError, ZipSink, bytes_under, hash_from_device,
                                            remove_tree)
 from app.services.bundle.destination import (Destination, check_room, human_size,  # noqa: F401
@@ -289,7 +289,9 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
         check_room(d, [f.size for f in plan.files] + generated, as_zip=options.as_zip, reusable=reusable)
         faults.hit("export.preflight")
 
+        linked = district_fields.bundle_fields(ws)
         extra = {
+            **linked,
             "bag_name": name,
             "exported_at": when.astimezone().isoformat(timespec="seconds"),
             "key_fingerprint": key.fingerprint,
@@ -375,6 +377,10 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
         ]
         if parts_missing:
             info_fields.append(("Tisheng-Parts-Missing", ", ".join(parts_missing)))
+        if linked["previous_bundle_code"]:
+            info_fields.append(("Previous-Bundle-Code", linked["previous_bundle_code"]))
+        if linked["district_programme"]:
+            info_fields.append(("Tisheng-District-Program-Hash", linked["district_programme"]["hash"]))
         sink.put_bytes(L.BAGIT_TXT, L.BAGIT_TXT_BYTES)
         sink.put_bytes(L.BAG_INFO, L.bag_info_bytes(info_fields))
         sink.put_bytes(L.PUBKEY, key.pub_file_text.encode("ascii"))

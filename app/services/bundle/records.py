@@ -25,6 +25,7 @@ from app.models import (AbilityChoice, AbilityPoint, ActivityAttendance, Activit
                         Programme, ProgrammeChange, School, SchoolCourse, SelfAssessmentEntry, StudyGroup,
                         SupportRecord, Teacher,
                         TeachingPoint, Team, TeamMember, TrainingActivity)
+from app.services.bundle.district_fields import retirement_year
 from app.services.bundle.safe_names import Folder
 from app.services.programmes import load_preset, preset_ids, programme_hash
 from app.services.programmes.adjust import rule_views
@@ -205,6 +206,7 @@ def build_plan(ws, *, unmask: bool = False) -> BundlePlan:
                 row["phone"] = mask_phone(t.phone) if t.phone else t.phone
             row["seq"] = seq
             row["folder"] = folders[t.id]
+            row["retirement_year"] = retirement_year(t)      # for the district's re-check when masked
             teacher_rows.append(row)
 
         evidence_rows = []

@@ -6,6 +6,8 @@ read) in a background job, so opening the window never waits for them.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -140,7 +142,9 @@ class DashboardPage(Page):
         self._job = None
         self.data = data
         self.subtitle.setText(f"{data.school}　·　{data.programme}　·　{data.environment}环境　·　"
-                              f"教师 {data.teachers} 人（参训 {data.active} 人）")
+                              f"教师 {data.teachers} 人（参训 {data.active} 人）"
+                              + (f"　·　<b style='color:{OK if data.district_status.startswith('区县已接收 ·') else WARN}'>"
+                                 f"{data.district_status}</b>" if data.district_status else ""))
         self._fill_cards(data)
         self.hours_chart.set_groups([("", [Bar(h.label + (f"≥{h.per_teacher_min:g}" if h.per_teacher_min else ""),
                                                h.meeting, h.active or 1, f"{h.meeting}/{h.active} 人")
@@ -185,6 +189,9 @@ class DashboardPage(Page):
                  else OK if x.state == "已完成" else "#333")
             when = f"还有 {x.days_left} 天" if x.state in ("即将到期", "未到期") else x.state
             lines.append(f"{x.due_on.isoformat()} {x.title}：<span style='color:{c}'>{when}</span>")
+        for pack in d.packs_out:           # teaching points' packs still out on a stick
+            lines.append(f"采集包 {pack.scope_kind}“{html.escape(pack.scope_name)}”：<span style='color:{WARN}'>"
+                         f"已发出 {pack.days_out()} 天，尚未收回</span>")
         return "<br>".join(lines) or "本方案没有方案文档和截止日期要求"
 
     def _on_findings_clicked(self, index: QModelIndex) -> None:

@@ -195,6 +195,11 @@ class ProgrammePage(Page):
                                       QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
             from pathlib import Path
+
+            from app.ui.district.school_side import import_signed_programme, is_signed
+            if is_signed(path):          # the district's published programme: its signature is checked first
+                import_signed_programme(self, self.ws, path, self._saved)
+                return
             run_in_background(self, lambda _ctx: adjust.import_programme(self.ws, Path(path)), on_done=self._saved)
 
     def export_file(self) -> None:

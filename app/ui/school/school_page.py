@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTextBrowser, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QTextBrowser, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from app.errors import AppError
 from app.services import school as school_service
@@ -49,6 +49,22 @@ class SchoolPage(Page):
         self.points = RecordTable(TeachingPointModel(), settings_name="teaching_points", placeholder="搜索教学点")
         self.points.add_button(standard_action(self, "新增教学点…", self.add_record))
         self.points.add_button(standard_action(self, "删除…", self.delete_record))
+        # One button with a menu beside the 教学点 title: the table's own bar must still fit 1024×600.
+        self.act_create_pack = standard_action(self, "生成采集包…", self.create_pack,
+                                               tip="把所选教学点教师的采集包写到U盘，交教学点离线采集")
+        self.act_merge_pack = standard_action(self, "合并采集包…", self.merge_pack, tip="预览并合并教学点交回的采集包")
+        packs = QMenu(self)
+        packs.addAction(self.act_create_pack)
+        packs.addAction(self.act_merge_pack)
+        self.pack_button = QToolButton()
+        self.pack_button.setText("采集包")
+        self.pack_button.setObjectName("packButton")
+        self.pack_button.setToolTip("教学点离线采集：生成采集包写到U盘，交回后合并")
+
+        self.pack_button.setMenu(packs)
+        self.pack_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        for action in (self.act_create_pack, self.act_merge_pack):
+            self.points.add_action(action)
         left = QFrame()
         left.setProperty("role", "card")
         left_lay = QVBoxLayout(left)
@@ -68,7 +84,11 @@ class SchoolPage(Page):
         right.addWidget(self.programme_view, 3)
         points_title = QLabel("教学点")
         points_title.setProperty("role", "sectionTitle")
-        right.addWidget(points_title)
+        points_row = QHBoxLayout()
+        points_row.addWidget(points_title)
+        points_row.addStretch(1)
+        points_row.addWidget(self.pack_button)
+        right.addLayout(points_row)
         right.addWidget(self.points, 2)
         body = QHBoxLayout()
         body.addWidget(left, 2)
@@ -118,6 +138,20 @@ class SchoolPage(Page):
             show_error(self, exc)
             return
         self.notify("school", "teachers")
+
+    def create_pack(self) -> None:
+        """A collection pack for the selected 教学点 (or a 研修组, some teachers) onto a stick."""
+        from app.ui.pack.create_dialog import CreatePackDialog
+        point = self.points.current_row()
+        self.dialog = CreatePackDialog(self.ws, self, point=point.name if point else None)
+        self.dialog.created.connect(lambda _r: self.notify("school"))
+        self.dialog.open()
+
+    def merge_pack(self) -> None:
+        from app.ui.pack.merge_dialog import MergeDialog
+        self.dialog = MergeDialog(self.ws, self)
+        self.dialog.merged.connect(lambda _r: self.notify("data"))
+        self.dialog.open()
 
     def _on_form_saved(self, _row) -> None:
         window = self.window()

@@ -26,6 +26,7 @@ from app.ui.widgets.fields import combo, combo_value, line
 from app.ui.widgets.form_dialog import collect_errors
 from app.ui.widgets.preset_view import PresetChooser
 from app.ui.widgets.screen_fit import resize_to_screen
+from app.ui.wizard.role_pages import ROLE_DISTRICT, DistrictPage, RoleChoice
 
 
 def _error_label(key: str) -> ErrorLine:
@@ -49,7 +50,11 @@ class WelcomePage(QWizardPage):
         self.demo_button = QPushButton("打开示例学校")
         self.demo_button.setObjectName("demoButton")
         self.demo_button.clicked.connect(wizard.demo_requested)
+        self._wizard = wizard
+        self.role = RoleChoice()
         lay = QVBoxLayout(self)
+        lay.addWidget(self.role)
+        lay.addSpacing(6)
         lay.addWidget(text)
         lay.addSpacing(12)
         self.restore_button = QPushButton("从完整备份恢复…")
@@ -61,6 +66,12 @@ class WelcomePage(QWizardPage):
         row.addStretch(1)
         lay.addLayout(row)
         lay.addStretch(1)
+
+    def nextId(self) -> int:
+        """区县项目办 goes straight to the district's own page; a school to its school pages."""
+        if self.role.role() == ROLE_DISTRICT:
+            return self._wizard.district_page_id
+        return super().nextId()
 
 
 class SchoolPage(QWizardPage):
@@ -197,6 +208,9 @@ class ConfirmPage(QWizardPage):
                              f"所属区县：{v['district'].strip() or '（未填）'}\n"
                              f"信息化环境：{w.environment_page.value()}\n项目方案：{preset['name']}")
 
+    def nextId(self) -> int:
+        return -1                       # the last school page (the district's page follows it in the list)
+
     def validatePage(self) -> bool:
         return self._wizard.create_school()
 
@@ -216,6 +230,7 @@ class SetupWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.welcome_page = WelcomePage(self)
+        self.district_page = DistrictPage(self)
         self.school_page = SchoolPage()
         self.environment_page = EnvironmentPage()
         self.programme_page = ProgrammePage()
@@ -223,6 +238,7 @@ class SetupWizard(QWizard):
         for page in (self.welcome_page, self.school_page, self.environment_page, self.programme_page,
                      self.confirm_page):
             self.addPage(page)
+        self.district_page_id = self.addPage(self.district_page)      # reached only by choosing 区县项目办
         self.school_page.district.textChanged.connect(self.programme_page.follow_district)
         self._restore_draft()
         resize_to_screen(self, 820, 600)
