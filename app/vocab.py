@@ -39,3 +39,9 @@ KIND_SUMMARY = "汇总"
 KIND_NOTICE = "公示"
 KIND_KEY = "密钥"
 FORM_KINDS = (KIND_PERSONAL, KIND_SUMMARY, KIND_NOTICE, KIND_KEY)
+
+# District register (app.services.district.register): the kinds of unit a key belongs to
+UNIT_KINDS = ("学校", "教学点")
+
+# Collection-pack merge (app.services.packs.merge_plan): which side a conflict takes
+TAKE_SCHOOL, TAKE_POINT = "学校", "教学点"

@@ -40,10 +40,29 @@ def _probe(*args: str) -> dict:
 
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["teacher", "add", "--help"], ["export", "--help"],
-                                  ["import", "roster", "--help"], ["teacher", "add", "--bogus"]])
+                                  ["import", "roster", "--help"], ["teacher", "add", "--bogus"],
+                                  ["pack", "create", "--help"], ["district", "key", "add", "--help"]])
 def test_no_heavy_library_before_a_command_runs(args):
     got = _probe(*args)
     assert got["heavy"] == [], f"tisheng {' '.join(args)} imported {got['heavy']}"
+
+
+def test_no_command_module_imports_a_heavy_library():
+    """Every command group, including ones added later, is imported by --help: each must reach its
+    services lazily (app/cli/lazy.py) or inside its handlers."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = ("import importlib, json, sys; from app.cli.main import _command_modules\n"
+            "out = {}\n"
+            "for name in _command_modules():\n"
+            "    before = set(sys.modules); importlib.import_module('app.cli.' + name)\n"
+            "    out[name] = sorted({m.split('.')[0] for m in set(sys.modules) - before} & set(json.loads(sys.argv[1])))\n"
+            "print(json.dumps(out))")
+    done = subprocess.run([sys.executable, "-c", code, json.dumps(HEAVY)], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = json.loads(done.stdout)
+    assert len(got) >= 20 and "cmd_pack" in got and "cmd_district" in got
+    assert {name: heavy for name, heavy in got.items() if heavy} == {}
 
 
 def test_help_lists_every_command_with_its_choices():
@@ -69,6 +88,10 @@ def test_vocabulary_is_the_one_the_tables_and_services_use():
     assert self_assessment.LEVELS is vocab.LEVELS and activities.ACTIVITY_KINDS is vocab.ACTIVITY_KINDS
     assert courses.COURSE_STATUSES is vocab.COURSE_STATUSES and teams.TEAM_KINDS is vocab.TEAM_KINDS
     assert school.ENVIRONMENTS is vocab.ENVIRONMENTS and presets.DEFAULT_PRESET is vocab.DEFAULT_PRESET
+    from app.services.district import register
+    from app.services.packs import merge_plan
+    assert register.UNIT_KINDS is vocab.UNIT_KINDS
+    assert (merge_plan.TAKE_SCHOOL, merge_plan.TAKE_POINT) == (vocab.TAKE_SCHOOL, vocab.TAKE_POINT)
 
 
 def test_verify_needs_no_database_layer():
