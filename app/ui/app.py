@@ -54,7 +54,7 @@ def run(data_dir: str | Path | None = None, demo: bool = False, screenshot_dir: 
     app = make_application()
     if os.environ.get(FIRST_PAINT_ENV):
         _report_first_paint(app)
-    if not demo:                         # a teaching point PC: no school here, a pack on the stick
+    if not demo and _no_school_yet(data_dir):    # a teaching point PC: a pack on the stick?
         from app.ui.pack.launch import open_pack_window, pack_at_start
         pack = pack_at_start(data_paths(data_dir).database)
         if pack is not None and open_pack_window(pack) is not None:
@@ -69,6 +69,16 @@ def run(data_dir: str | Path | None = None, demo: bool = False, screenshot_dir: 
     code = app.exec()
     controller.close()
     return int(code)
+
+
+def _no_school_yet(data_dir) -> bool:
+    """Whether this data folder has no school yet (only then are the sticks searched for a pack).
+
+    One read-only query, and nothing of the pack or drive code loaded: a school's PC starts as fast
+    as before the packs existed."""
+    from app.paths import data_paths
+    from app.services.packs.startup import school_missing
+    return school_missing(data_paths(data_dir).database)
 
 
 def _report_first_paint(app: QApplication) -> None:

@@ -34,7 +34,6 @@ from app.services.workspace import Workspace
 from app.ui import jobs, single_instance
 from app.ui.errors import setup_logging, show_error
 from app.ui.events import AppEvents
-from app.ui.district.district_window import DistrictWindow
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
 
@@ -361,7 +360,12 @@ class AppController(QObject):
         setup_logging(ws.paths.logs)
         self.settings.remember_data_dir(str(ws.paths.root))
         self.events = AppEvents()
-        window_class = DistrictWindow if folder_kind(ws) == "district" else MainWindow
+        if folder_kind(ws) == "district":
+            # Only a district office's folder needs this window (and the workbook library it loads).
+            from app.ui.district.district_window import DistrictWindow
+            window_class = DistrictWindow
+        else:
+            window_class = MainWindow
         self.window = window_class(ws, self.events, self.settings)
         self.window.open_folder_requested.connect(self.open_folder)
         self.window.new_folder_requested.connect(self._on_new_folder_requested)
