@@ -1,7 +1,8 @@
 """Cold start, as whole processes: the window, and the command line's --help and --version.
 
 * cold_start_window_1000t: `tisheng --data-dir D` on a 1,000-teacher school (every start-up
-  check, the main window with its first page) until the window has been painted, against
+  check, the look for a collection pack – one read-only query that finds the school, so no stick
+  is searched –, the main window with its first page) until the window has been painted, against
   bench/baselines/bare_window.py: a bare PySide6 program that opens a QMainWindow with a
   QTableView, until it has been painted. Both print "first-paint" from the same paint hook
   (TISHENG_FIRST_PAINT_EXIT in app/ui/app.py) and are timed from process start to that line.
