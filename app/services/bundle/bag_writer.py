@@ -221,10 +221,14 @@ class DirSink:
         self._sources: dict[str, tuple[Path, str]] = {}   # bag path → (store file, recorded sha256)
         self._flusher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-flush")
         self._flushes: list = []
+        self._made_dirs: set[Path] = set()       # folders made by this sink: one mkdir per folder, not per file
         with os_errors(self.root):
             if resume_from is not None and resume_from != self.root and resume_from.is_dir():
                 os.replace(resume_from, self.root)
             self.root.mkdir(parents=True, exist_ok=True)
+            # Files of an earlier attempt can only be there when its folder was taken over; in a
+            # fresh folder no file is looked for before it is written (one stat less per file).
+            self._resuming = (self.root / "data").is_dir()
             # a stale attempt's tag files (and above all its signature) must never survive
             for child in self.root.iterdir():
                 if child.name == "data" and child.is_dir() and not child.is_symlink():
@@ -241,7 +245,7 @@ class DirSink:
                  on_bytes: OnBytes | None = None) -> None:
         target = self._target(rel)
         with os_errors(target):
-            if target.is_file() and target.stat().st_size == size:
+            if self._resuming and target.is_file() and target.stat().st_size == size:
                 # resuming: a file an interrupted attempt already wrote is kept if intact
                 sha, _n = hash_from_device(target, self.progress)
                 if sha == expected_sha:
@@ -250,7 +254,9 @@ class DirSink:
                     if on_bytes is not None:
                         on_bytes(size)
                     return
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in self._made_dirs:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._made_dirs.add(target.parent)
         if not src.is_file():
             raise StorageError(f"本机存储中缺少文件“{src.name}”（将写入 {rel}），无法导出。")
         with os_errors(target):
