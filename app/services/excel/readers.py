@@ -491,9 +491,10 @@ def _failure_cause(exc: Exception) -> str:
 
     from app.services.safezip import ZipDamaged as _Damaged
     name = type(exc).__name__
-    if isinstance(exc, (_Damaged, zlib.error, EOFError)) or name == "BadZipFile":
+    # python-calamine's own errors (XmlError, ZipError) are named like the ones they stand for
+    if isinstance(exc, (_Damaged, zlib.error, EOFError)) or name in ("BadZipFile", "ZipError"):
         return "内部压缩数据校验失败"
-    if isinstance(exc, ParseError) or name in ("XMLSyntaxError", "ExpatError", "SAXParseException"):
+    if isinstance(exc, ParseError) or name in ("XMLSyntaxError", "ExpatError", "SAXParseException", "XmlError"):
         return "内部的表格数据格式错误"
     if isinstance(exc, KeyError):
         return "缺少必需的内部部件"
