@@ -27,7 +27,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_export import CACHE, ROOT, drop_cache, run_child_rss
+from bags import CACHE
+from timing import ROOT, Result, drop_cache, project_env, run_process
+
+
+def run_child_rss(code: str, *args: str) -> tuple[dict, float]:
+    """Run `code` in a fresh Python with this checkout first on its path; its JSON result (the last
+    line of its output) and the peak memory of its process tree in MB."""
+    r = run_process([sys.executable, "-c", code, str(ROOT), *args], env=project_env())
+    return json.loads(r.stdout.strip().splitlines()[-1]), r.peak_mb
 
 SCHOOLS, TEACHERS = 30, 40          # 40 teachers: 120 choices for ~105 files (make_school grades one per choice)
 
@@ -166,10 +174,10 @@ def run(quick: bool):
         shutil.copytree(base / "district-empty", warm_district)
         warm_base = _baseline(stick)
         warm, _rss = run_child_rss(INGEST, str(warm_district), str(stick))
-        return [(f"district_ingest_{n}bundles_{gb:.1f}GB", result["seconds"], base_s),
-                ("district_ingest_peak_memory_MB_vs_300MB", rss_mb, 300.0),
-                (f"district_dashboard_{dash['units']}_units_vs_1s", dash["seconds"], 1.0),
-                ("district_ingest_warm_cache", warm["seconds"], warm_base)]
+        return [Result(f"district_ingest_{n}bundles_{gb:.1f}GB", result["seconds"], base_s),
+                Result("district_ingest_peak_memory", rss_mb, 300.0, 1.0, "MB"),
+                Result(f"district_dashboard_{dash['units']}_units_vs_1s", dash["seconds"], 1.0, 1.0),
+                Result("district_ingest_warm_cache", warm["seconds"], warm_base)]
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if os.environ.get("TISHENG_BENCH_KEEP") != "1":
@@ -178,5 +186,5 @@ def run(quick: bool):
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    for label, ours, base in run("--quick" in sys.argv):
-        print(f"{label} ratio={ours / base:.2f} ours={ours:.4f}s baseline={base:.4f}s")
+    for row in run("--quick" in sys.argv):
+        print(row.line())

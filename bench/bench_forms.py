@@ -1,15 +1,13 @@
-"""教师个人签字确认表 for a 1,000-teacher school against a bare reportlab document.
+"""教师个人签字确认表 for a 1,000-teacher school against stock reportlab laying out the same pages.
 
-`run(quick)` returns [(name, ours_seconds, baseline_seconds)]; target: ours ≤ 2× baseline.
-
-Ours: the whole `make_forms(ws, dest, kind="个人")`: reading the database (Snapshot,
-compliance engine, evidence file names), building the tables, laying out and
-writing the PDF with the embedded, subset font, the seal footer and QR code.
-Baseline, in the same run: a plain reportlab SimpleDocTemplate with the same
-number of pages, each a few paragraphs holding the same text in the same font
-(no tables, no database). Both run in the same process after the forms module
-has set reportlab up (fonts registered, the same line breaking and number
-formatting), each timed best of two. The file size per teacher is printed too.
+* forms_personal_1000t: `tisheng --data-dir D forms --kind 个人 OUT.pdf` in a fresh process (start-up,
+  the database read, the compliance engine, every teacher's tables laid out — in two layout
+  processes —, the embedded subset font, page numbers) against bench/baselines/forms_reportlab.py
+  in a fresh process: stock reportlab (nothing of the project imported or patched in), the same
+  TrueType font files, the same number of pages, each page the same text as ours (from
+  `pdftotext -layout`) as a title and one gridded table (longer cells as wrapping paragraphs).
+* …_in_process: make_forms() timed inside a process, for information.
+Target ≤ 2×. The file size per teacher is printed too.
 """
 
 from __future__ import annotations
@@ -69,83 +67,67 @@ def build_school(data_dir: Path, teachers: int) -> None:
         s.commit()
 
 
-def baseline(dest: Path, texts: list[list[str]]) -> None:
-    """One plain document: for every page of ours, a page of paragraphs with that text."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
-
-    from app.services.forms.fonts import REGULAR, register_fonts
-    register_fonts()
-    style = ParagraphStyle("b", fontName=REGULAR, fontSize=9.5, leading=12.5, wordWrap="CJK")
-    story = []
-    for page in texts:
-        story += [Paragraph(line, style) for line in page]
-        story.append(PageBreak())
-    SimpleDocTemplate(str(dest), pagesize=A4, initialFontName=REGULAR).build(story)
-
-
-def _page_texts(pdf: Path) -> list[list[str]]:
-    """The text of each page of ours (pdftotext), cut into ~30-character paragraphs."""
+def page_rows(pdf: Path) -> list[list[list[str]]]:
+    """Each page of ours as rows of cells: `pdftotext -layout` lines split where two or more
+    spaces separate the columns."""
+    import re
     import subprocess
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True)
+    out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True)
     pages = out.stdout.decode("utf-8").split("\f")[:-1]
-    texts = []
-    for page in pages:
-        chunks, cur = [], ""
-        for ln in (x.strip() for x in page.splitlines()):
-            cur += ln
-            if len(cur) >= 30:
-                chunks.append(cur)
-                cur = ""
-        texts.append(chunks + ([cur] if cur else []))
-    return texts
+    return [[re.split(r"\s{2,}", ln.strip()) for ln in page.splitlines() if ln.strip()] for page in pages]
 
 
-def run(quick: bool = False) -> list[tuple[str, float, float]]:
-    from xml.sax.saxutils import escape
+def run(quick: bool = False) -> list:
+    import json
+    import os
+
+    from timing import Result, project_env, run_process, tisheng
 
     from app.services.forms.api import make_forms
-    from app.services.forms.fonts import register_fonts
-    from app.services.seal import SealInfo
+    from app.services.forms.fonts import font_path
     from app.services.workspace import Workspace
 
     teachers = 100 if quick else 1000
+    rounds = int(os.environ.get("TISHENG_BENCH_REPEAT", 0)) or REPEATS
     tmp = Path(tempfile.mkdtemp(prefix="tisheng-bench-forms-"))
     try:
         data = tmp / "data"
         t0 = time.perf_counter()
         build_school(data, teachers)
         print(f"  forms: built a {teachers}-teacher school in {time.perf_counter() - t0:.1f}s", flush=True)
-        register_fonts()                      # once per process, for both sides
-        seal = SealInfo("3F2A-91C0-5D7E-AB12-0C44-9E8F-7711-C2D3", "3f2a91c0" * 8,
-                        "9A1B-22C3-D4E5-F607-1829-3A4B-5C6D-7E8F", "BENCH001", "BENCH001_20261201-093000")
-        ours = float("inf")
-        for _ in range(REPEATS):              # best of n: the machine is shared
-            with Workspace.open(data) as ws:
-                ours_pdf = tmp / "个人.pdf"
-                t0 = time.perf_counter()
-                result = make_forms(ws, ours_pdf, kind="个人", seal=seal)
-                ours = min(ours, time.perf_counter() - t0)
-        texts = [[escape(x) for x in page] for page in _page_texts(ours_pdf)]
+        env = project_env()
+        ours_pdf = tmp / "个人.pdf"
         base_pdf = tmp / "baseline.pdf"
-        base = float("inf")
-        for _ in range(REPEATS):
-            t0 = time.perf_counter()
-            baseline(base_pdf, texts)
-            base = min(base, time.perf_counter() - t0)
+        pages_json = tmp / "pages.json"
+        run_process(tisheng("--data-dir", str(data), "forms", "--kind", "个人", str(ours_pdf), "--json"), env=env)
+        pages_json.write_text(json.dumps(page_rows(ours_pdf), ensure_ascii=False), encoding="utf-8")
+        base_cmd = [sys.executable, str(Path(__file__).resolve().parent / "baselines" / "forms_reportlab.py"),
+                    str(pages_json), str(font_path(False)), str(font_path(True)), str(base_pdf)]
+        ours = base = inproc = float("inf")
+        for _ in range(rounds):              # best of n, alternating: the machine is shared
+            r = run_process(tisheng("--data-dir", str(data), "forms", "--kind", "个人", str(ours_pdf), "--json"),
+                            env=env)
+            ours = min(ours, r.seconds)
+            base = min(base, run_process(base_cmd, env=env).seconds)
+        for _ in range(rounds):
+            with Workspace.open(data) as ws:
+                t0 = time.perf_counter()
+                result = make_forms(ws, tmp / "inproc.pdf", kind="个人")
+                inproc = min(inproc, time.perf_counter() - t0)
         from pypdf import PdfReader
-        base_pages = len(PdfReader(str(base_pdf)).pages)
-        assert base_pages == result.pages, (base_pages, result.pages)
+        ours_pages, base_pages = len(PdfReader(str(ours_pdf)).pages), len(PdfReader(str(base_pdf)).pages)
+        if ours_pages != base_pages:
+            raise RuntimeError(f"the baseline has {base_pages} pages, ours {ours_pages}")
         size = ours_pdf.stat().st_size
         print(f"  forms: {teachers} teachers → {result.pages} pages, {size / 1e6:.1f} MB "
               f"({size / teachers / 1024:.1f} KB per teacher); baseline {base_pages} pages, "
               f"{base_pdf.stat().st_size / 1e6:.1f} MB", flush=True)
-        return [(f"forms_personal_{teachers}", ours, base)]
+        return [Result(f"forms_personal_{teachers}t", ours, base, 2.0),
+                Result(f"forms_personal_{teachers}t_in_process", inproc, base)]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    for name, ours, base in run("--quick" in sys.argv):
-        print(f"{name} ratio={ours / base:.2f} ours={ours:.2f}s baseline={base:.2f}s")
+    for r in run("--quick" in sys.argv):
+        print(r.line())

@@ -23,6 +23,7 @@ keystroke < 100 ms (the window never freezes).
 from __future__ import annotations
 
 import os
+import sys
 import statistics
 import tempfile
 import time
@@ -209,11 +210,13 @@ def run(quick: bool):
             f_ours, f_base = bench_filter(ws)
             w_ours, w_base = bench_window_open(ws, 3 if quick else 5)
     import ui_matrix
-    return [(f"ui_filter_keystroke_{n}_teachers", f_ours, f_base),
-            (f"ui_window_open_{n}_teachers", w_ours, w_base),
-            *ui_matrix.run(quick)]
+    from timing import Result
+    return [Result(f"ui_filter_keystroke_{n}_teachers", f_ours, f_base, 2.0),
+            Result(f"ui_filter_keystroke_{n}_teachers_vs_100ms", f_ours, 0.1, 1.0),
+            Result(f"ui_window_open_{n}_teachers_in_process", w_ours, w_base, 2.0),
+            *(Result(*row) for row in ui_matrix.run(quick))]
 
 
 if __name__ == "__main__":
-    for label, ours, base in run(False):
-        print(f"{label} ratio={ours / base:.2f} ours={ours:.4f}s baseline={base:.4f}s")
+    for r in run("--quick" in sys.argv):
+        print(r.line())

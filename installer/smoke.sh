@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Linux smoke build: freeze installer/tisheng.spec and run the frozen programs offscreen
-# through a school's year: version, demo, check, export, verify, open and close the window.
+# through a school's year: version, demo, check, export, verify, open and close the window,
+# and the frozen programs' cold start (window to first paint, --version, --help).
 # Usage: bash installer/smoke.sh
 #   (needs: python -m pip install -c requirements.lock -e ".[build]", the versions the tests passed on)
 set -euo pipefail
@@ -68,5 +69,41 @@ step "window opens and closes (screenshots of every page)"
 "$APP/tisheng" --data-dir "$WORK/data" gui --screenshot "$WORK/shots" 2> >(grep -v propagateSizeHints >&2)
 ls "$WORK/shots" | tr '\n' ' '; echo
 [ -f "$WORK/shots/首页.png" ]
+
+step "cold start of the frozen programs (best of 5; the window until its first paint)"
+# TISHENG_FIRST_PAINT_EXIT=1 makes the window print "first-paint" once painted and quit; the
+# baseline is bench/baselines/bare_window.py (a bare PySide6 QMainWindow + QTableView) run by
+# this machine's Python, unfrozen.
+python3 - "$APP/tisheng" "$CLI" "$WORK/data" "$(pwd)/bench/baselines/bare_window.py" <<'PY'
+import os, subprocess, sys, time
+gui, cli, data, bare = sys.argv[1:5]
+env = dict(os.environ, TISHENG_FIRST_PAINT_EXIT="1", QT_QPA_PLATFORM="offscreen")
+
+def until_paint(cmd):
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    for line in p.stdout:
+        if line.startswith("first-paint"):
+            t = time.perf_counter() - t0
+            break
+    else:
+        raise SystemExit(f"no first paint from {cmd[0]}")
+    p.wait()
+    return t
+
+def whole(cmd):
+    t0 = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - t0
+
+ours = min(until_paint([gui, "--data-dir", data]) for _ in range(5))
+try:
+    base = min(until_paint([sys.executable, bare]) for _ in range(5))
+    print(f"window to first paint: {ours:.3f} s; bare PySide6 window (unfrozen): {base:.3f} s; ratio {ours / base:.2f}")
+except Exception as exc:  # no PySide6 for this python3
+    print(f"window to first paint: {ours:.3f} s (no baseline: {exc})")
+for flag in ("--version", "--help"):
+    print(f"tisheng-cli {flag}: {min(whole([cli, flag]) for _ in range(5)):.3f} s (target 0.15 s)")
+PY
 
 step "smoke OK"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from app.cli.lazy import lazy
 from app.cli.output import print_json, print_table
-from app.services import assessment
+
+assessment = lazy("app.services.assessment")
 
 
 def register(sub, common) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from app.cli.lazy import lazy
 from app.cli.output import print_json
-from app.services.compliance import run_check
+
+compliance = lazy("app.services.compliance")
 
 
 def register(sub, common) -> None:
@@ -17,7 +19,7 @@ def register(sub, common) -> None:
 
 def cmd_check(args, ws_opener) -> int:
     ws = ws_opener()
-    report = run_check(ws)
+    report = compliance.run_check(ws)
     findings = report.findings
     if args.teacher:
         from app.services.teachers import resolve

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from app.cli.lazy import lazy
 from app.cli.output import print_json, print_table
 from app.cli.teacher_brief import briefs, names, require_yes, roster
 from app.errors import ValidationError
-from app.services import courses, teachers
-from app.services.courses import COURSE_STATUSES
+from app.vocab import COURSE_STATUSES
+
+courses = lazy("app.services.courses")
+teachers = lazy("app.services.teachers")
 
 COURSE_HELP = "课程名称或编号（见 tisheng course list）"
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from app.cli.lazy import lazy
 from app.cli.output import print_json, print_table
-from app.services import dashboard
 from app.services.validation import parse_date
+
+dashboard = lazy("app.services.dashboard")
 
 
 def register(sub, common) -> None:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from app.cli.output import print_json, print_table
-from app.services.district.register import UNIT_KINDS
+from app.vocab import UNIT_KINDS
 
 
 def _parser(sub, name: str, common, **kw):

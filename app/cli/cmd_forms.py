@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from app.cli.output import print_json, progress_line
-from app.services.forms.dto import KINDS
+from app.vocab import FORM_KINDS as KINDS
 
 
 def register(sub, common) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from app.cli.lazy import lazy
 from app.cli.output import print_json, print_table
 from app.cli.teacher_brief import briefs, names, require_yes, roster
 from app.errors import ValidationError
-from app.services import teachers, teams
+
+teachers = lazy("app.services.teachers")
+teams = lazy("app.services.teams")
 
 GROUP_HELP = "研修组名称或编号（见 tisheng group list）"
 MOVE_HELP = "确认调动：组长原属其他研修组时将其调入本组（原组如由其任组长，则组长空缺）"

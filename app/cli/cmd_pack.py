@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.cli.lazy import lazy
 from app.cli.output import print_json, print_table
 from app.errors import ValidationError
-from app.services.packs import collect, create, registry, seal
-from app.services.packs.folder import PackFolder
-from app.services.packs.merge import merge_return
-from app.services.packs.merge_plan import TAKE_POINT, TAKE_SCHOOL
+from app.vocab import TAKE_POINT, TAKE_SCHOOL
+
+collect = lazy("app.services.packs.collect")
+create = lazy("app.services.packs.create")
+registry = lazy("app.services.packs.registry")
+seal = lazy("app.services.packs.seal")
+folder = lazy("app.services.packs.folder")
+merge = lazy("app.services.packs.merge")
 
 PATH_HELP = "U盘上的采集包文件夹"
 
@@ -105,7 +110,7 @@ def register(sub, common) -> None:
     sh.set_defaults(func=cmd_sheet)
 
 
-def _state_json(pack: PackFolder) -> dict:
+def _state_json(pack: "folder.PackFolder") -> dict:
     st = pack.state()
     doc = st.document
     return {"pack_id": doc.pack_id, "school": doc.school_name, "scope": {"kind": doc.scope_kind, "name": doc.scope_name},
@@ -123,7 +128,7 @@ def _state_json(pack: PackFolder) -> dict:
                         for c in st.effective_changes]}
 
 
-def _print_state(pack: PackFolder) -> None:
+def _print_state(pack: "folder.PackFolder") -> None:
     st = pack.state()
     doc = st.document
     print(f"采集包：{doc.title}（编号 {doc.pack_id[:8].upper()}，{doc.issued_at:%Y-%m-%d} 生成）")
@@ -205,7 +210,7 @@ def cmd_list(args, ws_opener) -> int:
 
 
 def cmd_show(args, _ws_opener) -> int:
-    pack = PackFolder.open(args.path)
+    pack = folder.PackFolder.open(args.path)
     print_json(_state_json(pack)) if args.json else _print_state(pack)
     return 0
 
@@ -217,7 +222,7 @@ def cmd_open(args, _ws_opener) -> int:
     return run_pack(args.path)
 
 
-def _saved(args, pack: PackFolder, text: str, extra: dict | None = None) -> int:
+def _saved(args, pack: "folder.PackFolder", text: str, extra: dict | None = None) -> int:
     if args.json:
         print_json({"saved": text, **(extra or {}), "state": _state_json(pack)})
     else:
@@ -226,7 +231,7 @@ def _saved(args, pack: PackFolder, text: str, extra: dict | None = None) -> int:
 
 
 def cmd_attach(args, _ws_opener) -> int:
-    pack = PackFolder.open(args.path)
+    pack = folder.PackFolder.open(args.path)
     r = collect.attach_files(pack, args.teacher, args.item, args.files, point=args.code, replaces=args.replaces,
                              by=args.by)
     text = f"已添加 {len(r.changes)} 个文件到U盘上的采集包。" + "".join(f"\n{s}" for s in r.skipped)
@@ -234,14 +239,14 @@ def cmd_attach(args, _ws_opener) -> int:
 
 
 def cmd_hours(args, _ws_opener) -> int:
-    pack = PackFolder.open(args.path)
+    pack = folder.PackFolder.open(args.path)
     c = collect.add_hours(pack, args.teacher, category=args.category, hours=args.hours, on_date=args.date,
                           topic=args.topic, note=args.note, by=args.by)
     return _saved(args, pack, f"已登记学时 {c.data['hours']:g}（{c.data['category']}）。", {"record": c.id})
 
 
 def cmd_activity(args, _ws_opener) -> int:
-    pack = PackFolder.open(args.path)
+    pack = folder.PackFolder.open(args.path)
     c = collect.add_activity(pack, title=args.title, kind=args.kind, on_date=args.date, hours=args.hours,
                              category=args.category, teachers=args.teacher, files=args.file, topic=args.topic,
                              location=args.location, organiser=args.organiser, note=args.note, by=args.by)
@@ -250,14 +255,14 @@ def cmd_activity(args, _ws_opener) -> int:
 
 
 def cmd_choose(args, _ws_opener) -> int:
-    pack = PackFolder.open(args.path)
+    pack = folder.PackFolder.open(args.path)
     c = collect.set_choices(pack, args.teacher, args.codes, confirm_drop=args.confirm, by=args.by)
     text = "能力点没有变化。" if c is None else f"已保存：能力点改为 {'、'.join(c.data['codes'])}。"
     return _saved(args, pack, text, {"record": c.id if c else None})
 
 
 def cmd_undo(args, _ws_opener) -> int:
-    pack = PackFolder.open(args.path)
+    pack = folder.PackFolder.open(args.path)
     prefix = args.record.strip().lower()
     found = [c for c in pack.state().effective_changes if c.id.startswith(prefix)] if len(prefix) >= 4 else []
     if len(found) != 1:
@@ -267,7 +272,7 @@ def cmd_undo(args, _ws_opener) -> int:
 
 
 def cmd_finish(args, _ws_opener) -> int:
-    pack = PackFolder.open(args.path)
+    pack = folder.PackFolder.open(args.path)
     r = seal.seal(pack, by=args.by)
     if args.json:
         print_json(r.to_dict())
@@ -291,7 +296,7 @@ def _decisions(items: list[str]) -> dict[int, str]:
 
 def cmd_merge(args, ws_opener) -> int:
     ws = ws_opener()
-    result = merge_return(ws, args.path, decisions=_decisions(args.decide), prefer=args.prefer, by=args.by,
+    result = merge.merge_return(ws, args.path, decisions=_decisions(args.decide), prefer=args.prefer, by=args.by,
                           dry_run=args.dry_run)
     if args.json:
         print_json(result.to_dict())
@@ -317,6 +322,6 @@ def cmd_merge(args, ws_opener) -> int:
 
 def cmd_sheet(args, _ws_opener) -> int:
     from app.services.packs.sheet import write_sheet
-    path = write_sheet(PackFolder.open(args.path).state(), args.pdf)
+    path = write_sheet(folder.PackFolder.open(args.path).state(), args.pdf)
     print_json({"sheet": str(path)}) if args.json else print(f"使用说明已保存：{path}")
     return 0

@@ -5,10 +5,14 @@ from __future__ import annotations
 import sys
 from dataclasses import asdict
 
+from app.cli.lazy import lazy
 from app.cli.output import print_json, print_table
 from app.cli.teacher_brief import brief, names, require_yes, roster
-from app.services import choices, school, teachers
-from app.services.school import ENVIRONMENTS
+from app.vocab import ENVIRONMENTS
+
+choices = lazy("app.services.choices")
+school = lazy("app.services.school")
+teachers = lazy("app.services.teachers")
 
 POINT_HELP = "教学点名称或编号（见 tisheng point list）"
 ENV_HELP = f"信息化环境：{'、'.join(ENVIRONMENTS)}（不填则与本校相同）"

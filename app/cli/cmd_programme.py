@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.cli.lazy import lazy
 from app.cli.output import print_json
-from app.services.programmes import adjust
-from app.services.programmes.presets import source_text
-from app.services.programmes.schema import GROUPS
+
+adjust = lazy("app.services.programmes.adjust")
+presets = lazy("app.services.programmes.presets")
+schema = lazy("app.services.programmes.schema")
 
 
 def register(sub, common) -> None:
@@ -53,7 +55,7 @@ def _print_view(view: adjust.ProgrammeView, only: str | None = None) -> None:
     base = (f"内置方案“{view.preset_name}”" + ("，已调整" if view.adjusted else "，未调整")) if view.preset_name \
         else "自定义方案（不是由内置方案而来）"
     print(f"来源：{base}；方案哈希 {view.applied_hash[:16]}")
-    for group in GROUPS:
+    for group in schema.GROUPS:
         rules = [r for r in view.rules if r.group == group and (only is None or r.key == only)]
         if not rules:
             continue
@@ -140,7 +142,7 @@ def cmd_import(args, ws_opener) -> int:
 
 def cmd_document(args, ws_opener) -> int:
     view = adjust.show_programme(ws_opener())
-    text = source_text(view.document_file) if view.document_file else ""
+    text = presets.source_text(view.document_file) if view.document_file else ""
     if args.json:
         print_json({"title": view.document_title, "file": view.document_file, "text": text})
     elif text:

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.cli.lazy import lazy
 from app.cli.output import print_json, print_table
-from app.models.plan import PLAN_KINDS, PLAN_STATUSES
-from app.services import activities, choices, evidence, hours, plans, teachers
+from app.vocab import ACTIVITY_KINDS, PLAN_KINDS, PLAN_STATUSES
+
+activities = lazy("app.services.activities")
+choices = lazy("app.services.choices")
+evidence = lazy("app.services.evidence")
+hours = lazy("app.services.hours")
+plans = lazy("app.services.plans")
+teachers = lazy("app.services.teachers")
 
 
 def register(sub, common) -> None:
@@ -54,7 +61,7 @@ def register(sub, common) -> None:
     a.add_argument("--date", required=True, help="日期")
     a.add_argument("--hours", required=True, help="学时")
     a.add_argument("--category", required=True, help="计入的学时类别")
-    a.add_argument("--kind", default="其他", choices=activities.ACTIVITY_KINDS, help="活动类型")
+    a.add_argument("--kind", default="其他", choices=ACTIVITY_KINDS, help="活动类型")
     a.add_argument("--topic", default="", help="专题")
     a.add_argument("--participants", nargs="*", default=[], metavar="教师", help="参加教师")
     a.add_argument("--all", action="store_true", help="全体在岗教师参加")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from app.cli.lazy import lazy
 from app.cli.output import print_json, print_table
-from app.services import programmes, school
-from app.services.school import ENVIRONMENTS
+from app.vocab import DEFAULT_PRESET, ENVIRONMENTS
+
+programmes = lazy("app.services.programmes")
+school = lazy("app.services.school")
 
 
 def register(sub, common) -> None:
@@ -13,7 +16,7 @@ def register(sub, common) -> None:
     p.add_argument("--name", required=True, help="学校名称")
     p.add_argument("--code", required=True, help="学校代码（字母数字，如教育部学校标识码）")
     p.add_argument("--environment", required=True, choices=ENVIRONMENTS, help="信息化环境")
-    p.add_argument("--programme", default=programmes.DEFAULT_PRESET,
+    p.add_argument("--programme", default=DEFAULT_PRESET,
                    help="项目方案编号（见 tisheng programmes），默认 national-2.0")
     p.add_argument("--stage", default="", help="学段，如 小学、初中")
     p.add_argument("--district", default="", help="所属区县")
@@ -40,7 +43,7 @@ def register(sub, common) -> None:
                        description="在数据文件夹中建立一所示例学校（约40位教师、团队、方案、选点、学时、证据、考核），"
                                    "便于熟悉软件。数据文件夹必须为空。")
     p.add_argument("--teachers", type=int, default=40, help="教师人数（默认40）")
-    p.add_argument("--programme", default=programmes.DEFAULT_PRESET, help="项目方案编号")
+    p.add_argument("--programme", default=DEFAULT_PRESET, help="项目方案编号")
     p.set_defaults(func=cmd_demo)
 
 

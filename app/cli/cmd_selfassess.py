@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from app.cli.lazy import lazy
 from app.cli.output import print_json, print_table
-from app.services import self_assessment
-from app.services.self_assessment import LEVELS
+from app.vocab import LEVELS
+
+self_assessment = lazy("app.services.self_assessment")
 
 
 def register(sub, common) -> None:

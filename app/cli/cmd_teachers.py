@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from app.cli.lazy import lazy
 from app.cli.output import print_json, print_table
 from app.errors import RuleViolation
-from app.models.teacher import STAFF_TYPES, STATUSES
-from app.services import teachers
+from app.vocab import STAFF_TYPES, STATUSES
+
+teachers = lazy("app.services.teachers")
 
 OPTIONAL = (("gender", "性别：男/女（默认按身份证号判断）"), ("phone", "联系电话"), ("subject", "任教学科"),
             ("stage", "学段"), ("title", "职称"), ("staff-no", "工号"), ("teaching-point", "所在教学点"),

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from app.cli.lazy import lazy
 from app.cli.output import print_json, print_table
 from app.cli.teacher_brief import require_yes
 from app.errors import ValidationError
-from app.services import teachers, teams
-from app.services.teams import TEAM_KINDS
+from app.vocab import TEAM_KINDS
+
+teachers = lazy("app.services.teachers")
+teams = lazy("app.services.teams")
 
 TEAM_HELP = "团队名称或编号（见 tisheng team list）"
 

@@ -9,9 +9,7 @@ use `progress_line()`, the one place a carriage return is written on purpose.
 
 from __future__ import annotations
 
-import dataclasses
 import io
-import json
 import sys
 from datetime import date, datetime
 from typing import Any
@@ -63,6 +61,7 @@ def progress_line(text: str, *, last: bool = False) -> None:
 
 
 def _default(obj: Any) -> Any:
+    import dataclasses
     if dataclasses.is_dataclass(obj):
         return dataclasses.asdict(obj)
     if isinstance(obj, (date, datetime)):
@@ -76,6 +75,7 @@ def _default(obj: Any) -> Any:
 
 def print_json(obj: Any) -> None:
     # json escapes C0 itself; escape_invisible covers C1, bidi and zero-width (as \uXXXX, valid JSON)
+    import json
     sys.stdout.write(escape_invisible(json.dumps(obj, ensure_ascii=False, indent=2, default=_default)) + "\n")
 
 

@@ -3,9 +3,15 @@ confirmation they ask for before a removal that takes other records with it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from app.cli.lazy import lazy
 from app.errors import RuleViolation
-from app.services import teachers
-from app.services.teachers import TeacherRow
+
+if TYPE_CHECKING:
+    from app.services.teachers import TeacherRow
+
+teachers = lazy("app.services.teachers")
 
 _NAMED = 5       # how many names a message spells out before "等"
 

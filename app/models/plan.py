@@ -8,10 +8,7 @@ from typing import Optional
 from sqlmodel import Field, SQLModel
 
 from app.models.base import now, stamp
-
-PLAN_KINDS = ("信息化教育教学发展规划", "校本研修方案", "校本应用考核方案", "学期培训计划",
-              "整校推进实施方案", "培训实施方案", "研修组长名单", "工作总结", "其他")
-PLAN_STATUSES = ("草稿", "已提交", "已备案")
+from app.vocab import PLAN_KINDS, PLAN_STATUSES  # noqa: F401 (defined there for the command line)
 
 
 class PlanDocument(SQLModel, table=True):

@@ -8,20 +8,15 @@ from typing import Optional
 from sqlmodel import Field, SQLModel
 
 from app.models.base import now, stamp
+from app.vocab import (STAFF_TYPES, STATUS_ACTIVE, STATUS_EXEMPT, STATUS_INTERNAL_RETIRED,  # noqa: F401
+                       STATUS_LEFT, STATUS_RETIRED, STATUSES)
 
-STATUS_ACTIVE = "在岗"
-STATUS_EXEMPT = "免修"
-STATUS_RETIRED = "退休"
-STATUS_LEFT = "调离"
-STATUS_INTERNAL_RETIRED = "内退"
-STATUSES = (STATUS_ACTIVE, STATUS_EXEMPT, STATUS_RETIRED, STATUS_INTERNAL_RETIRED, STATUS_LEFT)
 # Whether a teacher the programme does not require takes part anyway, or one it allows to
 # opt out does so (the programme decides what each means; "" follows the programme).
 PARTICIPATION_DEFAULT = ""
 PARTICIPATION_VOLUNTEER = "自愿参加"
 PARTICIPATION_OPTED_OUT = "不参加"
 PARTICIPATIONS = (PARTICIPATION_DEFAULT, PARTICIPATION_VOLUNTEER, PARTICIPATION_OPTED_OUT)
-STAFF_TYPES = ("在编", "临聘", "代课")
 GENDERS = ("男", "女")
 
 

@@ -12,8 +12,7 @@ from app.models.hours import SOURCE_COURSE
 from app.services.naming import clean_text, find_by_name_or_id
 from app.services.programmes import current_rules
 from app.services.validation import normalize_text, validate_hours
-
-COURSE_STATUSES = ("已申报", "实施中", "已完成")
+from app.vocab import COURSE_STATUSES  # noqa: F401 (defined there for the command line)
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from app.services.programmes import Rules, install_programme, load_preset
 from app.services.programmes.apply import install_deadlines, install_teacher_items
 from app.services.programmes.calendar import current_year_label
 from app.services.validation import normalize_text, validate_phone
+from app.vocab import ENVIRONMENTS  # noqa: F401 (defined there for the command line)
 
-ENVIRONMENTS = ("多媒体", "混合", "智慧")
 ENVIRONMENT_HELP = {
     "多媒体": "多媒体教学环境：教室有电脑、投影或交互白板，重点支持集体教学（可选 A 类能力点）",
     "混合": "混合学习环境：有网络教室、移动终端或网络教学平台，支持小组与个别学习（可选 A、B 类）",

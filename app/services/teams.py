@@ -11,8 +11,7 @@ from app.models import StudyGroup, Teacher, Team, TeamMember
 from app.models.base import now
 from app.services.naming import clean_text, find_by_name_or_id
 from app.services.validation import normalize_text
-
-TEAM_KINDS = ("校级管理团队", "信息化教学创新研修团队", "培训指导团队", "工程领导小组", "项目办公室", "其他")
+from app.vocab import TEAM_KINDS  # noqa: F401 (defined there for the command line)
 
 
 @dataclass(frozen=True)

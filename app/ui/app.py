@@ -7,6 +7,7 @@ Called by `tisheng`, `tisheng gui` and `tisheng --demo` (app/cli/cmd_gui.py).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from PySide6.QtWidgets import QApplication
 from app import APP_NAME, __version__
 
 log = logging.getLogger(__name__)
+
+# Set to 1, the app prints "first-paint" once its first window has been painted and quits
+# (the cold-start benchmark and installer/smoke.sh time a whole start this way).
+FIRST_PAINT_ENV = "TISHENG_FIRST_PAINT_EXIT"
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -48,7 +53,9 @@ def run(data_dir: str | Path | None = None, demo: bool = False, screenshot_dir: 
     if screenshot_dir is not None:
         return _run_screenshots(data_dir, demo, Path(screenshot_dir), screen_size, scale)
     app = make_application()
-    if not demo:                         # a teaching point PC: no school here, a pack on the stick
+    if os.environ.get(FIRST_PAINT_ENV):
+        _report_first_paint(app)
+    if not demo and _no_school_yet(data_dir):    # a teaching point PC: a pack on the stick?
         from app.ui.pack.launch import open_pack_window, pack_at_start
         pack = pack_at_start(data_paths(data_dir).database)
         if pack is not None and open_pack_window(pack) is not None:
@@ -76,6 +83,49 @@ def run_pack(path: str | Path) -> int:
         return 2
     app.setQuitOnLastWindowClosed(True)
     return int(app.exec())
+
+
+def _no_school_yet(data_dir) -> bool:
+    """Whether this data folder has no school yet (only then are the sticks searched for a pack).
+
+    One read-only query, and nothing of the pack or drive code loaded: a school's PC starts as fast
+    as before the packs existed."""
+    from app.paths import data_paths
+    from app.services.packs.startup import school_missing
+    from app.ui import jobs
+    database = data_paths(data_dir).database
+    box: dict[str, bool] = {}
+    jobs.run_in_background(None, lambda ctx: school_missing(database), on_done=lambda r: box.setdefault("missing", r),
+                           on_failed=lambda exc: box.setdefault("missing", False))
+    jobs.wait_idle(10000)
+    return box.get("missing", False)
+
+
+def _report_first_paint(app: QApplication) -> None:
+    """After the first paint of a top-level window (and of its children, painted in the same
+    pass), print the marker and quit."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        seen = False
+
+        def eventFilter(self, obj, event) -> bool:      # noqa: N802 (Qt's name)
+            if not self.seen and event.type() == QEvent.Type.Paint and obj.isWidgetType() and obj.isWindow():
+                self.seen = True
+                QTimer.singleShot(0, self._done)
+            return False
+
+        def _done(self) -> None:
+            sys.stdout.write("first-paint\n")
+            sys.stdout.flush()
+            from app.ui import jobs
+            jobs.cancel_all()              # so that closing does not ask about them
+            jobs.wait_idle(15000)
+            app.quit()
+
+    watcher = FirstPaint(app)
+    app.installEventFilter(watcher)
+    app._first_paint = watcher            # kept alive with the application
 
 
 def _run_screenshots(data_dir, demo: bool, out_dir: Path, screen_size, scale) -> int:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -39,11 +40,12 @@ from app.services.workspace import Workspace
 from app.ui import jobs, single_instance
 from app.ui.errors import setup_logging, show_error
 from app.ui.events import AppEvents
-from app.ui.district.district_window import DistrictWindow
 from app.ui.facades import Facades
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
-from app.ui.wizard.setup_wizard import SetupWizard
+
+if TYPE_CHECKING:
+    from app.ui.wizard.setup_wizard import SetupWizard
 
 log = logging.getLogger(__name__)
 
@@ -242,6 +244,7 @@ class AppController(QObject):
 
     def _show_wizard(self, ws: Workspace) -> None:
         self._pending_ws = ws
+        from app.ui.wizard.setup_wizard import SetupWizard    # only when a folder has no school yet
         self.wizard = SetupWizard(Facades(ws), self.window, settings=self.settings)
         self.wizard.demo_requested.connect(lambda: self._build_demo(ws, parent=self.wizard))
         self.wizard.restore_requested.connect(lambda: self._restore_into_empty(ws))
@@ -367,9 +370,12 @@ class AppController(QObject):
         self.settings.remember_data_dir(str(ws.paths.root))
         self.events = AppEvents()
         if folder_kind(ws) == "district":
-            self.window = DistrictWindow(Facades(ws), self.events, self.settings)
+            # Only a district office's folder needs this window (and the workbook library it loads).
+            from app.ui.district.district_window import DistrictWindow
+            window_class = DistrictWindow
         else:
-            self.window = MainWindow(Facades(ws), self.events, self.settings)
+            window_class = MainWindow
+        self.window = window_class(Facades(ws), self.events, self.settings)
         self.window.open_folder_requested.connect(self.open_folder)
         self.window.new_folder_requested.connect(self._on_new_folder_requested)
         self.window.data_restored.connect(self.reopen_after_restore)

@@ -418,3 +418,35 @@ def test_verify_points_at_the_bag_inside_a_folder(school, usb, plugins):
     bag = export_bundle(ws, usb, plugins=plugins).path
     report = verify_path(usb)
     assert not report.ok and bag.name in report.errors[0]
+
+
+def test_a_fresh_export_makes_each_folder_once_and_looks_for_no_earlier_file(school, usb, plugins, monkeypatch):
+    """Per-file work dominates a school of thousands of small documents: a fresh bag folder makes
+    each folder once and does not stat each target for a file an earlier attempt left (only a
+    resumed folder can hold one)."""
+    from pathlib import Path
+
+    from app.services.bundle.verify import verify_path
+    ws, _ = school
+    made, probed = [], []
+    real_mkdir, real_is_file = Path.mkdir, Path.is_file
+
+    def mkdir(self, *a, **kw):
+        made.append(self)
+        return real_mkdir(self, *a, **kw)
+
+    def is_file(self):
+        if "usb" in self.parts:
+            probed.append(self)
+        return real_is_file(self)
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    monkeypatch.setattr(Path, "is_file", is_file)
+    result = export_bundle(ws, usb, plugins=plugins)
+    monkeypatch.undo()
+    assert verify_path(result.path).ok
+    evidence = [p for p in result.path.joinpath("data").rglob("*") if p.is_file()]
+    folders = {p.parent for p in evidence}
+    assert len(evidence) > 2 * len(folders) + 10      # the check below means something
+    on_stick = [p for p in made if "usb" in p.parts]
+    assert len(on_stick) <= 2 * len(folders) + 10, len(on_stick)      # a new parent is made by recursion
+    assert [p for p in probed if "data" in p.parts] == []

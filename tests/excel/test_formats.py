@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.services.excel import FileRejected, import_roster, preview_roster
-from app.services.excel.readers import decode_text
+from app.services.excel.csv_reader import decode_text
 from tests.excel.helpers import make_id, teachers
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -16,7 +16,7 @@ from tests.excel.helpers import ROSTER_HEADER, roster_row, rewrite_zip_member, t
 
 
 def test_openpyxl_uses_defusedxml():
-    import app.services.excel  # noqa: F401  (the package checks this at import)
+    import app.services.excel.xl  # noqa: F401  (checked where openpyxl is loaded)
     assert openpyxl.DEFUSEDXML is True
 
 

@@ -155,3 +155,22 @@ def test_hours_add_refuses_0_001_on_the_command_line(capsys, tmp_path):
     assert code == 2 and "太小" in err and json.loads(out)["exit"] == 2
     code, _, err = run(capsys, "--data-dir", data, "hours", "add", "T001", "--category", "网络研修", "--hours", "")
     assert code == 2 and "学时不能为空" in err
+
+
+def test_the_fast_path_for_plain_text_misses_no_invisible_character():
+    """invisible_in answers plain text from str.isprintable() (per cell of a 5,000-row roster); every
+    code point it lets through that way must be one the character-by-character check allows too."""
+    import sys
+
+    from app.services.validation.controls import invisible_in, is_invisible
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        assert (invisible_in("王" + ch) is not None) == is_invisible(ch), f"U+{cp:04X}"
+
+
+def test_id_numbers_typed_in_ascii_and_full_width_normalise_alike():
+    from app.services.validation.id_number import normalize_id_number
+    want = "11010519491231002X"
+    for typed in ("11010519491231002x", " 110105 1949-1231 002X ", "１１０１０５１９４９１２３１００２ｘ",
+                  "110105\u200b19491231002X", "\ufeff11010519491231002X"):
+        assert normalize_id_number(typed) == want, typed

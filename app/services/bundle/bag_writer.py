@@ -1,10 +1,13 @@
 """Streaming BagIt writer: a folder (default) or a single stored ZIP64 archive.
 
-Files are streamed from the evidence store to the target while hashed; the
-hash must equal the one recorded at import (local bit rot is caught before it
-reaches the district). Every file is fsynced and dropped from the OS cache so
-that the read-back pass reads what the device holds (on Windows through an
-unbuffered handle), which is what catches fake-capacity sticks.
+Evidence files are copied from the store to the target by the kernel where it can
+(sendfile), not hashed on the way: the read-back pass hashes what the device holds
+against the hash recorded at import, and when a file differs the store's copy is
+hashed again to say which side is damaged (local bit rot is still named as such and
+never reaches the district). Each file is fsynced and dropped from the OS cache by a
+flusher thread while the next one is copied, and all of them before the read-back,
+so that it reads what the device holds (on Windows through an unbuffered handle),
+which is what catches fake-capacity sticks.
 
 Everything is written under a `.partial` name; `finish()` renames it. A
 crash, a cancel or a pulled stick therefore never leaves a final-named bag.
@@ -137,6 +140,46 @@ def copy_hashing(src: Path, dst, progress: Progress | None, on_bytes: OnBytes | 
     return h.hexdigest(), total
 
 
+def copy_plain(src: Path, dst_fd: int, progress: Progress | None, on_bytes: OnBytes | None) -> int:
+    """Copy src into the open file descriptor dst_fd, in the kernel where the platform allows;
+    returns the bytes copied. No hash: the read-back from the device checks them."""
+    total = 0
+    with open(src, "rb", buffering=0) as fh:
+        if sys.platform.startswith("linux"):
+            in_fd = fh.fileno()
+            while n := os.sendfile(dst_fd, in_fd, total, BUF):
+                total += n
+                if on_bytes is not None:
+                    on_bytes(n)
+                if progress is not None:
+                    progress.check()
+            return total
+        buf = bytearray(BUF)
+        view = memoryview(buf)
+        while n := fh.readinto(buf):
+            written = 0
+            while written < n:
+                written += os.write(dst_fd, view[written:n])
+            total += n
+            if on_bytes is not None:
+                on_bytes(n)
+            if progress is not None:
+                progress.check()
+    return total
+
+
+def _flush_file(path: Path) -> None:
+    """fsync a file written earlier and drop it from the cache, so a later read comes from the
+    device (Windows needs a handle open for writing to flush)."""
+    with os_errors(path):
+        fd = os.open(path, (os.O_RDWR if sys.platform == "win32" else os.O_RDONLY) | getattr(os, "O_BINARY", 0))
+        try:
+            os.fsync(fd)
+            _drop_cache(fd)
+        finally:
+            os.close(fd)
+
+
 def bytes_under(folder: Path) -> int:
     """Bytes of the files below a folder (what an interrupted export already wrote)."""
     total = 0
@@ -177,10 +220,17 @@ class DirSink:
         self.progress = progress
         self.written: dict[str, str] = {}        # bag path → sha256 written
         self.reused = 0
+        self._sources: dict[str, tuple[Path, str]] = {}   # bag path → (store file, recorded sha256)
+        self._flusher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-flush")
+        self._flushes: list = []
+        self._made_dirs: set[Path] = set()       # folders made by this sink: one mkdir per folder, not per file
         with os_errors(self.root):
             if resume_from is not None and resume_from != self.root and resume_from.is_dir():
                 os.replace(resume_from, self.root)
             self.root.mkdir(parents=True, exist_ok=True)
+            # Files of an earlier attempt can only be there when its folder was taken over; in a
+            # fresh folder no file is looked for before it is written (one stat less per file).
+            self._resuming = (self.root / "data").is_dir()
             # a stale attempt's tag files (and above all its signature) must never survive
             for child in self.root.iterdir():
                 if child.name == "data" and child.is_dir() and not child.is_symlink():
@@ -197,7 +247,7 @@ class DirSink:
                  on_bytes: OnBytes | None = None) -> None:
         target = self._target(rel)
         with os_errors(target):
-            if target.is_file() and target.stat().st_size == size:
+            if self._resuming and target.is_file() and target.stat().st_size == size:
                 # resuming: a file an interrupted attempt already wrote is kept if intact
                 sha, _n = hash_from_device(target, self.progress)
                 if sha == expected_sha:
@@ -206,19 +256,28 @@ class DirSink:
                     if on_bytes is not None:
                         on_bytes(size)
                     return
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in self._made_dirs:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._made_dirs.add(target.parent)
         if not src.is_file():
             raise StorageError(f"本机存储中缺少文件“{src.name}”（将写入 {rel}），无法导出。")
         with os_errors(target):
-            with open(target, "wb") as out:
-                sha, n = copy_hashing(src, out, self.progress, on_bytes)
-                out.flush()
-                os.fsync(out.fileno())
-                _drop_cache(out.fileno())
-        if sha != expected_sha or n != size:
-            raise StorageError(f"本机存储中的文件已损坏（将写入 {rel}）：内容与添加时记录的校验值不符。"
-                               "请从备份恢复该文件，或删除后重新添加。")
-        self.written[rel] = sha
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o644)
+            try:
+                n = copy_plain(src, fd, self.progress, on_bytes)
+            finally:
+                os.close(fd)
+        if n != size:
+            raise _store_damaged(rel)
+        self.written[rel] = expected_sha
+        self._sources[rel] = (src, expected_sha)
+        self._flushes.append(self._flusher.submit(_flush_file, target))
+
+    def _drain_flushes(self) -> None:
+        """Wait until every copied file is on the device; the first failure is raised."""
+        flushes, self._flushes = self._flushes, []
+        for f in flushes:
+            f.result()
 
     def put_bytes(self, rel: str, data: bytes) -> None:
         target = self._target(rel)
@@ -260,6 +319,7 @@ class DirSink:
     def read_back(self, expected: dict[str, str], on_bytes: OnBytes | None = None,
                   progress_text: Callable[[str], None] | None = None) -> None:
         """Every file from the device must match; nothing else may be there."""
+        self._drain_flushes()
         with os_errors(self.root):
             present = self.list_files()
         missing = sorted(set(expected) - present)
@@ -267,6 +327,12 @@ class DirSink:
         bad = sorted(rel for rel, sha in self._hash_all([r for r in expected if r not in missing], on_bytes,
                                                         progress_text)
                      if sha != expected[rel])
+        for rel in bad:                          # which side is damaged: the store's copy, or the stick?
+            if rel in self._sources:
+                src, recorded = self._sources[rel]
+                with os_errors(src):
+                    if not src.is_file() or hash_from_device(src, self.progress)[0] != recorded:
+                        raise _store_damaged(rel)
         if missing or extra or bad:
             details = ([f"缺少：{p}" for p in missing] + [f"多出：{p}" for p in extra]
                        + [f"内容不符：{p}" for p in bad])
@@ -304,6 +370,8 @@ class DirSink:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def finish(self) -> Path:
+        self._drain_flushes()
+        self._flusher.shutdown(wait=True)
         with os_errors(self.final):
             fsync_dir(self.root)
             if self.final.exists():
@@ -313,7 +381,13 @@ class DirSink:
         return self.final
 
     def abort(self) -> None:
+        self._flusher.shutdown(wait=True, cancel_futures=True)
         remove_tree(self.root)
+
+
+def _store_damaged(rel: str) -> StorageError:
+    return StorageError(f"本机存储中的文件已损坏（将写入 {rel}）：内容与添加时记录的校验值不符。"
+                        "请从备份恢复该文件，或删除后重新添加。")
 
 
 def _rename_dir(src: Path, dst: Path, attempts: int = 5) -> None:

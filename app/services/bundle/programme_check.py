@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.errors import AppError
-from app.services.programmes import check_programme, load_preset, preset_ids, programme_hash
-from app.services.programmes.adjust import rule_views
+from app.services.programmes.document import check_programme, programme_hash
+from app.services.programmes.presets import load_preset, preset_ids
+from app.services.programmes.rule_views import rule_views
 
 
 def programme_summary(record: Any, sealed_hash: str | None) -> dict[str, Any]:

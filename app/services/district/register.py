@@ -20,8 +20,8 @@ from app.models.base import now
 from app.models.district import DistrictKey, DistrictUnit
 from app.services.district.office import require_office
 from app.services.seal import group_hex
+from app.vocab import UNIT_KINDS
 
-UNIT_KINDS = ("学校", "教学点")
 _HEX = set("0123456789ABCDEF")
 _LOOKALIKE = {"O": "0", "Q": "0", "I": "1", "L": "1", "J": "1", "S": "5", "Z": "2", "G": "6"}
 _SEPARATORS = re.compile(r"[\s\-－—_:：,，.。]")

@@ -15,52 +15,36 @@ Public API (no Qt here; the GUI calls these on a worker thread):
 - errors:     write_error_workbook(preview.table, preview.errors) → Path
 - report:     write_report(ws, dest, unmask=False, progress=NO_PROGRESS) → Path
 
-Reading is hardened: a zip pre-scan before openpyxl, defusedxml inside openpyxl
-(checked right here), read-only mode, a row limit, and Chinese messages that
-name the file for every refusal.
+Reading is hardened: a zip pre-scan (safezip and the part limits in safety.py), then
+python-calamine on the very file handle that was checked, after a byte scan that refuses any
+DOCTYPE and sends sheets that would make too large a grid to openpyxl's streaming reader
+(readers.py); openpyxl, loaded through xl.py, only with defusedxml; a row limit, and Chinese
+messages that name the file for every refusal.
 """
 
 from __future__ import annotations
 
-import sys
+import importlib
+
+# The parts are loaded on first use (PEP 562), so that importing a roster loads neither openpyxl
+# (only the workbook writers need it, through xl.py) nor the writers.
+_HOMES = {"write_error_workbook": "error_workbook", "commit_hours": "hours_import", "import_hours": "hours_import",
+          "preview_hours": "hours_import", "read_hours": "hours_import", "remap_hours": "hours_import",
+          "write_report": "report", "ImportPreview": "results", "ImportResult": "results",
+          "PlannedRow": "results", "RowProblem": "results", "commit_roster": "roster_import",
+          "import_roster": "roster_import", "preview_roster": "roster_import", "read_roster": "roster_import",
+          "remap_roster": "roster_import", "DEFAULT_LIMITS": "safety", "FileRejected": "safety",
+          "Limits": "safety", "Table": "table", "peek": "table", "write_hours_template": "templates",
+          "write_roster_template": "templates", "write_template": "templates", "openpyxl": "xl"}
 
 
-def _import_openpyxl():
-    """openpyxl imports numpy whenever it is installed, only to recognise numpy number
-    types, which this app never gives it: ~13 MB and 60 ms in every process that writes
-    a workbook (the installer ships without numpy). numpy is hidden for that one import
-    and stays importable for anything else."""
-    if "openpyxl" in sys.modules or "numpy" in sys.modules:
-        import openpyxl
-        return openpyxl
-    sys.modules["numpy"] = None                # type: ignore[assignment]  # makes `import numpy` fail
-    try:
-        import openpyxl
-    finally:
-        del sys.modules["numpy"]
-    return openpyxl
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
 
 
-openpyxl = _import_openpyxl()
-
-if openpyxl.DEFUSEDXML is not True:  # pragma: no cover - a packaging mistake, not a user error
-    raise ImportError("openpyxl is not using defusedxml: install defusedxml and do not set "
-                      "OPENPYXL_DEFUSEDXML=False; hostile .xlsx files could exhaust memory.")
-
-from app.services.excel.error_workbook import write_error_workbook  # noqa: E402
-from app.services.excel.hours_import import (commit_hours, import_hours, preview_hours,  # noqa: E402
-                                             read_hours, remap_hours)
-from app.services.excel.report import write_report  # noqa: E402
-from app.services.excel.results import ImportPreview, ImportResult, PlannedRow, RowProblem  # noqa: E402
-from app.services.excel.roster_import import (commit_roster, import_roster, preview_roster,  # noqa: E402
-                                              read_roster, remap_roster)
-from app.services.excel.safety import DEFAULT_LIMITS, FileRejected, Limits  # noqa: E402
-from app.services.excel.table import Table, peek  # noqa: E402
-from app.services.excel.templates import (write_hours_template, write_roster_template,  # noqa: E402
-                                          write_template)
-
-__all__ = ["DEFAULT_LIMITS", "FileRejected", "ImportPreview", "ImportResult", "Limits", "PlannedRow",
-           "RowProblem", "commit_hours", "commit_roster", "import_hours", "import_roster",
-           "peek", "preview_hours", "preview_roster", "read_hours", "read_roster", "remap_hours",
-           "remap_roster", "Table", "write_error_workbook",
-           "write_hours_template", "write_report", "write_roster_template", "write_template"]
+__all__ = sorted(set(_HOMES) - {"openpyxl"})

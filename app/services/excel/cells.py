@@ -15,12 +15,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import app.services.excel.xl  # noqa: F401,I001 (openpyxl as this app loads it, before any openpyxl import)
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.services.excel.plain import format_plain  # noqa: F401 (used from here too)
 from app.services.fileio import fsync_dir, os_errors, replace_with_retry
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -79,28 +81,6 @@ def clean_text(value: str) -> str:
     if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
         value = "".join(c if ord(c) >= 32 or c in "\t\n\r" else " " for c in value)
     return value[:32767]
-
-
-def format_plain(value: Any) -> str:
-    """A cell value the way a person reads it (no 1.1e+17, no trailing .0)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        if value != value:
-            return ""
-        if abs(value) >= 1e15 and abs(value) < 1e21:
-            return str(int(Decimal(f"{value:.15g}")))   # what Excel shows: 15 significant digits
-        if value.is_integer() and abs(value) < 1e21:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d") if value.time() == datetime.min.time() \
-            else value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 def text_width(text: str) -> int:

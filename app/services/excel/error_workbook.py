@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import app.services.excel.xl  # noqa: F401,I001 (openpyxl as this app loads it, before any openpyxl import)
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import app.services.excel.xl  # noqa: F401,I001 (openpyxl as this app loads it, before any openpyxl import)
 from openpyxl import Workbook
 
 from app.services.excel.cells import fit_widths, print_setup, put, save_workbook, write_header

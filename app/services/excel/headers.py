@@ -15,8 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
+from app.services.excel.plain import get_column_letter
 from app.services.excel.readers import Row, cell_text, is_blank
 
 

@@ -31,7 +31,7 @@ from app.models.base import now
 from app.models.hours import SOURCE_IMPORT
 from app.services import faults
 from app.services.backup.automatic import backup_before
-from app.services.excel.cells import format_plain
+from app.services.excel.plain import format_plain
 from app.services.excel.fields import EXAMPLE_MARK, hours_fields
 from app.services.excel.headers import FieldSpec, apply_mapping, normalize_header
 from app.services.excel.readers import cell_text

@@ -10,12 +10,12 @@ sanity check, then GB18030 (see `decode_text`).
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
+import posixpath
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from datetime import date as date_type
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,33 +25,8 @@ from app.services.excel.safety import (DEFAULT_LIMITS, XLSX_ADVICE, FileRejected
                                        not_a_workbook, open_workbook_zip, sniff)
 from app.services.safezip import SafeZip, ZipDamaged
 
-Row = tuple[int, tuple[Any, ...]]          # (Excel row number, cell values)
-
-
-@dataclass
-class SheetScan:
-    """What the byte scan of one sheet part found."""
-
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
-    uncached: list[tuple[int, int]] = field(default_factory=list)          # (row, col) of formulas
-
-
-@dataclass
-class SheetSource:
-    name: str
-    rows: Callable[[], Iterator[Row]]      # a fresh iterator from the first row
-    scan: Callable[[], SheetScan]
-    hidden: bool = False
-
-
-@dataclass
-class SourceFile:
-    path: Path
-    kind: str                              # "xlsx" | "csv" | "xls"
-    sheets: list[SheetSource]
-    encoding: str | None = None            # CSV only, e.g. "UTF-8" or "GB18030（GBK）"
-    warnings: list[str] = field(default_factory=list)
-    close: Callable[[], None] = lambda: None
+from app.services.excel.sources import Row, SheetScan, SheetSource, SourceFile  # noqa: F401 (re-exported)
+from app.services.excel.csv_reader import open_csv
 
 
 # ---------------------------------------------------------------- dispatch
@@ -98,6 +73,8 @@ _UNCACHED = re.compile(
     rb'(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
 _R_ATTR = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _T_STR = re.compile(rb'\bt="str"')
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*\bt="e"[^>]*)>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?v>([^<]{1,32})</(?:\w+:)?v>',
+                         re.S)
 
 
 def col_index(letters: bytes | str) -> int:
@@ -118,6 +95,7 @@ def scan_sheet_part(zf: SafeZip, part: str, chunk: int = 1 << 20,
     """
     merged: set[tuple[int, int, int, int]] = set()
     uncached: set[tuple[int, int]] = set()
+    errors: dict[tuple[int, int], str] = {}
     entry = zf.get(part)
     if entry is None:
         raise KeyError(part)
@@ -135,6 +113,11 @@ def scan_sheet_part(zf: SafeZip, part: str, chunk: int = 1 << 20,
                         continue
                     r = _R_ATTR.search(attrs)
                     uncached.add((int(r.group(2)), col_index(r.group(1))) if r else (0, 0))
+            if b't="e"' in data:
+                for m in _ERROR_CELL.finditer(data):
+                    r = _R_ATTR.search(m.group(1))
+                    if r:
+                        errors[(int(r.group(2)), col_index(r.group(1)))] = m.group(2).decode("utf-8", "replace")
             if b"mergeCell" in data:
                 for m in _CELL_REF.finditer(data):
                     c1, r1 = col_index(m.group(1)), int(m.group(2))
@@ -144,7 +127,72 @@ def scan_sheet_part(zf: SafeZip, part: str, chunk: int = 1 << 20,
             if not block:
                 break
             tail = data[-overlap:]
-    return SheetScan(sorted(merged), sorted(uncached))
+    return SheetScan(sorted(merged), sorted(uncached), errors)
+
+
+_TAG = re.compile(rb'<(?:\w+:)?(row|c)\b([^>]*)>')
+_ROW_R = re.compile(rb'\br="(\d+)"')
+_POSITION = re.compile(rb' r="([A-Z]{0,3})(\d{1,9})"')
+
+
+def sheet_extent(zf: SafeZip, part: str, chunk: int = 1 << 20) -> tuple[int, int]:
+    """(last row, last column) a reader that lays the sheet out as a grid would allocate for, from
+    the cells' own positions (`r="XFD1048576"`) or, without them, from their order, as Excel and
+    python-calamine place them. Two cells far apart make a grid of billions of cells."""
+    last_row = last_col = 0
+    for region in _tag_regions(zf, part, chunk):
+        found = _POSITION.findall(region)
+        tags = sum(region.count(t) for t in (b"<c ", b"<c>", b"<c/>", b"<row ", b"<row>", b"<row/>"))
+        if len(found) != tags or b":row" in region or b":c " in region:
+            return _sheet_extent_by_order(zf, part, chunk)    # implied or unusual positions: walk them
+        if found:
+            last_row = max(last_row, max(int(n) for _c, n in found))
+            widest = max((c for c, _n in found), key=lambda c: (len(c), c))
+            last_col = max(last_col, col_index(widest) if widest else 0)
+    return last_row, last_col
+
+
+def _tag_regions(zf: SafeZip, part: str, chunk: int) -> Iterator[bytes]:
+    """The part's bytes in pieces that never cut a tag in two."""
+    entry = zf.get(part)
+    if entry is None:
+        raise KeyError(part)
+    with zf.open(entry) as fh:
+        tail = b""
+        while True:
+            block = fh.read(chunk)
+            data = tail + block
+            if not block:
+                if data:
+                    yield data
+                return
+            cut = data.rfind(b"<")
+            if cut <= 0:
+                tail = data
+                continue
+            yield data[:cut]
+            tail = data[cut:]
+
+
+def _sheet_extent_by_order(zf: SafeZip, part: str, chunk: int) -> tuple[int, int]:
+    last_row = last_col = row = col = 0
+    for region in _tag_regions(zf, part, chunk):
+        for m in _TAG.finditer(region):
+            attrs = m.group(2)
+            if m.group(1) == b"row":
+                r = _ROW_R.search(attrs) if b"r=" in attrs else None
+                row = int(r.group(1)) if r else row + 1
+                col = 0
+                last_row = max(last_row, row)
+            else:
+                r = _R_ATTR.search(attrs) if b"r=" in attrs else None
+                if r:
+                    col = col_index(r.group(1))
+                    last_row = max(last_row, int(r.group(2)))
+                else:
+                    col += 1
+                last_col = max(last_col, col)
+    return last_row, last_col
 
 
 def _size_from_sheet_head(ws) -> None:
@@ -179,10 +227,163 @@ def _patch_openpyxl() -> None:
         ReadOnlyWorksheet._get_size = _size_from_sheet_head
 
 
+# A grid of this many cells is about 64 MB in python-calamine (32 bytes a cell). A roster of
+# 50,000 rows × 40 columns fits; a sheet with one cell in A1 and one in XFD1048576 (17 billion
+# cells, which would abort the process) goes to openpyxl's streaming reader instead.
+GRID_CELLS = 2_000_000
+
+
 def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
+    """An xlsx through python-calamine (fast), on the very file handle the zip checks passed;
+    sheets whose cells would make too large a grid are read by openpyxl, streaming."""
+    zf = open_workbook_zip(path, limits)
+    try:
+        _refuse_doctype(zf, path)
+        parts = sheet_parts(zf)
+        for part in parts:
+            if part is not None and zf.get(part) is not None:
+                rows, cols = sheet_extent(zf, part)
+                if rows * cols > GRID_CELLS:
+                    return _open_xlsx_openpyxl(path, limits, zf)
+    except AppError:
+        zf.close()
+        raise
+    except Exception as exc:
+        zf.close()
+        raise _xlsx_failure(path, exc) from None
+    try:
+        from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+        wb = CalamineWorkbook.from_filelike(zf.fileobj)
+        metas = list(wb.sheets_metadata)
+    except Exception as exc:
+        zf.close()
+        raise _xlsx_failure(path, exc) from None
+    warnings = []
+    if path.suffix.lower() in (".xlsm", ".xltm"):
+        warnings.append(f"文件“{path.name}”是启用宏的工作簿；宏不会被执行，只读取单元格内容。")
+    sheets = []
+    for i, meta in enumerate(metas):
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue                       # chart and macro sheets
+        part = parts[i] if len(parts) == len(metas) else None
+        scanned: list[SheetScan] = []
+
+        def scan(part=part, scanned=scanned) -> SheetScan:
+            if not scanned:
+                if part is None or zf.get(part) is None:
+                    scanned.append(SheetScan())
+                else:
+                    try:
+                        scanned.append(scan_sheet_part(zf, part))
+                    except (KeyError, ZipDamaged, OSError, EOFError, ValueError) as exc:
+                        raise _xlsx_failure(path, exc) from None
+            return scanned[0]
+
+        def rows(name=meta.name, scan=scan) -> Iterator[Row]:
+            max_col = limits.max_columns
+            errors = scan().errors
+            try:
+                sheet = wb.get_sheet_by_name(name)
+                start = sheet.start
+                pad = (None,) * (start[1] if start else 0)
+                for n, values in enumerate(sheet.iter_rows(), 1):
+                    out = pad + tuple(_calamine_value(v) for v in values)
+                    if errors:
+                        out = _with_errors(n, out, errors)
+                    end = len(out)
+                    while end and out[end - 1] is None:     # as openpyxl: a row ends at its last value
+                        end -= 1
+                    yield n, out[:min(end, max_col)]
+            except AppError:
+                raise
+            except Exception as exc:
+                raise _xlsx_failure(path, exc) from None
+
+        sheets.append(SheetSource(meta.name, rows, scan, hidden=meta.visible != SheetVisibleEnum.Visible))
+
+    def close() -> None:
+        try:
+            wb.close()
+        finally:
+            zf.close()
+    return SourceFile(path, "xlsx", sheets, warnings=warnings, close=close)
+
+
+def _calamine_value(v: Any) -> Any:
+    """python-calamine's values as openpyxl gives them (what the importers were written for):
+    empty cells None, whole numbers int, dates at midnight datetime."""
+    if v == "" and isinstance(v, str):
+        return None
+    if isinstance(v, float):
+        return int(v) if v.is_integer() and abs(v) < 1e15 else v
+    if type(v) is date_type:
+        return datetime(v.year, v.month, v.day)
+    return v
+
+
+def _with_errors(n: int, values: tuple[Any, ...], errors: dict[tuple[int, int], str]) -> tuple[Any, ...]:
+    """Put back the error values (#N/A, #DIV/0!) calamine reads as empty, as openpyxl shows them."""
+    hits = [(c, text) for (r, c), text in errors.items() if r == n]
+    if not hits:
+        return values
+    out = list(values)
+    for c, text in hits:
+        if c > len(out):
+            out += [None] * (c - len(out))
+        out[c - 1] = text
+    return tuple(out)
+
+
+def _refuse_doctype(zf: SafeZip, path: Path, chunk: int = 1 << 20) -> None:
+    """No XML part of a workbook has a DOCTYPE; one that does is an entity bomb or an external
+    entity (refused as defusedxml refuses it for openpyxl), never handed to a parser."""
+    for entry in zf.files():
+        if not entry.name.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        with zf.open(entry) as fh:
+            tail = b""
+            while block := fh.read(chunk):
+                data = tail + block
+                if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+                    raise FileRejected(f"文件“{path.name}”包含不安全的 XML 内容（实体定义），可能是恶意文件，已拒绝读取。")
+                tail = data[-16:]
+
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_RID = re.compile(rb'\b\w+:id\s*=\s*["\']([^"\']*)["\']')
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_REL_ATTR = re.compile(rb'\b(Id|Target)\s*=\s*["\']([^"\']*)["\']')
+
+
+def sheet_parts(zf: SafeZip) -> list[str | None]:
+    """The part of each sheet, in the workbook's order (xl/workbook.xml and its relationships)."""
+    book = zf.get("xl/workbook.xml")
+    rels = zf.get("xl/_rels/workbook.xml.rels")
+    if book is None or rels is None:
+        return []
+    targets = {}
+    for m in _REL.finditer(zf.read(rels, 4 * 1024 * 1024)):
+        attrs = dict(_REL_ATTR.findall(m.group(0)))
+        if b"Id" in attrs and b"Target" in attrs:
+            targets[attrs[b"Id"]] = attrs[b"Target"].decode("utf-8", "replace")
+    out: list[str | None] = []
+    for m in _SHEET_TAG.finditer(zf.read(book, 4 * 1024 * 1024)):
+        rid = _RID.search(m.group(0))
+        target = targets.get(rid.group(1)) if rid else None
+        if target is None:
+            out.append(None)
+            continue
+        target = target.replace("\\", "/")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+        out.append(part)
+    return out
+
+
+def _open_xlsx_openpyxl(path: Path, limits: Limits, zf: SafeZip) -> SourceFile:
+    """The streaming reader, for sheets too sparse or too large for a grid (see open_xlsx)."""
+    import app.services.excel.xl  # noqa: F401 (openpyxl as this app loads it)
     from openpyxl import load_workbook
 
-    zf = open_workbook_zip(path, limits)
     _patch_openpyxl()
     label = f"文件“{path.name}”"
     try:
@@ -262,9 +463,10 @@ def _failure_cause(exc: Exception) -> str:
 
     from app.services.safezip import ZipDamaged as _Damaged
     name = type(exc).__name__
-    if isinstance(exc, (_Damaged, zlib.error, EOFError)) or name == "BadZipFile":
+    # python-calamine's own errors (XmlError, ZipError) are named like the ones they stand for
+    if isinstance(exc, (_Damaged, zlib.error, EOFError)) or name in ("BadZipFile", "ZipError"):
         return "内部压缩数据校验失败"
-    if isinstance(exc, ParseError) or name in ("XMLSyntaxError", "ExpatError", "SAXParseException"):
+    if isinstance(exc, ParseError) or name in ("XMLSyntaxError", "ExpatError", "SAXParseException", "XmlError"):
         return "内部的表格数据格式错误"
     if isinstance(exc, KeyError):
         return "缺少必需的内部部件"
@@ -348,124 +550,6 @@ def _xls_value(book: Any, cell: Any) -> Any:
         v = cell.value
         return int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 1e15 else v
     return cell.value
-
-
-# ---------------------------------------------------------------- csv
-
-ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8（带BOM）", "gb18030": "GB18030（GBK）",
-                   "utf-16": "UTF-16"}
-
-
-def _suspicious(ch: str) -> bool:
-    """Two-byte UTF-8 range (Latin-1 … Arabic): what GBK bytes turn into when misread."""
-    return "\u0080" <= ch <= "\u07ff" and ch != "\u00b7"
-
-
-def _cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0003134f"
-
-
-def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
-    """BOM, then strict UTF-8 with the GBK-looks-like-UTF-8 check, then GB18030."""
-    label = f"文件“{name}”" if name else "文件"
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise FileRejected(f"{label}的编码（UTF-16）有误，无法读取。请用 Excel 另存为“CSV UTF-8”后再导入。") \
-                from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None:
-        odd = sum(1 for ch in text if _suspicious(ch))
-        if not odd:
-            return text, "utf-8"
-        try:
-            alt = data.decode("gb18030")
-        except UnicodeDecodeError:
-            return text, "utf-8"
-        if any(_cjk(ch) for ch in alt) and not any(_suspicious(ch) for ch in alt) and \
-                sum(1 for ch in text if _cjk(ch)) == 0:
-            return alt, "gb18030"
-        return text, "utf-8"
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        raise FileRejected(f"{label}的文字编码无法识别（既不是 UTF-8 也不是 GBK）。"
-                           "请在 Excel/WPS 中打开后另存为“CSV UTF-8”或 .xlsx 再导入。") from None
-
-
-_DELIMITERS = (",", "\t", ";", "|")
-
-
-def _choose_delimiter(text: str, header_score: Callable[[list[list[Any]]], int] | None) -> str:
-    sample_lines = text[:65536].splitlines()[:40]
-    sample = "\n".join(sample_lines)
-    best, best_key = ",", (-1, -1)
-    for d in _DELIMITERS:
-        try:
-            rows = list(csv.reader(io.StringIO(sample), delimiter=d))
-        except csv.Error:
-            continue
-        widths = [len(r) for r in rows if any(c.strip() for c in r)]
-        if not widths:
-            continue
-        score = header_score([list(r) for r in rows]) if header_score else 0
-        common = max(set(widths), key=widths.count)
-        key = (score, common if common > 1 else 0)
-        if key > best_key:
-            best, best_key = d, key
-    return best
-
-
-_QUOTED_FORMULA = re.compile(r"^'[=+\-@\t\r]")
-
-
-def _csv_cell(text: str) -> Any:
-    if text == "" or text.isspace():
-        return None
-    if _QUOTED_FORMULA.match(text):      # our own CSV exports escape formulas with '
-        return text[1:]
-    return text
-
-
-def open_csv(path: Path, limits: Limits = DEFAULT_LIMITS,
-             header_score: Callable[[list[list[Any]]], int] | None = None) -> SourceFile:
-    label = f"文件“{path.name}”"
-    size = path.stat().st_size
-    if size > limits.max_text_bytes:
-        raise FileRejected(f"{label}有 {size / (1 << 20):.0f} MB，超过 CSV 导入上限 "
-                           f"{limits.max_text_bytes // (1 << 20)} MB。请分成几个文件导入。")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FileRejected(f"无法读取{label}：{exc.strerror or exc}") from None
-    text, encoding = decode_text(data, path.name)
-    del data
-    # a BOM inside the text (two exports pasted into one file) is invisible and never meant
-    text = text.replace("\ufeff", "")
-    if "\x00" in text:
-        raise FileRejected(f"{label}含有二进制内容，不是文本格式的 CSV 文件。{XLSX_ADVICE}")
-    delimiter = _choose_delimiter(text, header_score)
-
-    def rows() -> Iterator[Row]:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            for n, record in enumerate(reader, 1):
-                if len(record) > limits.max_columns:
-                    record = record[:limits.max_columns]
-                yield n, tuple(_csv_cell(c) for c in record)
-        except csv.Error as exc:
-            logging.getLogger(__name__).info("csv error in %s: %s", path, exc)
-            cause = "某个单元格超过 13 万个字符" if "field limit" in str(exc) else "引号不成对或行尾不规范"
-            raise FileRejected(f"{label}的 CSV 格式有误（{cause}），无法读取。{XLSX_ADVICE}") from None
-
-    sheet = SheetSource(path.stem, rows, lambda: SheetScan())
-    return SourceFile(path, "csv", [sheet], encoding=ENCODING_LABELS.get(encoding, encoding))
 
 
 def is_blank(values: tuple[Any, ...]) -> bool:

@@ -3,6 +3,7 @@ and 学校自评 sheet (the school's own rating of each indicator, where the pro
 
 from __future__ import annotations
 
+import app.services.excel.xl  # noqa: F401,I001 (openpyxl as this app loads it, before any openpyxl import)
 from openpyxl.styles import Font
 
 from app.services.excel.cells import BAD_FONT, WRAP, fit_widths, print_setup, put, write_header

@@ -31,7 +31,7 @@ from app.models.base import now
 from app.models.teacher import GENDERS, STAFF_TYPES, STATUS_ACTIVE, STATUSES
 from app.services import faults
 from app.services.backup.automatic import backup_before
-from app.services.excel.cells import format_plain
+from app.services.excel.plain import format_plain
 from app.services.excel.fields import (EXAMPLE_MARK, GENDER_SYNONYMS, ROSTER_FIELDS, STAFF_TYPE_SYNONYMS,
                                        STATUS_SYNONYMS)
 from app.services.excel.headers import ColumnInfo, apply_mapping

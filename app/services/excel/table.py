@@ -51,7 +51,7 @@ class Table:
         header_rows = set(self.header.rows)
         for r, c in self.uncached:
             if r == 0 or r in header_rows or (r >= first_data and c in wanted):
-                from openpyxl.utils import get_column_letter
+                from app.services.excel.plain import get_column_letter
                 where = f"（如工作表“{self.sheet}”的 {get_column_letter(c)}{r} 单元格）" if r else ""
                 raise FileRejected(f"{self.label}含未计算的公式，请在 Excel/WPS 中打开并保存后再导入{where}。")
 

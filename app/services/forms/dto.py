@@ -9,11 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-KIND_PERSONAL = "个人"
-KIND_SUMMARY = "汇总"
-KIND_NOTICE = "公示"
-KIND_KEY = "密钥"
-KINDS = (KIND_PERSONAL, KIND_SUMMARY, KIND_NOTICE, KIND_KEY)
+from app.vocab import FORM_KINDS as KINDS  # noqa: F401 (defined there for the command line)
+from app.vocab import KIND_KEY, KIND_NOTICE, KIND_PERSONAL, KIND_SUMMARY  # noqa: F401
 
 FORM_TITLES = {
     KIND_PERSONAL: "教师个人签字确认表",

@@ -26,9 +26,9 @@ from app.services.packs.document import parse_document
 from app.services.packs.registry import teacher_ids_of
 from app.services.packs.returns import ReturnBag, ReturnRefused
 from app.services.programmes import current_rules, programme_hash
+from app.vocab import TAKE_POINT, TAKE_SCHOOL
 
 NEW, SAME, CANNOT, CONFLICT = "将合并", "无需更改", "无法合并", "冲突"
-TAKE_SCHOOL, TAKE_POINT = "学校", "教学点"
 OUT_MERGED, OUT_KEPT, OUT_SKIPPED, OUT_UNDONE, OUT_SUPERSEDED = "已合并", "保留学校", "未合并", "已撤销", "已被取代"
 
 

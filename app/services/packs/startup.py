@@ -6,8 +6,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from app.services import drives
-from app.services.packs.folder import find_packs
+# The pack reader and the drive probe are imported when a pack is looked for: every start of the app
+# asks school_missing first, and a PC with a school never needs them.
 
 
 def school_missing(database: Path) -> bool:
@@ -30,9 +30,11 @@ def school_missing(database: Path) -> bool:
 
 def packs_on(roots: list[str | os.PathLike]) -> list[Path]:
     """Pack folders at the top of these drives or one level down, newest name last."""
+    from app.services.packs.folder import find_packs
     return sorted(find_packs(roots), key=lambda p: p.name)
 
 
 def removable(roots: list[str]) -> list[str]:
     """The roots that are U盘 or removable disks (asked of the OS: may take a moment on a dead drive)."""
+    from app.services import drives
     return [r for r in roots if drives.drive_kind(r) == drives.REMOVABLE]

@@ -5,11 +5,22 @@ adjust it (`adjust`), and every reader asks `Rules`, so requirements stay data. 
 carries the sentence of the district's document it comes from.
 """
 
-from app.services.programmes.document import check_programme, programme_hash
-from app.services.programmes.presets import (DEFAULT_PRESET, PresetInfo, list_presets, load_preset, preset_hash,
-                                             preset_ids)
-from app.services.programmes.rules import Rules
-from app.services.programmes.store import current_rules, install_programme
+import importlib
 
-__all__ = ["DEFAULT_PRESET", "PresetInfo", "Rules", "check_programme", "current_rules", "install_programme",
-           "list_presets", "load_preset", "preset_hash", "preset_ids", "programme_hash"]
+# Loaded on first use (PEP 562): importing a light part such as `presets` or `document` must not
+# load the database layer that `store` needs (`tisheng verify` reads programmes without it).
+_HOMES = {"check_programme": "document", "programme_hash": "document", "DEFAULT_PRESET": "presets",
+          "PresetInfo": "presets", "list_presets": "presets", "load_preset": "presets", "preset_hash": "presets",
+          "preset_ids": "presets", "Rules": "rules", "current_rules": "store", "install_programme": "store"}
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = sorted(_HOMES)

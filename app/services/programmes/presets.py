@@ -10,9 +10,9 @@ from typing import Any
 from app.errors import NotFoundError
 from app.resources import load_json, resource_path
 from app.services.programmes.document import check_programme, programme_hash
+from app.vocab import DEFAULT_PRESET  # noqa: F401 (defined there for the command line)
 
 PROGRAMME_DIR = ("programmes",)
-DEFAULT_PRESET = "national-2.0"
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,8 @@ def invisible_in(text: str, *, multiline: bool = False) -> tuple[int, str] | Non
     """(position counted from 1, character) of the first refused character, or None.
 
     Line breaks and tabs are allowed only in multi-line fields (notes)."""
+    if text.isprintable():        # no Cc, Cf, Cs, Zl or Zp character at all (checked in C, per cell)
+        return None
     for i, ch in enumerate(text, 1):
         if is_invisible(ch) and not (multiline and ch in _LINE_BREAKS):
             return i, ch

@@ -19,15 +19,18 @@ PROVINCES = {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "
              "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62",
              "63", "64", "65", "71", "81", "82", "83", "91"}
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SPACES_DASHES = re.compile(r"[\s\-]")
 
 
 def normalize_id_number(raw: object) -> str:
     """Full-width digits, spaces and a lowercase x are what people type; fix only those, and drop
     invisible format characters (a zero-width space or BOM copied from a web page or a chat with
     the number), which would make 18 visible digits count as 19."""
-    text = unicodedata.normalize("NFKC", str(raw))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return re.sub(r"[\s\-]", "", text).upper()
+    text = str(raw)
+    if not text.isascii():            # ASCII is its own NFKC form and has no format characters
+        text = unicodedata.normalize("NFKC", text)
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _SPACES_DASHES.sub("", text).upper()
 
 
 def check_char(first17: str) -> str:

@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSortFilte
 from PySide6.QtGui import QBrush, QColor
 
 from app.services.excel import ImportPreview, RowProblem
-from app.services.excel.cells import format_plain
+from app.services.excel.plain import format_plain
 from app.services.excel.results import ADD, DUPLICATE, ERROR_ROW, SKIP, UNCHANGED, UPDATE
 from app.ui.style import ACCENT, BAD, MUTED, OK
 
