@@ -232,7 +232,14 @@ def test_full_backup_resumes_after_disk_full(school_ws, tmp_path, monkeypatch):
 
 
 def test_full_backup_read_back_catches_a_stick_that_loses_data(school_ws, tmp_path):
+    damaged = []
+
     def damage_last_written() -> None:
+        # Once: a second call could pick the same file again (files written within one clock
+        # tick share an mtime) and flip the byte back.
+        if damaged:
+            return
+        damaged.append(True)
         partial = next((tmp_path / "usb").glob("*.partial"))
         victim = max((p for p in partial.rglob("*") if p.is_file()), key=lambda p: p.stat().st_mtime_ns)
         data = bytearray(victim.read_bytes())

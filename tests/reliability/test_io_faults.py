@@ -24,14 +24,15 @@ CAUSES = {errno.ENOSPC: "磁盘空间不足", errno.EACCES: "没有写入权限"
 
 
 class FileLayer:
-    """Raise OSError(code) from open()/os.replace() for paths under `under`, after `after` good calls."""
+    """Raise OSError(code) from open()/os.open()/os.replace() for paths under `under`, after `after`
+    good calls (os.open: the bag writer copies evidence into a descriptor with sendfile)."""
 
     def __init__(self, monkeypatch, code: int, under: Path, after: int = 0, reads: bool = False) -> None:
         self.code, self.under, self.after, self.reads = code, str(under), after, reads
         self.calls = 0
         self.tripped = False
         self._mp = monkeypatch
-        real_open, real_replace = builtins.open, os.replace
+        real_open, real_os_open, real_replace = builtins.open, os.open, os.replace
 
         def _hit(path) -> None:
             if not os.fspath(path).startswith(self.under):
@@ -46,11 +47,18 @@ class FileLayer:
                 _hit(file)
             return real_open(file, mode, *a, **k)
 
+        def fake_os_open(file, flags, *a, **k):
+            writes = flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC)
+            if isinstance(file, (str, os.PathLike)) and (self.reads or writes):
+                _hit(file)
+            return real_os_open(file, flags, *a, **k)
+
         def fake_replace(src, dst, *a, **k):
             _hit(dst)
             return real_replace(src, dst, *a, **k)
 
         monkeypatch.setattr(builtins, "open", fake_open)
+        monkeypatch.setattr(os, "open", fake_os_open)
         monkeypatch.setattr(os, "replace", fake_replace)
 
     def remove(self) -> None:
