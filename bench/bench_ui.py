@@ -107,7 +107,8 @@ def bench_filter(ws, rounds: int = 5) -> tuple[float, float]:
     from app.ui.events import AppEvents
     from app.ui.teachers.teacher_page import TeacherPage
     from app.ui.teachers.teacher_table_model import TeacherItem, TeacherTableModel
-    page = TeacherPage(ws, AppEvents())
+    from app.ui.facades import Facades
+    page = TeacherPage(Facades(ws), AppEvents())
     page.resize(1200, 700)
     page.show()
     jobs.wait_idle(60000)
@@ -141,13 +142,15 @@ def _open_ours(ws, settings) -> float:
     from app.ui.events import AppEvents
     from app.ui.main_window import MainWindow
     t0 = time.perf_counter()
-    window = MainWindow(ws, AppEvents(), settings)
+    from app.ui.facades import Facades
+    window = MainWindow(Facades(ws), AppEvents(), settings)
     window.show()
     page = window.current_page()
+    jobs.wait_idle(60000)                # the page loads its rows in a job (as every page does)
+    QApplication.processEvents()
     _paint(page.table.view)
     elapsed = time.perf_counter() - t0
     assert page.table.model.rowCount() > 0
-    jobs.wait_idle(60000)
     window.close_for_switch()
     window.deleteLater()
     QApplication.processEvents()
