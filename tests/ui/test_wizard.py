@@ -65,7 +65,8 @@ def test_wizard_sets_up_the_school(qtbot, controller, tmp_path):
     assert (school.name, school.code, school.environment, school.programme_id) == (
         "东山路小学", "2102810099", "智慧", "wafangdian-2023")
     assert school.district == "示例市示例区"
-    assert "东山路小学" in controller.window.status_school.text()
+    # The status bar is filled by the window's first load, a job like every read.
+    qtbot.waitUntil(lambda: "东山路小学" in controller.window.status_school.text(), timeout=10000)
     assert "瓦房店" in controller.window.status_programme.text()
 
 
