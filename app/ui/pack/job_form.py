@@ -24,15 +24,8 @@ class JobFormDialog(FormDialog):
         raise NotImplementedError
 
     def _on_save_clicked(self) -> None:
-        self._submitted = True
-        self._revalidate()
-        if self._errors:
-            first = next((k for k in self._fields if k in self._errors), None)
-            if first:
-                self._fields[first].widget.setFocus()
-            return
-        values = self.values()
-        if not self.confirm(values):
+        values = self.confirmed_values()
+        if values is None:
             return
         self.save_button.setEnabled(False)
         self.job = jobs.run_with_progress(self, lambda ctx: self.save_work(ctx, values), title=self.job_title,

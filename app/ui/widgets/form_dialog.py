@@ -302,18 +302,26 @@ class FormDialog(QDialog):
         if key in self._fields:
             self._fields[key].widget.setFocus()
 
-    def _on_save_clicked(self) -> None:
+    def confirmed_values(self) -> dict | None:
+        """The values once the user pressed save: None (with the first field in error focused,
+        or the confirmation declined) when there is nothing to save."""
         self._submitted = True
         self._revalidate()
         if self._errors:
             first = next((k for k in self._fields if k in self._errors), None)
             if first:
                 self._fields[first].widget.setFocus()
+            return None
+        values = self.values()
+        return values if self.confirm(values) else None
+
+    def _on_save_clicked(self) -> None:
+        if self.save_job is not None:
             return
-        if self.save_job is not None or not self.confirm(self.values()):
+        values = self.confirmed_values()
+        if values is None:
             return
         from app.ui import jobs
-        values = self.values()
         self.save_button.setEnabled(False)
         self.save_job = jobs.run_with_progress(self, lambda ctx: self.save(values), title=self.windowTitle(),
                                                text="正在保存…", on_done=self._on_saved, on_failed=self._on_save_failed,
