@@ -6,17 +6,10 @@ import sys
 from pathlib import Path
 
 from app.cli.output import print_json, print_table, progress_line
+from app.cli.parsers import sub_parser as _parser
 from app.errors import ValidationError
 from app.paths import data_paths
 from app.services.progress import Progress
-
-
-def _parser(sub, name: str, common, **kw):
-    p = sub.add_parser(name, parents=[common], add_help=False, **kw)
-    p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
-    p._positionals.title = "参数"
-    p._optionals.title = "选项"
-    return p
 
 
 def register(sub, common) -> None:

@@ -7,17 +7,9 @@ import time
 from pathlib import Path
 
 from app.cli.output import print_json, progress_line
+from app.cli.parsers import sub_parser as _parser
 from app.errors import StorageError
 from app.services.progress import Progress
-
-
-def _parser(sub, name: str, common, **kw):
-    """A sub-command parser whose own help texts are Chinese too."""
-    p = sub.add_parser(name, parents=[common], add_help=False, **kw)
-    p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
-    p._positionals.title = "参数"
-    p._optionals.title = "选项"
-    return p
 
 
 def register(sub, common) -> None:
