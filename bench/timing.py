@@ -75,9 +75,10 @@ def drop_cache(*folders: Path) -> None:
                     os.close(fd)
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants (helper processes are counted)."""
-    total, todo, seen = 0, [pid], set()
+def tree_rss_mb(pid: int) -> tuple[float, float]:
+    """Memory of a process and all its descendants (helper processes are counted): the sum of
+    their resident sets now, and the largest high-water mark (VmHWM) of any one of them."""
+    total, hwm, todo, seen = 0, 0, [pid], set()
     while todo:
         p = todo.pop()
         if p in seen:
@@ -88,19 +89,20 @@ def tree_rss_mb(pid: int) -> float:
                 for line in fh:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
-                        break
+                    elif line.startswith("VmHWM:"):
+                        hwm = max(hwm, int(line.split()[1]))
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as fh:
                     todo += [int(c) for c in fh.read().split()]
         except (OSError, ValueError):
             continue
-    return total / 1024
+    return total / 1024, hwm / 1024
 
 
 @dataclass
 class Run:
     seconds: float          # wall time from start to exit (or to the `until` line)
-    peak_mb: float          # the larger of the sampled tree sum and the largest single process
+    peak_mb: float          # the larger of the sampled tree sum and the largest single process's VmHWM
     stdout: str
     returncode: int
 
@@ -123,9 +125,12 @@ def tisheng(*args: str) -> list[str]:
 
 def run_process(cmd: list[str], *, env: dict | None = None, cwd: str | Path | None = None,
                 until: str | None = None, check: bool = True) -> Run:
-    """Run a whole process; wall time and peak memory of its process tree (sampled every 20 ms,
-    and os.wait4's maximum for the process itself). With `until`, the time is taken when a
-    stdout line starts with that text, and the process is then left to exit by itself."""
+    """Run a whole process; wall time and peak memory of its process tree (sampled every 20 ms:
+    the tree's sum, and each process's own high-water mark). Not os.wait4's ru_maxrss: a child
+    starts with its parent's resident set counted in it (fork before exec), so after a benchmark
+    that grew this process, every child would seem that large (where there is no /proc, it is
+    all there is). With `until`, the time is taken when a stdout line starts with that text, and
+    the process is then left to exit by itself."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd,
                             text=True, encoding="utf-8", errors="replace")
@@ -134,10 +139,11 @@ def run_process(cmd: list[str], *, env: dict | None = None, cwd: str | Path | No
 
     def sample() -> None:
         while not stop.wait(0.02):
-            peak[0] = max(peak[0], tree_rss_mb(proc.pid))
+            peak[0] = max(peak[0], *tree_rss_mb(proc.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
-    if os.path.isdir("/proc"):
+    sampled = os.path.isdir("/proc")
+    if sampled:
         sampler.start()
     err: list[str] = []
     reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
@@ -156,5 +162,5 @@ def run_process(cmd: list[str], *, env: dict | None = None, cwd: str | Path | No
     code = os.waitstatus_to_exitcode(status)
     if check and (code not in (0, 1) or (until is not None and marked is None)):
         raise RuntimeError(f"{' '.join(map(str, cmd))[:200]} failed ({code}): {''.join(err)[-2000:]}")
-    return Run(marked if marked is not None else seconds, max(usage.ru_maxrss / 1024, peak[0]),
+    return Run(marked if marked is not None else seconds, peak[0] if sampled else usage.ru_maxrss / 1024,
                "".join(out_lines), code)
