@@ -7,19 +7,13 @@ changes. 重新复核全部 runs it again after the district changed its own pro
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QTextBrowser, QVBoxLayout, QWidget
-
 from app.services.district.queries import BundleDetail
 from app.ui import jobs
+from app.ui.district.bundle_detail_page import BundleDetailPage
+from app.ui.district.bundle_detail_page import esc as _esc
 from app.ui.district.table_models import RecheckTableModel
-from app.ui.pages.base import Page
 from app.ui.style import BAD, WARN
-from app.ui.widgets.record_table import RecordTable, standard_action
-
-
-def _esc(text) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+from app.ui.widgets.record_table import standard_action
 
 
 def recheck_html(d: BundleDetail) -> str:
@@ -57,46 +51,29 @@ def recheck_html(d: BundleDetail) -> str:
     return "".join(out)
 
 
-class RecheckPage(Page):
+class RecheckPage(BundleDetailPage):
     TITLE = "规则复核"
     SUBTITLE = "按区县自己的项目方案重新检查每所学校的记录，并与学校封存时的自查结论逐项比较。"
-    SUPPORTS = frozenset({"search"})
-    LISTENS_TO = ("data",)
+    SETTINGS_NAME = "district_recheck"
+    PLACEHOLDER = "搜索学校"
+    DETAIL_NAME = "recheckDetail"
+    DETAIL_HINT = "选择一所学校，这里列出区县复核与学校自查的每一处差异。"
+    DETAIL_STRETCH = 3
 
-    def __init__(self, api, events, parent: QWidget | None = None) -> None:
+    def __init__(self, api, events, parent=None) -> None:
         super().__init__(api, events, parent)
-        self.table = RecordTable(RecheckTableModel(), settings_name="district_recheck", placeholder="搜索学校")
         self.act_rerun = standard_action(self, "重新复核全部", self.rerun, tip="区县调整了项目方案后，按现行方案重新复核全部学校")
         self.table.add_button(self.act_rerun)
-        self.detail = QTextBrowser()
-        self.detail.setObjectName("recheckDetail")
-        self.detail.setPlaceholderText("选择一所学校，这里列出区县复核与学校自查的每一处差异。")
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(18, 14, 18, 10)
-        lay.addWidget(self.header())
-        lay.addWidget(split, 1)
-        self.table.selection_changed.connect(self._on_table_selection_changed)
 
-    def refresh(self) -> None:
-        api = self.api.district
-        jobs.run_in_background(self, lambda ctx: api.list_bundles(current_only=True), on_done=self.table.set_rows)
+    def make_model(self) -> RecheckTableModel:
+        return RecheckTableModel()
 
-    def focus_search(self) -> None:
-        self.table.focus_search()
+    def list_rows(self, api) -> list:
+        return api.list_bundles(current_only=True)
+
+    def detail_html(self, detail: BundleDetail) -> str:
+        return recheck_html(detail)
 
     def rerun(self) -> None:
         api = self.api.district
         jobs.run_with_progress(self, lambda ctx: api.recheck_all(ctx.progress), title="重新复核")
-
-    def _on_table_selection_changed(self, row) -> None:
-        if row is None:
-            self.detail.clear()
-            return
-        api = self.api.district
-        jobs.run_in_background(self, lambda ctx: api.bundle_detail(row.id),
-                               on_done=lambda d: self.detail.setHtml(recheck_html(d)))

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QTextBrowser, QVBoxLayout, QWidget
-
 from app.services.district.queries import BundleDetail
-from app.ui import jobs
+from app.ui.district.bundle_detail_page import BundleDetailPage
+from app.ui.district.bundle_detail_page import esc as _esc
 from app.ui.district.table_models import VersionTableModel
-from app.ui.pages.base import Page
-from app.ui.widgets.record_table import RecordTable
-
-
-def _esc(text) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def changes_html(d: BundleDetail) -> str:
@@ -42,40 +34,19 @@ def changes_html(d: BundleDetail) -> str:
     return "".join(out)
 
 
-class VersionsPage(Page):
+class VersionsPage(BundleDetailPage):
     TITLE = "报送版本"
     SUBTITLE = "学校重新报送时，新版本按报送包中注明的上一版本封存码相连；选中一个版本，下方显示与上一版相比的变化。"
-    SUPPORTS = frozenset({"search"})
-    LISTENS_TO = ("data",)
+    SETTINGS_NAME = "district_versions"
+    PLACEHOLDER = "搜索学校、封存码"
+    DETAIL_NAME = "versionDetail"
+    DETAIL_HINT = "选择一个版本，这里显示它与上一版相比的变化。"
 
-    def __init__(self, api, events, parent: QWidget | None = None) -> None:
-        super().__init__(api, events, parent)
-        self.table = RecordTable(VersionTableModel(), settings_name="district_versions", placeholder="搜索学校、封存码")
-        self.detail = QTextBrowser()
-        self.detail.setObjectName("versionDetail")
-        self.detail.setPlaceholderText("选择一个版本，这里显示它与上一版相比的变化。")
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 2)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(18, 14, 18, 10)
-        lay.addWidget(self.header())
-        lay.addWidget(split, 1)
-        self.table.selection_changed.connect(self._on_table_selection_changed)
+    def make_model(self) -> VersionTableModel:
+        return VersionTableModel()
 
-    def refresh(self) -> None:
-        api = self.api.district
-        jobs.run_in_background(self, lambda ctx: api.list_bundles(), on_done=self.table.set_rows)
+    def list_rows(self, api) -> list:
+        return api.list_bundles()
 
-    def focus_search(self) -> None:
-        self.table.focus_search()
-
-    def _on_table_selection_changed(self, row) -> None:
-        if row is None:
-            self.detail.clear()
-            return
-        api = self.api.district
-        jobs.run_in_background(self, lambda ctx: api.bundle_detail(row.id),
-                               on_done=lambda d: self.detail.setHtml(changes_html(d)))
+    def detail_html(self, detail: BundleDetail) -> str:
+        return changes_html(detail)
