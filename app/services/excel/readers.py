@@ -132,22 +132,32 @@ def scan_sheet_part(zf: SafeZip, part: str, chunk: int = 1 << 20,
 
 _TAG = re.compile(rb'<(?:\w+:)?(row|c)\b([^>]*)>')
 _ROW_R = re.compile(rb'\br="(\d+)"')
-_POSITION = re.compile(rb' r="([A-Z]{0,3})(\d{1,9})"')
+
+
+_ROW_OF_POSITION = re.compile(rb' r="[A-Z]{0,3}(\d{1,9})"')
+_COLUMN_OF_POSITION = re.compile(rb' r="([A-Z]{0,3})\d{1,9}"')
+_UNUSUAL_TAG = re.compile(rb"<(?:c|row)/?>|:row|:c ")        # no attributes, or a namespace prefix
 
 
 def sheet_extent(zf: SafeZip, part: str, chunk: int = 1 << 20) -> tuple[int, int]:
     """(last row, last column) a reader that lays the sheet out as a grid would allocate for, from
     the cells' own positions (`r="XFD1048576"`) or, without them, from their order, as Excel and
-    python-calamine place them. Two cells far apart make a grid of billions of cells."""
+    python-calamine place them. Two cells far apart make a grid of billions of cells.
+
+    Per piece of the part: the row numbers of all positions (one findall, compared as digit
+    strings: the longest, then the largest), the distinct column letters (a set of a few), and
+    tag counts; every step runs in C, not once per cell in Python."""
     last_row = last_col = 0
     for region in _tag_regions(zf, part, chunk):
-        found = _POSITION.findall(region)
-        tags = sum(region.count(t) for t in (b"<c ", b"<c>", b"<c/>", b"<row ", b"<row>", b"<row/>"))
-        if len(found) != tags or b":row" in region or b":c " in region:
+        if _UNUSUAL_TAG.search(region):
             return _sheet_extent_by_order(zf, part, chunk)    # implied or unusual positions: walk them
-        if found:
-            last_row = max(last_row, max(int(n) for _c, n in found))
-            widest = max((c for c, _n in found), key=lambda c: (len(c), c))
+        rows = _ROW_OF_POSITION.findall(region)
+        if len(rows) != region.count(b"<c ") + region.count(b"<row "):
+            return _sheet_extent_by_order(zf, part, chunk)
+        if rows:
+            longest = max(map(len, rows))
+            last_row = max(last_row, int(max(r for r in rows if len(r) == longest)))
+            widest = max(set(_COLUMN_OF_POSITION.findall(region)), key=lambda c: (len(c), c))
             last_col = max(last_col, col_index(widest) if widest else 0)
     return last_row, last_col
 
@@ -287,7 +297,7 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
                 start = sheet.start
                 pad = (None,) * (start[1] if start else 0)
                 for n, values in enumerate(sheet.iter_rows(), 1):
-                    out = pad + tuple(_calamine_value(v) for v in values)
+                    out = pad + tuple(map(_calamine_value, values))
                     if errors:
                         out = _with_errors(n, out, errors)
                     end = len(out)
