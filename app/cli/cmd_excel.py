@@ -53,10 +53,12 @@ def cmd_template(args, ws_opener) -> int:
 
 
 def cmd_import(args, ws_opener) -> int:
-    from app.services.excel import import_hours, import_roster
+    if args.kind == "roster":                  # only the importer asked for (hours loads the ORM)
+        from app.services.excel.roster_import import import_roster as run
+    else:
+        from app.services.excel.hours_import import import_hours as run
     ws = ws_opener()
     path = Path(args.file).expanduser()
-    run = import_roster if args.kind == "roster" else import_hours
     result = run(ws, path, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
     if args.json:
         print_json(result.to_dict())

@@ -47,6 +47,7 @@ TEXT_FIELDS = ("subject", "stage", "title", "teaching_point", "group", "status_r
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
 _CJK_SPACES = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _SPACES = re.compile(r"\s+")
+_FULLWIDTH = re.compile("[\uff01-\uff5e]")
 NUMERIC_ID_MESSAGE = ("身份证号被存成了数字，Excel 只保留15位有效数字，末尾几位已经丢失（无法自动恢复）。"
                       "请把该列设为“文本”格式后重新填写完整的18位号码。")
 
@@ -127,7 +128,7 @@ class _Plan:
 
 def _clean_name(raw: Any) -> str:
     name = normalize_text(raw, label="姓名")
-    name = unicodedata.normalize("NFKC", name) if any("\uff01" <= c <= "\uff5e" for c in name) else name
+    name = unicodedata.normalize("NFKC", name) if _FULLWIDTH.search(name) else name
     return _CJK_SPACES.sub("", name) if not name.isalnum() else name   # "王  芳" typed to line up names
 
 
@@ -235,7 +236,7 @@ def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | Non
             pass
         elif not name:
             bad("name", name_raw, "姓名为空。")
-        elif len(name) > 30 or any(ch.isdigit() for ch in name):
+        elif len(name) > 30 or (not name.isalpha() and any(ch.isdigit() for ch in name)):
             bad("name", name_raw, "姓名不正确（不能含数字，最多30个字）。")
         else:
             clean["name"] = name

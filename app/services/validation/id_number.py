@@ -52,7 +52,7 @@ def validate_id_number(raw: object, *, today: date | None = None) -> str:
     value = normalize_id_number(raw)
     if not value:
         raise ValidationError("身份证号为空。", field="id_number")
-    hidden = invisible_in(value)
+    hidden = invisible_in(value) if not value.isprintable() else None
     if hidden is not None:
         raise ValidationError(f"身份证号中第 {hidden[0]} 个字符是看不见的控制字符（{describe(hidden[1])}），"
                               "请删除它后重新输入。", field="id_number")

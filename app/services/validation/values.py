@@ -26,6 +26,8 @@ def normalize_text(raw: object, *, label: str = "填写的内容", field: str | 
     if raw is None:
         return ""
     text = str(raw).replace("\u3000", " ").strip()
+    if text.isprintable():            # the usual case, checked in C
+        return text
     if multiline:
         text = text.replace("\r\n", "\n")
     found = invisible_in(text, multiline=multiline)
