@@ -53,10 +53,8 @@ def cmd_template(args, ws_opener) -> int:
 
 
 def cmd_import(args, ws_opener) -> int:
-    if args.kind == "roster":                  # only the importer asked for (hours loads the ORM)
-        from app.services.excel.roster_import import import_roster as run
-    else:
-        from app.services.excel.hours_import import import_hours as run
+    from app.services import excel             # its parts load on first use: only the importer asked for
+    run = excel.import_roster if args.kind == "roster" else excel.import_hours   # (hours loads the ORM)
     ws = ws_opener()
     path = Path(args.file).expanduser()
     result = run(ws, path, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
