@@ -223,9 +223,13 @@ def _cannot_be_summary(value: Any) -> bool:
     return value.isascii() or (unicodedata.is_normalized("NFKC", value) and _FIRST_CHARS.search(value) is None)
 
 
-def is_summary_row(values: Sequence[Any], columns: Sequence[int]) -> bool:
-    """A 合计/小计 row, or a footer such as 填表人：… (looked for in the first cells and key columns)."""
-    look = list(dict.fromkeys([*range(min(3, len(values))), *columns]))
+def summary_cells(columns: Sequence[int]) -> list[int]:
+    """Where summary_in looks: the first three cells and the key columns (once per sheet)."""
+    return list(dict.fromkeys([0, 1, 2, *columns]))
+
+
+def summary_in(values: Sequence[Any], look: Sequence[int]) -> bool:
+    """A 合计/小计 row, or a footer such as 填表人：… (in the cells `look` names)."""
     for c in look:
         if c >= len(values) or values[c] is None or _cannot_be_summary(values[c]):
             continue

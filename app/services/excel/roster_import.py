@@ -201,29 +201,28 @@ def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | Non
     note_at = at.get("note")
     phone_at, staff_at, retire_at = at.get("phone"), at.get("staff_no"), at.get("retire_date")
 
+    # (defined once: they read the current row's `n`, `row` and `problems`)
+    def raw(key: str) -> Any:
+        c = at.get(key)
+        return row[c] if c is not None else None
+
+    def bad(key: str, value: Any, message: str, severity: str = ERROR) -> None:
+        c = cols.get(key)
+        p = RowProblem(n, c.header if c else LABELS.get(key, key), format_plain(value), message,
+                       c.letter if c else "", severity)
+        (problems if severity == ERROR else plan.warnings).append(p)
+
     for i, (n, values) in enumerate(table.rows):
         if i % 200 == 0:
             progress.check()
             if i:
                 progress.report(i, len(table.rows), f"正在检查第 {n} 行")
         row = values if len(values) >= width else values + pad[len(values):]
-
-        def raw(key: str) -> Any:
-            c = at.get(key)
-            return row[c] if c is not None else None
-
         name_raw = row[name_at]
         if _is_example(name_raw, row[note_at] if note_at is not None else None):
             examples += 1
             continue
         problems: list[RowProblem] = []
-
-        def bad(key: str, value: Any, message: str, severity: str = ERROR) -> None:
-            c = cols.get(key)
-            p = RowProblem(n, c.header if c else LABELS.get(key, key), format_plain(value), message,
-                           c.letter if c else "", severity)
-            (problems if severity == ERROR else plan.warnings).append(p)
-
         clean: dict[str, Any] = {}
         given: set[str] = set()
         # -- name

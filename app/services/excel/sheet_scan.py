@@ -100,6 +100,9 @@ _COLUMN_OF_POSITION = re.compile(rb' r="([A-Z]{0,3})\d{1,9}"')
 # patterns, each with a literal start that is searched for in C: one alternation had none and
 # took five times as long.
 _BARE_TAGS = (re.compile(rb"<c/?>"), re.compile(rb"<row/?>"))
+# A cell or row tag whose first attribute is not its position (none at all, `<c/>`, included):
+# Excel, WPS, LibreOffice and openpyxl write r first, anything else is measured exactly.
+_NO_POSITION_FIRST = (re.compile(rb'<c(?![A-Za-z]| r=")'), re.compile(rb'<row(?![A-Za-z]| r=")'))
 _PREFIXED = re.compile(rb":(?:c|row)[\s>/]")
 _UNUSUAL_TAGS = (*_BARE_TAGS, _PREFIXED)
 
@@ -139,25 +142,24 @@ def prescan(zf: SafeZip, part: str, cells: int, chunk: int = 1 << 20,
     it holds a DOCTYPE or ENTITY (its decompressed bytes were read three times before).
 
     The grid is bounded by the longest row number and the widest column letters (a few
-    searches in C); only a sheet that bound does not clear is measured cell by cell
-    (sheet_extent)."""
+    searches in C). A sheet that bound does not clear, or with a cell or row tag whose first
+    attribute is not its position (cells placed by order among them) or with namespace
+    prefixes, is measured cell by cell (sheet_extent)."""
     found = _ScanFindings()
     digits = letters = 0
     exact = False
     tail = b""
     for region in _tag_regions(zf, part, chunk):
         data = tail + region
-        # (upper-case needles: rare in a sheet, so searched for in long strides)
-        if (b"DOCTYPE" in data or b"ENTITY" in data) and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
+        if b"<!" in data and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
             return False, SheetScan(), True
         prefixed = _PREFIXED.search(data) is not None
         found.feed(data, prefixed)
         tail = data[-overlap:]
         if exact:
             continue
-        if prefixed or any(p.search(region) for p in _BARE_TAGS) or \
-                region.count(b' r="') != region.count(b"<c ") + region.count(b"<row "):
-            exact = True                        # positions implied by order: measure them
+        if prefixed or any(p.search(region) for p in _NO_POSITION_FIRST):
+            exact = True                        # positions implied by order, or unusual: measure them
             continue
         while digits < 9 and _ROW_DIGITS[digits + 1].search(region):
             digits += 1
