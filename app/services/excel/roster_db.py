@@ -35,8 +35,8 @@ class StoredValueDamaged(AppError):
         except (sqlite3.Error, TypeError, IndexError):
             db = "数据库"
         super().__init__(f"读取数据文件“{db}”时出错（数据库中有无法识别的日期或数值，文件已损坏），操作没有完成，"
-                         "未完成的更改已全部撤销。请运行“tisheng fsck”检查，"
-                         "必要时运行“tisheng restore --latest”从最近一份完好的备份恢复。")
+                         "未完成的更改已全部撤销。请检查数据文件，必要时从最近一份完好的备份恢复。",
+                         cli_hint="检查数据：tisheng fsck；从最近一份完好的备份恢复：tisheng restore --latest")
 
 
 class Known:
