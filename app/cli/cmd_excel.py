@@ -53,10 +53,10 @@ def cmd_template(args, ws_opener) -> int:
 
 
 def cmd_import(args, ws_opener) -> int:
-    from app.services.excel import import_hours, import_roster
+    from app.services import excel             # its parts load on first use: only the importer asked for
+    run = excel.import_roster if args.kind == "roster" else excel.import_hours   # (hours loads the ORM)
     ws = ws_opener()
     path = Path(args.file).expanduser()
-    run = import_roster if args.kind == "roster" else import_hours
     result = run(ws, path, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
     if args.json:
         print_json(result.to_dict())

@@ -91,7 +91,39 @@ def _command_modules() -> list[str]:
     return KNOWN_MODULES + sorted(found - set(KNOWN_MODULES))
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The module that registers each command: a command line that names one builds only that
+# module's part of the parser (importing and registering all twenty took longer than reading a
+# small roster). tests/cli/test_parser_modules.py checks this table against the full parser.
+COMMAND_MODULES = {
+    "school": "cmd_school", "programmes": "cmd_school", "init": "cmd_school", "demo": "cmd_school",
+    "programme": "cmd_programme", "teacher": "cmd_teachers", "activity": "cmd_records", "plan": "cmd_records",
+    "hours": "cmd_records", "evidence": "cmd_records", "choose": "cmd_records", "case": "cmd_assessment",
+    "assess": "cmd_assessment", "support": "cmd_assessment", "check": "cmd_check", "selfassess": "cmd_selfassess",
+    "deadline": "cmd_deadline", "gui": "cmd_gui", "import": "cmd_excel", "template": "cmd_excel",
+    "report": "cmd_excel", "verify": "cmd_bundle", "key": "cmd_bundle", "export": "cmd_bundle",
+    "forms": "cmd_forms", "backup": "cmd_backup", "backups": "cmd_backup", "restore": "cmd_backup",
+    "fsck": "cmd_backup", "team": "cmd_team", "group": "cmd_group", "course": "cmd_course", "point": "cmd_point",
+    "pack": "cmd_pack", "district": "cmd_district", "receipt": "cmd_receipt",
+}
+
+
+def command_module(argv: list[str]) -> str | None:
+    """The module of the command `argv` names, or None (no command, help or version asked for
+    before it, or a word that is no command: the full parser then answers)."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--data-dir":
+            skip = True
+        elif arg in ("-h", "--help", "--version"):
+            return None
+        elif not arg.startswith("-"):
+            return COMMAND_MODULES.get(arg)
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     # Sub-commands share `common`, whose options default to SUPPRESS so that an option
     # given before the sub-command is not reset by it; the top level has its own copy.
     common = ChineseArgumentParser(add_help=False)
@@ -110,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="显示版本号")
     parser.add_argument("--demo", action="store_true", help="打开示例学校（数据文件夹为空时自动创建）")
     sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=ChineseArgumentParser)
-    for name in _command_modules():
+    for name in [only] if only else _command_modules():
         importlib.import_module(f"app.cli.{name}").register(sub, common)
     for p in sub.choices.values():
         p.add_argument_group  # noqa: B018 (help texts are Chinese already)
@@ -196,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(argv: list[str], as_json: bool) -> int:
     from app.services import logfile
-    parser = build_parser()
+    parser = build_parser(command_module(argv))
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:

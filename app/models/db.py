@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +9,8 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
+
+from app.dbfile import configure
 
 SessionFactory = Callable[[], Session]
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -28,15 +29,7 @@ def make_engine(path: Path, *, journal_mode: str = "WAL") -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
-        dbapi_conn.isolation_level = None
-        for pragma in ("foreign_keys=ON", f"journal_mode={journal_mode}",
-                       "synchronous=FULL", "busy_timeout=10000"):
-            dbapi_conn.execute(f"PRAGMA {pragma}")
-        if "db.full" in os.environ.get("TISHENG_FAULT", "").split(","):
-            # fault injection (app/services/faults.py): the file may not grow, so the next write
-            # fails with SQLITE_FULL exactly as on a full disk
-            pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
-            dbapi_conn.execute(f"PRAGMA max_page_count={max(pages, 1)}")
+        configure(dbapi_conn, journal_mode=journal_mode)     # shared with plain connections
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:

@@ -88,22 +88,19 @@ def schema_problem(con: sqlite3.Connection) -> str | None:
     quick_check does not read the schema's meaning: one damaged byte in a CREATE statement can
     rename a column and still parse, and the first query then fails half-way through a command.
     Older versions are left to their migration steps."""
-    import app.models  # noqa: F401 - registers every table on the metadata
-    from sqlmodel import SQLModel
-
-    from app.models.migrations import LATEST
-    if con.execute("PRAGMA user_version").fetchone()[0] != LATEST:
+    from app.dbfile import SCHEMA_VERSION, TABLES     # the tables' contract, without loading SQLModel
+    if con.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
         return None
     have = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if not have:
         return None                                  # a new, empty file: created on first open
-    for name, table in sorted(SQLModel.metadata.tables.items()):
+    for name, wanted in sorted(TABLES.items()):
         if name not in have:
-            return f"数据库结构与本软件不符：缺少数据表“{table.name}”（文件可能已损坏，或被其他软件改动过）"
-        columns = {r[1] for r in con.execute(f'PRAGMA table_info("{table.name}")')}
-        missing = [c.name for c in table.columns if c.name not in columns]
+            return f"数据库结构与本软件不符：缺少数据表“{name}”（文件可能已损坏，或被其他软件改动过）"
+        columns = {r[1] for r in con.execute(f'PRAGMA table_info("{name}")')}
+        missing = [c for c in wanted.split() if c not in columns]
         if missing:
-            return (f"数据库结构与本软件不符：数据表“{table.name}”缺少列“{missing[0]}”"
+            return (f"数据库结构与本软件不符：数据表“{name}”缺少列“{missing[0]}”"
                     "（文件可能已损坏，或被其他软件改动过）")
     return None
 
@@ -137,7 +134,7 @@ def refuse_if_too_new(db: Path) -> None:
     the header of a rollback-journal database: the check has to come first, read-only."""
     if not db.exists() or db.stat().st_size == 0:
         return
-    from app.models.migrations import LATEST
+    from app.dbfile import SCHEMA_VERSION as LATEST
     version = database_version(db)
     if version is not None and version > LATEST:
         err = DatabaseTooNewError(found=version, supported=LATEST)

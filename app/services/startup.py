@@ -29,17 +29,22 @@ from pathlib import Path
 from app.errors import AppError
 from app.paths import DataPaths, data_paths
 from app.services import datafolder, safejson
+from typing import TYPE_CHECKING
+
 from app.services.backup.automatic import BackupTask, maybe_auto_backup, track_changes
-from app.services.backup.restore import RestoreResult, finish_pending_restore, restore
 from app.services.backup.retention import newest_good_backup, sweep_stale_backup_files
 from app.services.backup.snapshot import BackupInfo
-from app.services.backup.source import BackupRejected
 from app.services.dbcheck import check_database, refuse_if_too_new
 from app.services.fileio import atomic_write_bytes, os_errors, remove_tree
 from app.services.instance_lock import InstanceLock, acquire_instance_lock
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.storage_kind import storage_warning
-from app.services.workspace import Workspace
+# finish_pending_restore imports the restore module (and with it the ORM) only when a restore is
+# pending: the command line's start-up check loads no SQLAlchemy.
+from app.services.workspace import Workspace, finish_pending_restore
+
+if TYPE_CHECKING:
+    from app.services.backup.restore import RestoreResult
 
 log = logging.getLogger(__name__)
 
@@ -217,6 +222,8 @@ def recover_from_backup(data_dir: str | os.PathLike | None = None, backup: Backu
                         *, lock: bool = True, progress: Progress = NO_PROGRESS) -> RestoreResult:
     """After DatabaseDamagedError: restore `backup` (default: the newest good one). The damaged
     file is copied aside first. Then call open_checked() again."""
+    from app.services.backup.restore import restore
+    from app.services.backup.source import BackupRejected
     paths = datafolder.prepare(data_dir)
     held = acquire_instance_lock(paths) if lock else None
     try:

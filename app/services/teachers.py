@@ -12,22 +12,12 @@ from app.errors import AmbiguousError, AppError, NotFoundError, ValidationError
 from app.models import (AbilityChoice, Assessment, EvidenceFile, ExcellentCase, HoursRecord,
                         StudyGroup, SupportRecord, Teacher, TeachingPoint)
 from app.models.base import now
-from app.models.teacher import (GENDERS, PARTICIPATION_OPTED_OUT, PARTICIPATION_VOLUNTEER, STAFF_TYPES,
-                                STATUS_ACTIVE, STATUS_EXEMPT, STATUS_LEFT, STATUSES)
+from app.models.teacher import GENDERS, STAFF_TYPES, STATUS_LEFT, STATUSES  # noqa: F401 (re-exported)
 from app.services.blobs import release_blobs
-from app.services.validation import (mask_id_number, mask_phone, normalize_id_number, normalize_text,
-                                     parse_date, validate_id_number, validate_phone)
-from app.services.validation.id_number import gender_of
-
-FIELDS = ("name", "gender", "id_number", "phone", "subject", "stage", "staff_type", "title",
-          "staff_no", "teaching_point", "group", "status", "status_reason", "retire_date", "note", "participation")
-FIELD_LABELS = {"name": "姓名", "gender": "性别", "id_number": "身份证号", "phone": "联系电话",
-                "subject": "任教学科", "stage": "学段", "staff_type": "编制类型", "title": "职称",
-                "staff_no": "工号", "teaching_point": "教学点", "group": "学科研修组",
-                "status": "状态", "status_reason": "状态原因", "retire_date": "退休日期", "note": "备注",
-                "participation": "参训意愿"}
-PARTICIPATION_WORDS = {"": "", "按方案": "", "自愿参加": PARTICIPATION_VOLUNTEER, "参加": PARTICIPATION_VOLUNTEER,
-                       "不参加": PARTICIPATION_OPTED_OUT, "自愿不参加": PARTICIPATION_OPTED_OUT}
+# The field rules live in teacher_rules (no database); re-exported here for the form and the CLI.
+from app.services.teacher_rules import (FIELD_LABELS, FIELDS, PARTICIPATION_WORDS,  # noqa: F401
+                                        validate_teacher_fields)
+from app.services.validation import mask_id_number, mask_phone, normalize_id_number, normalize_text
 
 
 @dataclass(frozen=True)
@@ -88,65 +78,6 @@ def _lookup_names(s: Session) -> tuple[dict[int, str], dict[int, str]]:
     points = {p.id: p.name for p in s.exec(select(TeachingPoint))}
     groups = {g.id: g.name for g in s.exec(select(StudyGroup))}
     return points, groups
-
-
-def _text(values: dict, key: str) -> str:
-    """One text field, trimmed; control and invisible characters refused naming the field."""
-    return normalize_text(values.get(key), label=FIELD_LABELS[key], field=key, multiline=key == "note")
-
-
-def validate_teacher_fields(values: dict, *, require_id: bool = True) -> dict:
-    """Normalise and check one teacher's fields; raises ValidationError naming the field.
-
-    Returns a dict of clean values (teaching_point / group stay names here).
-    """
-    out = {}
-    name = normalize_text(values.get("name"), label="姓名", field="name")
-    if not name:
-        raise ValidationError("姓名不能为空。", field="name")
-    if len(name) > 30 or any(c.isdigit() for c in name):
-        raise ValidationError(f"姓名“{name}”不正确（不能含数字，最多30个字）。", field="name")
-    out["name"] = name
-    raw_id = values.get("id_number")
-    if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
-        if require_id:
-            raise ValidationError("身份证号不能为空。", field="id_number")
-        out["id_number"] = None
-    else:
-        out["id_number"] = validate_id_number(raw_id)
-    gender = _text(values, "gender")
-    if gender and gender not in GENDERS:
-        raise ValidationError(f"性别“{gender}”应为 男 或 女。", field="gender")
-    if out["id_number"]:
-        derived = gender_of(out["id_number"])
-        if gender and gender != derived:
-            raise ValidationError(f"性别“{gender}”与身份证号（第17位表示{derived}）不一致。", field="gender")
-        gender = derived
-    out["gender"] = gender
-    out["phone"] = validate_phone(values.get("phone"))
-    staff_type = _text(values, "staff_type") or "在编"
-    if staff_type not in STAFF_TYPES:
-        raise ValidationError(f"编制类型“{staff_type}”应为：{'、'.join(STAFF_TYPES)}。", field="staff_type")
-    out["staff_type"] = staff_type
-    status = _text(values, "status") or STATUS_ACTIVE
-    if status not in STATUSES:
-        raise ValidationError(f"状态“{status}”应为：{'、'.join(STATUSES)}。", field="status")
-    out["status"] = status
-    out["status_reason"] = _text(values, "status_reason")
-    if status == STATUS_EXEMPT and not out["status_reason"]:
-        raise ValidationError("设为免修时必须写明原因（如：距退休不满5年、已签保证书）。", field="status_reason")
-    staff_no = _text(values, "staff_no")
-    if staff_no and len(staff_no) > 20:
-        raise ValidationError(f"工号“{staff_no}”过长（最多20位）。", field="staff_no")
-    out["staff_no"] = staff_no or None
-    out["retire_date"] = parse_date(values.get("retire_date"), field="退休日期")
-    for key in ("subject", "stage", "title", "teaching_point", "group", "note"):
-        out[key] = _text(values, key)
-    word = normalize_text(values.get("participation"), label="参训意愿", field="participation")
-    if word not in PARTICIPATION_WORDS:
-        raise ValidationError(f"参训意愿“{word}”应为：按方案、自愿参加、不参加。", field="participation")
-    out["participation"] = PARTICIPATION_WORDS[word]
-    return out
 
 
 def _apply(s: Session, t: Teacher, clean: dict) -> None:

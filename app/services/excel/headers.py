@@ -210,11 +210,28 @@ FOOTER_WORDS = ("填表人", "制表人", "制表", "审核人", "审核", "负�
                 "说明:", "说明：", "备注:", "备注：", "盖章", "单位盖章", "填表日期", "报送日期")
 
 
-def is_summary_row(values: Sequence[Any], columns: Sequence[int]) -> bool:
-    """A 合计/小计 row, or a footer such as 填表人：… (looked for in the first cells and key columns)."""
-    look = list(dict.fromkeys([*range(min(3, len(values))), *columns]))
+_FIRST_CHARS = re.compile("[" + "".join(sorted({w[0] for w in (*SUMMARY_WORDS, *FOOTER_WORDS)})) + "]")
+
+
+def _cannot_be_summary(value: Any) -> bool:
+    """A cheap proof that a cell starts no 合计/footer word: a number, ASCII text, or text that
+    NFKC leaves alone and that holds none of the words' first characters (checked in C)."""
+    if isinstance(value, (int, float)):
+        return True
+    if not isinstance(value, str):
+        return False
+    return value.isascii() or (unicodedata.is_normalized("NFKC", value) and _FIRST_CHARS.search(value) is None)
+
+
+def summary_cells(columns: Sequence[int]) -> list[int]:
+    """Where summary_in looks: the first three cells and the key columns (once per sheet)."""
+    return list(dict.fromkeys([0, 1, 2, *columns]))
+
+
+def summary_in(values: Sequence[Any], look: Sequence[int]) -> bool:
+    """A 合计/小计 row, or a footer such as 填表人：… (in the cells `look` names)."""
     for c in look:
-        if c >= len(values) or values[c] is None:
+        if c >= len(values) or values[c] is None or _cannot_be_summary(values[c]):
             continue
         text = _STRIP.sub("", unicodedata.normalize("NFKC", cell_text(values[c])))
         if not text:

@@ -26,6 +26,8 @@ from app.services.excel.safety import (DEFAULT_LIMITS, XLSX_ADVICE, FileRejected
 from app.services.safezip import SafeZip, ZipDamaged
 
 from app.services.excel.sources import Row, SheetScan, SheetSource, SourceFile  # noqa: F401 (re-exported)
+from app.services.excel.sheet_scan import (DOCTYPE_MESSAGE, col_index, prescan,  # noqa: F401 (re-exported)
+                                           scan_sheet_part, sheet_extent)
 from app.services.excel.csv_reader import open_csv
 
 
@@ -66,134 +68,6 @@ def open_source(path: Path, limits: Limits = DEFAULT_LIMITS,
 
 
 # ---------------------------------------------------------------- xlsx
-
-_CELL_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
-_UNCACHED = re.compile(
-    rb'<(?:\w+:)?c\s([^>]*)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*'
-    rb'(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
-_R_ATTR = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_T_STR = re.compile(rb'\bt="str"')
-_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*\bt="e"[^>]*)>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?v>([^<]{1,32})</(?:\w+:)?v>',
-                         re.S)
-
-
-def col_index(letters: bytes | str) -> int:
-    if isinstance(letters, bytes):
-        letters = letters.decode("ascii")
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def scan_sheet_part(zf: SafeZip, part: str, chunk: int = 1 << 20,
-                    overlap: int = 1 << 16) -> SheetScan:
-    """Find merged ranges and formulas with no cached value by scanning bytes.
-
-    A regex over the decompressed part, chunk by chunk, so memory stays flat; an
-    Excel empty-string result (`t="str"` with `<v></v>`) counts as cached.
-    """
-    merged: set[tuple[int, int, int, int]] = set()
-    uncached: set[tuple[int, int]] = set()
-    errors: dict[tuple[int, int], str] = {}
-    entry = zf.get(part)
-    if entry is None:
-        raise KeyError(part)
-    with zf.open(entry) as fh:
-        tail = b""
-        while True:
-            block = fh.read(chunk)
-            if not block and not tail:
-                break
-            data = tail + block
-            if b"f" in data and (b"<f" in data or b":f" in data):
-                for m in _UNCACHED.finditer(data):
-                    attrs = m.group(1)
-                    if _T_STR.search(attrs):
-                        continue
-                    r = _R_ATTR.search(attrs)
-                    uncached.add((int(r.group(2)), col_index(r.group(1))) if r else (0, 0))
-            if b't="e"' in data:
-                for m in _ERROR_CELL.finditer(data):
-                    r = _R_ATTR.search(m.group(1))
-                    if r:
-                        errors[(int(r.group(2)), col_index(r.group(1)))] = m.group(2).decode("utf-8", "replace")
-            if b"mergeCell" in data:
-                for m in _CELL_REF.finditer(data):
-                    c1, r1 = col_index(m.group(1)), int(m.group(2))
-                    c2 = col_index(m.group(3)) if m.group(3) else c1
-                    r2 = int(m.group(4)) if m.group(4) else r1
-                    merged.add((r1, c1, r2, c2))
-            if not block:
-                break
-            tail = data[-overlap:]
-    return SheetScan(sorted(merged), sorted(uncached), errors)
-
-
-_TAG = re.compile(rb'<(?:\w+:)?(row|c)\b([^>]*)>')
-_ROW_R = re.compile(rb'\br="(\d+)"')
-_POSITION = re.compile(rb' r="([A-Z]{0,3})(\d{1,9})"')
-
-
-def sheet_extent(zf: SafeZip, part: str, chunk: int = 1 << 20) -> tuple[int, int]:
-    """(last row, last column) a reader that lays the sheet out as a grid would allocate for, from
-    the cells' own positions (`r="XFD1048576"`) or, without them, from their order, as Excel and
-    python-calamine place them. Two cells far apart make a grid of billions of cells."""
-    last_row = last_col = 0
-    for region in _tag_regions(zf, part, chunk):
-        found = _POSITION.findall(region)
-        tags = sum(region.count(t) for t in (b"<c ", b"<c>", b"<c/>", b"<row ", b"<row>", b"<row/>"))
-        if len(found) != tags or b":row" in region or b":c " in region:
-            return _sheet_extent_by_order(zf, part, chunk)    # implied or unusual positions: walk them
-        if found:
-            last_row = max(last_row, max(int(n) for _c, n in found))
-            widest = max((c for c, _n in found), key=lambda c: (len(c), c))
-            last_col = max(last_col, col_index(widest) if widest else 0)
-    return last_row, last_col
-
-
-def _tag_regions(zf: SafeZip, part: str, chunk: int) -> Iterator[bytes]:
-    """The part's bytes in pieces that never cut a tag in two."""
-    entry = zf.get(part)
-    if entry is None:
-        raise KeyError(part)
-    with zf.open(entry) as fh:
-        tail = b""
-        while True:
-            block = fh.read(chunk)
-            data = tail + block
-            if not block:
-                if data:
-                    yield data
-                return
-            cut = data.rfind(b"<")
-            if cut <= 0:
-                tail = data
-                continue
-            yield data[:cut]
-            tail = data[cut:]
-
-
-def _sheet_extent_by_order(zf: SafeZip, part: str, chunk: int) -> tuple[int, int]:
-    last_row = last_col = row = col = 0
-    for region in _tag_regions(zf, part, chunk):
-        for m in _TAG.finditer(region):
-            attrs = m.group(2)
-            if m.group(1) == b"row":
-                r = _ROW_R.search(attrs) if b"r=" in attrs else None
-                row = int(r.group(1)) if r else row + 1
-                col = 0
-                last_row = max(last_row, row)
-            else:
-                r = _R_ATTR.search(attrs) if b"r=" in attrs else None
-                if r:
-                    col = col_index(r.group(1))
-                    last_row = max(last_row, int(r.group(2)))
-                else:
-                    col += 1
-                last_col = max(last_col, col)
-    return last_row, last_col
-
 
 def _size_from_sheet_head(ws) -> None:
     """Replacement for openpyxl's ReadOnlyWorksheet._get_size (3.1): the same `<dimension>` lookup,
@@ -237,14 +111,20 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
     """An xlsx through python-calamine (fast), on the very file handle the zip checks passed;
     sheets whose cells would make too large a grid are read by openpyxl, streaming."""
     zf = open_workbook_zip(path, limits)
+    prescanned: dict[str, SheetScan] = {}
     try:
-        _refuse_doctype(zf, path)
         parts = sheet_parts(zf)
+        too_large = False
         for part in parts:
-            if part is not None and zf.get(part) is not None:
-                rows, cols = sheet_extent(zf, part)
-                if rows * cols > GRID_CELLS:
-                    return _open_xlsx_openpyxl(path, limits, zf)
+            if part is not None and part not in prescanned and zf.get(part) is not None:
+                fits, scan, doctype = prescan(zf, part, GRID_CELLS)
+                if doctype:
+                    raise FileRejected(DOCTYPE_MESSAGE.format(path.name))
+                prescanned[part] = scan
+                too_large = too_large or not fits
+        _refuse_doctype(zf, path, skip=prescanned)
+        if too_large:
+            return _open_xlsx_openpyxl(path, limits, zf)
     except AppError:
         zf.close()
         raise
@@ -268,6 +148,9 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
         part = parts[i] if len(parts) == len(metas) else None
         scanned: list[SheetScan] = []
 
+        if part in prescanned:
+            scanned.append(prescanned[part])
+
         def scan(part=part, scanned=scanned) -> SheetScan:
             if not scanned:
                 if part is None or zf.get(part) is None:
@@ -287,7 +170,7 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
                 start = sheet.start
                 pad = (None,) * (start[1] if start else 0)
                 for n, values in enumerate(sheet.iter_rows(), 1):
-                    out = pad + tuple(_calamine_value(v) for v in values)
+                    out = pad + tuple(map(_calamine_value, values))
                     if errors:
                         out = _with_errors(n, out, errors)
                     end = len(out)
@@ -334,18 +217,19 @@ def _with_errors(n: int, values: tuple[Any, ...], errors: dict[tuple[int, int], 
     return tuple(out)
 
 
-def _refuse_doctype(zf: SafeZip, path: Path, chunk: int = 1 << 20) -> None:
+def _refuse_doctype(zf: SafeZip, path: Path, chunk: int = 1 << 20, skip=()) -> None:
     """No XML part of a workbook has a DOCTYPE; one that does is an entity bomb or an external
-    entity (refused as defusedxml refuses it for openpyxl), never handed to a parser."""
+    entity (refused as defusedxml refuses it for openpyxl), never handed to a parser. `skip`:
+    parts already looked at (the sheets, by _prescan)."""
     for entry in zf.files():
-        if not entry.name.lower().endswith((".xml", ".rels", ".vml")):
+        if not entry.name.lower().endswith((".xml", ".rels", ".vml")) or entry.name in skip:
             continue
         with zf.open(entry) as fh:
             tail = b""
             while block := fh.read(chunk):
                 data = tail + block
                 if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-                    raise FileRejected(f"文件“{path.name}”包含不安全的 XML 内容（实体定义），可能是恶意文件，已拒绝读取。")
+                    raise FileRejected(DOCTYPE_MESSAGE.format(path.name))
                 tail = data[-16:]
 
 

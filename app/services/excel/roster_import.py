@@ -22,13 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, update
-from sqlmodel import Session, select
-
 from app.errors import ValidationError
-from app.models import AuditEntry, School, StudyGroup, Teacher, TeachingPoint
-from app.models.base import now
-from app.models.teacher import GENDERS, STAFF_TYPES, STATUS_ACTIVE, STATUSES
 from app.services import faults
 from app.services.backup.automatic import backup_before
 from app.services.excel.plain import format_plain
@@ -38,19 +32,22 @@ from app.services.excel.headers import ColumnInfo, apply_mapping
 from app.services.excel.readers import cell_text
 from app.services.excel.results import (ADD, ERROR, ERROR_ROW, UNCHANGED, UPDATE, WARNING, ImportPreview,
                                         ImportResult, PlannedRow, ReadingNote, RowProblem, blocked_preview)
+from app.services.excel.roster_db import (TEACHER_ATTRS, Known, RosterState, add_points, audit, group_ids,
+                                          insert_teachers, load_state, update_teachers)
 from app.services.excel.safety import DEFAULT_LIMITS, FileRejected, Limits
 from app.services.excel.table import Table, load_table
 from app.services.progress import NO_PROGRESS, Progress
-from app.services.validation import (normalize_text, parse_date, validate_id_number,
-                                     validate_phone)
+from app.services.teacher_rules import GENDERS, check_exempt_reason, gender_for_id
+from app.services.validation import normalize_text, parse_date, validate_id_number, validate_phone
+from app.vocab import STAFF_TYPES, STATUS_ACTIVE, STATUSES
 
 KIND = "roster"
 LABELS = {f.key: f.label for f in ROSTER_FIELDS}
 TEXT_FIELDS = ("subject", "stage", "title", "teaching_point", "group", "status_reason", "note")
-TEACHER_ATTRS = ("name", "gender", "id_number", "phone", "subject", "stage", "staff_type", "title",
-                 "staff_no", "status", "status_reason", "retire_date", "note")
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
 _CJK_SPACES = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+_SPACES = re.compile(r"\s+")
+_FULLWIDTH = re.compile("[\uff01-\uff5e]")
 NUMERIC_ID_MESSAGE = ("身份证号被存成了数字，Excel 只保留15位有效数字，末尾几位已经丢失（无法自动恢复）。"
                       "请把该列设为“文本”格式后重新填写完整的18位号码。")
 
@@ -68,12 +65,13 @@ def preview_roster(ws, source: Path | Table, *, mapping: dict[int, str | None] |
                    limits: Limits = DEFAULT_LIMITS, progress: Progress = NO_PROGRESS) -> ImportPreview:
     """Read (unless given a Table) and check every row against the database; writes nothing."""
     table = source if isinstance(source, Table) else read_roster(source, limits=limits, progress=progress)
-    with ws.sessions() as s:
-        try:
-            return _plan(s, table, mapping, progress).preview(table, mapping)
-        except FileRejected as exc:       # shown in the preview; a new mapping may fix it
-            columns = apply_mapping(table.header, mapping, table.index).columns
-            return blocked_preview(KIND, table, columns, ROSTER_FIELDS, exc.user_message, mapping)
+    with ws.transaction() as conn:
+        state = load_state(conn)
+    try:
+        return _plan(state, table, mapping, progress).preview(table, mapping)
+    except FileRejected as exc:       # shown in the preview; a new mapping may fix it
+        columns = apply_mapping(table.header, mapping, table.index).columns
+        return blocked_preview(KIND, table, columns, ROSTER_FIELDS, exc.user_message, mapping)
 
 
 def remap_roster(ws, preview: ImportPreview, mapping: dict[int, str | None],
@@ -101,8 +99,10 @@ def import_roster(ws, path: Path, *, dry_run: bool = False, skip_invalid: bool =
     """Read, check and (unless dry_run or any row is invalid) write; for the CLI."""
     table = read_roster(path, limits=limits, progress=progress)
     result = _run(ws, table, mapping, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress)
-    from app.services.excel.error_workbook import attach_error_workbook
-    return attach_error_workbook(result, table, error_workbook)
+    if error_workbook and result.errors:       # openpyxl only when there is a workbook to write
+        from app.services.excel.error_workbook import attach_error_workbook
+        attach_error_workbook(result, table, error_workbook)
+    return result
 
 
 # ---------------------------------------------------------------- planning
@@ -115,7 +115,7 @@ class _Plan:
     warnings: list[RowProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     adds: list[dict[str, Any]] = field(default_factory=list)
-    updates: list[tuple[Teacher, dict[str, Any]]] = field(default_factory=list)
+    updates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)    # (teacher id, values)
     new_points: list[str] = field(default_factory=list)
     error_rows: set[int] = field(default_factory=set)
 
@@ -126,21 +126,34 @@ class _Plan:
                              mapping=dict(mapping) if mapping else None)
 
 
-def _teacher_values(t: Teacher, points: dict[int, str], groups: dict[int, str]) -> dict[str, Any]:
-    d = {k: getattr(t, k) for k in TEACHER_ATTRS}
-    d["teaching_point"] = points.get(t.teaching_point_id, "") if t.teaching_point_id else ""
-    d["group"] = groups.get(t.group_id, "") if t.group_id else ""
-    d["staff_no"] = d["staff_no"] or ""
-    return d
-
-
 def _clean_name(raw: Any) -> str:
     name = normalize_text(raw, label="姓名")
-    name = unicodedata.normalize("NFKC", name) if any("\uff01" <= c <= "\uff5e" for c in name) else name
-    return _CJK_SPACES.sub("", name)   # "王  芳" typed to line up two-character names
+    name = unicodedata.normalize("NFKC", name) if _FULLWIDTH.search(name) else name
+    return _CJK_SPACES.sub("", name) if not name.isalnum() else name   # "王  芳" typed to line up names
 
 
-def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
+COMPARED = (*TEACHER_ATTRS, "teaching_point", "group")
+ENUMS = (("gender", GENDER_SYNONYMS, GENDERS), ("staff_type", STAFF_TYPE_SYNONYMS, STAFF_TYPES),
+         ("status", STATUS_SYNONYMS, STATUSES))
+
+
+def _new_teacher(m: dict[str, Any]) -> dict[str, Any]:
+    """A new teacher's fields, each already checked on its own by _plan, completed as
+    teacher_rules.validate_teacher_fields completes them, with the rules between fields."""
+    status = m.get("status") or STATUS_ACTIVE
+    reason = m.get("status_reason") or ""
+    gender = m.get("gender") or ""
+    out = {"name": m["name"], "id_number": m["id_number"], "gender": gender_for_id(gender, m["id_number"]),
+           "phone": m.get("phone") or "", "staff_type": m.get("staff_type") or "在编", "status": status,
+           "status_reason": reason, "staff_no": m.get("staff_no") or None, "retire_date": m.get("retire_date")}
+    check_exempt_reason(status, reason)
+    for key in ("subject", "stage", "title", "teaching_point", "group", "note"):
+        out[key] = m.get(key) or ""
+    out["participation"] = ""
+    return out
+
+
+def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | None,
           progress: Progress) -> _Plan:
     header = apply_mapping(table.header, mapping, table.index)
     cols = {c.field: c for c in header.columns if c.field}
@@ -161,14 +174,12 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
     if ignored:
         plan.notices.append(ReadingNote("未使用的列：" + "、".join(ignored)))
 
-    teachers = list(s.exec(select(Teacher)))
-    points = {p.id: p.name for p in s.exec(select(TeachingPoint))}
-    point_ids = {name: pid for pid, name in points.items()}
-    groups = {g.id: g.name for g in s.exec(select(StudyGroup))}
-    group_ids = {name: gid for gid, name in groups.items()}
+    teachers = state.teachers
+    point_ids = {name: pid for pid, name in state.points.items()}
+    group_ids_ = {name: gid for gid, name in state.groups.items()}
     by_id = {t.id_number: t for t in teachers if t.id_number}
     by_staff_no = {t.staff_no: t for t in teachers if t.staff_no}
-    no_id_by_name: dict[str, list[Teacher]] = {}
+    no_id_by_name: dict[str, list[Known]] = {}
     for t in teachers:
         if not t.id_number:
             no_id_by_name.setdefault(t.name, []).append(t)
@@ -177,38 +188,44 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
     claimed: set[int] = set()
     new_points: dict[str, int] = {}
     examples = 0
-    school = s.exec(select(School)).first()
-    school_stage = (school.stage or "") if school is not None else ""    # a new teacher's 学段 when none is given
+    school_stage = state.school_stage
     stage_defaulted = 0
+    # Each field's position once, and rows padded to the widest one used, so that a cell is one
+    # index (the checks run 5,000 times and more).
+    at = {key: c.index for key, c in cols.items()}
+    width = max(at.values()) + 1
+    pad = (None,) * width
+    enums = [(key, synonyms, allowed, at[key]) for key, synonyms, allowed in ENUMS if key in at]
+    texts = [(key, at[key]) for key in TEXT_FIELDS if key in at]
+    name_at, id_at = at["name"], at["id_number"]
+    note_at = at.get("note")
+    phone_at, staff_at, retire_at = at.get("phone"), at.get("staff_no"), at.get("retire_date")
 
-    from app.services.teachers import validate_teacher_fields
+    # (defined once: they read the current row's `n`, `row` and `problems`)
+    def raw(key: str) -> Any:
+        c = at.get(key)
+        return row[c] if c is not None else None
+
+    def bad(key: str, value: Any, message: str, severity: str = ERROR) -> None:
+        c = cols.get(key)
+        p = RowProblem(n, c.header if c else LABELS.get(key, key), format_plain(value), message,
+                       c.letter if c else "", severity)
+        (problems if severity == ERROR else plan.warnings).append(p)
 
     for i, (n, values) in enumerate(table.rows):
         if i % 200 == 0:
             progress.check()
             if i:
                 progress.report(i, len(table.rows), f"正在检查第 {n} 行")
-        nvals = len(values)
-
-        def raw(key: str) -> Any:
-            c = cols.get(key)
-            return values[c.index] if c is not None and c.index < nvals else None
-
-        if _is_example(raw("name"), raw("note")):
+        row = values if len(values) >= width else values + pad[len(values):]
+        name_raw = row[name_at]
+        if _is_example(name_raw, row[note_at] if note_at is not None else None):
             examples += 1
             continue
         problems: list[RowProblem] = []
-
-        def bad(key: str, value: Any, message: str, severity: str = ERROR) -> None:
-            c = cols.get(key)
-            p = RowProblem(n, c.header if c else LABELS.get(key, key), format_plain(value), message,
-                           c.letter if c else "", severity)
-            (problems if severity == ERROR else plan.warnings).append(p)
-
         clean: dict[str, Any] = {}
         given: set[str] = set()
         # -- name
-        name_raw = raw("name")
         try:
             name = _clean_name(name_raw)
         except ValidationError as exc:
@@ -218,18 +235,18 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
             pass
         elif not name:
             bad("name", name_raw, "姓名为空。")
-        elif len(name) > 30 or any(ch.isdigit() for ch in name):
+        elif len(name) > 30 or (not name.isalpha() and any(ch.isdigit() for ch in name)):
             bad("name", name_raw, "姓名不正确（不能含数字，最多30个字）。")
         else:
             clean["name"] = name
         # -- ID number
-        id_raw = raw("id_number")
+        id_raw = row[id_at]
         id_number = None
         if id_raw is None or (isinstance(id_raw, str) and not id_raw.strip()):
             bad("id_number", id_raw, "身份证号为空。导入花名册时按身份证号识别教师，必须填写。")
         elif isinstance(id_raw, (int, float)) and not isinstance(id_raw, bool):
             bad("id_number", id_raw, NUMERIC_ID_MESSAGE)
-        elif isinstance(id_raw, str) and _SCIENTIFIC.match(id_raw.strip()):
+        elif isinstance(id_raw, str) and "e" in id_raw.lower() and _SCIENTIFIC.match(id_raw.strip()):
             bad("id_number", id_raw, "身份证号显示为科学计数法，说明它曾被存成数字，末尾几位已经丢失（无法自动恢复）。"
                                      "请把该列设为“文本”格式后重新填写完整的18位号码。")
         else:
@@ -239,21 +256,23 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
             except ValidationError as exc:
                 bad("id_number", id_raw, exc.user_message)
         # -- enumerations
-        for key, synonyms, allowed in (("gender", GENDER_SYNONYMS, GENDERS),
-                                       ("staff_type", STAFF_TYPE_SYNONYMS, STAFF_TYPES),
-                                       ("status", STATUS_SYNONYMS, STATUSES)):
-            value = raw(key)
-            text = _enum_text(value)
-            if not text:
+        for key, synonyms, allowed, c in enums:
+            value = row[c]
+            if value is None:
                 continue
-            canon = synonyms.get(text) or synonyms.get(text.lower())
+            canon = synonyms.get(value) if type(value) is str else None   # as typed: the usual case
+            if canon is None:
+                text = _enum_text(value)
+                if not text:
+                    continue
+                canon = synonyms.get(text) or synonyms.get(text.lower())
             if canon is None:
                 bad(key, value, f"{LABELS[key]}应为：{'、'.join(allowed)}。")
             else:
                 clean[key] = canon
                 given.add(key)
         # -- phone
-        phone_raw = raw("phone")
+        phone_raw = row[phone_at] if phone_at is not None else None
         if phone_raw not in (None, ""):
             try:
                 phone = validate_phone(phone_raw)
@@ -263,7 +282,7 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
             except ValidationError as exc:
                 bad("phone", phone_raw, exc.user_message)
         # -- 工号
-        sn_raw = raw("staff_no")
+        sn_raw = row[staff_at] if staff_at is not None else None
         try:
             staff_no = normalize_text(format_plain(sn_raw), label="工号") if sn_raw is not None else ""
         except ValidationError as exc:
@@ -276,31 +295,34 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
                 clean["staff_no"] = staff_no
                 given.add("staff_no")
         # -- dates and free text
-        rd_raw = raw("retire_date")
+        rd_raw = row[retire_at] if retire_at is not None else None
         if rd_raw not in (None, ""):
             try:
                 clean["retire_date"] = parse_date(rd_raw, field="退休日期")
                 given.add("retire_date")
             except ValidationError as exc:
                 bad("retire_date", rd_raw, exc.user_message)
-        for key in TEXT_FIELDS:
+        for key, c in texts:
+            value = row[c]
+            if value is None:
+                continue
             try:
-                text = normalize_text(cell_text(raw(key)), label=LABELS[key], multiline=key == "note")
+                text = normalize_text(cell_text(value), label=LABELS[key], multiline=key == "note")
             except ValidationError as exc:
-                bad(key, raw(key), exc.user_message)
+                bad(key, value, exc.user_message)
                 continue
             if text:
                 if len(text) > 200:
-                    bad(key, raw(key), f"{LABELS[key]}过长（最多200字）。")
+                    bad(key, value, f"{LABELS[key]}过长（最多200字）。")
                     continue
                 clean[key] = text
                 given.add(key)
-        if "group" in clean and clean["group"] not in group_ids:
+        if "group" in clean and clean["group"] not in group_ids_:
             bad("group", raw("group"), f"学科研修组“{clean['group']}”不存在，请先在“团队”页面建立，"
                                        "或清空该单元格。")
 
         # -- duplicates inside the file and identity against the database
-        existing: Teacher | None = None
+        existing: Known | None = None
         if id_number:
             first = seen_ids.get(id_number)
             if first is not None:
@@ -330,7 +352,7 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
             if owner is not None and not owner.id_number and owner.name == clean["name"]:
                 candidate = owner
             else:
-                same = [t for t in no_id_by_name.get(clean["name"], []) if t.id not in claimed]
+                same = [t for t in no_id_by_name.get(clean["name"], ()) if t.id not in claimed]
                 if len(same) == 1:
                     candidate = same[0]
             if candidate is not None:
@@ -347,18 +369,24 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
                                         existing.name if existing else (name or "")))
             continue
 
-        # -- merge with what the database has, then the shared teacher rules
-        if existing is not None:
-            base = _teacher_values(existing, points, groups)
-            merged = dict(base)
-            merged.update({k: v for k, v in clean.items() if k in given or k in ("name", "id_number")})
-        else:
-            merged = {"staff_type": "在编", "status": STATUS_ACTIVE}
-            if school_stage and not clean.get("stage"):
-                merged["stage"] = school_stage
-            merged.update(clean)
+        # -- merge with what the database has, then the rules between fields
+        base = existing.values if existing is not None else None
         try:
-            final = validate_teacher_fields(merged)
+            if base is not None:
+                given_values = {k: v for k, v in clean.items() if k in given or k in ("name", "id_number")}
+                merged = dict(base)
+                merged.update(given_values)
+                if any((base.get(k) or "") != (v or "") for k, v in given_values.items()):
+                    from app.services.teacher_rules import validate_teacher_fields
+                    final = validate_teacher_fields(merged)     # stored values are checked again too
+                else:
+                    final = merged                               # nothing to write, nothing to check
+            else:
+                merged = {"staff_type": "在编", "status": STATUS_ACTIVE}
+                if school_stage and not clean.get("stage"):
+                    merged["stage"] = school_stage
+                merged.update(clean)
+                final = _new_teacher(merged)
         except ValidationError as exc:
             key = exc.field if exc.field in cols else \
                 "status" if exc.field == "status_reason" and "status" in cols else \
@@ -379,11 +407,10 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
             plan.adds.append(final)
             plan.rows.append(PlannedRow(n, ADD, final, None, final["name"]))
         else:
-            base = _teacher_values(existing, points, groups)
-            changes = tuple(LABELS.get(k, k) for k in (*TEACHER_ATTRS, "teaching_point", "group")
-                            if _differs(base.get(k), final.get(k)))
+            changes = () if final is merged else \
+                tuple(LABELS.get(k, k) for k in COMPARED if _differs(base.get(k), final.get(k)))
             if changes:
-                plan.updates.append((existing, final))
+                plan.updates.append((existing.id, final))
                 plan.rows.append(PlannedRow(n, UPDATE, final, existing.id, existing.name, changes))
             else:
                 plan.rows.append(PlannedRow(n, UNCHANGED, final, existing.id, existing.name))
@@ -401,7 +428,7 @@ def _plan(s: Session, table: Table, mapping: dict[int, str | None] | None,
 
 
 def _enum_text(value: Any) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell_text(value))) if value is not None else ""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", cell_text(value))) if value is not None else ""
 
 
 def _is_example(name: Any, note: Any) -> bool:
@@ -416,10 +443,18 @@ def _differs(a: Any, b: Any) -> bool:
 
 # ---------------------------------------------------------------- writing
 
+def _backup_target(ws):
+    """What backup_before resets the change marker of: the workspace when its engine (which
+    counts commits for automatic backups) is loaded, else only its folder."""
+    return ws if getattr(ws, "engine_loaded", True) else ws.paths
+
+
 def _run(ws, table: Table, mapping: dict[int, str | None] | None, *, dry_run: bool,
          skip_invalid: bool, progress: Progress) -> ImportResult:
-    with ws.sessions() as s:
-        plan = _plan(s, table, mapping, progress)
+    # One transaction (BEGIN IMMEDIATE) from reading the teachers to writing them, so that the
+    # rows are checked against what is written next to them; committed only if it wrote.
+    with ws.transaction() as conn:
+        plan = _plan(load_state(conn), table, mapping, progress)
         result = ImportResult(KIND, table.path, ok=not plan.errors, dry_run=dry_run,
                               errors=list(plan.errors), warnings=list(plan.warnings),
                               notices=list(plan.notices), sheet=table.sheet, encoding=table.encoding)
@@ -431,63 +466,38 @@ def _run(ws, table: Table, mapping: dict[int, str | None] | None, *, dry_run: bo
             if plan.errors and not dry_run:
                 result.added = result.updated = result.unchanged = 0
                 result.skipped = len(plan.rows)
-            s.rollback()
             return result
         if not plan.adds and not plan.updates:
             return result
-        result.backup = backup_before(ws, "import")    # the window and the command line alike
-        _apply(s, plan, table, progress)
-        s.commit()
-        result.written = True
-        return result
+        result.backup = backup_before(_backup_target(ws), "import")    # the window and the command line alike
+        _apply(conn, plan, table, progress)
+    result.written = True
+    return result
 
 
-def _apply(s: Session, plan: _Plan, table: Table, progress: Progress) -> None:
-    point_ids = {p.name: p.id for p in s.exec(select(TeachingPoint))}
-    for name in plan.new_points:
-        tp = TeachingPoint(name=name)
-        s.add(tp)
-        s.flush()
-        point_ids[name] = tp.id
-    group_ids = {g.name: g.id for g in s.exec(select(StudyGroup))}
+def _apply(conn, plan: _Plan, table: Table, progress: Progress) -> None:
+    point_ids = add_points(conn, plan.new_points)
+    groups = group_ids(conn)
     faults.hit("import.roster.points")
     stamp = now()
-    # Core bulk statements: one INSERT / UPDATE executemany instead of 5,000 ORM objects.
-    add_rows = []
-    for values in plan.adds:
-        row = {k: values.get(k) for k in TEACHER_ATTRS}
-        for k in ("gender", "phone", "subject", "stage", "title", "status_reason", "note"):
-            row[k] = row[k] or ""
-        row["staff_no"] = row["staff_no"] or None
-        row["teaching_point_id"] = point_ids.get(values.get("teaching_point") or "")
-        row["group_id"] = group_ids.get(values.get("group") or "")
-        row["created_at"] = row["updated_at"] = stamp
-        add_rows.append(row)
     progress.check()
-    if add_rows:
-        s.execute(insert(Teacher), add_rows)
+    insert_teachers(conn, plan.adds, point_ids, groups, stamp)
     faults.hit("import.roster.added")
-    progress.report(len(add_rows), len(add_rows) + len(plan.updates), "正在写入教师")
-    update_rows = []
-    for teacher, values in plan.updates:
-        row = {k: values.get(k) for k in TEACHER_ATTRS}
-        for k in ("gender", "phone", "subject", "stage", "title", "status_reason", "note"):
-            row[k] = row[k] or ""
-        row["staff_no"] = row["staff_no"] or None
-        row["id"] = teacher.id
-        row["teaching_point_id"] = point_ids.get(values.get("teaching_point") or "")
-        row["group_id"] = group_ids.get(values.get("group") or "")
-        row["updated_at"] = stamp
-        update_rows.append(row)
-    if update_rows:
-        s.execute(update(Teacher), update_rows)
+    progress.report(len(plan.adds), len(plan.adds) + len(plan.updates), "正在写入教师")
+    update_teachers(conn, plan.updates, point_ids, groups, stamp)
     faults.hit("import.roster.updated")
-    s.add(AuditEntry(action="import-roster", detail=json.dumps(
+    audit(conn, "import-roster", json.dumps(
         {"file": table.path.name, "sheet": table.sheet, "added": len(plan.adds),
          "updated": len(plan.updates), "skipped_rows": sorted(plan.error_rows)[:200]},
-        ensure_ascii=False)))
+        ensure_ascii=False), stamp)
     progress.check()
     faults.hit("import.roster.before_commit")
+
+
+def now():
+    """Local wall-clock time, second precision (as app.models.base.now)."""
+    from datetime import datetime
+    return datetime.now().replace(microsecond=0)
 
 
 __all__ = ["commit_roster", "import_roster", "preview_roster", "read_roster", "remap_roster",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.services.excel.headers import (FieldIndex, FieldSpec, HeaderInfo, detect_header,
-                                        is_summary_row)
+                                        summary_cells, summary_in)
 from app.services.excel.readers import Row, SheetScan, is_blank, open_source
 from app.services.excel.safety import DEFAULT_LIMITS, FileRejected, Limits
 from app.services.progress import NO_PROGRESS, Progress
@@ -124,6 +124,7 @@ def _collect(table: Table, head: list[Row], rest: Any, scan: SheetScan, limits: 
     header = table.header
     last_header = header.last_row
     key_cols = [c.index for c in header.columns if c.field in ("name", "id_number")]
+    look = summary_cells(key_cols)                         # is_summary_row's cells, once
     fills: dict[int, list[tuple[int, int]]] = {}          # top row → [(col, last row)]
     for r1, c1, r2, _c2 in scan.merged:
         if r2 > r1 and r1 > last_header:
@@ -156,7 +157,7 @@ def _collect(table: Table, head: list[Row], rest: Any, scan: SheetScan, limits: 
             trailing_blank += 1
             return trailing_blank < MAX_TRAILING_BLANKS
         trailing_blank = 0
-        if is_summary_row(values, key_cols):
+        if summary_in(values, look):
             table.skipped_summary.append(n)
             table.summary_rows.append((n, values))
             return True

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from operator import mul
 
 from app.errors import ValidationError
 from app.services.validation.controls import describe, invisible_in
@@ -19,7 +20,9 @@ PROVINCES = {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "
              "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62",
              "63", "64", "65", "71", "81", "82", "83", "91"}
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
+_FIFTEEN = re.compile(r"\d{15}")
 _SPACES_DASHES = re.compile(r"[\s\-]")
+_WEIGHT_SUM_OF_ZEROS = 48 * sum(WEIGHTS)      # ord("0") times every weight
 
 
 def normalize_id_number(raw: object) -> str:
@@ -30,10 +33,14 @@ def normalize_id_number(raw: object) -> str:
     if not text.isascii():            # ASCII is its own NFKC form and has no format characters
         text = unicodedata.normalize("NFKC", text)
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    elif text.isalnum():              # nothing to remove (the usual case, checked in C)
+        return text.upper()
     return _SPACES_DASHES.sub("", text).upper()
 
 
 def check_char(first17: str) -> str:
+    if first17.isascii() and first17.isdigit():   # the digits' bytes weighted in C, less the weighted zeros
+        return CHECK_CHARS[(sum(map(mul, first17.encode(), WEIGHTS)) - _WEIGHT_SUM_OF_ZEROS) % 11]
     return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
 
 
@@ -45,11 +52,11 @@ def validate_id_number(raw: object, *, today: date | None = None) -> str:
     value = normalize_id_number(raw)
     if not value:
         raise ValidationError("身份证号为空。", field="id_number")
-    hidden = invisible_in(value)
+    hidden = invisible_in(value) if not value.isprintable() else None
     if hidden is not None:
         raise ValidationError(f"身份证号中第 {hidden[0]} 个字符是看不见的控制字符（{describe(hidden[1])}），"
                               "请删除它后重新输入。", field="id_number")
-    if re.fullmatch(r"\d{15}", value):
+    if len(value) == 15 and _FIFTEEN.fullmatch(value):
         raise ValidationError(f"身份证号 {value} 是15位旧号码，请填写18位身份证号。", field="id_number")
     if len(value) != 18:
         raise ValidationError(f"身份证号 {value} 应为18位，实际为{len(value)}位。", field="id_number")

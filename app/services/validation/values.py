@@ -13,6 +13,7 @@ from app.services.validation.phones import mask_phone  # noqa: F401 - re-exporte
 MAX_HOURS_PER_RECORD = 200.0
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+_PHONE_NOISE = re.compile(r"[\s()（）]")
 
 
 def normalize_text(raw: object, *, label: str = "填写的内容", field: str | None = None,
@@ -25,6 +26,8 @@ def normalize_text(raw: object, *, label: str = "填写的内容", field: str | 
     if raw is None:
         return ""
     text = str(raw).replace("\u3000", " ").strip()
+    if text.isprintable():            # the usual case, checked in C
+        return text
     if multiline:
         text = text.replace("\r\n", "\n")
     found = invisible_in(text, multiline=multiline)
@@ -40,7 +43,11 @@ def validate_phone(raw: object) -> str:
         return ""
     if isinstance(raw, float):
         raw = int(raw)
-    value = re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", str(raw)))
+    value = str(raw)
+    if not value.isascii():           # ASCII is its own NFKC form
+        value = unicodedata.normalize("NFKC", value)
+    if not value.isdigit():
+        value = _PHONE_NOISE.sub("", value)
     if value.startswith("+86"):
         value = value[3:]
     elif value.startswith("0086"):

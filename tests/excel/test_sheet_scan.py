@@ -1,0 +1,65 @@
+"""The one pass over a sheet part before python-calamine parses it (sheet_scan.prescan): the
+grid bound it clears cheaply must never let a sheet through that sheet_extent would stop, and
+it must find what scan_sheet_part finds and any DOCTYPE."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from app.services.excel.sheet_scan import prescan, scan_sheet_part, sheet_extent
+from app.services.safezip import SafeZip
+
+
+def _part(tmp_path, body: bytes, name="s.xml"):
+    f = tmp_path / "z.zip"
+    with zipfile.ZipFile(f, "w") as z:
+        z.writestr(name, b"<worksheet><sheetData>" + body + b"</sheetData></worksheet>")
+    return SafeZip(f)
+
+
+ROWS = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c><c r="L%d"><v>2</v></c></row>' % (n, n, n) for n in range(1, 300))
+
+CASES = {
+    "ordinary": ROWS,
+    "a far cell": ROWS + b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+    "a far row in a near row tag": ROWS + b'<row r="300"><c r="B99999"><v>1</v></c></row>',
+    "leading zeros": ROWS + b'<row r="300"><c r="A000000009"><v>1</v></c><c r="A5003"><v>1</v></c></row>',
+    "cells placed by order": ROWS + b'<row r="300">' + b"<c/>" * 500 + b"</row>",
+    "cells without positions": ROWS + b"<row>" + b'<c t="s"><v>0</v></c>' * 500 + b"</row>",
+    "position not first": ROWS + b'<row r="300"><c s="1" r="ZZ300"><v>1</v></c></row>',
+    "namespace prefixes": ROWS.replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("cells", [300, 3_600, 5_000, 200_000, 2_000_000])
+def test_the_bound_never_passes_a_grid_the_exact_walk_stops(tmp_path, case, cells):
+    with _part(tmp_path, CASES[case]) as z:
+        fits, _scan, doctype = prescan(z, "s.xml", cells, chunk=4096, overlap=512)
+        rows, cols = sheet_extent(z, "s.xml", chunk=4096)
+    assert not doctype
+    if rows * cols > cells:
+        assert not fits, (case, rows, cols)
+
+
+def test_an_ordinary_sheet_is_cleared_by_the_bound(tmp_path):
+    with _part(tmp_path, ROWS) as z:
+        assert prescan(z, "s.xml", 2_000_000)[0]
+        assert sheet_extent(z, "s.xml") == (299, 12)
+
+
+def test_prescan_finds_what_scan_sheet_part_finds(tmp_path):
+    body = (b'<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1"><f>1+1</f><v></v></c>'
+            b'<c r="C1" t="e"><v>#N/A</v></c></row>' + ROWS.replace(b'<row r="1">', b'<row r="1000">', 1))
+    with _part(tmp_path, body + b'</sheetData><mergeCells><mergeCell ref="A3:B5"/></mergeCells><sheetData>') as z:
+        _fits, scan, _doctype = prescan(z, "s.xml", 2_000_000, chunk=512, overlap=256)
+        assert scan == scan_sheet_part(z, "s.xml")
+    assert scan.uncached == [(1, 2)] and scan.merged == [(3, 1, 5, 2)] and scan.errors == {(1, 3): "#N/A"}
+
+
+@pytest.mark.parametrize("mark", [b"<!DOCTYPE x>", b'<!ENTITY a "b">'])
+def test_prescan_finds_a_doctype_anywhere(tmp_path, mark):
+    with _part(tmp_path, ROWS + mark + ROWS) as z:
+        assert prescan(z, "s.xml", 2_000_000, chunk=1024, overlap=256)[2]
