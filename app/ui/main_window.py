@@ -49,7 +49,6 @@ MIN_WIDTH, MIN_HEIGHT = 760, 480
 # are Qt properties, set by the enum key's name (Qt converts the name).
 
 
-
 class MainWindow(QMainWindow):
     open_folder_requested = Signal(str)
     new_folder_requested = Signal(str)

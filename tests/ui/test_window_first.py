@@ -13,7 +13,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QDeadlineTimer, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 from app import APP_NAME
@@ -93,15 +93,19 @@ def test_the_heavy_module_check_sees_a_start_that_loads_the_database_first(schoo
 
 
 class Watch(QObject):
-    """Inside ui_app.run(): remembers the first painted top-level window (and whether it was still
-    opening then), calls at_first_paint(window) right after that paint (before the opening's own
-    next step), and every 20 ms calls step(watch) until it returns True. A failing step ends the run."""
+    """Inside ui_app.run(): remembers the first top-level window this run paints (and whether it was
+    still opening then), calls at_first_paint(window) right after that paint (before the opening's
+    own next step), and every 20 ms calls step(watch) until it returns True. A failing step, or
+    one still waiting after a minute, ends the run with the error. Windows another test left on
+    the screen are not this run's."""
 
     def __init__(self, step, at_first_paint=None) -> None:
         super().__init__()
         self.step = step
         self.at_first_paint = at_first_paint
         self.error: BaseException | None = None
+        self.before = set(QApplication.topLevelWidgets())
+        self.deadline = QDeadlineTimer(60000)
         self.first = None
         self.first_opening = None
         self.first_labels: list[str] = []
@@ -110,7 +114,8 @@ class Watch(QObject):
         QTimer.singleShot(20, self._tick)
 
     def eventFilter(self, obj, event) -> bool:      # noqa: N802
-        if self.first is None and event.type() == QEvent.Type.Paint and obj.isWidgetType() and obj.isWindow():
+        if (self.first is None and event.type() == QEvent.Type.Paint and obj.isWidgetType() and obj.isWindow()
+                and obj not in self.before):
             self.first = obj
             self.first_opening = getattr(obj, "opening", None)
             self.first_labels = [w.text() for w in obj.findChildren(QLabel) if w.isVisibleTo(obj)]
@@ -119,8 +124,18 @@ class Watch(QObject):
         return False
 
     def _tick(self) -> None:
-        if not self._guarded(self.step, self):
+        if self.deadline.hasExpired():
+            self._guarded(self._give_up, None)
+        elif not self._guarded(self.step, self):
             QTimer.singleShot(20, self._tick)
+
+    def _give_up(self, _arg) -> bool:
+        raise AssertionError(f"the start did not get there in a minute; first painted: {self.first!r}, "
+                             f"on the screen: {[type(w).__name__ for w in self.visible()]}")
+
+    def visible(self) -> list:
+        """This run's top-level windows on the screen."""
+        return [w for w in QApplication.topLevelWidgets() if w.isVisible() and w not in self.before]
 
     def _guarded(self, fn, arg) -> bool:
         try:
@@ -132,10 +147,6 @@ class Watch(QObject):
 
     def stop(self) -> None:
         QApplication.instance().removeEventFilter(self)
-
-
-def _visible() -> list[QMainWindow]:
-    return [w for w in QApplication.topLevelWidgets() if w.isVisible()]
 
 
 def _run(folder, monkeypatch, step, **kw) -> tuple[int, Watch]:
@@ -172,7 +183,7 @@ def test_the_frame_painted_first_is_the_window_the_data_fills_in(qtbot, school_d
         window = watch.first
         if window is None or window.opening or not _idle() or window.school is None:
             return False
-        seen.update(title=window.windowTitle(), page=window.current_title(), visible=_visible(),
+        seen.update(title=window.windowTitle(), page=window.current_title(), visible=watch.visible(),
                     built=list(window.built_pages()), actions=window.act_backup.isEnabled())
         window.close()                         # the user closes it: the app ends
         return True
@@ -209,7 +220,7 @@ def test_a_page_chosen_while_the_data_opens_is_the_one_shown(qtbot, school_dir, 
 def test_closing_the_window_while_it_opens_quits(qtbot, school_dir, monkeypatch):
     code, watch = _run(school_dir, monkeypatch, lambda watch: True, at_first_paint=lambda window: window.close())
     assert code == 0 and watch.first_opening is True
-    assert _visible() == [] and watch.first.api is None
+    assert watch.visible() == [] and watch.first.api is None
     assert not (school_dir / ".running").exists()
 
 
@@ -218,10 +229,10 @@ def test_a_folder_without_a_school_shows_the_wizard_and_the_frame_goes(qtbot, tm
     seen = {}
 
     def step(watch) -> bool:
-        wizards = [w for w in _visible() if isinstance(w, SetupWizard)]
+        wizards = [w for w in watch.visible() if isinstance(w, SetupWizard)]
         if not wizards:
             return False
-        seen["visible"] = _visible()
+        seen["visible"] = watch.visible()
         dialogs.answers = [True]               # 退出设置向导并关闭软件吗？ 是
         wizards[0].reject()
         return True
@@ -241,10 +252,10 @@ def test_a_district_folder_opens_the_district_window_and_the_frame_goes(qtbot, t
     seen = {}
 
     def step(watch) -> bool:
-        districts = [w for w in _visible() if isinstance(w, DistrictWindow)]
+        districts = [w for w in watch.visible() if isinstance(w, DistrictWindow)]
         if not districts or not _idle():
             return False
-        seen["visible"] = _visible()
+        seen["visible"] = watch.visible()
         districts[0].close()
         return True
 
@@ -273,7 +284,7 @@ def test_a_damaged_database_is_offered_its_backup_over_the_frame(qtbot, school_d
         window = watch.first
         if window is None or window.opening or not _idle() or window.school is None:
             return False
-        seen["visible"] = _visible()
+        seen["visible"] = watch.visible()
         window.close()
         return True
 
@@ -286,24 +297,29 @@ def test_a_damaged_database_is_offered_its_backup_over_the_frame(qtbot, school_d
 
 def test_a_pack_on_a_stick_opens_instead_of_the_main_window(qtbot, tmp_path, monkeypatch):
     from app.ui.pack import launch
-    pack_window = QMainWindow()
-    pack_window.setWindowTitle("采集包")
     opened = []
+
+    def open_pack_window(path):
+        window = QMainWindow()
+        window.setWindowTitle("采集包")
+        window.show()
+        opened.append((path, window))
+        return window
+
     monkeypatch.setattr(launch, "pack_at_start", lambda db: tmp_path / "U盘" / "采集包")
-    monkeypatch.setattr(launch, "open_pack_window",
-                        lambda path: opened.append(path) or pack_window.show() or pack_window)
+    monkeypatch.setattr(launch, "open_pack_window", open_pack_window)
     seen = {}
 
     def step(watch) -> bool:
         if not opened:
             return False
-        seen["visible"] = _visible()
-        pack_window.close()                    # the last window: the app ends
+        seen["visible"] = watch.visible()
+        opened[0][1].close()                   # the last window: the app ends
         return True
 
     code, watch = _run(tmp_path / "教学点", monkeypatch, step)
-    assert code == 0 and opened == [tmp_path / "U盘" / "采集包"]
-    assert seen["visible"] == [pack_window] and _gone(watch.first)
+    assert code == 0 and [path for path, _w in opened] == [tmp_path / "U盘" / "采集包"]
+    assert seen["visible"] == [opened[0][1]] and _gone(watch.first)
 
 
 def test_a_second_start_on_an_open_folder_shows_no_window(qtbot, controller, window, school_dir, tmp_path,
