@@ -20,9 +20,8 @@ def register(sub, common) -> None:
 def run_gui(args) -> int:
     import sys
 
-    # The database layer before Qt: PySide6 installs an import hook that every later import
-    # passes through, which makes SQLAlchemy's few hundred modules about 0.1 s slower to load.
-    import app.services.workspace  # noqa: F401
+    # Nothing of the database layer here: the window is shown first and loads it once it is
+    # painted (app.ui.opening), so a start shows the window about as soon as a bare Qt program.
     from app.ui.app import run
     size, scale = getattr(args, "size", None), getattr(args, "scale", None)
     if (size or scale) and getattr(args, "screenshot", None) is None:
@@ -32,8 +31,10 @@ def run_gui(args) -> int:
         sys.stderr.write(f"缩放比例 {scale:g} 不合理，应在 0.5 到 4 之间（如 1.25、1.5）。\n")
         return 2
     try:
-        from app.ui.screenshots import parse_size
-        screen_size = parse_size(size) if size else None
+        screen_size = None
+        if size:
+            from app.ui.screenshots import parse_size
+            screen_size = parse_size(size)
     except ValueError as exc:
         sys.stderr.write(f"{exc}\n")
         return 2

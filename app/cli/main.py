@@ -226,14 +226,38 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout, sys.stderr = saved
 
 
+def window_only(argv: list[str]) -> argparse.Namespace | None:
+    """The arguments of a plain `tisheng [--data-dir 目录] [--demo] [--json]`, which opens the window,
+    read without building the whole parser (importing every command group takes about as long as
+    a bare Qt program needs to show a window). Anything else – a sub-command, --help, an
+    abbreviation, a mistake – returns None and goes through the full parser."""
+    data_dir, demo, as_json = None, False, False
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--demo":
+            demo = True
+        elif arg == "--json":
+            as_json = True
+        elif arg == "--data-dir" and rest and rest[0] and not rest[0].startswith("-"):
+            data_dir = rest.pop(0)
+        elif arg.startswith("--data-dir=") and arg != "--data-dir=":
+            data_dir = arg.partition("=")[2]
+        else:
+            return None
+    return argparse.Namespace(data_dir=data_dir, json=as_json, demo=demo, command=None)
+
+
 def _run(argv: list[str], as_json: bool) -> int:
     from app.services import logfile
-    parser = build_parser(command_module(argv))
-    try:
-        args = parser.parse_args(argv)
-    except UsageError as exc:
-        sys.stderr.write(exc.usage)
-        return _fail(exc.message, 2, as_json)
+    args = window_only(argv)
+    if args is None:
+        parser = build_parser(command_module(argv))
+        try:
+            args = parser.parse_args(argv)
+        except UsageError as exc:
+            sys.stderr.write(exc.usage)
+            return _fail(exc.message, 2, as_json)
     opened = []
 
     def ws_opener():

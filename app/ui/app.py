@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 # Set to 1, the app prints "first-paint" once its first window has been painted and quits
 # (the cold-start benchmark and installer/smoke.sh time a whole start this way).
 FIRST_PAINT_ENV = "TISHENG_FIRST_PAINT_EXIT"
+# The file an instance keeps in the data folder while it holds it (app.services.startup.RUNNING_MARKER,
+# named here so the start need not load the services to look for it; a test checks they agree).
+RUNNING_MARKER = ".running"
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -45,6 +48,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def run(data_dir: str | Path | None = None, demo: bool = False, screenshot_dir: Path | None = None,
         screen_size: tuple[int, int] | None = None, scale: float | None = None) -> int:
+    """The window first, the data after it is painted (app.ui.opening): nothing of the database
+    layer, the workbook or the PDF code is loaded before the user sees the main window."""
     from app.paths import data_paths
     from app.ui.errors import install_excepthook, setup_logging
     setup_logging(data_paths(data_dir).logs)
@@ -55,21 +60,29 @@ def run(data_dir: str | Path | None = None, demo: bool = False, screenshot_dir: 
     app = make_application()
     if os.environ.get(FIRST_PAINT_ENV):
         _report_first_paint(app)
-    if not demo and _no_school_yet(data_dir):    # a teaching point PC: a pack on the stick?
-        from app.ui.pack.launch import open_pack_window, pack_at_start
-        pack = pack_at_start(data_paths(data_dir).database)
-        if pack is not None and open_pack_window(pack) is not None:
-            app.setQuitOnLastWindowClosed(True)
-            return int(app.exec())
-    from app.ui.controller import AppController
-    controller = AppController()
-    controller.gave_up.connect(app.quit)
-    if not controller.start(data_dir, demo=demo):
-        return 1
-    app.setQuitOnLastWindowClosed(True)
-    code = app.exec()
-    controller.close()
+    if _handed_over(data_paths(data_dir).root):
+        return 0
+    from app.ui.opening import Opening
+    opening = Opening(app, data_dir, demo=demo)
+    opening.show()
+    try:
+        code = app.exec()
+    finally:
+        opening.close()
     return int(code)
+
+
+def _handed_over(root: Path) -> bool:
+    """Another instance has this folder open: it was told to bring its window forward, and this start
+    ends before showing one. Asked only when the folder's "in use" marker is there (an instance that
+    holds the folder writes it; a crash leaves it behind), so an ordinary start loads no network code."""
+    if not (root / RUNNING_MARKER).exists():
+        return False
+    from app.ui import single_instance
+    if not single_instance.ask_first_instance(root):
+        return False
+    log.info("%s is open in another instance; brought it forward, exiting", root)
+    return True
 
 
 def run_pack(path: str | Path) -> int:
@@ -83,22 +96,6 @@ def run_pack(path: str | Path) -> int:
         return 2
     app.setQuitOnLastWindowClosed(True)
     return int(app.exec())
-
-
-def _no_school_yet(data_dir) -> bool:
-    """Whether this data folder has no school yet (only then are the sticks searched for a pack).
-
-    One read-only query, and nothing of the pack or drive code loaded: a school's PC starts as fast
-    as before the packs existed."""
-    from app.paths import data_paths
-    from app.services.packs.startup import school_missing
-    from app.ui import jobs
-    database = data_paths(data_dir).database
-    box: dict[str, bool] = {}
-    jobs.run_in_background(None, lambda ctx: school_missing(database), on_done=lambda r: box.setdefault("missing", r),
-                           on_failed=lambda exc: box.setdefault("missing", False))
-    jobs.wait_idle(10000)
-    return box.get("missing", False)
 
 
 def _report_first_paint(app: QApplication) -> None:

@@ -18,6 +18,11 @@ start on the same folder brings this window forward and exits (`handed_over`).
 A damaged database is never opened: the user is offered the newest good backup
 (the damaged file is kept aside). Changes are backed up every 30 minutes at most
 and when the folder is closed.
+
+At start-up the main window's frame is already on the screen (app.ui.opening): `start(…, frame=)`
+hands it over, the first school's window fills it in (MainWindow.attach), and questions asked
+before that sit over it. When the folder leads elsewhere (the wizard, the district window, a
+hand-over to another instance) the frame is closed.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ class AppController(QObject):
         self.settings = settings or Settings()
         self.ws: Workspace | None = None
         self.window: MainWindow | None = None
+        self.frame: MainWindow | None = None    # the main window's frame shown before any folder was open
         self.wizard: SetupWizard | None = None
         self.events: AppEvents | None = None
         self._pending_ws: Workspace | None = None
@@ -73,8 +79,13 @@ class AppController(QObject):
         self._backup_timer.setInterval(AUTO_BACKUP_CHECK_MS)
         self._backup_timer.timeout.connect(self._on_backup_timer)
 
-    def start(self, data_dir: Path | str | None = None, *, demo: bool = False) -> bool:
-        """Open a data folder: the window if it has a school, else the wizard (or the demo with demo=True)."""
+    def start(self, data_dir: Path | str | None = None, *, demo: bool = False,
+              frame: MainWindow | None = None) -> bool:
+        """Open a data folder: the window if it has a school, else the wizard (or the demo with demo=True).
+
+        `frame`: a MainWindow still without data, already shown, to become the window."""
+        if frame is not None:
+            self.frame = frame
         folder = Path(data_dir) if data_dir else default_data_dir()
         ws = self._open_workspace(folder)
         if ws is None:
@@ -84,7 +95,7 @@ class AppController(QObject):
         if folder_kind(ws) != "empty":               # a school's folder, or a district office's
             self._show_window(ws)
         elif demo:
-            self._build_demo(ws, parent=None)
+            self._build_demo(ws, parent=self.frame)
         else:
             self._show_wizard(ws)
         return True
@@ -106,9 +117,21 @@ class AppController(QObject):
         for checked in list(self._opened.values()):
             self._close_ws(checked.ws)
         self._pending_ws = self.ws = None
+        self._drop_frame()
+
+    def _parent(self):
+        """Where a question or message goes: the window, or the frame while there is none yet."""
+        return self.window or self.frame
+
+    def _drop_frame(self) -> None:
+        """The start led elsewhere than the main window (the wizard, another instance…): close the frame."""
+        frame, self.frame = self.frame, None
+        if frame is not None:
+            frame.close_for_switch()
+            frame.deleteLater()
 
     def _open_workspace(self, folder: Path) -> Workspace | None:
-        parent = self.window
+        parent = self._parent()
         try:
             checked = startup.open_checked(folder)
         except AlreadyRunningError as exc:
@@ -159,21 +182,22 @@ class AppController(QObject):
     def _show_warnings(self, checked: startup.CheckedWorkspace) -> None:
         notes = [w for w in checked.warnings if not (checked.unclean_shutdown and w.startswith("上次本软件"))]
         if notes:
-            QMessageBox.warning(self.window, "数据文件夹的位置", "\n\n".join(notes))
+            QMessageBox.warning(self._parent(), "数据文件夹的位置", "\n\n".join(notes))
 
     def bring_forward(self) -> None:
         """Another start on this folder: show this instance's window (or its wizard)."""
-        for widget in (self.window, self.wizard):
+        for widget in (self.window, self.wizard, self.frame):
             if widget is not None:
                 single_instance.bring_forward(widget)
                 return
 
     def _on_already_running(self, folder: Path, exc: AlreadyRunningError) -> None:
         if not single_instance.ask_first_instance(folder, exc.holder.get("pid")):
-            show_error(self.window, exc)
+            show_error(self._parent(), exc)
             return
         if self.window is None and self.wizard is None:
             log.info("%s is open in another instance; brought it forward, exiting", folder)
+            self._drop_frame()
             self.handed_over = True
             QTimer.singleShot(0, self, self.gave_up.emit)    # with a context: never fires on a deleted controller
         else:
@@ -184,9 +208,9 @@ class AppController(QObject):
         """The database fails its check: offer the newest good backup (the damaged file is kept aside)."""
         from app.ui.backup.damaged_dialog import ask_restore_damaged
         candidate = exc.candidate
-        if candidate is None or not ask_restore_damaged(self.window, exc):
+        if candidate is None or not ask_restore_damaged(self._parent(), exc):
             if candidate is None:
-                show_error(self.window, exc)
+                show_error(self._parent(), exc)
             return
 
         def done(result) -> None:
@@ -196,7 +220,7 @@ class AppController(QObject):
 
         def failed(error: BaseException) -> None:
             self.recover_job = None
-            show_error(self.window, error)
+            show_error(self._parent(), error)
             if self.window is None and self.wizard is None:
                 self.gave_up.emit()
 
@@ -206,7 +230,7 @@ class AppController(QObject):
                 self.gave_up.emit()
 
         self.recover_job = jobs.run_with_progress(
-            self.window, lambda ctx: startup.recover_from_backup(folder, candidate, progress=ctx.progress),
+            self._parent(), lambda ctx: startup.recover_from_backup(folder, candidate, progress=ctx.progress),
             title="从备份恢复", text="正在从备份恢复数据…", on_done=done, on_failed=failed, on_cancelled=cancelled)
 
     def reopen_after_restore(self, result) -> jobs.Job | None:
@@ -251,6 +275,7 @@ class AppController(QObject):
         self.wizard.accepted.connect(lambda: self._on_wizard_accepted(ws))
         self.wizard.rejected.connect(lambda: self._on_wizard_rejected(ws))
         self.wizard.show()
+        self._drop_frame()
 
     def _on_wizard_accepted(self, ws: Workspace) -> None:
         self.wizard = None
@@ -372,16 +397,19 @@ class AppController(QObject):
         if folder_kind(ws) == "district":
             # Only a district office's folder needs this window (and the workbook library it loads).
             from app.ui.district.district_window import DistrictWindow
-            window_class = DistrictWindow
+            self.window = DistrictWindow(Facades(ws), self.events, self.settings)
+        elif self.frame is not None:              # the frame shown at start-up becomes the window
+            self.window, self.frame = self.frame, None
+            self.window.attach(Facades(ws), self.events)
         else:
-            window_class = MainWindow
-        self.window = window_class(Facades(ws), self.events, self.settings)
+            self.window = MainWindow(Facades(ws), self.events, self.settings)
         self.window.open_folder_requested.connect(self.open_folder)
         self.window.new_folder_requested.connect(self._on_new_folder_requested)
         self.window.data_restored.connect(self.reopen_after_restore)
         self.window.closed.connect(self._on_window_closed)
         self._backup_timer.start()
         self.window.show()
+        self._drop_frame()                        # a district office's folder: its own window instead
         self.window_opened.emit(self.window)
 
     def _on_new_folder_requested(self, folder: str) -> None:

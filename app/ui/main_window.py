@@ -12,6 +12,12 @@ Navigation from anywhere: `window.go_to("教师", teacher_id=12)`; a page asks
 for it by emitting `navigate_requested(title, teacher_id, record_id, kind)`.
 Switching data folders is the controller's job (app.ui.controller): the window
 only emits `open_folder_requested` / `new_folder_requested`.
+
+At start-up the window is shown before any data is open (app.ui.opening): built with
+`api=None` it is the whole frame – menus, toolbar, navigation, status bar, its saved size and
+place – with a page that says the school's data is being opened, and the actions that need
+the data greyed out. `attach(api, events)` then fills it in. This module imports only Qt and
+light app modules, so that frame is painted before the database layer is even loaded.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import inspect
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
                                QMessageBox, QStackedWidget, QStyle, QToolBar, QWidget)
@@ -28,7 +34,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QL
 from app import APP_NAME, __version__
 from app.ui import jobs
 from app.ui.pages import registry
-from app.ui.widgets.page_frame import PageFrame
+from app.ui.widgets.opening_page import OpeningPage
 from app.ui.widgets.screen_fit import resize_to_screen
 from app.ui.settings import LAST_DATA_DIR_PARENT, LAST_PAGE, WINDOW_GEOMETRY, WINDOW_STATE, Settings
 
@@ -37,6 +43,10 @@ log = logging.getLogger(__name__)
 EDIT_METHODS = {"add": "add_record", "edit": "edit_record", "delete": "delete_record", "search": "focus_search"}
 MIN_WIDTH, MIN_HEIGHT = 760, 480
 
+# The window is painted before anything else is loaded (app.ui.opening), so the frame does not touch
+# PySide6's `Qt` namespace: turning its hundred-odd enums into Python enums takes PySide6 about 15 ms,
+# a tenth of what a bare Qt program needs to show a window. The few settings the frame needs from it
+# are Qt properties, set by the enum key's name (Qt converts the name).
 
 
 class MainWindow(QMainWindow):
@@ -45,9 +55,11 @@ class MainWindow(QMainWindow):
     data_restored = Signal(object)       # a RestoreResult: the controller reopens the folder
     closed = Signal()                    # the user closed the window (not a folder switch)
 
-    def __init__(self, api, events, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, api, events, settings: Settings, parent: QWidget | None = None, *,
+                 folder: Path | None = None) -> None:
+        """With api=None: the frame shown while the data folder `folder` is being opened (see attach)."""
         super().__init__(parent)
-        self.api, self.events, self.settings = api, events, settings
+        self.api, self.events, self.settings = None, None, settings
         self.school = None                   # the SchoolRow shown in the title and status bar
         self._pages: dict[str, QWidget] = {}
         self._closing_for_switch = False
@@ -58,15 +70,56 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
-        self._connect_signals()
-        self.refresh_status()
+        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         self._restore_window()
+        if api is not None:
+            self.attach(api, events)
+        else:
+            self._show_opening(folder)
+
+    @property
+    def opening(self) -> bool:
+        """True while the window is the frame waiting for its data (before attach)."""
+        return self.api is None
+
+    def _show_opening(self, folder: Path | None) -> None:
+        self._opening_page = OpeningPage(folder)
+        self.stack.addWidget(self._opening_page)
+        self.stack.setCurrentWidget(self._opening_page)
+        if folder is not None:
+            self.status_folder.setText(f"数据文件夹：{folder}")
+            self.status_folder.setToolTip(str(folder))
+        for action in self._data_actions():
+            action.setEnabled(False)
+
+    def attach(self, api, events) -> None:
+        """Fill the frame with an open data folder: its school in the title and status bar, and the
+        page chosen in the navigation (the last one used, or one the user picked meanwhile)."""
+        self.api, self.events = api, events
+        self.events.school_changed.connect(self.refresh_status)
+        self.events.data_changed.connect(self.refresh_status)
+        for action in self._data_actions():
+            action.setEnabled(True)
+        self.refresh_status()
+        opening = getattr(self, "_opening_page", None)
+        row = self.nav.currentRow()
+        self.go_to(registry.TITLES[row] if row >= 0 else registry.TITLES[0])
+        self._update_edit_actions()
+        if opening is not None:
+            self.stack.removeWidget(opening)
+            opening.deleteLater()
+            self._opening_page = None
+
+    def _data_actions(self) -> list[QAction]:
+        """Every action that needs the open data folder (greyed out while it is being opened)."""
+        keep = {self.act_quit, self.act_manual, self.act_about, *self.page_actions}
+        return [a for a in self.findChildren(QAction) if a.parent() is self and a not in keep]
 
     def _build_ui(self) -> None:
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(150)
-        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
         for spec in registry.PAGES:
             item = QListWidgetItem(spec.title)
             item.setToolTip(f"{spec.title}（{QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)}）")
@@ -88,7 +141,7 @@ class MainWindow(QMainWindow):
                 tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcuts([QKeySequence(shortcut)])     # setShortcut's overloads would load `Qt`
         if icon is not None:
             action.setIcon(self.style().standardIcon(icon))
         if tip:
@@ -172,7 +225,7 @@ class MainWindow(QMainWindow):
         tb.setObjectName("mainToolbar")
         tb.setMovable(False)
         tb.setIconSize(QSize(18, 18))
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tb.setProperty("toolButtonStyle", "ToolButtonTextBesideIcon")
         for a in (self.act_add, self.act_edit, self.act_delete):
             tb.addAction(a)
         tb.addSeparator()
@@ -181,13 +234,8 @@ class MainWindow(QMainWindow):
         tb.addSeparator()
         tb.addAction(self.act_backup)
         tb.addAction(self.act_open_folder)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, tb)
+        self.addToolBar(tb)                      # at the top
         self.toolbar = tb
-
-    def _connect_signals(self) -> None:
-        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
-        self.events.school_changed.connect(self.refresh_status)
-        self.events.data_changed.connect(self.refresh_status)
 
     def page(self, title: str) -> QWidget:
         """The page with this title, built on first use."""
@@ -197,6 +245,7 @@ class MainWindow(QMainWindow):
             if hasattr(page, "navigate_requested"):
                 page.navigate_requested.connect(self._on_page_navigate_requested)
             self._pages[title] = page
+            from app.ui.widgets.page_frame import PageFrame
             self.stack.addWidget(PageFrame(page))     # scrolls on a screen too small for the page
         return self._pages[title]
 
@@ -212,9 +261,14 @@ class MainWindow(QMainWindow):
         return self._pages.get(title) if title else None
 
     def go_to(self, title: str, teacher_id: int | None = None, record_id: int | None = None,
-              kind: str | None = None) -> QWidget:
-        """Show a page; with ids, select the record there (as a finding's link does)."""
+              kind: str | None = None) -> QWidget | None:
+        """Show a page; with ids, select the record there (as a finding's link does).
+
+        While the data is being opened only the navigation moves (None): attach shows that page."""
         row = registry.TITLES.index(title)
+        if self.opening:
+            self.nav.setCurrentRow(row)
+            return None
         page = self.page(title)
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)      # → _on_nav_current_row_changed shows the page
@@ -272,7 +326,7 @@ class MainWindow(QMainWindow):
         if not state.isEmpty():
             self.restoreState(state)
         last = self.settings.get(LAST_PAGE)
-        self.go_to(last if last in registry.TITLES else registry.TITLES[0])
+        self.nav.setCurrentRow(registry.TITLES.index(last if last in registry.TITLES else registry.TITLES[0]))
 
     def save_window_state(self) -> None:
         self.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
@@ -287,7 +341,7 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if jobs.active_jobs() and not self._closing_for_switch:
+        if jobs.active_jobs() and not self._closing_for_switch and not self.opening:
             answer = QMessageBox.question(self, "正在处理", "还有操作正在进行。要取消这些操作并退出吗？\n（取消的操作不会留下任何更改。）",
                                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                           QMessageBox.StandardButton.No)
@@ -302,7 +356,7 @@ class MainWindow(QMainWindow):
             self.closed.emit()
 
     def _on_nav_current_row_changed(self, row: int) -> None:
-        if row < 0:
+        if row < 0 or self.opening:          # attach shows the page chosen meanwhile
             return
         page = self.page(registry.TITLES[row])
         self.stack.setCurrentWidget(page.parentWidget().parentWidget())     # its PageFrame
@@ -388,4 +442,4 @@ class MainWindow(QMainWindow):
                           f"<h3>{APP_NAME}</h3><p>版本 {__version__}</p>"
                           "<p>中小学教师信息技术应用能力提升工程2.0 整校推进的离线管理工具：教师、学时、微能力、"
                           "证据、校本考核与报送材料。</p>"
-                          f"<p>数据文件夹：{self.api.folder.root}</p>")
+                          + (f"<p>数据文件夹：{self.api.folder.root}</p>" if self.api is not None else ""))

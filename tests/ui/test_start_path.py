@@ -52,6 +52,9 @@ class _NoController:
     def start(self, *args, **kw) -> bool:
         return False
 
+    def close(self) -> None:
+        pass
+
 
 def test_the_sticks_are_searched_only_when_the_folder_has_no_school(qapp, school_dir, tmp_path, monkeypatch):
     from app.ui import app as ui_app

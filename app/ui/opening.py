@@ -1,0 +1,163 @@
+"""Start-up in two steps: the main window's frame first, the school's data once it is painted.
+
+    opening = Opening(app, data_dir, demo=False)
+    opening.show()            # the MainWindow frame (api=None): no database code is loaded yet
+    code = app.exec()         # after its first paint, the data is opened and fills it in
+    opening.close()
+
+Loading the database layer alone (SQLModel, SQLAlchemy, the models) takes longer than showing a
+window, so the user first sees the real window – title, menus, navigation, its saved size and
+place – saying “正在打开学校数据…”. After its first paint a job loads that layer off the GUI
+thread (the window keeps painting and can be moved) and looks whether the folder has a school yet.
+Then, on the GUI thread:
+
+* no school, and a collection pack on a stick (a teaching point's PC): the pack window replaces the frame;
+* otherwise the controller opens the folder with every start-up check (app.ui.controller) and
+  fills the frame in – or shows the set-up wizard, the demo's progress, the district window, the
+  offer to restore a damaged database, or hands over to the instance that has the folder open.
+
+Closing the frame before the data is open quits the app.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.paths import data_paths
+from app.ui import jobs
+from app.ui.main_window import MainWindow
+from app.ui.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# What the controller and the start-up checks import from the services: loaded by the job, so the
+# GUI thread finds them ready (one left out is merely imported on the GUI thread, later).
+DATA_LAYER = ("app.services.workspace", "app.services.startup", "app.services.district.office",
+              "app.services.instance_lock", "app.services.demo_setup", "app.services.backup.restore",
+              "app.services.backup.source")
+PAINT_FALLBACK_MS = 2000        # a window that is never painted (started minimised…) still opens its data
+
+
+def after_first_paint(widget: QWidget, callback) -> None:
+    """Call `callback` once, from the event loop, after `widget` was first painted (so the picture
+    is on the screen before the GUI thread does anything slow)."""
+    _AfterFirstPaint(widget, callback)
+
+
+class _AfterFirstPaint(QObject):
+    def __init__(self, widget: QWidget, callback) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        self._fired = False
+        widget.installEventFilter(self)
+        QTimer.singleShot(PAINT_FALLBACK_MS, self, self._fire)
+
+    def eventFilter(self, obj, event) -> bool:      # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        if not self._fired:
+            self._fired = True
+            self._callback()
+
+
+def _load_data_layer(database: Path, look_for_school: bool) -> bool:
+    """Work function: import the data layer; True when the folder has no school yet (looked for only
+    when asked: only then are the sticks searched for a pack)."""
+    for name in DATA_LAYER:
+        importlib.import_module(name)
+    if not look_for_school:
+        return False
+    from app.services.packs.startup import school_missing
+    return school_missing(database)
+
+
+class Opening(QObject):
+    def __init__(self, app: QApplication, data_dir: str | Path | None = None, *, demo: bool = False,
+                 settings: Settings | None = None) -> None:
+        super().__init__()
+        self.app, self.data_dir, self.demo = app, data_dir, demo
+        self.settings = settings or Settings()
+        self.paths = data_paths(data_dir)
+        self.frame: MainWindow | None = None
+        self.controller = None               # the AppController, once the data layer is loaded
+        self.job: jobs.Job | None = None
+        self.settled = False                 # the frame was filled in, or gave way to another window
+        self.abandoned = False               # the user closed the frame while it was opening
+
+    def show(self) -> MainWindow:
+        self.frame = MainWindow(None, None, self.settings, folder=self.paths.root)
+        self.frame.closed.connect(self._on_frame_closed)
+        self.app.setQuitOnLastWindowClosed(False)      # the frame may close before the wizard shows
+        after_first_paint(self.frame, self._load)
+        self.frame.show()
+        return self.frame
+
+    def _load(self) -> None:
+        if self.abandoned:
+            return
+        database, look = self.paths.database, not self.demo
+        self.job = jobs.run_in_background(
+            self.frame, lambda ctx: _load_data_layer(database, look), on_done=self._open,
+            on_failed=self._on_load_failed)
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        log.error("loading the data layer off the GUI thread failed: %r", exc)
+        self._open(False)                  # the controller's own imports say what is wrong
+
+    def _open(self, no_school: bool) -> None:
+        self.job = None
+        if self.abandoned:
+            return
+        if no_school and self._open_pack():
+            return
+        from app.ui.controller import AppController
+        self.controller = AppController(self.settings)
+        self.controller.gave_up.connect(self.app.quit)
+        started = self.controller.start(self.data_dir, demo=self.demo, frame=self.frame)
+        self.frame = None                  # the controller's now: its window, or closed by it
+        self._settle()
+        if not started:
+            self.app.exit(1)
+
+    def _open_pack(self) -> bool:
+        """A teaching point's PC: the pack on the stick opens instead of the main window."""
+        from app.ui.pack.launch import open_pack_window, pack_at_start
+        pack = pack_at_start(self.paths.database)
+        if pack is None or open_pack_window(pack) is None:
+            return False
+        self._settle()
+        self._drop_frame()
+        return True
+
+    def _settle(self) -> None:
+        self.settled = True
+        self.app.setQuitOnLastWindowClosed(True)
+
+    def _on_frame_closed(self) -> None:
+        if not self.settled and self.frame is not None and self.frame.opening:
+            self.abandoned = True
+            self.app.quit()
+
+    def _drop_frame(self) -> None:
+        frame, self.frame = self.frame, None
+        if frame is not None and frame.opening:
+            frame.close_for_switch()
+            frame.deleteLater()
+
+    def close(self) -> None:
+        """After the event loop: let the folder go (backup, lock), and close a frame still opening."""
+        if self.controller is not None:
+            self.controller.close()
+        else:
+            jobs.cancel_all()
+            jobs.wait_idle(15000)
+        self._drop_frame()
