@@ -3,6 +3,7 @@ same pages in the same order, same text, every page sealed, one bookmark per for
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 import pytest
@@ -101,3 +102,21 @@ def test_a_part_that_fails_fails_the_whole_and_leaves_nothing(tmp_path, small_th
         job.wait()
     assert live_workers() == 0
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_largest_schools_are_one_part(small_threshold, monkeypatch):
+    """Two layout processes each hold their pages until the seal comes: above the cap the memory
+    ceiling wins over the second core."""
+    fs = _big_set()
+    assert len(split.split_formset(fs, 2)) == 2
+    monkeypatch.setattr(split, "MAX_TEACHERS_TO_SPLIT", len(fs.teachers) - 1)
+    assert split.split_formset(fs, 2) == [fs]
+
+
+def test_two_parts_only_with_cores_to_spare(monkeypatch):
+    from app.services.forms import sealjob
+    monkeypatch.delenv("TISHENG_FORMS_PARTS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert sealjob.layout_parts() == 1
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert sealjob.layout_parts() == 2
