@@ -132,12 +132,14 @@ def run() -> int:
     if job is None or job[0] != "job":
         return 2
     _tag, fs, dest, kinds, pending = job
+    forms = [fs]                               # render empties it: each form's data freed once laid out
+    del job, fs
     inbox = SealWait()
     threading.Thread(target=_read_inbox, args=(inp, inbox), name="forms-inbox", daemon=True).start()
     try:
         if failed is not None:
             raise failed
-        reply = ("ok", *write_part(fs, dest, kinds, pending, inbox.wait_seal, inbox))
+        reply = ("ok", *write_part(forms, dest, kinds, pending, inbox.wait_seal, inbox))
     except Stopped:
         return 0
     except BaseException as exc:  # noqa: BLE001  (reported to the exporter, which raises it)
