@@ -3,6 +3,7 @@ same pages in the same order, same text, every page sealed, one bookmark per for
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 import pytest
@@ -101,3 +102,42 @@ def test_a_part_that_fails_fails_the_whole_and_leaves_nothing(tmp_path, small_th
         job.wait()
     assert live_workers() == 0
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_largest_schools_are_one_part(small_threshold, monkeypatch):
+    """Two layout processes each hold their pages until the seal comes: above the cap the memory
+    ceiling wins over the second core."""
+    fs = _big_set()
+    assert len(split.split_formset(fs, 2)) == 2
+    monkeypatch.setattr(split, "MAX_TEACHERS_TO_SPLIT", len(fs.teachers) - 1)
+    assert split.split_formset(fs, 2) == [fs]
+
+
+def test_two_parts_only_with_cores_to_spare(monkeypatch):
+    from app.services.forms import sealjob
+    monkeypatch.delenv("TISHENG_FORMS_PARTS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert sealjob.layout_parts() == 1
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert sealjob.layout_parts() == 2
+
+
+def test_a_layout_given_its_forms_in_a_list_frees_each_teacher_once_laid_out():
+    """The layout process hands render its only reference: 2,000 teachers' data is not all
+    held until the file is saved."""
+    import gc
+    import io
+    import weakref
+
+    from app.services.progress import Progress
+    box = [demo_set(12)]
+    first = weakref.ref(box[0].teachers[0])
+    seen = []
+
+    def on_report(done, total, text):
+        if done >= total - 2:
+            gc.collect()
+            seen.append(first() is None)
+
+    render(box, io.BytesIO(), seal=SEAL, progress=Progress(on_report, min_interval=0))
+    assert box == [] and seen and seen[-1]

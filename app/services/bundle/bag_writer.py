@@ -4,10 +4,15 @@ Evidence files are copied from the store to the target by the kernel where it ca
 (sendfile), not hashed on the way: the read-back pass hashes what the device holds
 against the hash recorded at import, and when a file differs the store's copy is
 hashed again to say which side is damaged (local bit rot is still named as such and
-never reaches the district). Each file is fsynced and dropped from the OS cache by a
-flusher thread while the next one is copied, and all of them before the read-back,
-so that it reads what the device holds (on Windows through an unbuffered handle),
-which is what catches fake-capacity sticks.
+never reaches the district). Everything is on the device before the read-back, which
+drops each file from the OS cache as it opens it, so that it reads what the device
+holds (on Windows through an unbuffered handle): that is what catches fake-capacity
+sticks. The read-back starts only once the last file is written, because such a stick
+overwrites early files with later ones. On Linux the files reach the device with
+syncfs, every SYNC_EVERY bytes in a flusher thread while the copy goes on and once
+more before the read-back (one journal commit instead of one fsync per file: 13,000
+small files took twice as long to copy with a fsync each); elsewhere a flusher
+thread fsyncs each file while the next one is copied.
 
 Everything is written under a `.partial` name; `finish()` renames it. A
 crash, a cancel or a pulled stick therefore never leaves a final-named bag.
@@ -23,102 +28,27 @@ import sys
 import threading
 import time
 import zipfile
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from app.errors import StorageError
-from app.services.fileio import fsync_dir, os_errors, replace_with_retry
+from app.services.bundle.device_read import BUF, OnBytes, _drop_cache, hash_from_device  # noqa: F401
+from app.services.fileio import can_sync_filesystem, fsync_dir, os_errors, replace_with_retry, sync_filesystem
 from app.services.progress import Progress
 
 log = logging.getLogger(__name__)
 
-BUF = 4 * 1024 * 1024
-READBACK_THREADS = 2          # two files in flight: reading one while hashing the other
-OnBytes = Callable[[int], None]
+# four files in flight: hashing takes both cores, and small files need several reads queued
+# at the device (13,000 files of a large school read back in ~40% less time than with two)
+READBACK_THREADS = 4
+COPY_THREADS = 4             # small files copied at once (DirSink.put_files)
+SYNC_EVERY = 256 * 1024 ** 2  # Linux: bytes copied between two background syncfs calls
 
 
 class ReadbackError(StorageError):
     """A file read back from the target differs from what was written."""
-
-
-def _drop_cache(fd: int) -> None:
-    if hasattr(os, "posix_fadvise"):
-        try:
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-        except OSError:
-            pass
-
-
-def _win_read_unbuffered(path: Path, consume: Callable[[bytes], None]) -> None:
-    """Read a file with FILE_FLAG_NO_BUFFERING so the data comes from the device."""
-    import ctypes
-    from ctypes import wintypes
-
-    k32 = ctypes.WinDLL("kernel32", use_last_error=True)
-    k32.CreateFileW.argtypes = [wintypes.LPCWSTR, wintypes.DWORD, wintypes.DWORD, ctypes.c_void_p,
-                                wintypes.DWORD, wintypes.DWORD, wintypes.HANDLE]
-    k32.CreateFileW.restype = wintypes.HANDLE
-    k32.ReadFile.argtypes = [wintypes.HANDLE, ctypes.c_void_p, wintypes.DWORD,
-                             ctypes.POINTER(wintypes.DWORD), ctypes.c_void_p]
-    k32.ReadFile.restype = wintypes.BOOL
-    k32.VirtualAlloc.argtypes = [ctypes.c_void_p, ctypes.c_size_t, wintypes.DWORD, wintypes.DWORD]
-    k32.VirtualAlloc.restype = ctypes.c_void_p
-    k32.VirtualFree.argtypes = [ctypes.c_void_p, ctypes.c_size_t, wintypes.DWORD]
-    k32.CloseHandle.argtypes = [wintypes.HANDLE]
-    generic_read, share_rw, open_existing = 0x80000000, 0x1 | 0x2, 3
-    no_buffering, sequential = 0x20000000, 0x08000000
-    handle = k32.CreateFileW(str(path), generic_read, share_rw, None, open_existing,
-                             no_buffering | sequential, None)
-    if handle is None or handle == ctypes.c_void_p(-1).value:
-        raise ctypes.WinError(ctypes.get_last_error())
-    buf = k32.VirtualAlloc(None, BUF, 0x3000, 0x04)      # page-aligned, sector-aligned
-    if not buf:
-        k32.CloseHandle(handle)
-        raise ctypes.WinError(ctypes.get_last_error())
-    try:
-        got = wintypes.DWORD()
-        while True:
-            if not k32.ReadFile(handle, buf, BUF, ctypes.byref(got), None):
-                raise ctypes.WinError(ctypes.get_last_error())
-            if got.value == 0:
-                break
-            consume(ctypes.string_at(buf, got.value))
-    finally:
-        k32.VirtualFree(buf, 0, 0x8000)
-        k32.CloseHandle(handle)
-
-
-def hash_from_device(path: Path, progress: Progress | None = None,
-                     on_bytes: OnBytes | None = None) -> tuple[str, int]:
-    """(sha256, size) of a file as the device holds it, not as the cache remembers it."""
-    h = hashlib.sha256()
-    total = 0
-
-    def consume(chunk) -> None:
-        nonlocal total
-        h.update(chunk)
-        total += len(chunk)
-        if on_bytes is not None:
-            on_bytes(len(chunk))
-        if progress is not None:
-            progress.check()
-
-    if sys.platform == "win32":
-        try:
-            _win_read_unbuffered(path, consume)
-            return h.hexdigest(), total
-        except OSError as exc:
-            if total:
-                raise
-            log.info("unbuffered read of %s not possible (%s); using a normal read", path, exc)
-    buf = bytearray(BUF)
-    view = memoryview(buf)
-    with open(path, "rb", buffering=0) as fh:
-        _drop_cache(fh.fileno())
-        while n := fh.readinto(buf):
-            consume(view[:n])
-    return h.hexdigest(), total
 
 
 def copy_hashing(src: Path, dst, progress: Progress | None, on_bytes: OnBytes | None) -> tuple[str, int]:
@@ -222,7 +152,10 @@ class DirSink:
         self.reused = 0
         self._sources: dict[str, tuple[Path, str]] = {}   # bag path → (store file, recorded sha256)
         self._flusher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-flush")
-        self._flushes: list = []
+        self._flushes: deque = deque()
+        self._syncfs = can_sync_filesystem()      # one syncfs for many files instead of a fsync each
+        self._unsynced = 0                         # bytes copied since the last background syncfs
+        self._dirty = False                        # files copied since the last syncfs started
         self._made_dirs: set[Path] = set()       # folders made by this sink: one mkdir per folder, not per file
         with os_errors(self.root):
             if resume_from is not None and resume_from != self.root and resume_from.is_dir():
@@ -245,20 +178,70 @@ class DirSink:
 
     def put_file(self, rel: str, src: Path, expected_sha: str, size: int,
                  on_bytes: OnBytes | None = None) -> None:
+        self._make_parent(rel)
+        self._copied(rel, src, expected_sha, *self._copy_one(rel, src, expected_sha, size, on_bytes))
+
+    def put_files(self, items, on_bytes: OnBytes | None = None,
+                  after_each: Callable[[str], None] | None = None) -> None:
+        """put_file for many (rel, src, sha256, size), COPY_THREADS at a time: small files are
+        latency-bound (opening, a read from the store, a write), so several in flight keep
+        both disks busy; files larger than BUF go one at a time (a stick writes one stream
+        best). after_each(rel) runs in this thread as each file is done, in order. The first
+        error (or cancel) stops the rest and is raised once no copy is running."""
+        lock = threading.Lock()
+        big = threading.Lock()
+
+        def counted(n: int) -> None:
+            if on_bytes is not None:
+                with lock:
+                    on_bytes(n)
+
+        def one(rel, src, sha, size):
+            if size > BUF:
+                with big:
+                    return self._copy_one(rel, src, sha, size, counted)
+            return self._copy_one(rel, src, sha, size, counted)
+
+        pool = ThreadPoolExecutor(max_workers=COPY_THREADS, thread_name_prefix="export-copy")
+        window: deque = deque()
+
+        def settle() -> None:
+            (rel, src, sha), future = window.popleft()
+            self._copied(rel, src, sha, *future.result())
+            if after_each is not None:
+                after_each(rel)
+
+        try:
+            for rel, src, sha, size in items:
+                self.progress.check()
+                self._make_parent(rel)
+                window.append(((rel, src, sha), pool.submit(one, rel, src, sha, size)))
+                if len(window) >= 2 * COPY_THREADS:
+                    settle()
+            while window:
+                settle()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _make_parent(self, rel: str) -> None:
+        parent = self._target(rel).parent
+        if parent not in self._made_dirs:
+            with os_errors(parent):
+                parent.mkdir(parents=True, exist_ok=True)
+            self._made_dirs.add(parent)
+
+    def _copy_one(self, rel: str, src: Path, expected_sha: str, size: int,
+                  on_bytes: OnBytes | None) -> tuple[bool, int]:
+        """Copy one file whose folder exists (any thread): (kept from an earlier attempt, bytes)."""
         target = self._target(rel)
         with os_errors(target):
             if self._resuming and target.is_file() and target.stat().st_size == size:
                 # resuming: a file an interrupted attempt already wrote is kept if intact
                 sha, _n = hash_from_device(target, self.progress)
                 if sha == expected_sha:
-                    self.written[rel] = sha
-                    self.reused += 1
                     if on_bytes is not None:
                         on_bytes(size)
-                    return
-            if target.parent not in self._made_dirs:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self._made_dirs.add(target.parent)
+                    return True, size
         if not src.is_file():
             raise StorageError(f"本机存储中缺少文件“{src.name}”（将写入 {rel}），无法导出。")
         with os_errors(target):
@@ -269,15 +252,43 @@ class DirSink:
                 os.close(fd)
         if n != size:
             raise _store_damaged(rel)
+        return False, n
+
+    def _copied(self, rel: str, src: Path, expected_sha: str, reused: bool, n: int) -> None:
+        """Bookkeeping once a file is on the target (this sink's thread only)."""
         self.written[rel] = expected_sha
+        if reused:
+            self.reused += 1
+            return
         self._sources[rel] = (src, expected_sha)
-        self._flushes.append(self._flusher.submit(_flush_file, target))
+        self._reap()
+        if not self._syncfs:
+            self._flushes.append(self._flusher.submit(_flush_file, self._target(rel)))
+            return
+        self._dirty = True
+        self._unsynced += n
+        if self._unsynced >= SYNC_EVERY and not self._flushes:
+            self._unsynced = 0
+            self._flushes.append(self._flusher.submit(self._sync))
+
+    def _sync(self) -> None:
+        with os_errors(self.root):
+            sync_filesystem(self.root)
+
+    def _reap(self) -> None:
+        """Forget finished flushes (a school's worth of futures need not pile up); the first
+        failure is raised now rather than after the whole copy."""
+        while self._flushes and self._flushes[0].done():   # one flusher thread: they finish in order
+            self._flushes.popleft().result()
 
     def _drain_flushes(self) -> None:
         """Wait until every copied file is on the device; the first failure is raised."""
-        flushes, self._flushes = self._flushes, []
+        flushes, self._flushes = self._flushes, deque()
         for f in flushes:
             f.result()
+        if self._dirty:                           # what the background syncs may have missed
+            self._dirty = False
+            self._sync()
 
     def put_bytes(self, rel: str, data: bytes) -> None:
         target = self._target(rel)
@@ -442,6 +453,14 @@ class ZipSink:
                                "请从备份恢复该文件，或删除后重新添加。")
         self.written[rel] = sha
         self.sizes[rel] = n
+
+    def put_files(self, items, on_bytes: OnBytes | None = None,
+                  after_each: Callable[[str], None] | None = None) -> None:
+        """One after another: a zip is one stream."""
+        for rel, src, sha, size in items:
+            self.put_file(rel, src, sha, size, on_bytes)
+            if after_each is not None:
+                after_each(rel)
 
     def put_bytes(self, rel: str, data: bytes) -> None:
         with os_errors(self.root):

@@ -21,7 +21,7 @@ from app import APP_NAME
 from app.errors import CancelledError, StorageError
 from app.services import faults, keys
 from app.services.bundle import layout as L
-from app.services.bundle.records import BUNDLE_JSON, REPORT_PATH, BundlePlan, PayloadFile, bundle_json_bytes
+from app.services.bundle.records import BUNDLE_JSON, REPORT_PATH, BundlePlan, PayloadFile, write_bundle_json
 from app.services.fileio import os_errors, sha256_file
 from app.services.memory import release_free_memory
 from app.services.progress import Progress
@@ -40,6 +40,12 @@ class Plugins:
     # start_forms(ws, pdf, seal=pending, progress=...) -> job with .seal(s), .wait(progress), .cancel():
     # lays the forms out before the seal is known (see forms/sealjob.py); preferred to write_forms
     start_forms: Callable | None = None
+    # warm_forms() -> handle with .close(): a layout process started at the beginning of an
+    # export, handed to start_forms(..., warm=handle)
+    warm_forms: Callable | None = None
+    # share_snapshot(ws) -> (snapshot, compliance report) read once for the workbook and the forms,
+    # which then take it as `shared=` (each read and checked the whole school again)
+    share_snapshot: Callable | None = None
 
 
 def default_plugins() -> Plugins:
@@ -47,9 +53,28 @@ def default_plugins() -> Plugins:
     that fails to import is an error, never a bundle quietly missing its forms."""
     from app.services.compliance import run_check
     from app.services.excel.report import write_report
-    from app.services.forms.api import start_forms, write_forms
+    from app.services.forms.api import start_forms, warm_forms, write_forms
     return Plugins(write_report=write_report, write_forms=write_forms, run_check=run_check,
-                   start_forms=start_forms)
+                   start_forms=start_forms, warm_forms=warm_forms, share_snapshot=share_snapshot)
+
+
+def check_sharing_snapshot(ws, plugins: Plugins):
+    """(compliance report, (snapshot, report) for the paperwork or None). The real check runs
+    on the snapshot the workbook and the forms then share; a check a caller replaced is
+    called as given (and the paperwork reads the school itself)."""
+    from app.services.compliance import run_check
+    if plugins.share_snapshot is not None and plugins.run_check is run_check:
+        shared = plugins.share_snapshot(ws)
+        return shared[1], shared
+    return plugins.run_check(ws), None
+
+
+def share_snapshot(ws):
+    """The school as the workbook and the forms read it, and its compliance report, made once."""
+    from app.services.compliance import run_on_snapshot
+    from app.services.snapshot import load_ws
+    snap = load_ws(ws)
+    return snap, run_on_snapshot(snap)
 
 
 @dataclass
@@ -57,7 +82,7 @@ class Paperwork:
     """What is generated rather than copied: workbook, bundle.json, manifest, seal, forms."""
 
     report_file: PayloadFile | None = None
-    bundle_json: bytes = b""
+    bundle_json: PayloadFile | None = None      # written to the staging folder
     manifest: bytes = b""
     seal: SealInfo | None = None
     pdf: Path | None = None
@@ -66,7 +91,7 @@ class Paperwork:
 
 def prepare(ws, plan: BundlePlan, plugins: Plugins, unmask: bool, staging: Path,
                extra: dict, key: keys.SchoolKeyInfo, name: str, incomplete: bool,
-               progress: Progress) -> Paperwork:
+               progress: Progress, warm=None, snapshot=None) -> Paperwork:
     """Everything the seal depends on, then the forms that print it.
 
     Every payload hash is known before a byte is copied (evidence hashes come from the
@@ -80,32 +105,39 @@ def prepare(ws, plan: BundlePlan, plugins: Plugins, unmask: bool, staging: Path,
     files = list(plan.files)
     pdf = staging / "forms.pdf"
     job = None
+    # `snapshot`: [(snapshot, report)] from the export's check, emptied here: the submitted call
+    # keeps its arguments until it returns, and the rows must be freed after the workbook
+    shared = {"shared": snapshot.pop()} if snapshot else {}
     try:
+        if not shared and plugins.share_snapshot is not None and (plugins.start_forms or plugins.write_report):
+            shared = {"shared": plugins.share_snapshot(ws)}
         if plugins.start_forms is not None:
             # the layout (most of the work) starts now, in a child process; the seal follows
             pending = SealInfo(seal_code="", digest_hex="", fingerprint=key.fingerprint,
                                school_code=plan.school_code, bag_name=name, allow_incomplete=incomplete)
             try:
-                job = plugins.start_forms(ws, pdf, seal=pending, progress=progress)
+                job = plugins.start_forms(ws, pdf, seal=pending, progress=progress, **shared,
+                                          **({"warm": warm} if warm is not None else {}))
             except NotImplementedError:
                 log.warning("the forms module cannot print before sealing; printing after the seal")
         if plugins.write_report is not None:
             xlsx = staging / "汇总.xlsx"
-            if call_plugin(plugins.write_report, ws, xlsx, unmask=unmask, progress=progress):
+            if call_plugin(plugins.write_report, ws, xlsx, unmask=unmask, progress=progress, **shared):
                 with os_errors(xlsx):
                     out.report_file = PayloadFile(REPORT_PATH, sha256_file(xlsx), xlsx.stat().st_size, xlsx,
                                                   "report", "汇总.xlsx")
                 files.append(out.report_file)
                 out.parts["报表/汇总.xlsx"] = True
-            release_free_memory()              # the workbook's cells (tens of MB for 1,000 teachers)
+        shared = {}                          # the snapshot is no longer needed
+        release_free_memory()                # the workbook's cells (tens of MB for 1,000 teachers)
         faults.hit("export.report")
         extra = dict(extra, parts={k: v for k, v in out.parts.items() if k != L.FORMS_PDF})
-        out.bundle_json = bundle_json_bytes(plan, extra=extra, files=files)
+        out.bundle_json = _write_json_file(plan, staging / "bundle.json", extra, files)
         plan.records, extra = {}, {}         # no longer needed; the forms can use the memory
         release_free_memory()
         faults.hit("export.bundle_json")
         entries = {f.path: f.sha256 for f in files}
-        entries[BUNDLE_JSON] = hashlib.sha256(out.bundle_json).hexdigest()
+        entries[BUNDLE_JSON] = out.bundle_json.sha256
         out.manifest = L.manifest_bytes(entries)
         seal_code, digest = seal_code_for(out.manifest)
         out.seal = SealInfo(seal_code=seal_code, digest_hex=digest, fingerprint=key.fingerprint,
@@ -132,6 +164,27 @@ def prepare(ws, plan: BundlePlan, plugins: Plugins, unmask: bool, staging: Path,
     return out
 
 
+class _HashingWriter:
+    """A binary file that hashes and counts what is written through it."""
+
+    def __init__(self, fh) -> None:
+        self.fh, self.h, self.size = fh, hashlib.sha256(), 0
+
+    def write(self, data: bytes) -> None:
+        self.fh.write(data)
+        self.h.update(data)
+        self.size += len(data)
+
+
+def _write_json_file(plan: BundlePlan, path: Path, extra: dict, files: list[PayloadFile]) -> PayloadFile:
+    """bundle.json streamed to `path` (never the whole document in memory at once)."""
+    with os_errors(path):
+        with open(path, "wb", buffering=1024 * 1024) as fh:
+            out = _HashingWriter(fh)
+            write_bundle_json(plan, out, extra=extra, files=files)
+    return PayloadFile(BUNDLE_JSON, out.h.hexdigest(), out.size, path, "records", "bundle.json")
+
+
 class Linked(Progress):
     """The progress a background part gets: silent, but cancelled with the export."""
 
@@ -147,8 +200,7 @@ class Linked(Progress):
 
 def generated_estimate(plan: BundlePlan) -> list[int]:
     """Sizes to reserve for the workbook and bundle.json before they exist."""
-    records = sum(len(v) for v in plan.records.values() if isinstance(v, list))
-    return [1024 ** 2 + 16 * 1024 * plan.teacher_count, 64 * 1024 + 2 * 1024 * records]
+    return [1024 ** 2 + 16 * 1024 * plan.teacher_count, 64 * 1024 + 2 * 1024 * plan.record_rows]
 
 
 def call_plugin(fn: Callable, *args, **kwargs) -> bool:

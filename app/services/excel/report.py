@@ -67,14 +67,18 @@ def _finish(ws: Worksheet, ncols: int, *, fixed: dict[int, float] | None = None,
 
 
 def write_report(ws, dest: Path, *, unmask: bool = False, progress: Progress = NO_PROGRESS,
-                 today: date | None = None) -> Path:
-    """Write the summary workbook to `dest` (atomically) and return its path."""
+                 today: date | None = None, shared=None) -> Path:
+    """Write the summary workbook to `dest` (atomically) and return its path. `shared`: a
+    (snapshot, compliance report) pair already made for the same export (not read again)."""
     from app.services import snapshot as snapshot_mod
     from app.services.compliance import run_on_snapshot
 
     progress.report(0, len(SHEETS), "正在汇总数据", force=True)
-    snap = snapshot_mod.load_ws(ws, today)
-    report = run_on_snapshot(snap)
+    if shared is not None:
+        snap, report = shared
+    else:
+        snap = snapshot_mod.load_ws(ws, today)
+        report = run_on_snapshot(snap)
     school = snap.school.name if snap.school else "本校"
     stamp = snap.today.isoformat()
     wb = Workbook()

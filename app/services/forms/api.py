@@ -99,24 +99,32 @@ def write_forms(ws, dest: Path, *, kind: str | None = None, teacher: str | None 
     return make_forms(ws, dest, kind=kind, teacher=teacher, seal=seal, period=period, progress=progress).path
 
 
-def start_forms(ws, dest: Path, *, seal: SealInfo, progress: Progress = NO_PROGRESS):
+def start_forms(ws, dest: Path, *, seal: SealInfo, progress: Progress = NO_PROGRESS, warm=None, shared=None):
     """Start printing the full set for a bundle whose seal is not known yet.
 
     `seal` carries what is known (fingerprint, school code, bag name, allow_incomplete);
     the data is read here, the layout runs in a child process (see sealjob). Returns a
     FormsJob: call `.seal(final_seal)`, then `.wait(progress)` for the PDF path, or
-    `.cancel()`."""
+    `.cancel()`. `warm`: a layout process started earlier (warm_forms()), used if alive;
+    `shared`: the export's (snapshot, compliance report), see forms.data.gather."""
     from app.services.forms.sealjob import FormsJob
     dest = Path(dest)
     if dest.suffix.lower() != ".pdf":
         raise ValidationError(f"输出文件“{dest.name}”应以 .pdf 结尾。", field="dest")
     _check_seal_school(ws, seal)
     progress.report(0, 1, "正在读取数据", force=True)
-    fs = gather(ws, kinds=KINDS, include_key=True)
+    fs = gather(ws, kinds=KINDS, include_key=True, shared=shared)
     for note in fs.notes:
         log.warning("forms: %s", note)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    return FormsJob(fs, dest, KINDS, seal)
+    return FormsJob(fs, dest, KINDS, seal, warm=warm)
+
+
+def warm_forms():
+    """Start a layout process now for a start_forms() to come; None when layout runs in a
+    thread. The caller closes it (`.close()`) once the export is over, taken or not."""
+    from app.services.forms.sealjob import warm_worker
+    return warm_worker()
 
 
 def _check_seal_school(ws, seal: SealInfo) -> None:
@@ -197,5 +205,5 @@ def render_pages(pdf_path: str | os.PathLike, dpi: float = 150, *, first: int = 
 
 
 __all__ = ["FormsResult", "PageImage", "make_forms", "page_count", "render_pages", "start_forms",
-           "write_forms",
+           "warm_forms", "write_forms",
            "KIND_KEY", "KIND_NOTICE", "KIND_PERSONAL", "KIND_SUMMARY", "KINDS"]

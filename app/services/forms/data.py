@@ -304,13 +304,14 @@ def school_info(snap: Snapshot) -> SchoolInfo:
 
 def gather(ws, *, kinds: tuple[str, ...] = KINDS, teacher: str | None = None,
            period: tuple[date | None, date | None] = (None, None), today: date | None = None,
-           include_key: bool = True) -> FormSet:
-    """Read the database once and build every requested form's DTO."""
-    today = today or date.today()
+           include_key: bool = True, shared=None) -> FormSet:
+    """Read the database once and build every requested form's DTO. `shared`: a
+    (snapshot, compliance report) pair already made for the same export (not read again)."""
+    today = shared[0].today if shared is not None else (today or date.today())
     with ws.sessions() as s:
-        snap = load(s, today)
+        snap = shared[0] if shared is not None else load(s, today)
         school = school_info(snap)
-        report = run_on_snapshot(snap)
+        report = shared[1] if shared is not None else run_on_snapshot(snap)
         views = snap.teachers
         if teacher:
             from app.services.teachers import resolve_in

@@ -14,7 +14,8 @@ from app.services.seal import SealInfo
 
 def write_part(fs, dest: str, kinds, pending: SealInfo, seal_later, progress: Progress):
     """Lay out `fs` and save it to `dest` once `seal_later()` gives the seal:
-    (pages, warnings, ((bookmark title, first page, pages), ...))."""
+    (pages, warnings, ((bookmark title, first page, pages), ...)). `fs` may be a one-item
+    list, handed on to render (which empties it) so the data is freed as it is laid out."""
     from app.services.forms.render import render
     tmp = dest + ".partial"
     try:

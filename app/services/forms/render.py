@@ -89,14 +89,20 @@ class LazyStory(list):
         return list.__getitem__(self, i)
 
 
-def render(fs: FormSet, out: str | Path | BinaryIO, *, kinds: Sequence[str] | None = None,
+def render(fs: FormSet | list, out: str | Path | BinaryIO, *, kinds: Sequence[str] | None = None,
            seal: SealInfo | None = None, progress: Progress = NO_PROGRESS,
            seal_later: Callable[[], SealInfo] | None = None) -> RenderResult:
     """Print the forms of `fs` (those in `kinds`, default all present) into `out`.
 
     With `seal_later`, `seal` is a placeholder carrying what is already known (fingerprint,
     bag name, allow_incomplete): the pages are laid out first and `seal_later()` is called
-    when the file is saved, to print the real seal code and QR code on every page."""
+    when the file is saved, to print the real seal code and QR code on every page.
+
+    `fs` may come as a one-item list, which is emptied: when the caller keeps no other
+    reference, each teacher's data is freed once laid out (a 2,000-teacher layout process
+    otherwise held all of it, ~20 MB, until the file was saved)."""
+    if isinstance(fs, list):
+        fs = fs.pop()
     register_fonts()
     if isinstance(out, Path):
         out = str(out)
@@ -123,6 +129,8 @@ def render(fs: FormSet, out: str | Path | BinaryIO, *, kinds: Sequence[str] | No
     if not plan:
         raise ValueError("nothing to print")
     total = len(plan)
+    title, author = _doc_title(fs, kinds), fs.school.name
+    fs = t = None                              # from here on only the plan refers to the forms' data
 
     def chunks() -> Iterator[list]:
         for n, (kind, who, build) in enumerate(plan):
@@ -144,7 +152,7 @@ def render(fs: FormSet, out: str | Path | BinaryIO, *, kinds: Sequence[str] | No
     frame = Frame(MARGIN_X, FOOTER_H, CONTENT_W, PAGE_H - HEADER_H - FOOTER_H, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc = _Doc(out, ctx, on_section, pagesize=(PAGE_W, PAGE_H), leftMargin=MARGIN_X, rightMargin=MARGIN_X,
-               topMargin=HEADER_H, bottomMargin=FOOTER_H, title=_doc_title(fs, kinds), author=fs.school.name,
+               topMargin=HEADER_H, bottomMargin=FOOTER_H, title=title, author=author,
                subject=seal.seal_code if seal and seal_later is None else "", creator="提升工程2.0 整校推进助手",
                initialFontName=REGULAR, initialFontSize=10, initialLeading=12, lang="zh-CN")
     doc.addPageTemplates([PageTemplate(id="form", frames=[frame], onPageEnd=_furniture, pagesize=(PAGE_W, PAGE_H))])

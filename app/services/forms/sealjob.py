@@ -8,9 +8,11 @@ over when it has it (`FormsJob.seal`); only then is the PDF saved.
 
 reportlab is pure Python and holds the GIL, so the layout runs in child processes
 (forms/worker.py) given the forms' data (FormSet, plain frozen dataclasses): a child
-never opens the database. A large school's print run is cut into two parts
-(forms/split.py) laid out at once, one per core, and joined when both are saved
-(forms/merge.py); the exporter's own copying mostly waits on the disk. Each child
+never opens the database. The exporter starts the first one at once (WarmWorker), so
+it has loaded reportlab and the fonts by the time the data is gathered. On a machine
+with cores to spare a mid-sized school's print run is cut into two parts
+(forms/split.py) laid out at once and joined when both are saved (forms/merge.py); on
+two cores the exporter's own copying and workbook need the second one. Each child
 writes only the file it is given (through `<file>.partial`), and stops when told
 to, when the pipe to the exporter closes, or when the exporter dies. When a process
 cannot be started, the same job runs in a thread, in one part.
@@ -58,12 +60,15 @@ def worker_command() -> list[str]:
 
 
 def layout_parts() -> int:
-    """How many processes lay out a large print run: one per core, at most two
-    (TISHENG_FORMS_PARTS overrides). Memory: each holds the fonts and its share."""
+    """How many processes lay out a large print run (TISHENG_FORMS_PARTS overrides): two
+    when the machine has two cores to spare beside the exporter's own copying and summary
+    workbook, else one (on two cores a second layout process only took CPU time from them,
+    and cost a join of the parts). Memory: each holds the fonts and its share; split.py
+    keeps the largest schools in one part."""
     env = os.environ.get("TISHENG_FORMS_PARTS", "")
     if env.isdigit() and int(env) > 0:
         return min(int(env), 4)
-    return max(1, min(2, os.cpu_count() or 1))
+    return 2 if (os.cpu_count() or 1) >= 4 else 1
 
 
 _LIVE: "weakref.WeakSet[_Child]" = weakref.WeakSet()
@@ -74,21 +79,78 @@ def live_workers() -> int:
     return sum(1 for c in list(_LIVE) if c.proc.poll() is None)
 
 
+def _spawn() -> subprocess.Popen:
+    import app
+    env = dict(os.environ)
+    root = str(Path(app.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+    return subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL if getattr(sys, "frozen", False) else None,
+                            env=env, creationflags=flags)
+
+
+def _end(proc: subprocess.Popen, wait: float) -> None:
+    try:
+        proc.stdin.close()
+    except OSError:
+        pass
+    try:
+        proc.wait(wait)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    try:
+        proc.stdout.close()
+    except OSError:
+        pass
+
+
+class WarmWorker:
+    """A layout process started before its job exists, at the start of an export.
+
+    It loads reportlab and the fonts while the exporter reads the school, so the layout
+    starts at once; and it is started while the exporter is still small (on Linux a
+    child begins as a copy of its parent, which a process-tree memory sample counts
+    twice). `take()` gives its process to the forms job; `close()` ends it if nobody
+    took it (the export failed or was cancelled first)."""
+
+    def __init__(self) -> None:
+        self.proc = _spawn()
+        self._taken = False
+        _LIVE.add(self)
+
+    def take(self) -> subprocess.Popen | None:
+        if self._taken or self.proc.poll() is not None:
+            return None
+        self._taken = True
+        return self.proc
+
+    def close(self) -> None:
+        if not self._taken:
+            self._taken = True
+            _end(self.proc, 2)
+
+
+def warm_worker() -> WarmWorker | None:
+    """A layout process started now for a forms job to come (None: layout runs in a thread)."""
+    if not use_process():
+        return None
+    try:
+        return WarmWorker()
+    except (OSError, RuntimeError) as exc:
+        log.warning("could not start the forms layout process early (%s)", exc)
+        return None
+
+
 class _Child:
     """One layout process (forms/worker.py): its part of the forms, written to `dest`."""
 
-    def __init__(self, fs, dest: Path, kinds, pending: SealInfo) -> None:
-        import app
+    def __init__(self, fs, dest: Path, kinds, pending: SealInfo, proc: subprocess.Popen | None = None) -> None:
         self.dest = dest
         self.outcome = None
         self._replies: queue.Queue = queue.Queue()
-        env = dict(os.environ)
-        root = str(Path(app.__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
-        self.proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL if getattr(sys, "frozen", False) else None,
-                                     env=env, creationflags=flags)
+        self.proc = proc if proc is not None else _spawn()
         _LIVE.add(self)
         try:
             send(self.proc.stdin, ("job", fs, str(dest), kinds, pending))
@@ -122,26 +184,14 @@ class _Child:
         self.send(("stop",))
 
     def end(self, wait: float) -> None:
-        try:
-            self.proc.stdin.close()
-        except OSError:
-            pass
-        try:
-            self.proc.wait(wait)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        try:
-            self.proc.stdout.close()
-        except OSError:
-            pass
+        _end(self.proc, wait)
 
 
 class FormsJob:
     """Lays out the forms now; `seal()` hands over the seal, `wait()` returns the PDF."""
 
     def __init__(self, fs, dest: Path, kinds, pending: SealInfo, *, process: bool | None = None,
-                 parts: int | None = None) -> None:
+                 parts: int | None = None, warm: WarmWorker | None = None) -> None:
         self.dest = Path(dest)
         self.pages = 0
         self.warnings: tuple[str, ...] = ()
@@ -153,7 +203,7 @@ class FormsJob:
         if process:
             pieces = split_formset(fs, layout_parts() if parts is None else parts)
             try:
-                self._start_processes(pieces, kinds, pending)
+                self._start_processes(pieces, kinds, pending, warm)
                 return
             except (OSError, RuntimeError) as exc:
                 log.warning("could not start the forms layout process (%s); using a thread", exc)
@@ -166,9 +216,10 @@ class FormsJob:
         return [self.dest.with_name(f"{self.dest.stem}.part{i + 1}{self.dest.suffix}") for i in range(n)]
 
     # ------------------------------------------------------------------ processes
-    def _start_processes(self, pieces, kinds, pending: SealInfo) -> None:
+    def _start_processes(self, pieces, kinds, pending: SealInfo, warm: WarmWorker | None = None) -> None:
         for piece, path in zip(pieces, self._part_paths(len(pieces))):
-            self._children.append(_Child(piece, path, kinds, pending))
+            proc = warm.take() if warm is not None else None
+            self._children.append(_Child(piece, path, kinds, pending, proc))
 
     def _stop_children(self) -> None:
         for c in self._children:

@@ -13,6 +13,9 @@ from app.services.forms.dto import FormSet, TeacherForm
 
 # Below this many teachers, starting a second process costs more than it saves.
 MIN_TEACHERS_TO_SPLIT = 120
+# Above this many, two layout processes (each holding its pages until the seal comes, then
+# the join) would take the export past its memory ceiling: one process lays them all out.
+MAX_TEACHERS_TO_SPLIT = 1200
 
 
 def teacher_weight(t: TeacherForm) -> int:
@@ -26,7 +29,7 @@ def teacher_weight(t: TeacherForm) -> int:
 def split_formset(fs: FormSet, parts: int) -> list[FormSet]:
     """`fs` as at most `parts` FormSets, in print order; one part when it is small."""
     teachers = fs.teachers
-    if parts <= 1 or len(teachers) < max(MIN_TEACHERS_TO_SPLIT, parts):
+    if parts <= 1 or len(teachers) < max(MIN_TEACHERS_TO_SPLIT, parts) or len(teachers) > MAX_TEACHERS_TO_SPLIT:
         return [fs]
     weights = [teacher_weight(t) for t in teachers]
     total = sum(weights)

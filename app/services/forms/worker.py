@@ -117,19 +117,29 @@ def run() -> int:
     inp = open(0, "rb", buffering=0, closefd=False)
     out = open(1, "wb", buffering=0, closefd=False)
     sys.stdout = sys.stderr                    # a stray print must not corrupt the replies
-    job = receive(inp)
-    if job is None or job[0] != "job":
-        return 2
-    _tag, fs, dest, kinds, pending = job
-    inbox = SealWait()
-    threading.Thread(target=_read_inbox, args=(inp, inbox), name="forms-inbox", daemon=True).start()
+    # reportlab and the fonts are loaded before the job arrives: a worker started early (see
+    # sealjob.warm_worker) is ready by the time the exporter has gathered the forms' data
+    failed = None
     try:
         from app.services.forms.fonts import register_fonts
         from app.services.forms.part import write_part
         from app.services.memory import release_free_memory
         register_fonts()                       # parsing the fonts leaves ~15 MB of garbage behind
         release_free_memory()
-        reply = ("ok", *write_part(fs, dest, kinds, pending, inbox.wait_seal, inbox))
+    except Exception as exc:  # noqa: BLE001  (reported once the job arrives, as any other failure)
+        failed = exc
+    job = receive(inp)
+    if job is None or job[0] != "job":
+        return 2
+    _tag, fs, dest, kinds, pending = job
+    forms = [fs]                               # render empties it: each form's data freed once laid out
+    del job, fs
+    inbox = SealWait()
+    threading.Thread(target=_read_inbox, args=(inp, inbox), name="forms-inbox", daemon=True).start()
+    try:
+        if failed is not None:
+            raise failed
+        reply = ("ok", *write_part(forms, dest, kinds, pending, inbox.wait_seal, inbox))
     except Stopped:
         return 0
     except BaseException as exc:  # noqa: BLE001  (reported to the exporter, which raises it)
