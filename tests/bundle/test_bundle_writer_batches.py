@@ -22,7 +22,8 @@ def _store(tmp_path, n: int, size=lambda i: 100 + i):
     src.mkdir()
     items = []
     for i in range(n):
-        data = (f"file {i} ".encode() * 1000)[:size(i)]
+        unit = f"file {i} ".encode()
+        data = (unit * (size(i) // len(unit) + 1))[:size(i)]
         p = src / f"f{i}"
         p.write_bytes(data)
         items.append((f"data/证据/{i % 7}/f{i}.bin", p, hashlib.sha256(data).hexdigest(), len(data)))
