@@ -105,6 +105,10 @@ class Watch(QObject):
         self.at_first_paint = at_first_paint
         self.error: BaseException | None = None
         self.before = set(QApplication.topLevelWidgets())
+        for w in self.before:           # another test's window left on the screen would keep the app
+            if w.isVisible():           # running after this run's last window closes
+                w.hide()
+        self.done = self.stopped = False
         self.deadline = QDeadlineTimer(60000)
         self.first = None
         self.first_opening = None
@@ -124,13 +128,18 @@ class Watch(QObject):
         return False
 
     def _tick(self) -> None:
+        if self.stopped:
+            return
         if self.deadline.hasExpired():
             self._guarded(self._give_up, None)
-        elif not self._guarded(self.step, self):
-            QTimer.singleShot(20, self._tick)
+            return
+        if not self.done:
+            self.done = self._guarded(self.step, self)
+        QTimer.singleShot(20, self._tick)      # and after the step: the app must end in time too
 
     def _give_up(self, _arg) -> bool:
-        raise AssertionError(f"the start did not get there in a minute; first painted: {self.first!r}, "
+        raise AssertionError(f"the start did not get there (or the app did not end) in a minute; "
+                             f"done: {self.done}; first painted: {self.first!r}, "
                              f"on the screen: {[type(w).__name__ for w in self.visible()]}")
 
     def visible(self) -> list:
@@ -146,6 +155,7 @@ class Watch(QObject):
             return True
 
     def stop(self) -> None:
+        self.stopped = True
         QApplication.instance().removeEventFilter(self)
 
 
