@@ -23,6 +23,19 @@ def _isolated_data_dir(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TISHENG_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
 
 
+@pytest.fixture(autouse=True)
+def _collection_stays_on_the_ui_thread():
+    """Once the app's QApplication exists, automatic garbage collection stays off (app/ui/main_thread_gc.py):
+    a test that turns it back on would let later windows' jobs collect Qt objects on worker threads."""
+    yield
+    import gc
+    import sys
+    qt = sys.modules.get("PySide6.QtWidgets")
+    app = qt.QApplication.instance() if qt is not None else None
+    if app is not None and getattr(app, "_tisheng_gc", None) is not None:
+        assert not gc.isenabled(), "automatic garbage collection was left on after this test"
+
+
 @pytest.fixture
 def ws(tmp_path):
     """An opened, empty workspace (no school yet)."""

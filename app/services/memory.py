@@ -6,11 +6,11 @@ check of 1,000 teachers, the summary workbook, a parsed font) stays that large
 while it copies gigabytes afterwards. `malloc_trim` hands those pages back.
 Windows' heap already returns large free blocks; there this only collects.
 
-The collection itself runs only where collecting is this thread's business: with automatic
-collection on (the command line), or on the main thread. The window turns automatic collection
-off and collects on its UI thread (app/ui/main_thread_gc.py) because a collection on a worker
-thread can free a cycle holding a Qt object under the UI thread's feet (a segfault); an export or
-forms job calling this from a worker would otherwise do exactly that.
+The collection itself runs on the main thread only. The window turns automatic collection off
+and collects on its UI thread (app/ui/main_thread_gc.py) because a collection on a worker thread
+can free a cycle holding a Qt object under the UI thread's feet (a segfault); an export job
+calling this from a worker would otherwise do exactly that. The command line and the forms
+layout process run their work on the main thread, so they still collect.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def _malloc_trim():
 
 def release_free_memory() -> None:
     """Collect garbage (where this thread may), then return free heap pages to the OS."""
-    if gc.isenabled() or threading.current_thread() is threading.main_thread():
+    if threading.current_thread() is threading.main_thread():
         gc.collect()
     trim = _malloc_trim()
     if trim is not None:

@@ -6,6 +6,10 @@ cycle holding a Qt object (a closed dialog, a page's model) while the UI thread 
 an event to it — a use-after-free we saw as rare segfaults in QCoreApplication::notify during
 long GUI runs. So: automatic collection off, and a timer on the UI thread collects the
 generation whose threshold was passed, as the automatic collector would have.
+
+It stays that way for the life of the QApplication, also after its event loop has ended: jobs
+may still be finishing, and a process that runs the window more than once (the GUI tests, a
+screenshot run) would otherwise run every later window with collection back on worker threads.
 """
 
 from __future__ import annotations
@@ -44,5 +48,4 @@ def install(app: QObject) -> MainThreadGC:
     if guard is None:
         guard = MainThreadGC(app)
         app._tisheng_gc = guard
-        app.aboutToQuit.connect(gc.enable)
     return guard

@@ -27,3 +27,13 @@ def test_automatic_collection_is_off_and_the_ui_timer_collects_cycles(qtbot):
     assert ref() is not None                              # a cycle: nothing freed it yet
     qtbot.waitUntil(lambda: ref() is None, timeout=3000)  # the UI-thread timer collected the cycle
     assert collected
+
+
+def test_collection_stays_off_after_an_event_loop_has_ended(qtbot):
+    # A window run in this process (test_window_first runs the whole app) ends its event loop;
+    # every later window's jobs must still never collect on a worker thread.
+    from PySide6.QtCore import QTimer
+    app = QApplication.instance()
+    QTimer.singleShot(0, app.quit)
+    app.exec()
+    assert not gc.isenabled() and app._tisheng_gc.timer.isActive()
