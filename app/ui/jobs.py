@@ -37,6 +37,7 @@ services only here, through their facades (app.ui.facades; tests/test_layering.p
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -265,4 +266,8 @@ def wait_idle(timeout_ms: int = 30000) -> bool:
         for pool in (db_pool(), QThreadPool.globalInstance()):
             pool.waitForDone(10)
         QCoreApplication.processEvents()
+        if _ACTIVE:
+            # a delayed job, or one whose end is still on its way: sleep a moment rather than
+            # spin, which would hold the GIL the job's own thread needs
+            time.sleep(0.001)
     return not _ACTIVE
