@@ -17,7 +17,7 @@ from app.services.bundle.verify import verify_path
 from app.services.forms.sealjob import live_workers
 from app.services.progress import Progress
 
-from .conftest import FakeReport
+from .conftest import FakeFinding, FakeReport
 
 
 @pytest.fixture(autouse=True)
@@ -87,3 +87,30 @@ def test_cancel_while_laying_out(school, usb, real_forms):
         export_bundle(ws, usb, progress=progress, plugins=real_forms)
     assert list(usb.iterdir()) == []
     assert _no_layout_left()
+
+
+def test_a_refused_export_ends_its_early_layout_process_at_once(school, usb, monkeypatch):
+    # The layout process is started before the check (to load reportlab meanwhile); when the
+    # check refuses the export, the process has been given nothing and is killed, not waited
+    # for until it has loaded reportlab and noticed its closed input.
+    import signal
+    import sys
+
+    from app.services.bundle.export import ExportBlockedError
+    from app.services.forms import sealjob
+    monkeypatch.setenv("TISHENG_FORMS_PROCESS", "1")
+    started = []
+    real = sealjob.WarmWorker.__init__
+
+    def remember(self):
+        real(self)
+        started.append(self.proc)
+    monkeypatch.setattr(sealjob.WarmWorker, "__init__", remember)
+    plugins = export_mod.default_plugins()
+    plugins.run_check = lambda ws: FakeReport(blocking=[FakeFinding("blocking", "还有 1 位教师未选能力点")])
+    ws, _ = school
+    with pytest.raises(ExportBlockedError):
+        export_bundle(ws, usb, ExportOptions(), plugins=plugins)
+    assert len(started) == 1 and started[0].returncode is not None and _no_layout_left()
+    if sys.platform != "win32":
+        assert started[0].returncode == -signal.SIGKILL

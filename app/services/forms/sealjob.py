@@ -127,8 +127,15 @@ class WarmWorker:
         return self.proc
 
     def close(self) -> None:
+        """End the process if no job took it (the export was refused, failed or cancelled
+        first). It has been given nothing and writes nothing, so it is killed at once rather
+        than waited for: it would notice its closed input only once reportlab has loaded."""
         if not self._taken:
             self._taken = True
+            try:
+                self.proc.kill()
+            except OSError:
+                pass
             _end(self.proc, 2)
 
 
