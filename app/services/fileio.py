@@ -96,25 +96,40 @@ _SYNCFS = None
 
 
 def can_sync_filesystem() -> bool:
-    """Whether sync_filesystem() is available here (Linux: syncfs)."""
+    """Whether FileSystemSync is available here (Linux: syncfs)."""
     return _libc_syncfs() is not None
 
 
-def sync_filesystem(path: Path) -> None:
-    """Write every file of the file system holding `path` to the device, in one call (Linux
-    syncfs: what thousands of per-file fsyncs do, at the cost of one journal commit; it reports
-    write-back errors since Linux 5.8). Raises OSError; callers check can_sync_filesystem()."""
-    fn = _libc_syncfs()
-    if fn is None:
-        raise OSError(errno.ENOSYS, "syncfs is not available", str(path))
-    import ctypes
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        if fn(fd) != 0:
+class FileSystemSync:
+    """Writes every file of the file system holding `path` to the device, in one call (Linux
+    syncfs: what thousands of per-file fsyncs do, at the cost of one journal commit). Callers
+    check can_sync_filesystem() first.
+
+    syncfs reports a write-back error (since Linux 5.8) only if it happened after the
+    descriptor it is given was opened, so one descriptor is opened here, before the writes
+    it is to cover, and every sync goes through it; a fresh one per call could miss an error
+    from the writes before it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._fd: int | None = os.open(self.path, os.O_RDONLY)
+
+    def sync(self) -> None:
+        """Raises OSError (an error since the descriptor was opened, not yet reported)."""
+        fn = _libc_syncfs()
+        if fn is None:
+            raise OSError(errno.ENOSYS, "syncfs is not available", str(self.path))
+        if self._fd is None:
+            raise OSError(errno.EBADF, "already closed", str(self.path))
+        import ctypes
+        if fn(self._fd) != 0:
             code = ctypes.get_errno()
-            raise OSError(code, os.strerror(code), str(path))
-    finally:
-        os.close(fd)
+            raise OSError(code, os.strerror(code), str(self.path))
+
+    def close(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
 
 
 def replace_with_retry(src: Path, dst: Path, attempts: int = 5) -> None:

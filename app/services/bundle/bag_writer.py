@@ -35,7 +35,7 @@ from pathlib import Path
 
 from app.errors import StorageError
 from app.services.bundle.device_read import BUF, OnBytes, _drop_cache, hash_from_device  # noqa: F401
-from app.services.fileio import can_sync_filesystem, fsync_dir, os_errors, replace_with_retry, sync_filesystem
+from app.services.fileio import FileSystemSync, can_sync_filesystem, fsync_dir, os_errors, replace_with_retry
 from app.services.progress import Progress
 
 log = logging.getLogger(__name__)
@@ -157,10 +157,13 @@ class DirSink:
         self._unsynced = 0                         # bytes copied since the last background syncfs
         self._dirty = False                        # files copied since the last syncfs started
         self._made_dirs: set[Path] = set()       # folders made by this sink: one mkdir per folder, not per file
+        self._fs_sync: FileSystemSync | None = None
         with os_errors(self.root):
             if resume_from is not None and resume_from != self.root and resume_from.is_dir():
                 os.replace(resume_from, self.root)
             self.root.mkdir(parents=True, exist_ok=True)
+            # opened before the first write: a write-back error after this point is reported
+            self._fs_sync = FileSystemSync(self.root) if self._syncfs else None
             # Files of an earlier attempt can only be there when its folder was taken over; in a
             # fresh folder no file is looked for before it is written (one stat less per file).
             self._resuming = (self.root / "data").is_dir()
@@ -273,7 +276,11 @@ class DirSink:
 
     def _sync(self) -> None:
         with os_errors(self.root):
-            sync_filesystem(self.root)
+            self._fs_sync.sync()
+
+    def _close_sync(self) -> None:
+        if self._fs_sync is not None:
+            self._fs_sync.close()
 
     def _reap(self) -> None:
         """Forget finished flushes (a school's worth of futures need not pile up); the first
@@ -383,6 +390,7 @@ class DirSink:
     def finish(self) -> Path:
         self._drain_flushes()
         self._flusher.shutdown(wait=True)
+        self._close_sync()
         with os_errors(self.final):
             fsync_dir(self.root)
             if self.final.exists():
@@ -393,6 +401,7 @@ class DirSink:
 
     def abort(self) -> None:
         self._flusher.shutdown(wait=True, cancel_futures=True)
+        self._close_sync()
         remove_tree(self.root)
 
 
