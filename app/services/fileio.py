@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import logging
 import os
 import sys
 import time
@@ -12,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app.errors import StorageError
+
+log = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
 FAT32_LIMIT = 4 * 1024 ** 3  # files of 4 GiB or more cannot live on a FAT32 stick
@@ -210,8 +213,10 @@ def copy_verified(src: Path, dst: Path, expected_sha256: str | None = None,
                 pass
 
 
-def remove_tree(path: Path) -> None:
-    """Delete a folder we created (staging, partial copies); read-only files too."""
+def remove_tree(path: Path) -> bool:
+    """Delete a folder or file we created (staging, partial copies), read-only files too. Best
+    effort, never raises: a pulled stick cannot be cleaned, and that is fine (a `.partial` name
+    never passes for a finished copy). False if something is left."""
     import shutil
     import stat
 
@@ -222,10 +227,18 @@ def remove_tree(path: Path) -> None:
         except OSError:
             pass
 
-    if Path(path).is_dir():
-        shutil.rmtree(path, onerror=_retry)
-    elif Path(path).exists():
-        Path(path).unlink(missing_ok=True)
+    path = Path(path)
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, onerror=_retry)
+        elif path.exists() or path.is_symlink():
+            path.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("could not remove %s: %s", path, exc)
+    if path.exists() or path.is_symlink():
+        log.warning("could not remove all of %s", path)
+        return False
+    return True
 
 
 def tree_size(path: Path) -> int:

@@ -35,7 +35,8 @@ from pathlib import Path
 
 from app.errors import StorageError
 from app.services.bundle.device_read import BUF, OnBytes, _drop_cache, hash_from_device  # noqa: F401
-from app.services.fileio import FileSystemSync, can_sync_filesystem, fsync_dir, os_errors, replace_with_retry
+from app.services.fileio import (FileSystemSync, can_sync_filesystem, fsync_dir, os_errors,  # noqa: F401
+                                 remove_tree, replace_with_retry)
 from app.services.progress import Progress
 
 log = logging.getLogger(__name__)
@@ -120,19 +121,6 @@ def bytes_under(folder: Path) -> int:
             except OSError:
                 pass
     return total
-
-
-def remove_tree(path: Path) -> bool:
-    """Best effort: a pulled stick cannot be cleaned, and that is fine (`.partial`)."""
-    try:
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
-        return True
-    except OSError as exc:
-        log.warning("could not remove %s: %s", path, exc)
-        return False
 
 
 class DirSink:
@@ -395,7 +383,7 @@ class DirSink:
             fsync_dir(self.root)
             if self.final.exists():
                 raise StorageError(f"目标位置已存在同名文件夹“{self.final}”，未覆盖。请重新导出。")
-            _rename_dir(self.root, self.final)
+            replace_with_retry(self.root, self.final)
             fsync_dir(self.dest)
         return self.final
 
@@ -408,17 +396,6 @@ class DirSink:
 def _store_damaged(rel: str) -> StorageError:
     return StorageError(f"本机存储中的文件已损坏（将写入 {rel}）：内容与添加时记录的校验值不符。"
                         "请从备份恢复该文件，或删除后重新添加。")
-
-
-def _rename_dir(src: Path, dst: Path, attempts: int = 5) -> None:
-    for i in range(attempts):
-        try:
-            os.rename(src, dst)
-            return
-        except PermissionError:   # antivirus or the indexer holding a file open (WinError 5/32)
-            if i == attempts - 1:
-                raise
-            time.sleep(0.3 * (i + 1))
 
 
 class ZipSink:

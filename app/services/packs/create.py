@@ -29,10 +29,10 @@ from app.models import CollectionPack
 from app.models.base import now
 from app.models.pack import PACK_OUT, PACK_PENDING, PACK_WITHDRAWN
 from app.services import faults
-from app.services.bundle.bag_writer import hash_from_device, remove_tree
+from app.services.bundle.device_read import hash_from_device
 from app.services.bundle.destination import probe_destination
 from app.services.bundle.safe_names import clean_component
-from app.services.fileio import fsync_dir, os_errors
+from app.services.fileio import fsync_dir, os_errors, remove_tree
 from app.services.packs import layout as L
 from app.services.packs.document import PackDocument, parse_document
 from app.services.packs.issue import Scope, build_document, resolve_scope

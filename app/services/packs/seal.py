@@ -17,7 +17,8 @@ from app import __version__
 from app.errors import StorageError
 from app.services import faults
 from app.services.bundle import layout as BL
-from app.services.bundle.bag_writer import DirSink, ReadbackError, hash_from_device, remove_tree
+from app.services.bundle.bag_writer import DirSink, ReadbackError, hash_from_device
+from app.services.fileio import remove_tree
 from app.services.packs import layout as L
 from app.services.packs.changes import SEALED, undone_targets
 from app.services.packs.collect import sealed_marker
