@@ -8,6 +8,7 @@ Excel shows the original text and never evaluates it (OWASP ASVS 1.2.10).
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -26,6 +27,7 @@ from app.services.excel.plain import format_plain  # noqa: F401 (used from here 
 from app.services.fileio import fsync_dir, os_errors, replace_with_retry
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")     # what XML 1.0 forbids below space
 TEXT_FORMAT = "@"
 
 HEADER_FONT = Font(bold=True)
@@ -35,6 +37,7 @@ TITLE_FONT = Font(bold=True, size=14)
 ERROR_FILL = PatternFill("solid", fgColor="FF9999")     # the red of the error workbook
 WARN_FILL = PatternFill("solid", fgColor="FFE699")
 GOOD_FONT = Font(color="006100")
+PLAIN_FONT = Font()
 BAD_FONT = Font(color="C00000", bold=True)
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -78,8 +81,8 @@ def put(cell: Cell, value: Any, *, text: bool = False) -> Cell:
 def clean_text(value: str) -> str:
     """Text a cell or a comment can hold: XML 1.0 forbids most control characters (openpyxl would
     raise IllegalCharacterError on a name stored before they were refused)."""
-    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
-        value = "".join(c if ord(c) >= 32 or c in "\t\n\r" else " " for c in value)
+    if _CONTROL.search(value):
+        value = _CONTROL.sub(" ", value)
     return value[:32767]
 
 

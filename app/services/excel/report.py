@@ -20,12 +20,12 @@ from typing import Any
 import app.services.excel.xl  # noqa: F401,I001 (openpyxl as this app loads it, before any openpyxl import)
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.services.excel.cells import (BAD_FONT, CENTER, GOOD_FONT, TITLE_FONT, WRAP, fit_widths, print_setup,
-                                      put, save_workbook, write_header)
+from app.services.excel.cells import (BAD_FONT, CENTER, GOOD_FONT, PLAIN_FONT, TITLE_FONT, WRAP, fit_widths,
+                                      print_setup, put, save_workbook, write_header)
+from app.services.excel.style_stamp import stamp_for
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.validation import personal_masks
 
@@ -144,11 +144,12 @@ def _hours_sheet(wb, snap, report, school, stamp, mask_id, mask_ph) -> None:
         rows.append(row)
     _rows(ws, 3, rows, text_cols={3, 4, 5})
     ok_col = len(headers) - 1
+    style = stamp_for(wb)
     for r in range(3, 3 + len(rows)):
         cell = ws.cell(row=r, column=ok_col)
-        cell.font = GOOD_FONT if cell.value == "达标" else BAD_FONT if cell.value == "未达标" else Font()
-        cell.alignment = CENTER
-        ws.cell(row=r, column=len(headers)).alignment = WRAP
+        style(cell, font=GOOD_FONT if cell.value == "达标" else BAD_FONT if cell.value == "未达标" else PLAIN_FONT,
+              alignment=CENTER)
+        style(ws.cell(row=r, column=len(headers)), alignment=WRAP)
     _finish(ws, len(headers), fixed={4: 21, 5: 14, len(headers): 48}, landscape=True)
 
 
@@ -176,9 +177,10 @@ def _choices_sheet(wb, snap, report, school, stamp, mask_id, mask_ph) -> None:
                 v.exempt_reason and f"免修：{v.exempt_reason}" or "；".join(micro.get(v.teacher.id, []))]
         rows.append(row)
     end = _rows(ws, 3, rows, text_cols={3})
+    style = stamp_for(wb)
     for r in range(3, end):
         for c in range(6, 6 + len(points)):
-            ws.cell(row=r, column=c).alignment = CENTER
+            style(ws.cell(row=r, column=c), alignment=CENTER)
     fixed = {c: 4.5 for c in range(6, 6 + len(points))}
     fixed[len(headers)] = 40
     _finish(ws, len(headers), fixed=fixed, landscape=True)
@@ -265,12 +267,13 @@ def _results_sheet(wb, snap, report, school, stamp, mask_id, mask_ph) -> None:
         for p in v.points:
             rows.append(base + [p.code, p.name, v.point_results.get(p.code, ""), v.result, ok, support])
     _rows(ws, 3, rows, text_cols={3})
+    style = stamp_for(wb)
     for r in range(3, 3 + len(rows)):
         cell = ws.cell(row=r, column=9)
-        cell.font = GOOD_FONT if cell.value == "是" else BAD_FONT if cell.value == "否" else Font()
+        style(cell, font=GOOD_FONT if cell.value == "是" else BAD_FONT if cell.value == "否" else PLAIN_FONT)
         res = ws.cell(row=r, column=7)
         if res.value and res.value not in passing:
-            res.font = BAD_FONT
+            style(res, font=BAD_FONT)
     _finish(ws, len(headers), fixed={6: 30, 10: 30})
 
 
@@ -285,12 +288,13 @@ def _findings_sheet(wb, snap, report, school, stamp, mask_id, mask_ph) -> None:
     if not rows:
         rows = [["", "", "", "全部要求均已达到。", "", "", ""]]
     _rows(ws, 3, rows)
+    style = stamp_for(wb)
     for r in range(3, 3 + len(rows)):
         kind = ws.cell(row=r, column=2)
         if kind.value == "必须处理":
-            kind.font = BAD_FONT
+            style(kind, font=BAD_FONT)
         for c in (4, 5, 7):
-            ws.cell(row=r, column=c).alignment = WRAP
+            style(ws.cell(row=r, column=c), alignment=WRAP)
     _finish(ws, len(headers), fixed={4: 40, 5: 36, 7: 50}, landscape=True)
 
 
