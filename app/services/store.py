@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +24,12 @@ from app.services.fileio import CHUNK, FAT32_LIMIT, fsync_dir, os_errors, replac
 from app.services.progress import NO_PROGRESS, Progress
 
 
+_SHA256 = re.compile("[0-9a-f]{64}")
+
+
 def is_sha256(value: object) -> bool:
     """A stored hash as we write it: 64 lower-case hex digits (anything else is a damaged value)."""
-    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+    return isinstance(value, str) and _SHA256.fullmatch(value) is not None
 
 
 class DamagedHashError(StorageError, ValueError):

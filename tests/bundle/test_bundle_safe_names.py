@@ -90,3 +90,16 @@ def test_manifest_round_trip_with_percent_encoding():
     parsed, problems = L.parse_manifest(L.manifest_bytes(entries), "m")
     assert parsed == entries and not problems
     assert b"%25" in L.manifest_bytes(entries) and b"%0A" in L.manifest_bytes(entries)
+
+
+def test_the_unsafe_character_class_is_exactly_what_windows_names_must_not_hold():
+    # safe_names replaces with one regex what it used to test character by character
+    import unicodedata
+
+    from app.services.bundle import safe_names as sn
+    for cp in range(0x110000):
+        ch = chr(cp)
+        unsafe = (ch in sn.FORBIDDEN or cp < 32 or cp == 0x7F or ch in sn._BIDI
+                  or unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp"))
+        assert (sn._UNSAFE.fullmatch(ch) is not None) == unsafe, hex(cp)
+    assert sn.utf16_len("a😀\ud800王") == 5

@@ -15,6 +15,7 @@ The original names stay in bundle.json.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 FORBIDDEN = set('<>:"/\\|?*%')
@@ -27,8 +28,14 @@ _JOINERS = {"\u200d", "\u200c"}
 _BIDI = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+# what clean_component replaces: FORBIDDEN, the bidirectional controls, and the categories Cc
+# (C0 and C1 controls), Cs (surrogates), Zl and Zp (checked against unicodedata in the tests)
+_UNSAFE = re.compile('[<>:"/\\\\|?*%\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029'
+                     '\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+
+
 def utf16_len(text: str) -> int:
-    return sum(2 if ord(c) > 0xFFFF else 1 for c in text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _is_extender(ch: str) -> bool:
@@ -66,9 +73,7 @@ def clean_component(raw: str, *, fallback: str = "未命名", limit: int = MAX_C
                     keep_ext: bool = True) -> str:
     """One safe path component (not yet made unique)."""
     name = unicodedata.normalize("NFC", raw or "")
-    name = "".join("_" if (ch in FORBIDDEN or ord(ch) < 32 or ord(ch) == 0x7F or ch in _BIDI
-                           or unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp")) else ch
-                   for ch in name)
+    name = _UNSAFE.sub("_", name)
     name = name.strip(" ").rstrip(". ")
     if not name.strip("."):
         name = fallback
