@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.dbfile import SCHEMA_VERSION, connect
+from app.dbfile import SCHEMA_VERSION, connect, connect_readonly, looks_like_sqlite
 from app.errors import AppError
 from app.paths import DataPaths
 from app.services.store import EvidenceStore
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 RESTORE_JOURNAL = "restore-pending.json"      # app.services.backup.restore.JOURNAL
 PROGRAMME_FORMAT = 2                          # app.services.programmes.document.FORMAT_VERSION
 
@@ -51,14 +50,6 @@ def finish_pending_restore(paths: DataPaths) -> bool:
         return False
     from app.services.backup.restore import finish_pending_restore as finish
     return finish(paths)
-
-
-def looks_like_sqlite(path: Path) -> bool:
-    """True for an empty or missing file too (it becomes a new database)."""
-    if not path.exists() or path.stat().st_size == 0:
-        return True
-    with open(path, "rb") as fh:
-        return fh.read(16) == SQLITE_HEADER
 
 
 @dataclass
@@ -196,7 +187,7 @@ def _up_to_date(db: Path) -> bool:
     if not db.exists() or db.stat().st_size == 0:
         return False
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+        con = connect_readonly(db)
     except sqlite3.Error:
         return False
     try:
