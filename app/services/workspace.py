@@ -68,8 +68,7 @@ class Workspace:
     @property
     def engine(self) -> "Engine":
         if self._engine is None:
-            from app.models.db import make_engine
-            self._engine = make_engine(self.paths.database)
+            self._engine = _make_engine(self.paths.database)
         return self._engine
 
     @property
@@ -96,8 +95,7 @@ class Workspace:
         refuse_if_too_new(db)                  # before the engine's PRAGMA journal_mode writes
         if _up_to_date(db):
             return cls(paths)                  # nothing to create, migrate or seed
-        from app.models.db import make_engine
-        engine = make_engine(db)
+        engine = _make_engine(db)
         try:
             from app.models.migrations import create_or_upgrade
             from app.services.backup.snapshot import snapshot
@@ -133,7 +131,23 @@ class Workspace:
         ends if it changed anything (rolled back otherwise, and whenever the block raises).
 
         Through the engine when it is loaded (the window counts the engine's commits for its
-        automatic backups); otherwise a plain connection with the engine's settings."""
+        automatic backups); otherwise a plain connection with the engine's settings.
+        A database that is locked, read-only, on a full disk or unreadable (I/O) raises
+        dberrors.DatabaseUnavailableError, the Chinese message the window and the command line
+        show for it; damage and every other error pass through unchanged."""
+        try:
+            with self._transaction() as conn:
+                yield conn
+        except Exception as exc:
+            if _from_sqlite(exc):
+                from app.services.dberrors import unavailable
+                trouble = unavailable(exc, self.paths.database)
+                if trouble is not None:
+                    raise trouble from exc
+            raise
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
         if self._engine is not None:
             with self.sessions() as s:
                 conn = s.connection().connection.driver_connection      # BEGIN IMMEDIATE done
@@ -179,6 +193,31 @@ class Workspace:
                 return
             seed_catalogue(s)
             s.commit()
+
+
+def _make_engine(db: Path) -> "Engine":
+    """The engine, with the driver's ordinary trouble (locked, read-only, disk full, I/O) raised as
+    dberrors.DatabaseUnavailableError wherever a session meets it: the window shows that message
+    (an SQLAlchemy error would be “出现意外问题”), the command line prints it."""
+    from sqlalchemy import event
+
+    from app.models.db import make_engine
+    from app.services.dberrors import unavailable
+    engine = make_engine(db)
+
+    @event.listens_for(engine, "handle_error")
+    def _name_the_trouble(ctx) -> None:
+        trouble = unavailable(ctx.original_exception, db)
+        if trouble is not None:
+            raise trouble from ctx.sqlalchemy_exception
+
+    return engine
+
+
+def _from_sqlite(exc: BaseException) -> bool:
+    """Whether the driver raised this (directly or wrapped by SQLAlchemy); an OSError from a file
+    the block wrote elsewhere is not the database's trouble."""
+    return isinstance(exc, sqlite3.Error) or isinstance(getattr(exc, "orig", None), sqlite3.Error)
 
 
 def _up_to_date(db: Path) -> bool:
