@@ -1,6 +1,7 @@
 """The database file's contract, readable without SQLAlchemy: the schema version this app writes
-(PRAGMA user_version), the tables and columns a database at that version must have, and how every
-connection to it is set up.
+(PRAGMA user_version), the tables and columns a database at that version must have, how every
+connection to it is set up, and the one way a file is opened read-only (by a URI that any folder
+name, “1#楼” included, survives).
 
 The command line checks a data folder and imports a roster with the standard library's sqlite3
 alone; loading SQLAlchemy and SQLModel (a quarter of a second) would be most of such a command.
