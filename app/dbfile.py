@@ -1,6 +1,7 @@
 """The database file's contract, readable without SQLAlchemy: the schema version this app writes
-(PRAGMA user_version), the tables and columns a database at that version must have, and how every
-connection to it is set up.
+(PRAGMA user_version), the tables and columns a database at that version must have, how every
+connection to it is set up, and the one way a file is opened read-only (by a URI that any folder
+name, “1#楼” included, survives).
 
 The command line checks a data folder and imports a roster with the standard library's sqlite3
 alone; loading SQLAlchemy and SQLModel (a quarter of a second) would be most of such a command.
@@ -12,10 +13,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
+from urllib.parse import quote
 
 SCHEMA_VERSION = 4
-BUSY_TIMEOUT_S = 10
+BUSY_TIMEOUT_S = 10                      # how long a connection waits for another's write lock
+SQLITE_HEADER = b"SQLite format 3\x00"    # the first 16 bytes of every SQLite database file
 
 # table → its columns, space-separated, as SQLModel.metadata defines them at SCHEMA_VERSION
 TABLES: dict[str, str] = {
@@ -67,7 +70,7 @@ def configure(conn: sqlite3.Connection, *, journal_mode: str = "WAL") -> None:
     a busy timeout."""
     conn.isolation_level = None
     for pragma in ("foreign_keys=ON", f"journal_mode={journal_mode}", "synchronous=FULL",
-                   f"busy_timeout={BUSY_TIMEOUT_S * 1000}"):
+                   f"busy_timeout={int(BUSY_TIMEOUT_S * 1000)}"):
         conn.execute(f"PRAGMA {pragma}")
     if "db.full" in os.environ.get("TISHENG_FAULT", "").split(","):
         # fault injection (app/services/faults.py): the file may not grow, so the next write
@@ -85,3 +88,41 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def looks_like_sqlite(path: Path) -> bool:
+    """True for an empty or missing file too (it becomes a new database)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    with open(path, "rb") as fh:
+        return fh.read(16) == SQLITE_HEADER
+
+
+def file_uri(path: PurePath) -> str:
+    """The file: URI SQLite reads back as exactly this absolute path.
+
+    SQLite ends a URI's path at `?` or `#` and decodes %XX in it, so every character but
+    letters, digits, `_.-~`, `/` and a drive's `:` is percent-encoded (a folder named “1#楼”
+    otherwise opens, and creates, a database at “1”). A Windows drive path becomes
+    file:///C:/… (SQLite drops the slash before the drive letter); a UNC path //server/share/…
+    becomes file:////server/share/… (an empty authority, since SQLite refuses a host name)."""
+    if isinstance(path, PureWindowsPath):
+        text = path.as_posix()                     # C:/a/b or //server/share/a
+        text = text if text.startswith("//") else "/" + text
+    else:
+        text = str(path)
+    return "file://" + quote(text, safe="/:")
+
+
+def readonly_uri(path: str | os.PathLike, *, immutable: bool = False) -> str:
+    """The URI that opens the database file at `path` read-only (never creating it); immutable:
+    also without any locking or -wal/-shm files (a backup file nothing else writes)."""
+    return file_uri(Path(os.path.abspath(path))) + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+
+
+def connect_readonly(path: str | os.PathLike, *, timeout: float | None = None,
+                     immutable: bool = False) -> sqlite3.Connection:
+    """A read-only connection to the database file at `path`; sqlite3.OperationalError when it
+    does not exist (read-only never creates a file). The only way app/ opens a file by URI."""
+    return sqlite3.connect(readonly_uri(path, immutable=immutable), uri=True,
+                           timeout=BUSY_TIMEOUT_S if timeout is None else timeout)

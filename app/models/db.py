@@ -7,13 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlmodel import Session, create_engine
 
-from app.dbfile import configure
+from app.dbfile import BUSY_TIMEOUT_S, configure
 
 SessionFactory = Callable[[], Session]
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def make_engine(path: Path, *, journal_mode: str = "WAL") -> Engine:
@@ -23,9 +22,11 @@ def make_engine(path: Path, *, journal_mode: str = "WAL") -> Engine:
     BEGIN IMMEDIATE itself, so DDL in migrations rolls back with the data (pysqlite notes)
     and a write waits for a busy database instead of failing at once.
     synchronous=FULL: rural power cuts are common and the write rate is tiny.
+    The URL is built from its parts, not parsed from a string: parsing would take a `?` in a
+    folder name for the query and decode a `%20` in it to a space (another file).
     """
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False,
-                                                             "timeout": 10})
+    engine = create_engine(URL.create("sqlite", database=str(path)),
+                           connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
@@ -46,11 +47,3 @@ def session_factory(engine: Engine) -> SessionFactory:
     def _make() -> Session:
         return Session(engine, expire_on_commit=False)
     return _make
-
-
-def looks_like_sqlite(path: Path) -> bool:
-    """True for an empty or missing file too (it becomes a new database)."""
-    if not path.exists() or path.stat().st_size == 0:
-        return True
-    with open(path, "rb") as fh:
-        return fh.read(16) == SQLITE_HEADER

@@ -10,12 +10,12 @@ tests/test_store_layout.py fails if a table with a blob reference is missing fro
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlmodel import Session, select
 
+from app.dbfile import connect_readonly
 from app.models import ActivityFile, Blob, EvidenceFile, PlanDocument
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.store import display_name
@@ -54,7 +54,7 @@ def referenced_blobs(db: Path) -> dict[str, list[str]]:
 
     Blobs no row uses map to an empty list. Works on a snapshot or a staged copy, not only
     on the open workspace (full backups and restore read files that are not open)."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    con = connect_readonly(db)
     try:
         out: dict[str, list[str]] = {}
         for holder in BLOB_HOLDERS:

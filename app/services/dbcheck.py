@@ -13,12 +13,11 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+from app.dbfile import SQLITE_HEADER, connect_readonly
 from app.errors import DatabaseTooNewError
 from app.services import dberrors
 
 log = logging.getLogger(__name__)
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def describe_database_error(exc: BaseException) -> str:
@@ -59,7 +58,7 @@ def check_database(db: Path, *, full: bool) -> str | None:
         with open(db, "rb") as fh:
             if fh.read(16) != SQLITE_HEADER:
                 return "文件不是 SQLite 数据库，可能被其他文件替换或严重损坏"
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=dberrors.BUSY_TIMEOUT_S)
+        con = connect_readonly(db)
         try:
             rows = [r[0] for r in con.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check")]
             if rows != ["ok"]:
@@ -118,7 +117,7 @@ def database_version(db: Path) -> int | None:
             return int.from_bytes(header[60:64], "big")
         return None
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        con = connect_readonly(db)
         try:
             return int(con.execute("PRAGMA user_version").fetchone()[0])
         finally:

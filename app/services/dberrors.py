@@ -16,10 +16,10 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from app.dbfile import BUSY_TIMEOUT_S
 from app.errors import AppError
 
 BUSY, READONLY, FULL, CANTOPEN, IO, DAMAGED = "busy", "readonly", "full", "cantopen", "io", "damaged"
-BUSY_TIMEOUT_S = 10                       # PRAGMA busy_timeout in app.models.db, in seconds
 _CODES = {5: BUSY, 6: BUSY, 8: READONLY, 3: READONLY, 13: FULL, 14: CANTOPEN, 10: IO, 11: DAMAGED,
           26: DAMAGED}
 _TEXT = (("locked", BUSY), ("busy", BUSY), ("readonly", READONLY), ("read-only", READONLY),

@@ -120,6 +120,7 @@ def _transfer(source: DataPaths, target: DataPaths) -> None:
     unchanged and the evidence files this call added are removed again."""
     import sqlite3
 
+    from app.dbfile import BUSY_TIMEOUT_S
     from app.services import dberrors, faults
     from app.services.fileio import copy_verified, fsync_dir
     from app.services.store import BLOB_GLOB
@@ -135,7 +136,7 @@ def _transfer(source: DataPaths, target: DataPaths) -> None:
         faults.hit("demo.evidence_copied")
         src = sqlite3.connect(source.database)
         try:
-            dst = sqlite3.connect(target.database, timeout=dberrors.BUSY_TIMEOUT_S)
+            dst = sqlite3.connect(target.database, timeout=BUSY_TIMEOUT_S)
             try:
                 src.backup(dst)              # one step: the target gets all of it or none
             finally:

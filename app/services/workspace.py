@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.dbfile import SCHEMA_VERSION, connect
+from app.dbfile import SCHEMA_VERSION, connect, connect_readonly, looks_like_sqlite
 from app.errors import AppError
 from app.paths import DataPaths
 from app.services.store import EvidenceStore
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 RESTORE_JOURNAL = "restore-pending.json"      # app.services.backup.restore.JOURNAL
 PROGRAMME_FORMAT = 2                          # app.services.programmes.document.FORMAT_VERSION
 
@@ -51,14 +50,6 @@ def finish_pending_restore(paths: DataPaths) -> bool:
         return False
     from app.services.backup.restore import finish_pending_restore as finish
     return finish(paths)
-
-
-def looks_like_sqlite(path: Path) -> bool:
-    """True for an empty or missing file too (it becomes a new database)."""
-    if not path.exists() or path.stat().st_size == 0:
-        return True
-    with open(path, "rb") as fh:
-        return fh.read(16) == SQLITE_HEADER
 
 
 @dataclass
@@ -77,8 +68,7 @@ class Workspace:
     @property
     def engine(self) -> "Engine":
         if self._engine is None:
-            from app.models.db import make_engine
-            self._engine = make_engine(self.paths.database)
+            self._engine = _make_engine(self.paths.database)
         return self._engine
 
     @property
@@ -105,8 +95,7 @@ class Workspace:
         refuse_if_too_new(db)                  # before the engine's PRAGMA journal_mode writes
         if _up_to_date(db):
             return cls(paths)                  # nothing to create, migrate or seed
-        from app.models.db import make_engine
-        engine = make_engine(db)
+        engine = _make_engine(db)
         try:
             from app.models.migrations import create_or_upgrade
             from app.services.backup.snapshot import snapshot
@@ -142,7 +131,23 @@ class Workspace:
         ends if it changed anything (rolled back otherwise, and whenever the block raises).
 
         Through the engine when it is loaded (the window counts the engine's commits for its
-        automatic backups); otherwise a plain connection with the engine's settings."""
+        automatic backups); otherwise a plain connection with the engine's settings.
+        A database that is locked, read-only, on a full disk or unreadable (I/O) raises
+        dberrors.DatabaseUnavailableError, the Chinese message the window and the command line
+        show for it; damage and every other error pass through unchanged."""
+        try:
+            with self._transaction() as conn:
+                yield conn
+        except Exception as exc:
+            if _from_sqlite(exc):
+                from app.services.dberrors import unavailable
+                trouble = unavailable(exc, self.paths.database)
+                if trouble is not None:
+                    raise trouble from exc
+            raise
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
         if self._engine is not None:
             with self.sessions() as s:
                 conn = s.connection().connection.driver_connection      # BEGIN IMMEDIATE done
@@ -190,13 +195,38 @@ class Workspace:
             s.commit()
 
 
+def _make_engine(db: Path) -> "Engine":
+    """The engine, with the driver's ordinary trouble (locked, read-only, disk full, I/O) raised as
+    dberrors.DatabaseUnavailableError wherever a session meets it: the window shows that message
+    (an SQLAlchemy error would be “出现意外问题”), the command line prints it."""
+    from sqlalchemy import event
+
+    from app.models.db import make_engine
+    from app.services.dberrors import unavailable
+    engine = make_engine(db)
+
+    @event.listens_for(engine, "handle_error")
+    def _name_the_trouble(ctx) -> None:
+        trouble = unavailable(ctx.original_exception, db)
+        if trouble is not None:
+            raise trouble from ctx.sqlalchemy_exception
+
+    return engine
+
+
+def _from_sqlite(exc: BaseException) -> bool:
+    """Whether the driver raised this (directly or wrapped by SQLAlchemy); an OSError from a file
+    the block wrote elsewhere is not the database's trouble."""
+    return isinstance(exc, sqlite3.Error) or isinstance(getattr(exc, "orig", None), sqlite3.Error)
+
+
 def _up_to_date(db: Path) -> bool:
     """Whether opening needs no work: this schema version, the catalogue seeded and the stored
     programme (if any) in the current format. Read-only; any doubt means the full open."""
     if not db.exists() or db.stat().st_size == 0:
         return False
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+        con = connect_readonly(db)
     except sqlite3.Error:
         return False
     try:

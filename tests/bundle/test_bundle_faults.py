@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from app.dbfile import connect_readonly
 from app.errors import AppError, CancelledError, StorageError
 from app.services import faults
 from app.services.bundle import layout as L
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _db_dump(ws) -> list[str]:
-    con = sqlite3.connect(f"file:{ws.paths.database}?mode=ro", uri=True)
+    con = connect_readonly(ws.paths.database)
     try:
         return list(con.iterdump())
     finally:

@@ -60,3 +60,32 @@ def test_a_file_with_errors_still_gets_its_error_workbook(tmp_path):
     doc = json.loads(got["out"])
     assert got["code"] == 1 and not doc["ok"] and doc["errors"][0]["row"] == 2
     assert doc.get("error_workbook") and Path(doc["error_workbook"]).exists()
+
+
+def test_the_safety_backup_before_an_import_holds_the_state_before_and_loads_no_orm(tmp_path):
+    """The import's safety backup resets the automatic backups' change marker; on a workspace
+    whose engine is not made yet that must not make it (and load SQLAlchemy) just to find none."""
+    import sqlite3
+
+    from app.services.school import init_school
+    from app.services.workspace import Workspace
+    from tests.excel.helpers import ROSTER_HEADER, make_id, roster_row, write_rows
+    data = tmp_path / "data"
+    with Workspace.open(data) as ws:
+        init_school(ws, name="测试小学", code="21028100", environment="多媒体", programme_id="national-2.0")
+    rows = [ROSTER_HEADER, roster_row(1, "王芳", 性别="女", 身份证号=make_id(1, male=False))]
+    got = _run("--data-dir", str(data), "import", "roster", str(write_rows(tmp_path / "a.xlsx", rows)), "--json")
+    assert got["code"] == 0 and got["loaded"] == []
+    rows.append(roster_row(2, "李强", 身份证号=make_id(2)))
+    got = _run("--data-dir", str(data), "import", "roster", str(write_rows(tmp_path / "b.xlsx", rows)), "--json")
+    assert got["code"] == 0 and json.loads(got["out"])["added"] == 1 and got["loaded"] == []
+
+    def teachers(db: Path) -> list[str]:
+        con = sqlite3.connect(db)
+        try:
+            return sorted(r[0] for r in con.execute("SELECT name FROM teacher"))
+        finally:
+            con.close()
+    backups = sorted((data / "backups").glob("*before-import*.sqlite3"), key=lambda p: p.stat().st_mtime_ns)
+    assert [teachers(b) for b in backups] == [[], ["王芳"]]
+    assert teachers(data / "tisheng.sqlite3") == ["李强", "王芳"]

@@ -391,8 +391,10 @@ def _same_content(after: bytes, before: bytes) -> bool:
 
 def _integrity_ok(db: Path) -> bool:
     import sqlite3
+
+    from app.dbfile import connect_readonly
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True)
+        con = connect_readonly(db, immutable=True)
         try:
             return [r[0] for r in con.execute("PRAGMA integrity_check")] == ["ok"]
         finally:

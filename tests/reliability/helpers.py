@@ -8,6 +8,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+from app.dbfile import connect_readonly
 from app.services import activities, evidence, plans
 from app.services.choices import set_choices
 from app.services.school import init_school
@@ -61,7 +62,7 @@ def table_columns(con: sqlite3.Connection, table: str) -> list[str]:
 
 def db_signature(db: Path, *, skip: tuple[str, ...] = ("auditentry",)) -> dict[str, list[tuple]]:
     """Every row of every table, timestamps left out, sorted: equal signatures = equal records."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    con = connect_readonly(db)
     try:
         tables = [r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
@@ -88,7 +89,7 @@ def integrity(db: Path) -> list[str]:
 
 
 def referenced_hashes(db: Path) -> set[str]:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    con = connect_readonly(db)
     try:
         out = set()
         for sql in ("SELECT sha256 FROM evidencefile", "SELECT sha256 FROM plandocument WHERE sha256 IS NOT NULL",

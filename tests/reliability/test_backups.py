@@ -142,6 +142,18 @@ def test_auto_backup_only_after_changes_and_at_most_every_30_minutes(school_ws):
     assert len(retention.list_backups(school_ws)) == 2
 
 
+def test_backups_on_a_workspace_without_its_engine_do_not_make_it(school_dir):
+    """Opened up to date, the workspace has no engine yet (the command line's roster import): the
+    change check and the safety backup do not make one, and the backups still happen."""
+    with Workspace.open(school_dir) as ws:
+        assert not ws.engine_loaded
+        assert automatic.has_changes(ws)                     # nothing counted: back up to be safe
+        before = automatic.backup_before(ws, "import")
+        task = automatic.maybe_auto_backup(ws, closing=True, wait=True)
+        assert not ws.engine_loaded
+    assert db_signature(before) == db_signature(task.path) == db_signature(school_dir / "tisheng.sqlite3")
+
+
 def test_auto_backup_on_close_ignores_the_interval(school_ws):
     automatic.track_changes(school_ws.engine)
     automatic.maybe_auto_backup(school_ws, changed=True).wait(30)

@@ -122,8 +122,8 @@ def state_create(root: Path, s: Scene) -> str:
 
 
 def _pack_rows(root: Path) -> dict[str, str]:
-    import sqlite3
-    con = sqlite3.connect(f"file:{root / 'central' / 'tisheng.sqlite3'}?mode=ro", uri=True)
+    from app.dbfile import connect_readonly
+    con = connect_readonly(root / "central" / "tisheng.sqlite3")
     try:
         return dict(con.execute("SELECT pack_id, status FROM collectionpack"))
     finally:

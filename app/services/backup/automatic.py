@@ -47,6 +47,10 @@ def track_changes(engine) -> None:
 
 
 def _counter(target) -> _ChangeCounter | None:
+    # A workspace whose engine is not made yet has counted no commits: asking for `engine` would
+    # make it, loading SQLAlchemy into a command (the roster import) that works without it.
+    if getattr(target, "engine_loaded", True) is False:
+        return None
     engine = getattr(target, "engine", None)
     return _counters.get(engine) if engine is not None else None
 

@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app import __version__
+from app.dbfile import connect_readonly
 from app.errors import StorageError
 from app.paths import DataPaths
 from app.services import faults
@@ -66,7 +67,7 @@ def _safe_code(code: str) -> str:
 
 def _school_of(db: Path) -> dict:
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        con = connect_readonly(db)
         try:
             row = con.execute("SELECT name, code FROM school LIMIT 1").fetchone()
             version = con.execute("PRAGMA user_version").fetchone()[0]

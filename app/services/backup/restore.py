@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from app.dbfile import SQLITE_HEADER, connect_readonly
 from app.errors import AppError
 from app.paths import DataPaths
 from app.services import faults, safejson
@@ -25,7 +26,6 @@ from app.services.backup.snapshot import WRITE_LOCK, BackupFailed, paths_of, sna
 from app.services.backup.source import DB_NAME, BackupSource, open_backup_source
 from app.services.backup.staging import check_database_file, copy_stream
 from app.services.blobs import referenced_blobs
-from app.services.dbcheck import SQLITE_HEADER
 from app.services.fileio import atomic_write_bytes, copy_verified, describe_os_error, fsync_dir, os_errors, \
     remove_tree, replace_with_retry
 from app.services.progress import NO_PROGRESS, Progress
@@ -155,7 +155,7 @@ def current_database_state(paths: DataPaths) -> str:
         with open(db, "rb") as fh:
             if fh.read(16) != SQLITE_HEADER:
                 return "damaged"
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        con = connect_readonly(db)
         try:
             rows = [r[0] for r in con.execute("PRAGMA quick_check").fetchall()]
         finally:
@@ -203,7 +203,7 @@ def _audit_restore(db: Path, src: BackupSource, before: Path | None, set_aside: 
 def _has_school(database: Path) -> bool:
     """Whether the database holds a school (a fresh data folder on a new PC does not)."""
     try:
-        con = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        con = connect_readonly(database)
         try:
             return con.execute("SELECT 1 FROM school LIMIT 1").fetchone() is not None
         finally:

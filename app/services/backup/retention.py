@@ -14,8 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
+from app.dbfile import SQLITE_HEADER, connect_readonly
 from app.services.backup.snapshot import BackupInfo, parse_backup_name, paths_of
-from app.services.dbcheck import SQLITE_HEADER, describe_check_rows, describe_database_error
+from app.services.dbcheck import describe_check_rows, describe_database_error
 from app.services.fileio import describe_os_error
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def verify_backup_file(path: Path) -> tuple[bool, str]:
         with open(path, "rb") as fh:
             if fh.read(16) != SQLITE_HEADER:
                 return False, "不是 SQLite 数据库文件"
-        con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        con = connect_readonly(path, immutable=True)
         try:
             rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
             if rows != ["ok"]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from app.dbfile import connect_readonly
 from app.errors import StorageError
 from app.paths import DataPaths, data_paths
 from app.services import faults
@@ -104,7 +105,7 @@ def snapshot_database(db_file: Path, dest: Path, *, check: str = "quick_check") 
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
             try:
-                src = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+                src = connect_readonly(db_file)
                 try:
                     out = sqlite3.connect(tmp)
                     try:

@@ -28,7 +28,7 @@ from app.services import safejson
 from app.services.backup.full import BACKUP_FORMAT, DB_NAME, FORMAT_FIELD, FULL_FORMAT, FULL_PREFIX, MANIFEST
 from app.services.backup.snapshot import parse_backup_name
 from app.services.bundle import layout as L
-from app.services.dbcheck import SQLITE_HEADER
+from app.dbfile import SQLITE_HEADER
 from app.services.fileio import describe_os_error, os_errors
 from app.services.safezip import SafeZip, ZipDamaged, ZipRefused
 from app.services.store import BLOB_GLOB, sha_of_relpath

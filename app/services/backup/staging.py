@@ -9,9 +9,10 @@ import sqlite3
 import uuid
 from pathlib import Path
 
+from app.dbfile import SQLITE_HEADER
 from app.errors import DatabaseTooNewError
 from app.services.backup.source import BackupRejected
-from app.services.dbcheck import SQLITE_HEADER, describe_check_rows, describe_database_error
+from app.services.dbcheck import describe_check_rows, describe_database_error
 from app.services.fileio import os_errors, replace_with_retry
 
 

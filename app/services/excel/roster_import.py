@@ -443,12 +443,6 @@ def _differs(a: Any, b: Any) -> bool:
 
 # ---------------------------------------------------------------- writing
 
-def _backup_target(ws):
-    """What backup_before resets the change marker of: the workspace when its engine (which
-    counts commits for automatic backups) is loaded, else only its folder."""
-    return ws if getattr(ws, "engine_loaded", True) else ws.paths
-
-
 def _run(ws, table: Table, mapping: dict[int, str | None] | None, *, dry_run: bool,
          skip_invalid: bool, progress: Progress) -> ImportResult:
     # One transaction (BEGIN IMMEDIATE) from reading the teachers to writing them, so that the
@@ -469,7 +463,7 @@ def _run(ws, table: Table, mapping: dict[int, str | None] | None, *, dry_run: bo
             return result
         if not plan.adds and not plan.updates:
             return result
-        result.backup = backup_before(_backup_target(ws), "import")    # the window and the command line alike
+        result.backup = backup_before(ws, "import")    # the window and the command line alike
         _apply(conn, plan, table, progress)
     result.written = True
     return result

@@ -6,6 +6,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from app.dbfile import connect_readonly
+
 # The pack reader and the drive probe are imported when a pack is looked for: every start of the app
 # asks school_missing first, and a PC with a school never needs them.
 
@@ -19,7 +21,7 @@ def school_missing(database: Path) -> bool:
     if not database.exists() or database.stat().st_size == 0:
         return True
     try:
-        con = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=2)
+        con = connect_readonly(database, timeout=2)
         try:
             return con.execute("SELECT count(*) FROM school").fetchone()[0] == 0
         finally:
