@@ -178,7 +178,7 @@ def _open_bare(database: Path, titles: list[str]) -> float:
     from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
     t0 = time.perf_counter()
     window = QMainWindow()
-    con = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    con = sqlite3.connect(Path(database).resolve().as_uri() + "?mode=ro", uri=True)   # as_uri escapes # and %
     try:
         rows = con.execute("SELECT staff_no, name, gender, subject, group_id, staff_type, title, id_number, "
                            "phone, status, 0, '' FROM teacher ORDER BY id").fetchall()
