@@ -112,5 +112,26 @@ def calamine_grid(path: Path, memory: int = 1 << 30) -> tuple[int, int] | None:
 def grid_cases(add, valid: bytes, rewrite_members) -> None:
     """Every spelling of a cell at XFD1048576: never a crash, an abort or a memory blow-up; read by
     the streaming reader or refused with a message naming the file."""
-    for name, data in variants(valid, "XFD1048576", rewrite_members).items():
+    far = variants(valid, "XFD1048576", rewrite_members)
+    for name, data in far.items():
         add(f"grid-{name}", data, "roster", "either")
+    for name, data in part_spellings(far["two-spaces-before-r"], rewrite_members).items():
+        add(f"grid-{name}", data, "roster", "either")
+
+
+def part_spellings(data: bytes, rewrite_members) -> dict[str, bytes]:
+    """The workbook `data` with its first sheet's part named in other ways python-calamine still
+    finds (it compares part names ignoring case and reads tags by local name)."""
+    rels = "xl/_rels/workbook.xml.rels"
+
+    def edit(name: str, change):
+        return rewrite_members(data, lambda n, d: (n, change(d)) if n == name else (n, d))
+    return {
+        "target-in-upper-case": edit(rels, lambda d: d.replace(b"worksheets/sheet1.xml", b"WORKSHEETS/SHEET1.XML")),
+        "part-in-upper-case": rewrite_members(data, lambda n, d: ("xl/worksheets/SHEET1.xml", d)
+                                              if n == "xl/worksheets/sheet1.xml" else (n, d)),
+        "relationships-in-upper-case": rewrite_members(data, lambda n, d: ("xl/_rels/WORKBOOK.xml.rels", d)
+                                                       if n == rels else (n, d)),
+        "dashed-prefix-sheet-tag": edit("xl/workbook.xml", lambda d: d.replace(
+            b"<sheet ", b'<a-b:sheet xmlns:a-b="%s" ' % MAIN_NS)),
+    }
