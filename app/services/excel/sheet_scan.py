@@ -206,7 +206,8 @@ def prescan(zf: SafeZip, part: str, cells: int, chunk: int = 1 << 20,
 
 
 def _tag_regions(zf: SafeZip, part: str, chunk: int) -> Iterator[bytes]:
-    """The part's bytes in pieces that never cut a tag in two."""
+    """The part's bytes in pieces cut before a "<": a tag is cut in two only by a "<" inside one of
+    its quoted values, which the fast checks take as unusual and the exact walk carries over."""
     entry = zf.get(part)
     if entry is None:
         raise KeyError(part)
