@@ -635,6 +635,9 @@ def build(out: Path, *, valid_db: Path | None = None, valid_full_zip: Path | Non
     h19.text_file_cases(add, roster_rows, HOURS_HEADER, _reliability_id, text_roster)
     if big:
         h19.workbook_cases(add, valid, part_bomb, rewrite_members)
+    # -- security review: a far cell in every spelling python-calamine accepts (it aborted the process)
+    from tests.corpus.hostile_grid import grid_cases
+    grid_cases(add, valid, rewrite_members)
     if valid_full_zip is not None:
         h19.restore_cases(add, valid_full_zip.read_bytes(), old_format_full_zip())
     if valid_bag is not None and valid_bag_zip is not None:

@@ -30,11 +30,16 @@ CASES = {
     "cells without positions": ROWS + b"<row>" + b'<c t="s"><v>0</v></c>' * 500 + b"</row>",
     "position not first": ROWS + b'<row r="300"><c s="1" r="ZZ300"><v>1</v></c></row>',
     "namespace prefixes": ROWS.replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>"),
+    # three letters reach ZZZ (18,278 columns), past Excel's last column XFD (16,384)
+    "three letters past XFD": b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (n, n) for n in range(1, 9))
+    + b'<row r="9"><c r="ZZZ9"><v>1</v></c></row>',
+    "a comment": ROWS + b'<!-- <row r="300"><c r="B300"><v>1</v></c></row> -->',
+    "a cell inside a cell": ROWS + b'<row r="300"><c r="A300" t="inlineStr"><is><c r="XFD300"/><t>x</t></is></c></row>',
 }
 
 
 @pytest.mark.parametrize("case", CASES)
-@pytest.mark.parametrize("cells", [300, 3_600, 5_000, 200_000, 2_000_000])
+@pytest.mark.parametrize("cells", [300, 3_600, 5_000, 150_000, 200_000, 2_000_000])
 def test_the_bound_never_passes_a_grid_the_exact_walk_stops(tmp_path, case, cells):
     with _part(tmp_path, CASES[case]) as z:
         fits, _scan, doctype = prescan(z, "s.xml", cells, chunk=4096, overlap=512)
@@ -63,3 +68,19 @@ def test_prescan_finds_what_scan_sheet_part_finds(tmp_path):
 def test_prescan_finds_a_doctype_anywhere(tmp_path, mark):
     with _part(tmp_path, ROWS + mark + ROWS) as z:
         assert prescan(z, "s.xml", 2_000_000, chunk=1024, overlap=256)[2]
+
+
+@pytest.mark.parametrize("hidden", [b"<!-- x -->", b"<![CDATA[ x ]]>", b"<?pi x?>"])
+def test_comments_cdata_and_instructions_are_never_laid_out_in_a_grid(tmp_path, hidden):
+    """python-calamine skips what they hold and a byte scan cannot: such a sheet (no spreadsheet
+    program writes one) goes to the streaming reader."""
+    with _part(tmp_path, ROWS[:200] + hidden) as z:
+        assert not prescan(z, "s.xml", 2_000_000)[0]
+        assert sheet_extent(z, "s.xml")[0] >= 1 << 40
+
+
+def test_a_tag_cut_by_a_less_than_sign_in_a_value_is_measured_whole(tmp_path):
+    # the pieces are cut at their last "<": here one inside the value, 3,000 bytes before the tag ends
+    body = ROWS + b'<row r="300"><c x="<' + b"a" * 3000 + b'" r="XFD300"><v>1</v></c></row>'
+    with _part(tmp_path, body) as z:
+        assert sheet_extent(z, "s.xml", chunk=1024) == (300, 16384)

@@ -115,8 +115,10 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
     try:
         parts = sheet_parts(zf)
         too_large = False
-        for part in parts:
-            if part is not None and part not in prescanned and zf.get(part) is not None:
+        # every part a sheet tag names (python-calamine reads r:id; any other prefix too), found
+        # as python-calamine finds it, whatever the case of its name
+        for part in sorted({p for p in parts if p is not None} | _all_sheet_targets(zf)):
+            if part not in prescanned and zf.get(part) is not None:
                 fits, scan, doctype = prescan(zf, part, GRID_CELLS)
                 if doctype:
                     raise FileRejected(DOCTYPE_MESSAGE.format(path.name))
@@ -233,34 +235,68 @@ def _refuse_doctype(zf: SafeZip, path: Path, chunk: int = 1 << 20, skip=()) -> N
                 tail = data[-16:]
 
 
-_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
-_RID = re.compile(rb'\b\w+:id\s*=\s*["\']([^"\']*)["\']')
-_REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+# by local name after any prefixes, as python-calamine matches them
+_SHEET_TAG = re.compile(rb"<(?:[^\s/>:<]*:)*sheet\b[^>]*>")
+_RID = re.compile(rb'\b(\w+):id\s*=\s*["\']([^"\']*)["\']')
+_REL = re.compile(rb"<(?:[^\s/>:<]*:)*Relationship\b[^>]*>")
 _REL_ATTR = re.compile(rb'\b(Id|Target)\s*=\s*["\']([^"\']*)["\']')
 
 
-def sheet_parts(zf: SafeZip) -> list[str | None]:
-    """The part of each sheet, in the workbook's order (xl/workbook.xml and its relationships)."""
-    book = zf.get("xl/workbook.xml")
-    rels = zf.get("xl/_rels/workbook.xml.rels")
+def _entry_name(zf: SafeZip, name: str) -> str | None:
+    """The zip entry python-calamine would open for `name`: the same name, or one that differs in
+    case or uses backslashes (it compares them so)."""
+    if zf.get(name) is not None:
+        return name
+    want = name.lower()
+    for entry in zf.files():
+        if entry.name.replace("\\", "/").lower() == want:
+            return entry.name
+    return None
+
+
+def _sheet_tags_and_targets(zf: SafeZip) -> tuple[list[bytes], dict[bytes, str]] | None:
+    book = _entry_name(zf, "xl/workbook.xml")
+    rels = _entry_name(zf, "xl/_rels/workbook.xml.rels")
     if book is None or rels is None:
-        return []
+        return None
     targets = {}
-    for m in _REL.finditer(zf.read(rels, 4 * 1024 * 1024)):
+    for m in _REL.finditer(zf.read(zf.get(rels), 4 * 1024 * 1024)):
         attrs = dict(_REL_ATTR.findall(m.group(0)))
         if b"Id" in attrs and b"Target" in attrs:
             targets[attrs[b"Id"]] = attrs[b"Target"].decode("utf-8", "replace")
+    return [m.group(0) for m in _SHEET_TAG.finditer(zf.read(zf.get(book), 4 * 1024 * 1024))], targets
+
+
+def _part_of(zf: SafeZip, target: str) -> str:
+    target = target.replace("\\", "/")
+    part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+    return _entry_name(zf, part) or part
+
+
+def sheet_parts(zf: SafeZip) -> list[str | None]:
+    """The part of each sheet, in the workbook's order (xl/workbook.xml and its relationships,
+    found as python-calamine finds them, whatever the case of their names)."""
+    found = _sheet_tags_and_targets(zf)
+    if found is None:
+        return []
+    tags, targets = found
     out: list[str | None] = []
-    for m in _SHEET_TAG.finditer(zf.read(book, 4 * 1024 * 1024)):
-        rid = _RID.search(m.group(0))
-        target = targets.get(rid.group(1)) if rid else None
-        if target is None:
-            out.append(None)
-            continue
-        target = target.replace("\\", "/")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
-        out.append(part)
+    for tag in tags:
+        ids = dict(_RID.findall(tag))
+        rid = ids.get(b"r", next(iter(ids.values()), None))      # calamine reads r:id
+        target = targets.get(rid) if rid is not None else None
+        out.append(None if target is None else _part_of(zf, target))
     return out
+
+
+def _all_sheet_targets(zf: SafeZip) -> set[str]:
+    """The part of every relationship any sheet tag names, under any prefix (`x:id` as well as
+    `r:id`): each is prescanned, whichever one a reader takes."""
+    found = _sheet_tags_and_targets(zf)
+    if found is None:
+        return set()
+    tags, targets = found
+    return {_part_of(zf, targets[rid]) for tag in tags for _p, rid in _RID.findall(tag) if rid in targets}
 
 
 def _open_xlsx_openpyxl(path: Path, limits: Limits, zf: SafeZip) -> SourceFile:

@@ -94,30 +94,58 @@ def scan_sheet_part(zf: SafeZip, part: str, chunk: int = 1 << 20,
     return found.result()
 
 
-_ROW_OF_POSITION = re.compile(rb' r="[A-Z]{0,3}(\d{1,9})"')
-_COLUMN_OF_POSITION = re.compile(rb' r="([A-Z]{0,3})\d{1,9}"')
-# Tags whose cells are placed by order (no attributes) or that carry a namespace prefix. Three
-# patterns, each with a literal start that is searched for in C: one alternation had none and
-# took five times as long.
-_BARE_TAGS = (re.compile(rb"<c/?>"), re.compile(rb"<row/?>"))
-# A cell or row tag whose first attribute is not its position (none at all, `<c/>`, included):
-# Excel, WPS, LibreOffice and openpyxl write r first, anything else is measured exactly.
+# The fast bound reads positions written as Excel, WPS, LibreOffice and openpyxl write them:
+# `<c r="B7"` and `<row r="7"`, one space, double quotes, upper-case letters. python-calamine also
+# takes any XML whitespace before and around the `=`, single quotes, lower-case letters, any
+# number of letters or digits, namespace prefixes and a position that is not the first (or not
+# the only) attribute; a sheet with any of those is measured by the exact walk instead. Each
+# pattern has a literal start searched for in C (one alternation without one took five times as
+# long).
+_ROW_OF_POSITION = re.compile(rb' r="[A-Z]{0,3}(\d{1,7})"')
+_COLUMN_OF_POSITION = re.compile(rb' r="([A-Z]{0,3})\d{1,7}"')
+# A cell or row tag whose first attribute is not a position after one space (none at all,
+# `<c/>`, or other whitespace after the name, included).
 _NO_POSITION_FIRST = (re.compile(rb'<c(?![A-Za-z]| r=")'), re.compile(rb'<row(?![A-Za-z]| r=")'))
+# Any `r` attribute (on any tag) not spelled as above: after a tab, CR, LF or a quote, with a
+# value other than A-Z letters and digits, in single quotes or with whitespace after `=`; and
+# whitespace before any `=`. Five patterns, each with a literal start of three characters or
+# `=`: one with `r=` first took twice as long as all five, one with a character class first
+# twelve times as long as the rest of the scan.
+_ODD_POSITION = (re.compile(rb'r="(?<=[\t\n\r\f\v"\']r=")'), re.compile(rb' r="(?![A-Z]{0,3}\d{1,7}")'),
+                 re.compile(rb"r='"), re.compile(rb"=(?<=r=)\s"), re.compile(rb"=(?<=\s=)"))
 _PREFIXED = re.compile(rb":(?:c|row)[\s>/]")
-_UNUSUAL_TAGS = (*_BARE_TAGS, _PREFIXED)
+# Comments, CDATA and processing instructions: python-calamine skips what they hold, a byte scan
+# cannot; a sheet with any (no spreadsheet program writes them there) is never laid out in a grid.
+_INSTRUCTION = re.compile(rb"\?(?<=<\?)(?!xml[\s?])")
+
+
+def _hidden(data: bytes, bang: bool | None = None) -> bool:
+    """Whether the bytes hold a comment, CDATA or a processing instruction other than the XML
+    declaration. `bang`: whether they hold "<!", when the caller knows (a search of its own)."""
+    if bang is None:
+        bang = b"<!" in data
+    return (bang and (b"<!--" in data or b"<![CDATA[" in data)) or _INSTRUCTION.search(data) is not None
+
+
+_UNUSUAL = (*_NO_POSITION_FIRST, *_ODD_POSITION, _PREFIXED)
+TOO_LARGE = (1 << 40, 1 << 40)
 
 
 def sheet_extent(zf: SafeZip, part: str, chunk: int = 1 << 20) -> tuple[int, int]:
-    """(last row, last column) a reader that lays the sheet out as a grid would allocate for, from
-    the cells' own positions (`r="XFD1048576"`) or, without them, from their order, as Excel and
-    python-calamine place them. Two cells far apart make a grid of billions of cells.
+    """(last row, last column) python-calamine would allocate its grid for, from the cells' own
+    positions (`r="XFD1048576"`) or, without them, from their order, as it places them. Two
+    cells far apart make a grid of billions of cells. TOO_LARGE for a sheet whose layout a byte
+    scan cannot follow (comments, CDATA, a cell inside a cell, a tag over 1 MB).
 
-    Per piece of the part: the row numbers of all positions (one findall, their maximum taken
-    in C), the distinct column letters (a set of a few) and two tag counts; nothing runs once
-    per cell in Python (this scan took as long as python-calamine's whole read)."""
+    Per piece of the part, when every position is spelled plainly: the row numbers of all
+    positions (one findall, their maximum taken in C), the distinct column letters (a set of a
+    few) and two tag counts; nothing runs once per cell in Python (this scan took as long as
+    python-calamine's whole read). Otherwise the exact walk (_sheet_extent_by_order)."""
     last_row = last_col = 0
     for region in _tag_regions(zf, part, chunk):
-        if any(p.search(region) for p in _UNUSUAL_TAGS):
+        if _hidden(region):
+            return TOO_LARGE
+        if any(p.search(region) for p in _UNUSUAL):
             return _sheet_extent_by_order(zf, part, chunk)    # implied or unusual positions: walk them
         rows = _ROW_OF_POSITION.findall(region)
         if len(rows) != region.count(b"<c ") + region.count(b"<row "):
@@ -130,9 +158,9 @@ def sheet_extent(zf: SafeZip, part: str, chunk: int = 1 << 20) -> tuple[int, int
 
 
 # "At least k digits in a row number" and "at least k letters in a column", k = 1…
-_ROW_DIGITS = [None, *(re.compile(rb' r="[A-Z]{0,3}\d{%d}' % k) for k in range(1, 10))]
+_ROW_DIGITS = [None, *(re.compile(rb' r="[A-Z]{0,3}\d{%d}' % k) for k in range(1, 8))]
 _COL_LETTERS = [None, *(re.compile(rb' r="[A-Z]{%d}' % k) for k in range(1, 4))]
-_WIDEST = (0, 26, 702, 16384)                  # the last column with 0, 1, 2 or 3 letters
+_WIDEST = (0, 26, 702, 18278)                  # the last column with 0, 1, 2 or 3 letters (ZZZ)
 
 
 def prescan(zf: SafeZip, part: str, cells: int, chunk: int = 1 << 20,
@@ -147,36 +175,39 @@ def prescan(zf: SafeZip, part: str, cells: int, chunk: int = 1 << 20,
     prefixes, is measured cell by cell (sheet_extent)."""
     found = _ScanFindings()
     digits = letters = 0
-    exact = False
+    exact = hidden = False
     tail = b""
     for region in _tag_regions(zf, part, chunk):
         data = tail + region
-        if b"<!" in data and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
+        bang = b"<!" in data
+        if bang and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
             return False, SheetScan(), True
         prefixed = _PREFIXED.search(data) is not None
         found.feed(data, prefixed)
         tail = data[-overlap:]
         if exact:
             continue
-        if prefixed or any(p.search(region) for p in _NO_POSITION_FIRST):
+        if _hidden(region, bang):
+            hidden = exact = True               # never laid out in a grid (see sheet_extent)
+            continue
+        if prefixed or any(p.search(region) for p in _UNUSUAL):
             exact = True                        # positions implied by order, or unusual: measure them
             continue
-        while digits < 9 and _ROW_DIGITS[digits + 1].search(region):
+        while digits < 7 and _ROW_DIGITS[digits + 1].search(region):
             digits += 1
         while letters < 3 and _COL_LETTERS[letters + 1].search(region):
             letters += 1
     if not exact and (10 ** digits - 1) * _WIDEST[letters] <= cells:
         return True, found.result(), False
+    if hidden:
+        return False, found.result(), False
     rows, cols = sheet_extent(zf, part, chunk)
     return rows * cols <= cells, found.result(), False
 
 
-_TAG = re.compile(rb'<(?:\w+:)?(row|c)\b([^>]*)>')
-_ROW_R = re.compile(rb'\br="(\d+)"')
-
-
 def _tag_regions(zf: SafeZip, part: str, chunk: int) -> Iterator[bytes]:
-    """The part's bytes in pieces that never cut a tag in two."""
+    """The part's bytes in pieces cut before a "<": a tag is cut in two only by a "<" inside one of
+    its quoted values, which the fast checks take as unusual and the exact walk carries over."""
     entry = zf.get(part)
     if entry is None:
         raise KeyError(part)
@@ -197,22 +228,72 @@ def _tag_regions(zf: SafeZip, part: str, chunk: int) -> Iterator[bytes]:
             tail = data[cut:]
 
 
+# A start, end or empty tag named c or row after any namespace prefixes, and its attributes
+# (quoted values may hold `>`); python-calamine matches these by local name.
+_CELL_OR_ROW = re.compile(rb'<(/?)(?:[^\s/>:<]*:)*(c|row)(?=[\s/>])((?:[^>"\'<]|"[^"]*"|\'[^\']*\')*)>')
+_START = re.compile(rb'<(?:[^\s/>:<]*:)*(?:c|row)(?=[\s/>])')
+_POSITION = re.compile(rb'(?<=[\s"\'])r\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+_REFERENCE = re.compile(rb"([A-Za-z]*)(\d+)")
+_LONGEST_TAG = 1 << 20
+
+
+def _reference(value: bytes) -> tuple[int, int] | None:
+    """(row, column) of a position as python-calamine reads it: letters of either case, any
+    number of them and of digits (None for what it refuses, which fails its whole read)."""
+    m = _REFERENCE.fullmatch(value)
+    if m is None:
+        return None
+    letters, digits = m.groups()
+    row = int(digits) if len(digits) <= 12 else 10 ** 12
+    return row, col_index(letters.upper()) if len(letters) <= 9 else 26 ** 9
+
+
 def _sheet_extent_by_order(zf: SafeZip, part: str, chunk: int) -> tuple[int, int]:
-    last_row = last_col = row = col = 0
+    """python-calamine's own walk: a row's `r` sets the row, its end moves to the next row; a
+    cell's `r` places it (lower-case letters too), a cell without one goes after the previous
+    one. Where several `r` attributes are given the largest counts. A cell or row tag inside a
+    cell, a comment or CDATA, or a tag longer than 1 MB: TOO_LARGE."""
+    last_row = last_col = row = col = 0      # row, col: where calamine puts the next cell (0-based)
+    in_cell = False
+    tail = b""
     for region in _tag_regions(zf, part, chunk):
-        for m in _TAG.finditer(region):
-            attrs = m.group(2)
-            if m.group(1) == b"row":
-                r = _ROW_R.search(attrs) if b"r=" in attrs else None
-                row = int(r.group(1)) if r else row + 1
-                col = 0
-                last_row = max(last_row, row)
+        data = tail + region
+        if _hidden(data):
+            return TOO_LARGE
+        done = 0
+        for m in _CELL_OR_ROW.finditer(data):
+            done = m.end()
+            end, name, attrs = m.groups()
+            if in_cell:                      # calamine reads a cell's content up to its end tag
+                if end and name == b"c":
+                    in_cell = False
+                    continue
+                if not end:
+                    return TOO_LARGE
+                continue
+            if end:
+                if name == b"row":
+                    row, col = row + 1, 0
+                continue
+            refs = [r for r in (_reference(a or b) for a, b in _POSITION.findall(attrs)) if r] \
+                if b"r" in attrs else []
+            empty = attrs.endswith(b"/")
+            if name == b"row":
+                if refs:
+                    row = max(r for r, _c in refs) - 1
+                last_row = max(last_row, row + 1)
+                if empty:
+                    row, col = row + 1, 0
+                continue
+            if refs:
+                r, c = max(r for r, _c in refs), max(c for _r, c in refs)
             else:
-                r = _R_ATTR.search(attrs) if b"r=" in attrs else None
-                if r:
-                    col = col_index(r.group(1))
-                    last_row = max(last_row, int(r.group(2)))
-                else:
-                    col += 1
-                last_col = max(last_col, col)
+                r, c = row + 1, col + 1
+            last_row, last_col, col = max(last_row, r), max(last_col, c), c
+            in_cell = not empty
+        # a tag cut by a `<` inside an attribute value: keep it for the next piece
+        pending = _START.search(data, done)
+        tail = data[pending.start():] if pending else b""
+        if len(tail) > _LONGEST_TAG:
+            return TOO_LARGE
     return last_row, last_col
