@@ -6,9 +6,10 @@
 Nothing here blocks: the wizard and the demo job report back through signals,
 so tests drive them like a user. The controller is the one place in app/ui that holds a
 Workspace; windows and wizards get app.ui.facades.Facades. Opening a folder (the start-up
-checks and the lock) and letting it go happen here on the GUI thread, between windows:
+checks and the lock) and letting it go happen here between windows (at start-up the checks
+themselves run in app.ui.opening's background job, which hands their result to start()):
 the decisions they lead to (another instance, a damaged database) are questions to the
-user. Everything else (the demo, reopening after a restore) runs in jobs. `window` is the current MainWindow (None until
+user, asked on the GUI thread. Everything else (the demo, reopening after a restore) runs in jobs. `window` is the current MainWindow (None until
 a school is open); `wizard` the set-up wizard while one is showing.
 
 A folder is opened with every start-up check (startup.open_checked): the
@@ -80,14 +81,16 @@ class AppController(QObject):
         self._backup_timer.timeout.connect(self._on_backup_timer)
 
     def start(self, data_dir: Path | str | None = None, *, demo: bool = False,
-              frame: MainWindow | None = None) -> bool:
+              frame: MainWindow | None = None, opened=None) -> bool:
         """Open a data folder: the window if it has a school, else the wizard (or the demo with demo=True).
 
-        `frame`: a MainWindow still without data, already shown, to become the window."""
+        `frame`: a MainWindow still without data, already shown, to become the window.
+        `opened`: what startup.open_checked(folder) already gave off the GUI thread (app.ui.opening):
+        the CheckedWorkspace, or the exception it raised; None to open the folder here."""
         if frame is not None:
             self.frame = frame
         folder = Path(data_dir) if data_dir else default_data_dir()
-        ws = self._open_workspace(folder)
+        ws = self._open_workspace(folder, opened)
         if ws is None:
             # a restore from backup under way keeps the app running; a hand-over to the first
             # instance ends it quietly (gave_up → quit → exit code 0)
@@ -130,10 +133,12 @@ class AppController(QObject):
             frame.close_for_switch()
             frame.deleteLater()
 
-    def _open_workspace(self, folder: Path) -> Workspace | None:
+    def _open_workspace(self, folder: Path, opened=None) -> Workspace | None:
         parent = self._parent()
         try:
-            checked = startup.open_checked(folder)
+            if isinstance(opened, BaseException):
+                raise opened
+            checked = opened if opened is not None else startup.open_checked(folder)
         except AlreadyRunningError as exc:
             self._on_already_running(folder, exc)
             return None

@@ -30,7 +30,11 @@ services only here, through their facades (app.ui.facades; tests/test_layering.p
   global pool.
 * The dialog appears only after `min_duration_ms` (500), so quick jobs never
   flash it. It is window-modal: the window keeps repainting meanwhile.
-* `active_jobs()`, `wait_idle()` and `cancel_all()` serve shutdown, tests and
+* A job whose parent widget was deleted meanwhile (its window closed) still ends
+  and leaves `active_jobs()`; its callbacks are skipped (they would touch deleted
+  widgets) and a failure is logged. A window that needs a job's result waits for it
+  (`wait_for(job)`) before it closes.
+* `active_jobs()`, `wait_idle()`, `wait_for()` and `cancel_all()` serve shutdown, tests and
   the screenshot mode.
 """
 
@@ -42,6 +46,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QWidget
 
@@ -143,9 +148,13 @@ class _Watcher(QObject):
     @Slot(object)
     def _on_finished(self, result) -> None:
         if isinstance(result, Changed):
-            from app.ui.events import publish
-            publish(self._parent, result.changes)     # the pages that show it reload (lazily when hidden)
-            result = result.value
+            changes, result = result.changes, result.value
+            try:
+                from app.ui.events import publish
+                publish(self._parent, changes)    # the pages that show it reload (lazily when hidden)
+            finally:
+                self._end("finished", result)     # the job ends even if a page's reload raised
+            return
         self._end("finished", result)
 
     @Slot(object)
@@ -159,16 +168,26 @@ class _Watcher(QObject):
     def _end(self, outcome: str, *args) -> None:
         job = self._job
         job.outcome = outcome
-        if job.dialog is not None:
-            job.dialog.finish()          # hides and deletes it
-            job.dialog = None
+        # Off the active list first, whatever happens below: a job left there keeps the app's
+        # 退出 waiting for it ("还有操作正在进行") though it is over.
         _ACTIVE.pop(job, None)
         # Keep both alive a while: the job so the worker never drops the last reference, and this
         # watcher because we are inside its own slot (freeing a QObject there crashes Qt's notify).
         _RETIRED.append((job, self))
+        dialog, job.dialog = job.dialog, None
+        if dialog is not None and shiboken6.isValid(dialog):
+            dialog.finish()              # hides and deletes it (gone already when its window closed)
         callback = self._callbacks[outcome]
-        if callback is not None:
-            callback(*args)
+        if callback is None:
+            return
+        if self._parent is not None and not shiboken6.isValid(self._parent):
+            # The window that asked for it closed meanwhile: its callbacks would touch deleted widgets.
+            if outcome == "failed":
+                log.warning("job %r failed after its window closed", job.title, exc_info=args[0])
+            else:
+                log.info("job %r ended (%s) after its window closed", job.title, outcome)
+            return
+        callback(*args)
 
 
 _ACTIVE: dict[Job, _Watcher] = {}
@@ -256,6 +275,18 @@ def active_jobs() -> list[Job]:
 def cancel_all() -> None:
     for job in list(_ACTIVE):
         job.cancel()
+
+
+def wait_for(job: Job, timeout_ms: int = 30000) -> bool:
+    """Process events until `job` has ended (its callbacks have run). True if it has."""
+    deadline = QDeadlineTimer(timeout_ms)
+    while job.outcome is None and not deadline.hasExpired():
+        QCoreApplication.processEvents()
+        pool_for(job).waitForDone(10)
+        QCoreApplication.processEvents()
+        if job.outcome is None:
+            time.sleep(0.001)
+    return job.outcome is not None
 
 
 def wait_idle(timeout_ms: int = 30000) -> bool:

@@ -8,15 +8,17 @@
 Loading the database layer alone (SQLModel, SQLAlchemy, the models) takes longer than showing a
 window, so the user first sees the real window – title, menus, navigation, its saved size and
 place – saying “正在打开学校数据…”. After its first paint a job loads that layer off the GUI
-thread (the window keeps painting and can be moved) and looks whether the folder has a school yet.
-Then, on the GUI thread:
+thread (the window keeps painting and can be moved), looks whether the folder has a school yet and,
+when it has (or sticks are not searched), opens it with every start-up check (startup.open_checked:
+the lock, quick_check, the weekly or after-a-crash integrity_check, a migration and its backup –
+seconds on a big or damaged database, so not on the GUI thread either). Then, on the GUI thread:
 
 * no school, and a collection pack on a stick (a teaching point's PC): the pack window replaces the frame;
-* otherwise the controller opens the folder with every start-up check (app.ui.controller) and
-  fills the frame in – or shows the set-up wizard, the demo's progress, the district window, the
+* otherwise the controller takes the opened folder, or the error opening it raised (app.ui.controller),
+  and fills the frame in – or shows the set-up wizard, the demo's progress, the district window, the
   offer to restore a damaged database, or hands over to the instance that has the folder open.
 
-Closing the frame before the data is open quits the app.
+Closing the frame before the data is open quits the app (a folder the job opened meanwhile is let go).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.paths import data_paths
+from app.paths import data_paths, default_data_dir
 from app.ui import jobs
 from app.ui.main_window import MainWindow
 from app.ui.settings import Settings
@@ -80,6 +82,20 @@ def _load_data_layer(database: Path, look_for_school: bool) -> bool:
     return school_missing(database)
 
 
+def _open_data(folder: Path, database: Path, look_for_school: bool, box: dict) -> bool:
+    """Work function: load the data layer and, unless the folder has no school yet, open it with the
+    start-up checks. The CheckedWorkspace, or the error opening it raised (the controller asks the user
+    about it on the GUI thread), goes into box["opened"]; returns whether the folder has no school."""
+    if _load_data_layer(database, look_for_school):
+        return True
+    from app.services import startup
+    try:
+        box["opened"] = startup.open_checked(folder)
+    except Exception as exc:                    # noqa: BLE001 - each is answered by the controller
+        box["opened"] = exc
+    return False
+
+
 class Opening(QObject):
     def __init__(self, app: QApplication, data_dir: str | Path | None = None, *, demo: bool = False,
                  settings: Settings | None = None) -> None:
@@ -90,6 +106,7 @@ class Opening(QObject):
         self.frame: MainWindow | None = None
         self.controller = None               # the AppController, once the data layer is loaded
         self.job: jobs.Job | None = None
+        self._early: dict = {}               # "opened": what the job's open_checked gave, until taken
         self.settled = False                 # the frame was filled in, or gave way to another window
         self.abandoned = False               # the user closed the frame while it was opening
 
@@ -105,8 +122,10 @@ class Opening(QObject):
         if self.abandoned:
             return
         database, look = self.paths.database, not self.demo
+        folder = Path(self.data_dir) if self.data_dir else default_data_dir()     # as controller.start
+        box = self._early
         self.job = jobs.run_in_background(
-            self.frame, lambda ctx: _load_data_layer(database, look), on_done=self._open,
+            self.frame, lambda ctx: _open_data(folder, database, look, box), on_done=self._open,
             on_failed=self._on_load_failed)
 
     def _on_load_failed(self, exc: BaseException) -> None:
@@ -116,13 +135,15 @@ class Opening(QObject):
     def _open(self, no_school: bool) -> None:
         self.job = None
         if self.abandoned:
+            self._let_go_early()
             return
         if no_school and self._open_pack():
             return
         from app.ui.controller import AppController
         self.controller = AppController(self.settings)
         self.controller.gave_up.connect(self.app.quit)
-        started = self.controller.start(self.data_dir, demo=self.demo, frame=self.frame)
+        opened = self._early.pop("opened", None)      # None: the controller opens the folder itself
+        started = self.controller.start(self.data_dir, demo=self.demo, frame=self.frame, opened=opened)
         self.frame = None                  # the controller's now: its window, or closed by it
         self._settle()
         if not started:
@@ -153,6 +174,12 @@ class Opening(QObject):
             frame.close_for_switch()
             frame.deleteLater()
 
+    def _let_go_early(self) -> None:
+        """A folder the job opened that no controller took (the frame was closed meanwhile)."""
+        opened = self._early.pop("opened", None)
+        if opened is not None and not isinstance(opened, BaseException):
+            opened.close()                 # backup if changed, close, release the lock; never raises
+
     def close(self) -> None:
         """After the event loop: let the folder go (backup, lock), and close a frame still opening."""
         if self.controller is not None:
@@ -160,4 +187,5 @@ class Opening(QObject):
         else:
             jobs.cancel_all()
             jobs.wait_idle(15000)
+        self._let_go_early()
         self._drop_frame()

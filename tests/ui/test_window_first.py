@@ -357,3 +357,64 @@ def test_the_in_use_marker_is_the_one_the_start_up_checks_write():
     from app.services import startup
     from app.ui import app as ui_app
     assert ui_app.RUNNING_MARKER == startup.RUNNING_MARKER
+
+
+def _slow_checks(monkeypatch, seconds: float) -> dict:
+    """startup.open_checked, slowed (a big database's integrity_check), noting its thread and time."""
+    import threading
+    import time
+
+    from app.services import startup
+    real, seen = startup.open_checked, {"on_gui_thread": [], "running": None}
+
+    def open_checked(*args, **kwargs):
+        seen["on_gui_thread"].append(threading.current_thread() is threading.main_thread())
+        start = time.monotonic()
+        seen["running"] = (start, None)
+        time.sleep(seconds)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            seen["running"] = (start, time.monotonic())
+
+    monkeypatch.setattr(startup, "open_checked", open_checked)
+    return seen
+
+
+def test_the_start_up_checks_run_off_the_gui_thread(qtbot, school_dir, monkeypatch):
+    """quick_check, the weekly integrity_check, a migration: the painted frame keeps answering meanwhile."""
+    import time
+    checks = _slow_checks(monkeypatch, 0.6)
+    ticks = []
+
+    def step(watch) -> bool:
+        ticks.append(time.monotonic())          # the GUI thread is free: its 20 ms timer runs
+        window = watch.first
+        if window is None or window.opening or not _idle() or window.school is None:
+            return False
+        window.close()
+        return True
+
+    code, watch = _run(school_dir, monkeypatch, step)
+    assert code == 0 and watch.first_opening is True
+    assert checks["on_gui_thread"] == [False]
+    start, end = checks["running"]
+    assert sum(start < t < end for t in ticks) >= 5             # ~30 turns of the loop while it checked
+    assert not (school_dir / ".running").exists()
+
+
+def test_closing_the_window_while_the_checks_run_lets_the_folder_go(qtbot, school_dir, monkeypatch):
+    from app.services.instance_lock import is_locked
+    from app.paths import data_paths
+    checks = _slow_checks(monkeypatch, 0.5)
+
+    def step(watch) -> bool:
+        if checks["running"] is None:
+            return False
+        watch.first.close()                     # while the job opens the folder
+        return True
+
+    code, watch = _run(school_dir, monkeypatch, step)
+    assert code == 0 and watch.first_opening is True and watch.first.api is None
+    assert checks["running"][1] is not None     # the checks ended (the exit waited for them)…
+    assert not (school_dir / ".running").exists() and not is_locked(data_paths(school_dir))   # …and let go

@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 NAME_RE = re.compile(r"^tisheng-(\d{8})-(\d{6})-([A-Za-z0-9][A-Za-z0-9.\-]*)\.sqlite3$")
 REASON_LABELS = {"auto": "自动备份", "close": "关闭时自动备份", "manual": "手动备份",
                  "before-import": "导入前自动备份", "before-export": "导出前自动备份",
-                 "before-restore": "恢复前自动备份", "before-fsck": "修复前自动备份"}
+                 "before-restore": "恢复前自动备份", "before-fsck": "修复前自动备份",
+                 "before-pack-merge": "合并采集包前自动备份"}
 WRITE_LOCK = threading.RLock()        # one backup writer at a time in this process
 CHECK_HINT = "检查数据：tisheng fsck"
 
@@ -57,7 +58,10 @@ class BackupInfo:
         base = re.sub(r"-\d+$", "", self.reason)
         if base.startswith("before-v"):
             return "升级数据版本前自动备份"
-        return REASON_LABELS.get(base, base)
+        if base in REASON_LABELS:
+            return REASON_LABELS[base]
+        # A reason this version does not know (a newer version's, a renamed file): still Chinese.
+        return "操作前自动备份" if base.startswith("before-") else "其他备份"
 
     @property
     def automatic(self) -> bool:

@@ -45,7 +45,8 @@ class OpenSupportDialog(FormDialog):
         return {} if str(values.get("helper") or "").strip() else {"helper": "请填写帮扶人。"}
 
     def save(self, values: dict):
-        point = self.field("point").currentData() or None
+        """Runs on a worker thread (FormDialog): reads only the values, never a widget."""
+        point = values["point"] or None          # combo_value: the item's data, "" for 不限能力点
         return self.api.assessment.open_support(self._teacher_id, helper=values["helper"], plan=values["plan"],
                                        point_code=point, reassess_on=values["reassess_on"])
 
@@ -73,5 +74,6 @@ class CloseSupportDialog(FormDialog):
         self.add_row("", note)
 
     def save(self, values: dict):
-        chosen = self.field("result").currentData() or None
+        """Runs on a worker thread (FormDialog): reads only the values, never a widget."""
+        chosen = values["result"] or None        # "" = 按复评等级自动得出
         return self.api.assessment.close_support(self._teacher_id, new_result=chosen, closed_on=values["closed_on"])

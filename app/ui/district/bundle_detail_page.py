@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from app.services.district.queries import BundleDetail
-from app.ui import jobs
 from app.ui.pages.base import Page
 from app.ui.widgets.record_table import RecordTable
 
@@ -61,15 +60,17 @@ class BundleDetailPage(Page):
 
     def refresh(self) -> None:
         api = self.api.district
-        jobs.run_in_background(self, lambda ctx: self.list_rows(api), on_done=self.table.set_rows)
+        self.load(lambda ctx: self.list_rows(api), self.table.set_rows)
 
     def focus_search(self) -> None:
         self.table.focus_search()
 
     def _on_table_selection_changed(self, row) -> None:
+        # A newer selection makes a slower earlier detail stale (Page.load drops its result); so does none.
         if row is None:
+            self._load_tokens["detail"] = self._load_tokens.get("detail", 0) + 1
             self.detail.clear()
             return
         api = self.api.district
-        jobs.run_in_background(self, lambda ctx: api.bundle_detail(row.id),
-                               on_done=lambda d: self.detail.setHtml(self.detail_html(d)))
+        self.load(lambda ctx: api.bundle_detail(row.id), lambda d: self.detail.setHtml(self.detail_html(d)),
+                  slot="detail")

@@ -56,7 +56,7 @@ class CountyPage(Page):
 
     def refresh(self) -> None:
         api = self.api.district
-        jobs.run_in_background(self, lambda ctx: api.load_county(), on_done=self._on_loaded)
+        self.load(lambda ctx: api.load_county(), self._on_loaded)
 
     def focus_search(self) -> None:
         self.table.focus_search()

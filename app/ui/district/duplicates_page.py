@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from app.ui import jobs
 from app.ui.district.table_models import DuplicateFileModel, SamePersonModel
 from app.ui.pages.base import Page
 from app.ui.widgets.record_table import RecordTable
@@ -35,7 +34,7 @@ class DuplicatesPage(Page):
 
     def refresh(self) -> None:
         api = self.api.district
-        jobs.run_in_background(self, lambda ctx: _load(api), on_done=self._on_loaded)
+        self.load(lambda ctx: _load(api), self._on_loaded)
 
     def focus_search(self) -> None:
         (self.files if self.tabs.currentIndex() == 0 else self.people).focus_search()

@@ -89,7 +89,7 @@ class IntakePage(Page):
 
     def refresh(self) -> None:
         api = self.api.district
-        jobs.run_in_background(self, lambda ctx: api.intake_log(), on_done=self.table.set_rows)
+        self.load(lambda ctx: api.intake_log(), self.table.set_rows)
 
     def focus_search(self) -> None:
         self.table.focus_search()

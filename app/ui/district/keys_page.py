@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.ui import jobs
 from app.ui.district.key_dialog import KeyDialog
 from app.ui.district.table_models import KeyTableModel
 from app.ui.pages.base import Page
@@ -36,7 +35,7 @@ class KeysPage(Page):
 
     def refresh(self) -> None:
         api = self.api.district
-        jobs.run_in_background(self, lambda ctx: api.list_keys(), on_done=self.table.set_rows)
+        self.load(lambda ctx: api.list_keys(), self.table.set_rows)
 
     def focus_search(self) -> None:
         self.table.focus_search()

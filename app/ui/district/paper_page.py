@@ -53,7 +53,7 @@ class PaperPage(Page):
 
     def refresh(self) -> None:
         api = self.api.district
-        jobs.run_in_background(self, lambda ctx: api.list_bundles(current_only=True), on_done=self.table.set_rows)
+        self.load(lambda ctx: api.list_bundles(current_only=True), self.table.set_rows)
 
     def focus_search(self) -> None:
         self.code.setFocus()

@@ -3,13 +3,13 @@
     dialog = FormsPreviewDialog(pdf_path, parent, title="签字确认表", temporary=True)
     dialog.show()
 
-A temporary PDF (made just for this preview) is deleted when the dialog closes.
+A temporary PDF (made just for this preview) is deleted when the dialog closes; closing first
+waits for a 另存为 PDF still copying it (and stops a print), so the saved copy is whole.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLa
                                QVBoxLayout, QWidget)
 
 from app.errors import StorageError
-from app.services.fileio import describe_os_error
+from app.services.fileio import copy_verified
 from app.services.forms.api import page_count
 from app.ui import jobs
 from app.ui.errors import show_error
@@ -44,17 +44,21 @@ class FormsPreviewDialog(QDialog):
         self.print_job: jobs.Job | None = None
         self.save_job: jobs.Job | None = None
         self.saved_to: Path | None = None
+        self.count_job: jobs.Job | None = None
+        self._closing = False
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.setWindowTitle(f"打印预览 — {title}")
         self._build_ui(note)
         self._connect_signals()
         if pages is None:
             pdf = self.pdf
-            jobs.run_in_background(self, lambda ctx: page_count(pdf), on_done=self._show_document, touches_db=False)
+            self.count_job = jobs.run_in_background(self, lambda ctx: page_count(pdf), on_done=self._show_document,
+                                                    on_failed=lambda exc: show_error(self, exc), touches_db=False)
         else:
             self._show_document(pages)
 
     def _show_document(self, pages: int) -> None:
+        self.count_job = None
         self.pages = pages
         self.view.set_document(self.pdf, self.pages)
         self._on_view_page_changed(0)
@@ -137,18 +141,16 @@ class FormsPreviewDialog(QDialog):
         pdf = self.pdf
 
         def work(ctx) -> Path:
-            try:
-                if dest.resolve() != pdf.resolve():
-                    shutil.copyfile(pdf, dest)          # a USB stick may take a while
-            except OSError as exc:
-                raise StorageError(describe_os_error(exc, dest)) from exc
+            if dest.resolve() != pdf.resolve():
+                copy_verified(pdf, dest)      # temp name, fsynced, renamed: a pulled stick leaves no half PDF
             return dest
 
         def done(saved: Path) -> None:
             self.save_job = None
             self.saved_to = saved
             status_note(self.parentWidget(), f"已另存为：{saved}")
-            QMessageBox.information(self, "另存为 PDF", f"已保存：\n{saved}")
+            if not self._closing:             # closing waited for it: the status bar says so
+                QMessageBox.information(self, "另存为 PDF", f"已保存：\n{saved}")
 
         def failed(exc: BaseException) -> None:
             self.save_job = None
@@ -163,9 +165,18 @@ class FormsPreviewDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Every way of closing (关闭, Esc, the window's ×) ends here."""
-        if self.print_job is not None:          # printing still needs the file
-            self.print_job.cancel()
-            jobs.wait_idle(15000)
+        if self._closing:
+            return
+        self._closing = True
+        # The jobs below read the PDF this closing deletes, and report to this dialog: a save
+        # being copied is finished (it cannot be cancelled halfway and the user asked for it),
+        # a print and a page count are stopped; each is waited for before anything is deleted.
+        if self.save_job is not None:
+            jobs.wait_for(self.save_job, 120000)
+        for job in (self.print_job, self.count_job):
+            if job is not None:
+                job.cancel()
+                jobs.wait_for(job, 15000)
         self.view.close_document()
         if self.temporary:
             try:

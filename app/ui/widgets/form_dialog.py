@@ -7,7 +7,9 @@ A form subclasses FormDialog, adds fields in `_build_fields()`, and overrides
   `collect_errors` so every field's problem is found, not only the first);
 * `save(values) -> result`: the facade call (`return self.api.…(…)`). It runs in
   the background through the job runner (a save may copy and hash a file, or wait
-  for the database), so the window keeps painting; 保存 is disabled meanwhile. A
+  for the database), so the window keeps painting; 保存 is disabled meanwhile. It
+  reads only `values` and plain attributes, never a widget (Qt widgets belong to the
+  GUI thread; tests/ui/test_form_saves_touch_no_widget.py checks every form). A
   ValidationError it raises is shown beside its field; any other AppError goes to
   `show_error`. What the save changed is published by the runner.
 
