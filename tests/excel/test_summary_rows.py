@@ -4,28 +4,20 @@ full check could not have matched it."""
 from __future__ import annotations
 
 import random
-import unicodedata
 from datetime import datetime
 
-from app.services.excel.headers import (_STRIP, FOOTER_WORDS, SUMMARY_WORDS, summary_cells,
-                                        summary_in)
-from app.services.excel.readers import cell_text
+from app.services.excel.headers import summary_cells, summary_in
 
 
 def _full_check(values, columns) -> bool:
-    """The check as it was before the pre-check (every cell normalised and compared)."""
-    for c in dict.fromkeys([*range(min(3, len(values))), *columns]):
-        if c >= len(values) or values[c] is None:
-            continue
-        text = _STRIP.sub("", unicodedata.normalize("NFKC", cell_text(values[c])))
-        if not text:
-            continue
-        if text.startswith(SUMMARY_WORDS):
-            return True
-        raw = unicodedata.normalize("NFKC", cell_text(values[c])).strip()
-        if raw.startswith(FOOTER_WORDS) or raw.replace(" ", "").startswith(FOOTER_WORDS):
-            return True
-    return False
+    """The check as it was before the pre-check: summary_in with no cell skipped."""
+    from app.services.excel import headers
+    real = headers._cannot_be_summary
+    headers._cannot_be_summary = lambda value: False
+    try:
+        return summary_in(values, summary_cells(columns))
+    finally:
+        headers._cannot_be_summary = real
 
 
 PIECES = ["合计", "合 计", "＊合计", "小计：", "⼩计", "總計", "总　计", "填表人：张", "注:", "注：见背面", "备　注：",

@@ -77,20 +77,11 @@ def scan_sheet_part(zf: SafeZip, part: str, chunk: int = 1 << 20,
     Excel empty-string result (`t="str"` with `<v></v>`) counts as cached.
     """
     found = _ScanFindings()
-    entry = zf.get(part)
-    if entry is None:
-        raise KeyError(part)
-    with zf.open(entry) as fh:
-        tail = b""
-        while True:
-            block = fh.read(chunk)
-            if not block and not tail:
-                break
-            data = tail + block
-            found.feed(data)
-            if not block:
-                break
-            tail = data[-overlap:]
+    tail = b""
+    for region in _tag_regions(zf, part, chunk):   # (a KeyError when the part is missing)
+        data = tail + region
+        found.feed(data)
+        tail = data[-overlap:]
     return found.result()
 
 
