@@ -279,26 +279,23 @@ def cancel_all() -> None:
 
 def wait_for(job: Job, timeout_ms: int = 30000) -> bool:
     """Process events until `job` has ended (its callbacks have run). True if it has."""
-    deadline = QDeadlineTimer(timeout_ms)
-    while job.outcome is None and not deadline.hasExpired():
-        QCoreApplication.processEvents()
-        pool_for(job).waitForDone(10)
-        QCoreApplication.processEvents()
-        if job.outcome is None:
-            time.sleep(0.001)
-    return job.outcome is not None
+    return _pump_until(lambda: job.outcome is not None, (pool_for(job),), timeout_ms)
 
 
 def wait_idle(timeout_ms: int = 30000) -> bool:
     """Process events until no job is running (tests, screenshots, shutdown). True if idle."""
+    return _pump_until(lambda: not _ACTIVE, (db_pool(), QThreadPool.globalInstance()), timeout_ms)
+
+
+def _pump_until(done: Callable[[], bool], pools, timeout_ms: int) -> bool:
     deadline = QDeadlineTimer(timeout_ms)
-    while _ACTIVE and not deadline.hasExpired():
+    while not done() and not deadline.hasExpired():
         QCoreApplication.processEvents()
-        for pool in (db_pool(), QThreadPool.globalInstance()):
+        for pool in pools:
             pool.waitForDone(10)
         QCoreApplication.processEvents()
-        if _ACTIVE:
+        if not done():
             # a delayed job, or one whose end is still on its way: sleep a moment rather than
             # spin, which would hold the GIL the job's own thread needs
             time.sleep(0.001)
-    return not _ACTIVE
+    return done()
