@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from app.errors import StorageError
@@ -76,26 +77,21 @@ def fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
+@lru_cache(maxsize=1)
 def _libc_syncfs():
     """libc's syncfs(fd) on Linux, else None (looked up once)."""
-    global _SYNCFS
-    if _SYNCFS is None:
-        _SYNCFS = False
-        if sys.platform.startswith("linux"):
-            try:
-                import ctypes
-                import ctypes.util
-                libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-                fn = libc.syncfs
-                fn.argtypes = [ctypes.c_int]
-                fn.restype = ctypes.c_int
-                _SYNCFS = fn
-            except (OSError, AttributeError):
-                pass
-    return _SYNCFS or None
-
-
-_SYNCFS = None
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+        import ctypes.util
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.syncfs
+    except (OSError, AttributeError):
+        return None                          # not glibc, or too old a one
+    fn.argtypes = [ctypes.c_int]
+    fn.restype = ctypes.c_int
+    return fn
 
 
 def can_sync_filesystem() -> bool:

@@ -231,6 +231,10 @@ def export_bundle(ws, dest: str | Path, options: ExportOptions = ExportOptions()
                 warm.close()                     # a layout process the forms did not take
 
 
+class _PaperworkFailed(Exception):
+    """Stops the copy when the paperwork thread has failed (its own error is raised after)."""
+
+
 @contextmanager
 def quick_thread_switches(seconds: float = 0.0001):
     """While exporting, hand the GIL over within 0.1 ms instead of 5 ms.
@@ -334,19 +338,16 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
         else:
             sink = DirSink(d.path, name, progress, resume_from=resume)
             sink.prune({f.path for f in plan.files} | {BUNDLE_JSON, REPORT_PATH})
-        class PaperworkFailed(Exception):
-            pass
-
         def after_each(rel: str) -> None:
             current[0] = f"正在写入 {rel[5:]}"
             faults.hit("export.payload")
             if job.done() and job.exception() is not None:
-                raise PaperworkFailed()                # stop copying now; job.result() says why
+                raise _PaperworkFailed()                # stop copying now; job.result() says why
 
         try:
             sink.put_files(((f.path, f.source, f.sha256, f.size) for f in sorted(plan.files, key=lambda f: f.path)),
                            on_bytes, after_each)
-        except PaperworkFailed:
+        except _PaperworkFailed:
             pass
 
         if not job.done():
