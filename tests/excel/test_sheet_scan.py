@@ -33,6 +33,9 @@ CASES = {
     # three letters reach ZZZ (18,278 columns), past Excel's last column XFD (16,384)
     "three letters past XFD": b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (n, n) for n in range(1, 9))
     + b'<row r="9"><c r="ZZZ9"><v>1</v></c></row>',
+    "a second position, a space before =": ROWS + b'<row r="300"><c r="A300" r ="XFD300"><v>1</v></c></row>',
+    "a second position, a space after =": ROWS + b'<row r="300"><c r="A300" r= "XFD300"><v>1</v></c></row>',
+    "a second position right after a quote": ROWS + b'<row r="300"><c r="A300" t="n""r="XFD300"><v>1</v></c></row>',
     "a comment": ROWS + b'<!-- <row r="300"><c r="B300"><v>1</v></c></row> -->',
     "a cell inside a cell": ROWS + b'<row r="300"><c r="A300" t="inlineStr"><is><c r="XFD300"/><t>x</t></is></c></row>',
 }
@@ -84,3 +87,37 @@ def test_a_tag_cut_by_a_less_than_sign_in_a_value_is_measured_whole(tmp_path):
     body = ROWS + b'<row r="300"><c x="<' + b"a" * 3000 + b'" r="XFD300"><v>1</v></c></row>'
     with _part(tmp_path, body) as z:
         assert sheet_extent(z, "s.xml", chunk=1024) == (300, 16384)
+
+
+# A far cell spelt every way the quick checks must not miss: separators before `r`, around `=`,
+# quotes, letters of either case and any count of letters and digits, among ordinary rows.
+_SEPARATORS = [b" ", b"\t", b"\n", b"\r\n", b"\x0c", b"\x0b", b'"']
+
+
+def _far_cell(rnd) -> bytes:
+    sep = rnd.choice(_SEPARATORS) if rnd.random() < 0.5 else b" "
+    eq = rnd.choice([b"=", b" =", b"= ", b"\t=\t", b"=\n"]) if rnd.random() < 0.3 else b"="
+    quote = b"'" if rnd.random() < 0.2 else b'"'
+    letters = "".join(rnd.choice("ABCXYZ") for _ in range(rnd.randint(0, 3)))
+    letters = letters.lower() if rnd.random() < 0.2 else letters
+    digits = str(rnd.randint(1, 10 ** rnd.randint(1, 7) - 1)).encode()
+    # (a plain position first and the far one after it: where several are given the largest counts)
+    attrs = rnd.choice([b' s="1"', b' r="B5"', b' r="B5" t="n"']) if rnd.random() < 0.4 else b""
+    return (b"<c" + attrs + sep + b"r" + eq + quote + letters.encode() + digits + quote + b"><v>1</v></c>")
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_a_far_cell_spelt_any_way_is_never_passed_by_the_quick_checks(tmp_path, seed):
+    import random
+
+    from app.services.excel.sheet_scan import _sheet_extent_by_order
+    rnd = random.Random(seed)
+    near = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c><c r="F%d"><v>2</v></c></row>' % (n, n, n)
+                    for n in range(1, rnd.randint(2, 400)))
+    body = near + b'<row r="500">' + _far_cell(rnd) + b"</row>"
+    cells = rnd.choice([3_000, 100_000, 2_000_000])
+    with _part(tmp_path, body) as z:
+        fits, _scan, _doctype = prescan(z, "s.xml", cells, chunk=rnd.choice([1024, 1 << 20]), overlap=256)
+        rows, cols = _sheet_extent_by_order(z, "s.xml", 1 << 20)
+    if rows * cols > cells:
+        assert not fits, (body[-80:], rows, cols, cells)
