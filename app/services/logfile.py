@@ -5,6 +5,9 @@
   terminal escape; tracebacks keep their line breaks.
 * Writing is quiet (`QuietFileHandler`): a full disk or a vanished folder drops the record instead
   of printing Python's "--- Logging error ---" traceback on the user's screen.
+* The file is kept to about 1 MB with five older ones (tisheng.log.1 … .5), as RotatingFileHandler
+  keeps it, except that a rename Windows refuses (the window and a command both have the file
+  open) leaves the file growing instead of dropping every later record.
 * Until a data folder is opened, records go to a file in the system temp folder, created only if
   something is logged (`temp_log_path()`): `tisheng verify` on a district PC leaves nothing in a
   user data folder.
@@ -15,13 +18,15 @@
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from app.services.validation.controls import escape_invisible
 
 LOG_NAME = "tisheng.log"
+MAX_BYTES = 1_000_000
+BACKUPS = 5
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _current: dict[str, object] = {"handler": None, "path": None}
 
@@ -41,15 +46,39 @@ class SafeFormatter(logging.Formatter):
             record.message = saved
 
 
-class QuietFileHandler(RotatingFileHandler):
-    """A rotating log file (1 MB × 5) that creates its folder when first needed and never
-    reports its own failures on stderr."""
+class QuietFileHandler(logging.FileHandler):
+    """The log file (see the module docstring): created with its folder when first needed,
+    rotated at MAX_BYTES, never reporting its own failures on stderr. (Not logging.handlers'
+    RotatingFileHandler: that module loads socket and pickle, 6 ms of every command's start.)"""
 
     def __init__(self, path: Path, *, delay: bool = False) -> None:
         if not delay:
             path.parent.mkdir(parents=True, exist_ok=True)
-        super().__init__(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8", delay=delay)
+        super().__init__(path, mode="a", encoding="utf-8", delay=delay)
         self.setFormatter(SafeFormatter())
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self.stream is not None and self.stream.tell() >= MAX_BYTES:
+                self._rotate()
+        except (OSError, ValueError):
+            pass
+        super().emit(record)
+
+    def _rotate(self) -> None:
+        """tisheng.log → .1 → … → .5 (the oldest dropped), then a new file; a rename that fails
+        leaves the names as they are and the current file open for appending."""
+        self.stream.close()
+        self.stream = None
+        base = self.baseFilename
+        try:
+            for i in range(BACKUPS - 1, 0, -1):
+                if os.path.exists(f"{base}.{i}"):
+                    os.replace(f"{base}.{i}", f"{base}.{i + 1}")
+            os.replace(base, f"{base}.1")
+        except OSError:
+            pass
+        self.stream = self._open()
 
     def _open(self):
         Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -43,7 +42,7 @@ def setup_logging(logs_dir: Path) -> Path:
         root.removeHandler(old)
         old.close()
         _state["handler"] = None
-    already = any(isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == path.resolve()
+    already = any(isinstance(h, QuietFileHandler) and Path(h.baseFilename) == path.resolve()
                   for h in root.handlers)
     if not already:
         try:
