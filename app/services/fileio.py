@@ -165,6 +165,12 @@ def sha256_file(path: Path, progress=None) -> str:
     return h.hexdigest()
 
 
+def temp_tag(nbytes: int = 4) -> str:
+    """Random hex digits (two a byte) for a temporary file's name: os.urandom, as uuid4 uses (the
+    uuid module takes 3 ms to load, on the start-up path of every command)."""
+    return os.urandom(nbytes).hex()
+
+
 def copy_verified(src: Path, dst: Path, expected_sha256: str | None = None,
                   on_bytes=None) -> tuple[str, int]:
     """Copy src to dst through a temporary name, fsynced and read back; returns (sha256, size).
@@ -173,10 +179,8 @@ def copy_verified(src: Path, dst: Path, expected_sha256: str | None = None,
     leaves at most a `*.tmp-…` file, which callers sweep away. With
     expected_sha256 a source that changed or was damaged is refused.
     """
-    import uuid
-
     src, dst = Path(src), Path(dst)
-    tmp = dst.with_name(f"{dst.name}.tmp-{uuid.uuid4().hex[:8]}")
+    tmp = dst.with_name(f"{dst.name}.tmp-{temp_tag()}")
     h = hashlib.sha256()
     size = 0
     try:

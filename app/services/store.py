@@ -14,13 +14,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import StorageError, ValidationError
 from app.services import faults
-from app.services.fileio import CHUNK, FAT32_LIMIT, fsync_dir, os_errors, replace_with_retry, sha256_file
+from app.services.fileio import (CHUNK, FAT32_LIMIT, fsync_dir, os_errors, replace_with_retry, sha256_file,
+                                 temp_tag)
 from app.services.progress import NO_PROGRESS, Progress
 
 
@@ -90,7 +90,7 @@ class EvidenceStore:
                 f"文件“{source.name}”大小为 {size / 1024 ** 3:.1f} GB，超过 4 GB。"
                 "U盘（FAT32）无法存放这么大的单个文件，请压缩或剪短视频后再添加。")
         tmp_dir = self.root / "incoming"
-        tmp = tmp_dir / f"{uuid.uuid4().hex}.part"
+        tmp = tmp_dir / f"{temp_tag(16)}.part"
         h = hashlib.sha256()
         # Reading the source and writing the store fail for different reasons: name the right one.
         saving = os_errors(self.root, f"把“{source.name}”保存到数据文件夹")
@@ -141,7 +141,7 @@ class EvidenceStore:
         digest = hashlib.sha256(data).hexdigest()
         final = self.path_for(digest)
         if not final.exists():
-            tmp = self.root / "incoming" / f"{uuid.uuid4().hex}.part"
+            tmp = self.root / "incoming" / f"{temp_tag(16)}.part"
             with os_errors(final):
                 tmp.parent.mkdir(parents=True, exist_ok=True)
                 with open(tmp, "wb") as fh:

@@ -15,7 +15,6 @@ import os
 import re
 import sqlite3
 import threading
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +24,7 @@ from app.errors import StorageError
 from app.paths import DataPaths, data_paths
 from app.services import faults
 from app.services.dbcheck import describe_check_rows, describe_database_error
-from app.services.fileio import describe_os_error, fsync_dir, os_errors, replace_with_retry
+from app.services.fileio import describe_os_error, fsync_dir, os_errors, replace_with_retry, temp_tag
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +103,7 @@ def _sqlite_error(exc: sqlite3.Error, path: Path) -> BackupFailed:
 def snapshot_database(db_file: Path, dest: Path, *, check: str = "quick_check") -> Path:
     """Copy a live database to dest: backup API, self-check, journal_mode=DELETE, fsync, rename."""
     dest = Path(dest)
-    tmp = dest.with_name(f"{dest.name}.tmp-{uuid.uuid4().hex[:8]}")
+    tmp = dest.with_name(f"{dest.name}.tmp-{temp_tag()}")
     with WRITE_LOCK:
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -175,14 +174,15 @@ def parse_backup_name(name: str) -> tuple[datetime, str] | None:
     if not m:
         return None
     try:
-        return datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S"), m.group(3)
+        d, t = m.group(1), m.group(2)          # (not strptime: its module and locale cost 4 ms a start)
+        return datetime(int(d[:4]), int(d[4:6]), int(d[6:]), int(t[:2]), int(t[2:4]), int(t[4:])), m.group(3)
     except ValueError:
         return None
 
 
 def probe_writable(folder: Path) -> None:
     """Fail early, naming the folder, if a backup cannot be written there (read-only, pulled stick)."""
-    probe = folder / f".tisheng-probe-{uuid.uuid4().hex[:8]}"
+    probe = folder / f".tisheng-probe-{temp_tag()}"
     with os_errors(folder):
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob(".tisheng-probe-*"):      # left by a run that was killed

@@ -6,20 +6,19 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import uuid
 from pathlib import Path
 
 from app.dbfile import SQLITE_HEADER
 from app.errors import DatabaseTooNewError
 from app.services.backup.source import BackupRejected
 from app.services.dbcheck import describe_check_rows, describe_database_error
-from app.services.fileio import os_errors, replace_with_retry
+from app.services.fileio import os_errors, replace_with_retry, temp_tag
 
 
 def copy_stream(fin, dst: Path, expected_sha: str | None, expected_size: int | None,
                 what: str, on_bytes=None, tmp_dir: Path | None = None) -> str:
     """Stream into dst via a temporary name; refuse content that differs from the manifest."""
-    tmp = (tmp_dir or dst.parent) / f"{dst.name}.tmp-{uuid.uuid4().hex[:8]}"
+    tmp = (tmp_dir or dst.parent) / f"{dst.name}.tmp-{temp_tag()}"
     if tmp_dir is not None:
         with os_errors(tmp_dir):
             tmp_dir.mkdir(parents=True, exist_ok=True)

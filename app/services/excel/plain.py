@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 
@@ -18,6 +17,7 @@ def format_plain(value: Any) -> str:
         if value != value:
             return ""
         if abs(value) >= 1e15 and abs(value) < 1e21:
+            from decimal import Decimal          # (rare: not loaded for every import)
             return str(int(Decimal(f"{value:.15g}")))   # what Excel shows: 15 significant digits
         if value.is_integer() and abs(value) < 1e21:
             return str(int(value))
