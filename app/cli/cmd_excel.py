@@ -54,10 +54,16 @@ def cmd_template(args, ws_opener) -> int:
 
 def cmd_import(args, ws_opener) -> int:
     from app.services import excel             # its parts load on first use: only the importer asked for
-    run = excel.import_roster if args.kind == "roster" else excel.import_hours   # (hours loads the ORM)
-    ws = ws_opener()
     path = Path(args.file).expanduser()
-    result = run(ws, path, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
+    if args.kind == "roster":
+        def meanwhile() -> None:                 # while python-calamine parses the checked file
+            ws_opener()
+            excel.import_roster                  # noqa: B018 (the row checks, loaded now)
+        source = excel.read_roster(path, meanwhile=meanwhile)
+        run = excel.import_roster
+    else:                                        # hours: its columns depend on the school's programme
+        source, run = path, excel.import_hours   # (and it loads the ORM)
+    result = run(ws_opener(), source, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
     if args.json:
         print_json(result.to_dict())
         return 0 if result.ok else 1

@@ -32,7 +32,7 @@ _HOMES = {"write_error_workbook": "error_workbook", "commit_hours": "hours_impor
           "preview_hours": "hours_import", "read_hours": "hours_import", "remap_hours": "hours_import",
           "write_report": "report", "ImportPreview": "results", "ImportResult": "results",
           "PlannedRow": "results", "RowProblem": "results", "commit_roster": "roster_import",
-          "import_roster": "roster_import", "preview_roster": "roster_import", "read_roster": "roster_import",
+          "import_roster": "roster_import", "preview_roster": "roster_import", "read_roster": "roster_read",
           "remap_roster": "roster_import", "DEFAULT_LIMITS": "safety", "FileRejected": "safety",
           "Limits": "safety", "Table": "table", "peek": "table", "write_hours_template": "templates",
           "write_roster_template": "templates", "write_template": "templates", "openpyxl": "xl"}

@@ -29,6 +29,7 @@ from app.services.excel.sources import Row, SheetScan, SheetSource, SourceFile  
 from app.services.excel.sheet_scan import (DOCTYPE_MESSAGE, col_index, prescan,  # noqa: F401 (re-exported)
                                            scan_sheet_part, sheet_extent)
 from app.services.excel.csv_reader import open_csv
+from app.services.excel.parse_ahead import ParseAhead
 
 
 # ---------------------------------------------------------------- dispatch
@@ -143,6 +144,9 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
     warnings = []
     if path.suffix.lower() in (".xlsm", ".xltm"):
         warnings.append(f"文件“{path.name}”是启用宏的工作簿；宏不会被执行，只读取单元格内容。")
+    # the visible worksheets, parsed on a thread from now on (the checks above have passed)
+    ahead = ParseAhead(wb, [m.name for m in metas if m.typ == SheetTypeEnum.WorkSheet
+                            and m.visible == SheetVisibleEnum.Visible])
     sheets = []
     for i, meta in enumerate(metas):
         if meta.typ != SheetTypeEnum.WorkSheet:
@@ -168,17 +172,21 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
             max_col = limits.max_columns
             errors = scan().errors
             try:
-                sheet = wb.get_sheet_by_name(name)
+                sheet = ahead.sheet(name)
                 start = sheet.start
                 pad = (None,) * (start[1] if start else 0)
+                convert = _calamine_value
                 for n, values in enumerate(sheet.iter_rows(), 1):
-                    out = pad + tuple(map(_calamine_value, values))
+                    # (text as it is, in the comprehension: most cells of a roster are text)
+                    out = pad + tuple([v if v.__class__ is str and v else convert(v) for v in values])
                     if errors:
                         out = _with_errors(n, out, errors)
-                    end = len(out)
-                    while end and out[end - 1] is None:     # as openpyxl: a row ends at its last value
-                        end -= 1
-                    yield n, out[:min(end, max_col)]
+                    if out and out[-1] is None:              # as openpyxl: a row ends at its last value
+                        end = len(out) - 1
+                        while end and out[end - 1] is None:
+                            end -= 1
+                        out = out[:end]
+                    yield n, out[:max_col] if len(out) > max_col else out
             except AppError:
                 raise
             except Exception as exc:
@@ -188,6 +196,7 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
 
     def close() -> None:
         try:
+            ahead.wait()                         # never close the workbook under a parse
             wb.close()
         finally:
             zf.close()

@@ -35,7 +35,8 @@ from app.services.excel.results import (ADD, ERROR, ERROR_ROW, UNCHANGED, UPDATE
 from app.services.excel.roster_db import (TEACHER_ATTRS, Known, RosterState, add_points, audit, group_ids,
                                           insert_teachers, load_state, update_teachers)
 from app.services.excel.safety import DEFAULT_LIMITS, FileRejected, Limits
-from app.services.excel.table import Table, load_table
+from app.services.excel.roster_read import read_roster
+from app.services.excel.table import Table
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.teacher_rules import GENDERS, check_exempt_reason, gender_for_id
 from app.services.validation import normalize_text, parse_date, validate_id_number, validate_phone
@@ -53,13 +54,6 @@ NUMERIC_ID_MESSAGE = ("身份证号被存成了数字，Excel 只保留15位有�
 
 
 # ---------------------------------------------------------------- public API
-
-def read_roster(path: Path, *, sheet: str | None = None, header_row: int | None = None,
-                limits: Limits = DEFAULT_LIMITS, progress: Progress = NO_PROGRESS) -> Table:
-    """Read the file and find its header (or use the given sheet / header row); no database access."""
-    return load_table(Path(path), ROSTER_FIELDS, limits=limits, progress=progress, what="教师花名册",
-                      sheet=sheet, header_row=header_row)
-
 
 def preview_roster(ws, source: Path | Table, *, mapping: dict[int, str | None] | None = None,
                    limits: Limits = DEFAULT_LIMITS, progress: Progress = NO_PROGRESS) -> ImportPreview:
@@ -93,11 +87,11 @@ def commit_roster(ws, preview: ImportPreview, *, skip_invalid: bool = False,
                 progress=progress)
 
 
-def import_roster(ws, path: Path, *, dry_run: bool = False, skip_invalid: bool = False,
+def import_roster(ws, source: Path | Table, *, dry_run: bool = False, skip_invalid: bool = False,
                   mapping: dict[int, str | None] | None = None, error_workbook: bool = True,
                   limits: Limits = DEFAULT_LIMITS, progress: Progress = NO_PROGRESS) -> ImportResult:
-    """Read, check and (unless dry_run or any row is invalid) write; for the CLI."""
-    table = read_roster(path, limits=limits, progress=progress)
+    """Read (unless given a Table), check and (unless dry_run or any row is invalid) write; for the CLI."""
+    table = source if isinstance(source, Table) else read_roster(source, limits=limits, progress=progress)
     result = _run(ws, table, mapping, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress)
     if error_workbook and result.errors:       # openpyxl only when there is a workbook to write
         from app.services.excel.error_workbook import attach_error_workbook

@@ -9,7 +9,7 @@ hours importers validate; the GUI can show it as a preview.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,9 +58,11 @@ class Table:
 
 def load_table(path: Path, fields: Sequence[FieldSpec], *, limits: Limits = DEFAULT_LIMITS,
                progress: Progress = NO_PROGRESS, what: str = "表格", sheet: str | None = None,
-               header_row: int | None = None) -> Table:
+               header_row: int | None = None, meanwhile: Callable[[], Any] | None = None) -> Table:
     """Read one sheet. `sheet` and `header_row` (Excel's number) override the automatic choice,
-    for a preview where the user points at the right sheet or header line."""
+    for a preview where the user points at the right sheet or header line. `meanwhile`: the
+    caller's own work, done once the file has passed its checks, while python-calamine parses
+    it on a thread (parse_ahead.py); an error it raises is raised after the file is closed."""
     path = Path(path)
     index = FieldIndex(fields)
 
@@ -69,6 +71,8 @@ def load_table(path: Path, fields: Sequence[FieldSpec], *, limits: Limits = DEFA
 
     src = open_source(path, limits, header_score)
     try:
+        if meanwhile is not None:
+            meanwhile()
         candidates = []
         wanted = src.sheets
         if sheet is not None:
