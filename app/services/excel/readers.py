@@ -136,7 +136,7 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
         raise _xlsx_failure(path, exc) from None
     try:
         from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
-        wb = CalamineWorkbook.from_filelike(zf.fileobj)
+        wb = CalamineWorkbook.from_filelike(_in_memory(zf.fileobj))
         metas = list(wb.sheets_metadata)
     except Exception as exc:
         zf.close()
@@ -201,6 +201,18 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
         finally:
             zf.close()
     return SourceFile(path, "xlsx", sheets, warnings=warnings, close=close)
+
+
+IN_MEMORY = 32 * 1024 * 1024
+
+
+def _in_memory(fh):
+    """The checked file's bytes in memory when they are few (a roster is a few hundred KB), so that
+    python-calamine, parsing on its thread (parse_ahead.py), never calls back into Python to read
+    and so never waits for the GIL while the caller works; a larger file is read from the handle."""
+    size = fh.seek(0, io.SEEK_END)
+    fh.seek(0)
+    return io.BytesIO(fh.read()) if size <= IN_MEMORY else fh
 
 
 def _calamine_value(v: Any) -> Any:
