@@ -19,6 +19,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +185,7 @@ def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | Non
     examples = 0
     school_stage = state.school_stage
     stage_defaulted = 0
+    today = date.today()                       # (not once a row)
     # Each field's position once, and rows padded to the widest one used, so that a cell is one
     # index (the checks run 5,000 times and more).
     at = {key: c.index for key, c in cols.items()}
@@ -245,7 +247,7 @@ def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | Non
                                      "请把该列设为“文本”格式后重新填写完整的18位号码。")
         else:
             try:
-                id_number = validate_id_number(id_raw)
+                id_number = validate_id_number(id_raw, today=today)
                 clean["id_number"] = id_number
             except ValidationError as exc:
                 bad("id_number", id_raw, exc.user_message)
@@ -300,11 +302,14 @@ def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | Non
             value = row[c]
             if value is None:
                 continue
-            try:
-                text = normalize_text(cell_text(value), label=LABELS[key], multiline=key == "note")
-            except ValidationError as exc:
-                bad(key, value, exc.user_message)
-                continue
+            # plain printable text is what normalize_text returns stripped (the usual case, inline)
+            text = value.strip() if value.__class__ is str and "\u3000" not in value else None
+            if text is None or not text.isprintable():
+                try:
+                    text = normalize_text(cell_text(value), label=LABELS[key], multiline=key == "note")
+                except ValidationError as exc:
+                    bad(key, value, exc.user_message)
+                    continue
             if text:
                 if len(text) > 200:
                     bad(key, value, f"{LABELS[key]}过长（最多200字）。")

@@ -67,7 +67,7 @@ def validate_id_number(raw: object, *, today: date | None = None) -> str:
         raise ValidationError(f"身份证号 {value} 的前两位 {value[:2]} 不是有效的省级行政区代码。",
                               field="id_number")
     try:
-        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        born = date.fromisoformat(value[6:14])      # eight digits (checked above): YYYYMMDD
     except ValueError:
         raise ValidationError(f"身份证号 {value} 中的出生日期 {value[6:14]} 不是真实日期。",
                               field="id_number") from None
