@@ -229,7 +229,29 @@ def summary_cells(columns: Sequence[int]) -> list[int]:
 
 
 def summary_in(values: Sequence[Any], look: Sequence[int]) -> bool:
-    """A 合计/小计 row, or a footer such as 填表人：… (in the cells `look` names)."""
+    """A 合计/小计 row, or a footer such as 填表人：… (in the cells `look` names).
+
+    The row's texts are first looked at together, joined by NUL (a starter that composes with
+    nothing, so the joined text is NFKC-normal exactly when each part is): a row whose texts are
+    ASCII, or normal and without any word's first character, is none (5,000 rows a file)."""
+    n = len(values)
+    texts = []
+    for c in look:
+        if c < n:
+            v = values[c]
+            if v.__class__ is str:
+                texts.append(v)
+            elif v is not None and not isinstance(v, (int, float)):
+                return _summary_in_cells(values, look)
+    if not texts:
+        return False
+    joined = "\x00".join(texts)
+    if joined.isascii() or (unicodedata.is_normalized("NFKC", joined) and _FIRST_CHARS.search(joined) is None):
+        return False
+    return _summary_in_cells(values, look)
+
+
+def _summary_in_cells(values: Sequence[Any], look: Sequence[int]) -> bool:
     for c in look:
         if c >= len(values) or values[c] is None or _cannot_be_summary(values[c]):
             continue
