@@ -18,8 +18,10 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
+from app.errors import StorageError
 from app.services.excel.cells import TEXT_FORMAT, clean_text, looks_like_formula, text_width
 from app.services.excel.plain import format_plain
+from app.services.fileio import describe_os_error, os_errors
 
 
 
@@ -58,7 +60,9 @@ class Book:
     of the file to a temporary folder of its own, removed by `close()` (also on failure)."""
 
     def __init__(self) -> None:
-        self._parts = tempfile.TemporaryDirectory(prefix="tisheng-xlsx-")
+        with os_errors(tempfile.gettempdir(), "建立临时文件夹"):
+            # a leftover part (antivirus holding it) must not fail a report already written
+            self._parts = tempfile.TemporaryDirectory(prefix="tisheng-xlsx-", ignore_cleanup_errors=True)
         self.book = xlsxwriter.Workbook(None, {**_OPTIONS, "tmpdir": self._parts.name})
         self._formats: dict[tuple, Any] = {}
 
@@ -85,14 +89,45 @@ class Book:
     def save(self, path: Path) -> None:
         """Write the file at `path`: what cells.save_workbook calls, with its temporary name."""
         with open(path, "wb") as fh:            # ours to close, so a failed write can be removed
-            self.book.filename = fh
+            out = _Detachable(fh)
+            self.book.filename = out
             try:
                 self.book.close()
             except FileCreateError as exc:      # XlsxWriter's wrapper of an OSError (disk full...)
                 cause = exc.args[0] if exc.args else None
-                if isinstance(cause, OSError):
-                    raise cause from None
-                raise
+                if not isinstance(cause, OSError):
+                    raise
+                if fh.tell() == 0:
+                    # nothing reached `path`: XlsxWriter writes every part to its temporary folder
+                    # before the zip, so that folder's disk failed (say so, not `path`'s)
+                    raise StorageError(describe_os_error(cause, self._parts.name, "写入临时文件")) from cause
+                raise cause from None
+            finally:
+                out.detach()
+
+
+class _Detachable:
+    """The file XlsxWriter's zip writes to, cut off when `save` ends: a zip a failure left open
+    finishes itself whenever it is collected, and must not write to a file closed by then."""
+
+    def __init__(self, fh) -> None:
+        self._fh = fh
+
+    def detach(self) -> None:
+        self._fh = None
+
+    def write(self, data) -> int:
+        return len(data) if self._fh is None else self._fh.write(data)
+
+    def seek(self, *args) -> int:
+        return 0 if self._fh is None else self._fh.seek(*args)
+
+    def tell(self) -> int:
+        return 0 if self._fh is None else self._fh.tell()
+
+    def flush(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
 
 
 class Sheet:
