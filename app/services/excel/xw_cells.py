@@ -24,14 +24,13 @@ from app.services.excel.plain import format_plain
 from app.services.fileio import describe_os_error, os_errors
 
 
-
 def style(**props: Any) -> tuple:
     """XlsxWriter format properties as a hashable style (formats are made once per combination)."""
     return tuple(props.items())
 
 
 # The styles of cells.py (HEADER_FONT + HEADER_FILL + BORDER + CENTER, GOOD_FONT, ...) as
-# XlsxWriter format properties; tests/excel/test_xw_cells.py checks they agree.
+# XlsxWriter format properties (tests/excel/test_report_xlsxwriter.py checks they agree).
 TITLE = style(bold=True, font_size=14)
 HEADER = style(bold=True, pattern=1, bg_color="#DDEBF7", border=1, border_color="#A6A6A6",
                align="center", valign="vcenter")
@@ -55,8 +54,8 @@ def excel_pixels(width: float) -> int:
 
 
 class Book:
-    """An XlsxWriter workbook whose formats are made once per combination of styles; saved
-    with cells.save_workbook(book, dest). XlsxWriter keeps the cells until then and writes each part
+    """An XlsxWriter workbook whose formats are made once per combination of styles, saved with
+    cells.save_workbook(book, dest). XlsxWriter keeps the cells until then and writes each part
     of the file to a temporary folder of its own, removed by `close()` (also on failure)."""
 
     def __init__(self) -> None:
@@ -90,7 +89,7 @@ class Book:
         """Write the file at `path`: what cells.save_workbook calls, with its temporary name."""
         with open(path, "wb") as fh:            # ours to close, so a failed write can be removed
             out = _Detachable(fh)
-            self.book.filename = out
+            self.book.filename = out            # XlsxWriter opens its filename only in close()
             try:
                 self.book.close()
             except FileCreateError as exc:      # XlsxWriter's wrapper of an OSError (disk full...)
