@@ -22,7 +22,6 @@ PRIVATES = [
     ("openpyxl", "openpyxl.worksheet._reader:DIMENSION_TAG", "app/services/excel/readers.py"),
     ("openpyxl", "openpyxl.worksheet.dimensions:SheetDimension.from_tree", "app/services/excel/readers.py"),
     ("openpyxl", "openpyxl.xml.functions:iterparse", "app/services/excel/readers.py"),
-    ("openpyxl", "openpyxl.cell.cell:Cell._style", "app/services/excel/style_stamp.py"),
     ("reportlab", "reportlab.platypus.paragraph:cjkFragSplit", "app/services/forms/typeset.py"),
     ("reportlab", "reportlab.platypus.paragraph:wordSplit", "app/services/forms/typeset.py"),
     ("reportlab", "reportlab.platypus.paragraph:ParaLines", "app/services/forms/typeset.py"),

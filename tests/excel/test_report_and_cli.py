@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from xml.etree import ElementTree
 
 import pytest
 from openpyxl import load_workbook
@@ -14,6 +15,7 @@ from app.services.excel.report import SHEETS
 from tests.excel.helpers import ROSTER_HEADER, hours, make_id, roster_row, teachers, write_rows
 
 EVIL = '=HYPERLINK("http://x","点我")'
+DRAWINGML_CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 
 
 @pytest.fixture
@@ -58,7 +60,9 @@ def test_report_sheets_and_contents(school_data, tmp_path):
         assert sheet.freeze_panes == "A3", sheet.title
         assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A2:"), sheet.title
         assert sheet.print_title_rows == "$1:$2", sheet.title
-        assert int(sheet.page_setup.paperSize) == 9 and sheet.page_setup.fitToWidth == 1
+        # fitToWidth 1 is the schema's default: Excel (and XlsxWriter after it) leaves it out
+        assert int(sheet.page_setup.paperSize) == 9 and (sheet.page_setup.fitToWidth or 1) == 1
+        assert sheet.page_setup.fitToHeight == 0
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert wb["微能力选点"].page_setup.orientation == "landscape"
 
@@ -68,9 +72,12 @@ def test_report_has_a_native_bar_chart(school_data, tmp_path):
     with zipfile.ZipFile(dest) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert charts
-        xml = z.read(charts[0])
-        assert b"<barChart>" in xml and b'<barDir val="col"' in xml
-        assert "能力点统计".encode() in xml          # the series points at the 选择人数 column
+        root = ElementTree.fromstring(z.read(charts[0]))
+    bar = root.find(f".//{{{DRAWINGML_CHART}}}barChart")
+    assert bar is not None and bar.find(f"{{{DRAWINGML_CHART}}}barDir").get("val") == "col"
+    # the series is the 选择人数 column, by 能力点
+    refs = [f.text.replace("'", "").replace("$", "") for f in bar.iter(f"{{{DRAWINGML_CHART}}}f")]
+    assert refs == ["能力点统计!E2", "能力点统计!A3:A32", "能力点统计!E3:E32"], refs
 
 
 def test_formula_like_text_stays_text(school_data, tmp_path):
