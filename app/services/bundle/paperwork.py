@@ -129,7 +129,7 @@ def prepare(ws, plan: BundlePlan, plugins: Plugins, unmask: bool, staging: Path,
                 files.append(out.report_file)
                 out.parts["报表/汇总.xlsx"] = True
         shared = {}                          # the snapshot is no longer needed
-        release_free_memory()                # the workbook's cells (tens of MB for 1,000 teachers)
+        release_free_memory()                # the snapshot and the workbook's rows, freed now
         faults.hit("export.report")
         extra = dict(extra, parts={k: v for k, v in out.parts.items() if k != L.FORMS_PDF})
         out.bundle_json = _write_json_file(plan, staging / "bundle.json", extra, files)
