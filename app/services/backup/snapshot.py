@@ -174,8 +174,8 @@ def parse_backup_name(name: str) -> tuple[datetime, str] | None:
     if not m:
         return None
     try:
-        d, t = m.group(1), m.group(2)          # (not strptime: its module and locale cost 4 ms a start)
-        return datetime(int(d[:4]), int(d[4:6]), int(d[6:]), int(t[:2]), int(t[2:4]), int(t[4:])), m.group(3)
+        # (ISO 8601's basic form; not strptime, whose module and locale cost 4 ms of a command's start)
+        return datetime.fromisoformat(f"{m.group(1)}T{m.group(2)}"), m.group(3)
     except ValueError:
         return None
 
