@@ -56,14 +56,21 @@ def cmd_import(args, ws_opener) -> int:
     from app.services import excel             # its parts load on first use: only the importer asked for
     path = Path(args.file).expanduser()
     if args.kind == "roster":
-        def meanwhile() -> None:                 # while python-calamine parses the checked file
-            ws_opener()
-            excel.import_roster                  # noqa: B018 (the row checks, loaded now)
-        source = excel.read_roster(path, meanwhile=meanwhile)
-        run = excel.import_roster
+        early = []
+
+        def meanwhile() -> None:                 # while python-calamine parses the checked file:
+            from app.services.excel.roster_import import EarlyState   # the row checks, loaded now
+            early.append(EarlyState(ws_opener()))                     # and the teachers, read now
+        try:
+            table = excel.read_roster(path, meanwhile=meanwhile)
+            result = excel.import_roster(ws_opener(), table, dry_run=args.dry_run, skip_invalid=args.skip_invalid,
+                                         early=early[0])
+        finally:
+            for e in early:
+                e.close()
     else:                                        # hours: its columns depend on the school's programme
-        source, run = path, excel.import_hours   # (and it loads the ORM)
-    result = run(ws_opener(), source, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
+        result = excel.import_hours(ws_opener(), path, dry_run=args.dry_run,   # (and it loads the ORM)
+                                    skip_invalid=args.skip_invalid)
     if args.json:
         print_json(result.to_dict())
         return 0 if result.ok else 1

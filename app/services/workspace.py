@@ -126,17 +126,32 @@ class Workspace:
         return self.sessions()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def plain_connection(self) -> Iterator[sqlite3.Connection | None]:
+        """One plain connection for a read and a later transaction(conn=…) on it (a caller that
+        compares PRAGMA data_version between the two needs the same connection); None when the
+        engine is loaded, whose transactions go through it."""
+        if self._engine is not None:
+            yield None
+            return
+        conn = connect(self.paths.database)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def transaction(self, conn: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
         """A DB-API connection inside one BEGIN IMMEDIATE transaction, committed when the block
         ends if it changed anything (rolled back otherwise, and whenever the block raises).
 
         Through the engine when it is loaded (the window counts the engine's commits for its
-        automatic backups); otherwise a plain connection with the engine's settings.
+        automatic backups); otherwise on `conn` (from plain_connection, left open) or a plain
+        connection of its own with the engine's settings.
         A database that is locked, read-only, on a full disk or unreadable (I/O) raises
         dberrors.DatabaseUnavailableError, the Chinese message the window and the command line
         show for it; damage and every other error pass through unchanged."""
         try:
-            with self._transaction() as conn:
+            with self._transaction(conn) as conn:
                 yield conn
         except Exception as exc:
             if _from_sqlite(exc):
@@ -147,7 +162,7 @@ class Workspace:
             raise
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, given: sqlite3.Connection | None) -> Iterator[sqlite3.Connection]:
         if self._engine is not None:
             with self.sessions() as s:
                 conn = s.connection().connection.driver_connection      # BEGIN IMMEDIATE done
@@ -156,7 +171,7 @@ class Workspace:
                 if conn.total_changes != before:
                     s.commit()
             return                                                      # closing rolls back
-        conn = connect(self.paths.database)
+        conn = given if given is not None else connect(self.paths.database)
         try:
             conn.execute("BEGIN IMMEDIATE")
             before = conn.total_changes
@@ -168,7 +183,8 @@ class Workspace:
                 raise
             conn.execute("COMMIT" if conn.total_changes != before else "ROLLBACK")
         finally:
-            conn.close()
+            if given is None:
+                conn.close()
 
     def has_school(self) -> bool:
         from sqlmodel import select

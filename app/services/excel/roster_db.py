@@ -96,6 +96,25 @@ def load_state(conn: sqlite3.Connection) -> RosterState:
     return state
 
 
+def data_version(conn: sqlite3.Connection) -> int:
+    """Changes when another connection (or process) commits to the database."""
+    return conn.execute("PRAGMA data_version").fetchone()[0]
+
+
+def read_state_early(conn: sqlite3.Connection) -> tuple[int, RosterState] | None:
+    """load_state in a read transaction of its own, with the data version it saw, for a caller that
+    reads the teachers while a file is parsed and writes later on the same connection; None if
+    anything goes wrong (the write transaction then loads the state itself and meets the error)."""
+    try:
+        conn.execute("BEGIN")
+        try:
+            return data_version(conn), load_state(conn)
+        finally:
+            conn.execute("COMMIT")
+    except (sqlite3.Error, AppError):
+        return None
+
+
 def stored(value: Any) -> Any:
     """A value in the text form SQLAlchemy stores it in."""
     if isinstance(value, datetime):
