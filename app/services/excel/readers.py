@@ -112,7 +112,7 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
     """An xlsx through python-calamine (fast), on the very file handle the zip checks passed;
     sheets whose cells would make too large a grid are read by openpyxl, streaming."""
     zf = open_workbook_zip(path, limits)
-    prescanned: dict[str, SheetScan] = {}
+    prescanned: set[str] = set()
     try:
         parts = sheet_parts(zf)
         too_large = False
@@ -120,10 +120,12 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
         # as python-calamine finds it, whatever the case of its name
         for part in sorted({p for p in parts if p is not None} | _all_sheet_targets(zf)):
             if part not in prescanned and zf.get(part) is not None:
-                fits, scan, doctype = prescan(zf, part, GRID_CELLS)
+                # (the grid and the DOCTYPE only: what scan_sheet_part finds is looked for later,
+                # while python-calamine parses – table.load_table)
+                fits, _none, doctype = prescan(zf, part, GRID_CELLS, findings=False)
                 if doctype:
                     raise FileRejected(DOCTYPE_MESSAGE.format(path.name))
-                prescanned[part] = scan
+                prescanned.add(part)
                 too_large = too_large or not fits
         _refuse_doctype(zf, path, skip=prescanned)
         if too_large:
@@ -153,9 +155,6 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
             continue                       # chart and macro sheets
         part = parts[i] if len(parts) == len(metas) else None
         scanned: list[SheetScan] = []
-
-        if part in prescanned:
-            scanned.append(prescanned[part])
 
         def scan(part=part, scanned=scanned) -> SheetScan:
             if not scanned:

@@ -178,7 +178,7 @@ _WIDEST = (0, 26, 702, 18278)                  # the last column with 0, 1, 2 or
 
 
 def prescan(zf: SafeZip, part: str, cells: int, chunk: int = 1 << 20,
-             overlap: int = 1 << 16) -> tuple[bool, SheetScan, bool]:
+             overlap: int = 1 << 16, findings: bool = True) -> tuple[bool, SheetScan | None, bool]:
     """One pass over a sheet part for everything looked for before a parser sees it: whether
     python-calamine's grid of it stays within `cells`, what scan_sheet_part finds, and whether
     it holds a DOCTYPE or ENTITY (its decompressed bytes were read three times before).
@@ -186,7 +186,9 @@ def prescan(zf: SafeZip, part: str, cells: int, chunk: int = 1 << 20,
     The grid is bounded by the longest row number and the widest column letters (a few
     searches in C). A sheet that bound does not clear, or with a cell or row tag whose first
     attribute is not its position (cells placed by order among them) or with namespace
-    prefixes, is measured cell by cell (sheet_extent)."""
+    prefixes, is measured cell by cell (sheet_extent). `findings=False`: only the grid bound and
+    the DOCTYPE (None for the SheetScan), for a caller that runs scan_sheet_part later, while
+    python-calamine parses (table.load_table)."""
     found = _ScanFindings()
     digits = letters = 0
     exact = hidden = False
@@ -197,7 +199,8 @@ def prescan(zf: SafeZip, part: str, cells: int, chunk: int = 1 << 20,
         if bang and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
             return False, SheetScan(), True
         prefixed = _PREFIXED.search(data) is not None
-        found.feed(data, prefixed)
+        if findings:
+            found.feed(data, prefixed)
         tail = data[-overlap:]
         if exact:
             continue
@@ -219,11 +222,11 @@ def prescan(zf: SafeZip, part: str, cells: int, chunk: int = 1 << 20,
         while letters < 3 and _COL_LETTERS[letters + 1].search(region):
             letters += 1
     if not exact and (10 ** digits - 1) * _WIDEST[letters] <= cells:
-        return True, found.result(), False
+        return True, found.result() if findings else None, False
     if hidden:
-        return False, found.result(), False
+        return False, found.result() if findings else None, False
     rows, cols = sheet_extent(zf, part, chunk)
-    return rows * cols <= cells, found.result(), False
+    return rows * cols <= cells, found.result() if findings else None, False
 
 
 def _tag_regions(zf: SafeZip, part: str, chunk: int) -> Iterator[bytes]:

@@ -71,6 +71,11 @@ def load_table(path: Path, fields: Sequence[FieldSpec], *, limits: Limits = DEFA
 
     src = open_source(path, limits, header_score)
     try:
+        # while python-calamine parses: the byte scan of each sheet that may be read (merged ranges,
+        # formulas without a value, error cells), then the caller's own work
+        for source in src.sheets:
+            if sheet == source.name or (sheet is None and not source.hidden):
+                source.scan()
         if meanwhile is not None:
             meanwhile()
         candidates = []
