@@ -27,6 +27,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableS
 from app.services.forms.compact import compress_last_page
 from app.services.forms.fastflow import TextLines
 from app.services.forms.fonts import BOLD, REGULAR, missing_chars, placeholder
+from app.services.forms.textcache import CachedText
 from app.services.seal import SealInfo
 
 PAGE_W, PAGE_H = A4
@@ -371,8 +372,9 @@ class PageContext:
         return bool(self.seal and self.seal.allow_incomplete)
 
 
-class FormCanvas(Canvas):
-    """Starts in our font (no stray Helvetica), writes the per-form page totals at the end."""
+class FormCanvas(CachedText):
+    """Starts in our font (no stray Helvetica), writes the per-form page totals at the end;
+    a string drawn again reuses its operators (textcache.py)."""
 
     def __init__(self, *args, context: PageContext, **kw) -> None:
         kw["initialFontName"] = REGULAR
