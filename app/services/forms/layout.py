@@ -23,6 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus.tables import CellStyle
 
 from app.services.forms.compact import compress_last_page
 from app.services.forms.fastflow import TextLines
@@ -202,19 +203,26 @@ def split_to_width(text: str, font: str, size: float, width: float) -> list[str]
 GRID = 0.6
 
 
+@lru_cache(maxsize=None)
+def _form_cell(font_size: float) -> type[CellStyle]:
+    """reportlab's cell style with the forms' defaults (font, padding, vertical centring) as
+    class attributes: the same as a FONT, VALIGN and four padding commands over the whole table,
+    without applying six commands to every cell of every table (5% of a print run's layout)."""
+    return type("FormCell", (CellStyle,), {
+        "fontname": REGULAR, "fontsize": font_size, "leading": font_size * 1.3, "valign": "MIDDLE",
+        "topPadding": 2.5, "bottomPadding": 3.5, "leftPadding": 5, "rightPadding": 5})
+
+
 def table(rows, widths, *, header_rows: int = 1, style_cmds=(), font_size: float = 9.5,
           zebra: bool = False) -> Table:
     """A ruled table in the forms' style; header rows repeat on every page it spans."""
-    t = Table(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT", splitByRow=1)
+    cell = _form_cell(font_size)
+    ncols = max((len(r) for r in rows), default=0)
+    styles = [[cell(repr((i, j))) for j in range(ncols)] for i in range(len(rows))]
+    t = Table(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT", splitByRow=1, cellStyles=styles)
     cmds = [
-        ("FONT", (0, 0), (-1, -1), REGULAR, font_size, font_size * 1.3),
         ("GRID", (0, 0), (-1, -1), GRID, INK),
         ("BOX", (0, 0), (-1, -1), 1.0, INK),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
     ]
     if header_rows:
         cmds += [("BACKGROUND", (0, 0), (-1, header_rows - 1), FILL),

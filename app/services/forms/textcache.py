@@ -9,7 +9,7 @@ CachedText keeps, per (font, size, leading, text), what reportlab wrote between 
 position and the end of the text object, and the string's width; a string drawn again gets
 the same bytes with only its position new. The first drawing of every string is reportlab's
 own, and is kept only when its code has the exact shape expected (BT, position, …, T* ET),
-so the page content is byte for byte what stock reportlab writes (tests/test_forms_textcache.py).
+so the page content is byte for byte what stock reportlab writes (tests/forms/test_stock_equivalence.py).
 The subset mapping the cache skips is fixed once a character has been seen, and a cache
 belongs to one canvas, i.e. one document.
 """

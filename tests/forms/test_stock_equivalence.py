@@ -1,5 +1,6 @@
-"""Strings drawn again reuse their operators (forms/textcache.py), and the pages stay byte for
-byte what stock reportlab writes."""
+"""The layout's shortcuts give what stock reportlab gives: strings drawn again reuse their operators
+(forms/textcache.py) and the pages stay byte for byte the same; the tables' cells start in the
+forms' style (layout.table) with the styles the commands would have given them."""
 
 from __future__ import annotations
 
@@ -100,3 +101,37 @@ def test_a_print_run_is_the_same_with_and_without_the_cache(monkeypatch):
         assert len(on) == len(off) > 10
         assert on == off
     assert len(learned) == len(drawn)                          # cache off: every string the stock way
+
+
+def test_form_tables_start_in_the_forms_cell_style():
+    """layout.table's cells carry the forms' defaults as their class (no six commands per cell):
+    every cell ends up with the style the commands gave it, under the table's own commands too."""
+    from reportlab.platypus import Table, TableStyle
+
+    from app.services.forms.layout import GRID, INK, RED, table
+
+    rows = [["序号", "项目", "结果"], ["1", "网络研修", "达标"], ["2", "实践应用", "未达标"], ["合计", "", ""]]
+    widths = [30, 120, 60]
+    extra = [("FONT", (2, 2), (2, 2), BOLD, 9.5, 12.4), ("TEXTCOLOR", (2, 2), (2, 2), RED),
+             ("ALIGN", (0, 1), (0, -1), "CENTER"), ("VALIGN", (1, 3), (1, 3), "TOP"),
+             ("LEFTPADDING", (0, 3), (-1, 3), 9), ("SPAN", (0, 3), (-1, 3))]
+    for size, header_rows in ((9.5, 1), (8.5, 0)):
+        ours = table(rows, widths, header_rows=header_rows, style_cmds=extra, font_size=size)
+        stock = Table(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT", splitByRow=1)
+        cmds = [("FONT", (0, 0), (-1, -1), REGULAR, size, size * 1.3), ("GRID", (0, 0), (-1, -1), GRID, INK),
+                ("BOX", (0, 0), (-1, -1), 1.0, INK), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5)]
+        if header_rows:
+            from app.services.forms.layout import FILL
+            cmds += [("BACKGROUND", (0, 0), (-1, 0), FILL), ("FONT", (0, 0), (-1, 0), BOLD, size, size * 1.3),
+                     ("ALIGN", (0, 0), (-1, 0), "CENTER")]
+        stock.setStyle(TableStyle(cmds + extra))
+        names = ("fontname", "fontsize", "leading", "leftPadding", "rightPadding", "topPadding", "bottomPadding",
+                 "firstLineIndent", "color", "alignment", "background", "valign", "href", "destination")
+        for r, (ours_row, stock_row) in enumerate(zip(ours._cellStyles, stock._cellStyles)):
+            for c, (a, b) in enumerate(zip(ours_row, stock_row)):
+                assert [getattr(a, n) for n in names] == [getattr(b, n) for n in names], (size, r, c)
+        assert len(ours._cellStyles) == len(stock._cellStyles) == len(rows)
+        assert ours._linecmds == stock._linecmds and ours._bkgrndcmds == stock._bkgrndcmds
+        assert ours._spanCmds == stock._spanCmds
