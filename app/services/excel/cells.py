@@ -2,7 +2,8 @@
 
 Every user-supplied string goes through `put()`: a value starting with = + - @
 (or a tab/CR) is stored as a string cell with Excel's quote-prefix style, so
-Excel shows the original text and never evaluates it (OWASP ASVS 1.2.10).
+Excel shows the original text and never evaluates it (OWASP ASVS 1.2.10); and text that
+looks like an OOXML escape (`_x0041_`) is escaped so Excel shows it as typed (ooxml_text.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.services.excel.ooxml_text import escape_literal
 from app.services.excel.plain import format_plain  # noqa: F401 (used from here too)
 from app.services.fileio import fsync_dir, os_errors, replace_with_retry
 
@@ -63,7 +65,7 @@ def put(cell: Cell, value: Any, *, text: bool = False) -> Cell:
         value = format_plain(value)
     if isinstance(value, str):
         value = clean_text(value)
-        cell.value = value
+        cell.value = escape_literal(value)           # openpyxl stores `_x0041_` as it is
         cell.data_type = "s"
         if looks_like_formula(value):
             cell.quotePrefix = True

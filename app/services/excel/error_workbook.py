@@ -24,6 +24,7 @@ from app.errors import AppError
 from app.services.excel.cells import (ERROR_FILL, HEADER_FILL, HEADER_FONT, WARN_FILL, WRAP, clean_text,
                                       fit_widths,
                                       print_setup, put, save_workbook, write_header)
+from app.services.excel.ooxml_text import escape_literal
 from app.services.excel.readers import col_index
 from app.services.excel.results import ERROR, RowProblem
 from app.services.excel.table import Table
@@ -94,7 +95,7 @@ def write_error_workbook(table: Table, errors: Sequence[RowProblem], dest: Path 
             cell.fill = ERROR_FILL if is_error else WARN_FILL
             if comments < MAX_COMMENTS:
                 text = clean_text("\n".join(p.message for p in ps))
-                comment = Comment(text, AUTHOR)
+                comment = Comment(escape_literal(text), AUTHOR)
                 comment.width, comment.height = 300, 40 + 18 * max(1, len(text) // 18)
                 cell.comment = comment
                 comments += 1

@@ -29,6 +29,7 @@ from app.services.excel.sources import Row, SheetScan, SheetSource, SourceFile  
 from app.services.excel.sheet_scan import (DOCTYPE_MESSAGE, col_index, prescan,  # noqa: F401 (re-exported)
                                            scan_sheet_part, sheet_extent)
 from app.services.excel.csv_reader import open_csv
+from app.services.excel.ooxml_text import unescape
 from app.services.excel.parse_ahead import ParseAhead
 
 
@@ -346,6 +347,8 @@ def _open_xlsx_openpyxl(path: Path, limits: Limits, zf: SafeZip) -> SourceFile:
             max_col = limits.max_columns
             try:
                 for n, values in enumerate(ws.iter_rows(values_only=True), 1):
+                    if any(v.__class__ is str and "_x" in v for v in values):
+                        values = tuple(unescape(v) if v.__class__ is str else v for v in values)
                     yield n, values[:max_col] if len(values) > max_col else values
             except AppError:
                 raise
