@@ -109,3 +109,15 @@ def test_form_kinds_are_the_vocabulary():
     from app import vocab
     from app.services.forms import dto
     assert dto.KINDS is vocab.FORM_KINDS and dto.KIND_PERSONAL == "个人"
+
+
+def test_an_export_loads_no_openpyxl():
+    """The summary workbook is written with XlsxWriter: an export's modules (its plugins included)
+    must not load openpyxl for the text rules they share with the openpyxl writers (cell_rules.py)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = ("import sys; import app.services.bundle.export; from app.services.bundle.paperwork import default_plugins\n"
+            "default_plugins(); import app.services.excel.report, app.services.excel.xw_cells\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'xlsxwriter'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "['xlsxwriter']"

@@ -8,29 +8,21 @@ looks like an OOXML escape (`_x0041_`) is escaped so Excel shows it as typed (oo
 
 from __future__ import annotations
 
-import os
-import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
-from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import app.services.excel.xl  # noqa: F401,I001 (openpyxl as this app loads it, before any openpyxl import)
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.services.excel.cell_rules import (FORMULA_TRIGGERS, TEXT_FORMAT, clean_text,  # noqa: F401 (re-exported)
+                                           looks_like_formula, save_workbook, text_width)
 from app.services.excel.ooxml_text import escape_literal
 from app.services.excel.plain import format_plain  # noqa: F401 (used from here too)
-from app.services.fileio import fsync_dir, os_errors, replace_with_retry
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")     # what XML 1.0 forbids below space
-TEXT_FORMAT = "@"
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -45,10 +37,6 @@ THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center")
-
-
-def looks_like_formula(text: str) -> bool:
-    return bool(text) and text[0] in FORMULA_TRIGGERS
 
 
 def put(cell: Cell, value: Any, *, text: bool = False) -> Cell:
@@ -78,20 +66,6 @@ def put(cell: Cell, value: Any, *, text: bool = False) -> Cell:
     if text:
         cell.number_format = TEXT_FORMAT
     return cell
-
-
-def clean_text(value: str) -> str:
-    """Text a cell or a comment can hold: XML 1.0 forbids most control characters (openpyxl would
-    raise IllegalCharacterError on a name stored before they were refused)."""
-    if _CONTROL.search(value):
-        value = _CONTROL.sub(" ", value)
-    return value[:32767]
-
-
-def text_width(text: str) -> int:
-    """Excel width units: CJK characters count two."""
-    longest = max((line for line in str(text).split("\n")), key=len, default="")
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
 
 
 def fit_widths(ws: Worksheet, *, min_width: int = 6, max_width: int = 40,
@@ -142,21 +116,3 @@ def print_setup(ws: Worksheet, *, header_row: int = 1, landscape: bool | None = 
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-
-
-def save_workbook(wb: Workbook, dest: Path) -> Path:
-    """Save through a temporary file and rename, so a crash never leaves half a file."""
-    dest = Path(dest)
-    tmp = dest.with_name(dest.name + ".tmp")
-    with os_errors(dest):
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            wb.save(tmp)
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            replace_with_retry(tmp, dest)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-        fsync_dir(dest.parent)
-    return dest

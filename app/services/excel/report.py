@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.services.excel.cells import save_workbook
+from app.services.excel.cell_rules import save_workbook
 from app.services.excel.xw_cells import BAD, CENTER, GOOD, SAMPLE_ROWS, WRAP, Book, Sheet
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.validation import personal_masks

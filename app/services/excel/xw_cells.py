@@ -1,7 +1,7 @@
 """Writing a workbook with XlsxWriter the safe way, as cells.py does with openpyxl.
 
 Text stays text: every string goes in through write_string (XlsxWriter's write() would turn
-"=…" into a formula and "http://…" into a link), cleaned as cells.clean_text cleans it, with
+"=…" into a formula and "http://…" into a link), cleaned as cell_rules.clean_text cleans it, with
 Excel's quote-prefix style where it starts like a formula. Widths fit Chinese by cells.fit_widths'
 rule, from the first rows as they are written; pages print as cells.print_setup sets them up.
 Rows and columns are numbered from 1 here, as in openpyxl.
@@ -19,7 +19,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from app.errors import StorageError
-from app.services.excel.cells import TEXT_FORMAT, clean_text, looks_like_formula, text_width
+from app.services.excel.cell_rules import TEXT_FORMAT, clean_text, looks_like_formula, text_width
 from app.services.excel.plain import format_plain
 from app.services.fileio import describe_os_error, os_errors
 
