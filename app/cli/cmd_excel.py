@@ -56,18 +56,15 @@ def cmd_import(args, ws_opener) -> int:
     from app.services import excel             # its parts load on first use: only the importer asked for
     path = Path(args.file).expanduser()
     if args.kind == "roster":
-        early = []
+        import importlib
 
-        def meanwhile() -> None:                 # while python-calamine parses the checked file:
-            from app.services.excel.roster_import import EarlyState   # the row checks, loaded now
-            early.append(EarlyState(ws_opener()))                     # and the teachers, read now
-        try:
-            table = excel.read_roster(path, meanwhile=meanwhile)
+        from app.services.excel.roster_read import read_with_teachers
+
+        def load_checks() -> None:                # the row checks, loaded while the file is parsed
+            importlib.import_module("app.services.excel.roster_import")
+        with read_with_teachers(path, ws_opener, also=load_checks) as (table, early):
             result = excel.import_roster(ws_opener(), table, dry_run=args.dry_run, skip_invalid=args.skip_invalid,
-                                         early=early[0])
-        finally:
-            for e in early:
-                e.close()
+                                         early=early)
     else:                                        # hours: its columns depend on the school's programme
         result = excel.import_hours(ws_opener(), path, dry_run=args.dry_run,   # (and it loads the ORM)
                                     skip_invalid=args.skip_invalid)

@@ -169,3 +169,21 @@ def update_teachers(conn: sqlite3.Connection, updates: list[tuple[int, dict[str,
 
 def audit(conn: sqlite3.Connection, action: str, detail: str, stamp: datetime) -> None:
     conn.execute("INSERT INTO auditentry (at, action, detail) VALUES (?, ?, ?)", (stored(stamp), action, detail))
+
+
+class EarlyState:
+    """The school's teachers, read on a connection of its own while python-calamine parses the
+    file; the write transaction later takes that same connection and keeps the read only if no
+    one has committed to the database since (PRAGMA data_version). Close it when done."""
+
+    def __init__(self, ws) -> None:
+        self._connection = ws.plain_connection()
+        self.conn = self._connection.__enter__()      # None when the engine is loaded (the window)
+        try:
+            self.read = read_state_early(self.conn) if self.conn is not None else None
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self._connection.__exit__(None, None, None)

@@ -33,11 +33,10 @@ from app.services.excel.headers import ColumnInfo, apply_mapping
 from app.services.excel.readers import cell_text
 from app.services.excel.results import (ADD, ERROR, ERROR_ROW, UNCHANGED, UPDATE, WARNING, ImportPreview,
                                         ImportResult, PlannedRow, ReadingNote, RowProblem, blocked_preview)
-from app.services.excel.roster_db import (TEACHER_ATTRS, Known, RosterState, add_points, audit, data_version,
-                                          group_ids, insert_teachers, load_state, read_state_early,
-                                          update_teachers)
+from app.services.excel.roster_db import (TEACHER_ATTRS, EarlyState, Known, RosterState, add_points, audit,
+                                          data_version, group_ids, insert_teachers, load_state, update_teachers)
 from app.services.excel.safety import DEFAULT_LIMITS, FileRejected, Limits
-from app.services.excel.roster_read import read_roster
+from app.services.excel.roster_read import read_roster, read_with_teachers
 from app.services.excel.table import Table
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.teacher_rules import GENDERS, check_exempt_reason, gender_for_id
@@ -89,24 +88,6 @@ def commit_roster(ws, preview: ImportPreview, *, skip_invalid: bool = False,
                 progress=progress)
 
 
-class EarlyState:
-    """The school's teachers, read on a connection of its own while python-calamine parses the
-    file; the write transaction later takes that same connection and keeps the read only if no
-    one has committed to the database since (PRAGMA data_version). Close it when done."""
-
-    def __init__(self, ws) -> None:
-        self._connection = ws.plain_connection()
-        self.conn = self._connection.__enter__()      # None when the engine is loaded (the window)
-        try:
-            self.read = read_state_early(self.conn) if self.conn is not None else None
-        except BaseException:
-            self.close()
-            raise
-
-    def close(self) -> None:
-        self._connection.__exit__(None, None, None)
-
-
 def import_roster(ws, source: Path | Table, *, dry_run: bool = False, skip_invalid: bool = False,
                   mapping: dict[int, str | None] | None = None, error_workbook: bool = True,
                   limits: Limits = DEFAULT_LIMITS, progress: Progress = NO_PROGRESS,
@@ -114,17 +95,15 @@ def import_roster(ws, source: Path | Table, *, dry_run: bool = False, skip_inval
     """Read (unless given a Table), check and (unless dry_run or any row is invalid) write; for the
     CLI. A file is parsed while the teachers are read (EarlyState); `early`: one the caller made
     while it read the Table itself."""
-    made: list[EarlyState] = []
-    try:
-        if not isinstance(source, Table):
-            source = read_roster(source, limits=limits, progress=progress,
-                                 meanwhile=lambda: made.append(EarlyState(ws)))
-            early = made[0]
-        result = _run(ws, source, mapping, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress,
-                      conn=early.conn if early else None, early=early.read if early else None)
-    finally:
-        for e in made:
-            e.close()
+    def run(table: Table, early: EarlyState | None) -> ImportResult:
+        return _run(ws, table, mapping, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress,
+                    conn=early.conn if early else None, early=early.read if early else None)
+
+    if isinstance(source, Table):
+        result = run(source, early)
+    else:
+        with read_with_teachers(source, lambda: ws, limits=limits, progress=progress) as (source, early):
+            result = run(source, early)
     if error_workbook and result.errors:       # openpyxl only when there is a workbook to write
         from app.services.excel.error_workbook import attach_error_workbook
         attach_error_workbook(result, source, error_workbook)
