@@ -57,17 +57,22 @@ class QuietFileHandler(logging.FileHandler):
         super().__init__(path, mode="a", encoding="utf-8", delay=delay)
         self.setFormatter(SafeFormatter())
 
+    _rotate_at = 0                          # a size past MAX_BYTES, after a rotation failed
+
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            if self.stream is not None and self.stream.tell() >= MAX_BYTES:
-                self._rotate()
+            if self.stream is not None:
+                size = self.stream.tell()
+                if size >= max(MAX_BYTES, self._rotate_at):
+                    self._rotate(size)
         except (OSError, ValueError):
             pass
         super().emit(record)
 
-    def _rotate(self) -> None:
+    def _rotate(self, size: int) -> None:
         """tisheng.log → .1 → … → .5 (the oldest dropped), then a new file; a rename that fails
-        leaves the names as they are and the current file open for appending."""
+        leaves the names as they are and the current file open for appending, and is tried
+        again only once the file has grown by MAX_BYTES more (not at every record)."""
         self.stream.close()
         self.stream = None
         base = self.baseFilename
@@ -76,8 +81,9 @@ class QuietFileHandler(logging.FileHandler):
                 if os.path.exists(f"{base}.{i}"):
                     os.replace(f"{base}.{i}", f"{base}.{i + 1}")
             os.replace(base, f"{base}.1")
+            self._rotate_at = 0
         except OSError:
-            pass
+            self._rotate_at = size + MAX_BYTES
         self.stream = self._open()
 
     def _open(self):

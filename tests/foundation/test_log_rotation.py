@@ -46,8 +46,10 @@ def test_rotates_into_numbered_files_and_drops_the_oldest(small_log):
 
 def test_a_refused_rename_keeps_every_record_in_the_current_file(small_log, monkeypatch):
     path, logger = small_log
+    tries = []
 
     def refuse(src, dst):                               # Windows: another process has the file open
+        tries.append(src)
         raise PermissionError(13, "另一个程序正在使用此文件")
     monkeypatch.setattr(os, "replace", refuse)
     monkeypatch.setattr(os, "rename", refuse)
@@ -56,3 +58,5 @@ def test_a_refused_rename_keeps_every_record_in_the_current_file(small_log, monk
     lines = _lines(path)
     assert [int(x.split("记录 ")[1][:4]) for x in lines] == list(range(100))
     assert not path.with_name("tisheng.log.1").exists()
+    # tried again only once the file has grown by the limit again, not at each record past it
+    assert 1 <= len(tries) <= path.stat().st_size // 2_000
