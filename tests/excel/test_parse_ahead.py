@@ -49,3 +49,29 @@ def test_an_error_in_meanwhile_is_raised_after_the_parse_is_over_and_the_file_cl
         read_roster(src, meanwhile=fail)
     assert not _parsing()
     src.rename(tmp_path / "moved.xlsx")                     # (Windows: only a closed file can be moved)
+
+
+def test_a_chosen_sheet_is_the_only_one_parsed_ahead(tmp_path, monkeypatch):
+    """A preview where the user points at a sheet reads that sheet: the others are not parsed."""
+    from openpyxl import Workbook
+
+    from app.services.excel import parse_ahead
+
+    parsed = []
+    real = parse_ahead.ParseAhead.__init__
+
+    def spy(self, workbook, names):
+        parsed.append(list(names))
+        real(self, workbook, names)
+    monkeypatch.setattr(parse_ahead.ParseAhead, "__init__", spy)
+    path = tmp_path / "two.xlsx"
+    wb = Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["请在“花名册”页填写"])
+    roster = wb.create_sheet("花名册")
+    for row in [HEADER, ["王芳", make_id(1), "13900000001"]]:
+        roster.append(row)
+    wb.save(path)
+    assert read_roster(path, sheet="花名册").rows[0][1][0] == "王芳"
+    assert read_roster(path).sheet == "花名册"
+    assert parsed == [["花名册"], ["说明", "花名册"]]

@@ -36,8 +36,10 @@ from app.services.excel.parse_ahead import ParseAhead
 # ---------------------------------------------------------------- dispatch
 
 def open_source(path: Path, limits: Limits = DEFAULT_LIMITS,
-                header_score: Callable[[list[list[Any]]], int] | None = None) -> SourceFile:
-    """Open any supported file; the caller must call `.close()`."""
+                header_score: Callable[[list[list[Any]]], int] | None = None,
+                sheet: str | None = None) -> SourceFile:
+    """Open any supported file; the caller must call `.close()`. `sheet`: the one sheet the caller
+    will read, when it knows (an xlsx then parses only that one ahead; see open_xlsx)."""
     path = Path(path)
     kind = sniff(path)
     suffix = path.suffix.lower()
@@ -48,10 +50,10 @@ def open_source(path: Path, limits: Limits = DEFAULT_LIMITS,
             if kind.name == "ole":
                 return _try_xls(path, limits, renamed=True)
             raise not_a_workbook(path, kind)
-        return open_xlsx(path, limits)
+        return open_xlsx(path, limits, sheet)
     if suffix in (".xls", ".et"):
         if kind.name == "zip":            # an xlsx saved with the old extension
-            return open_xlsx(path, limits)
+            return open_xlsx(path, limits, sheet)
         if kind.name == "ole":
             return _try_xls(path, limits, renamed=False)
         if kind.name == "html":
@@ -61,7 +63,7 @@ def open_source(path: Path, limits: Limits = DEFAULT_LIMITS,
         raise not_a_workbook(path, kind)
     if suffix in (".csv", ".txt", ".tsv"):
         if kind.name == "zip":
-            return open_xlsx(path, limits)
+            return open_xlsx(path, limits, sheet)
         if kind.name in ("csv",):
             return open_csv(path, limits, header_score)
         raise FileRejected(f"文件“{path.name}”不是文本格式的 CSV 文件。{XLSX_ADVICE}")
@@ -109,9 +111,10 @@ def _patch_openpyxl() -> None:
 GRID_CELLS = 2_000_000
 
 
-def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
+def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS, sheet: str | None = None) -> SourceFile:
     """An xlsx through python-calamine (fast), on the very file handle the zip checks passed;
-    sheets whose cells would make too large a grid are read by openpyxl, streaming."""
+    sheets whose cells would make too large a grid are read by openpyxl, streaming. Parsed ahead
+    on a thread: `sheet` if given, otherwise every visible worksheet (any may hold the header)."""
     zf = open_workbook_zip(path, limits)
     prescanned: set[str] = set()
     try:
@@ -149,7 +152,7 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
         warnings.append(f"文件“{path.name}”是启用宏的工作簿；宏不会被执行，只读取单元格内容。")
     # the visible worksheets, parsed on a thread from now on (the checks above have passed)
     ahead = ParseAhead(wb, [m.name for m in metas if m.typ == SheetTypeEnum.WorkSheet
-                            and m.visible == SheetVisibleEnum.Visible])
+                            and (m.name == sheet if sheet is not None else m.visible == SheetVisibleEnum.Visible)])
     sheets = []
     for i, meta in enumerate(metas):
         if meta.typ != SheetTypeEnum.WorkSheet:

@@ -69,7 +69,7 @@ def load_table(path: Path, fields: Sequence[FieldSpec], *, limits: Limits = DEFA
     def header_score(rows: list[list[Any]]) -> int:
         return max((index.row_score(r) for r in rows[:limits.header_scan_rows]), default=0)
 
-    src = open_source(path, limits, header_score)
+    src = open_source(path, limits, header_score, sheet)
     try:
         # while python-calamine parses: the byte scan of each sheet that may be read (merged ranges,
         # formulas without a value, error cells), then the caller's own work
