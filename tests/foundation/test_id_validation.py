@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from app.errors import ValidationError
+from app.services.validation.id_number import WEIGHTS, check_char
 from app.services.validation import (mask_id_number, mask_phone, parse_date, validate_hours,
                                      validate_id_number, validate_phone)
 
@@ -30,6 +31,16 @@ def test_invalid_ids_are_refused_with_reason(raw, fragment):
     with pytest.raises(ValidationError) as exc:
         validate_id_number(raw)
     assert fragment in exc.value.user_message
+
+
+def test_check_char_is_the_standard_weighted_sum():
+    # GB 11643: sum of digit × weight, mod 11, indexes "10X98765432"; every digit in every place
+    import random
+    rng = random.Random(11643)
+    samples = ["0" * 17, "9" * 17, *("0" * k + d + "0" * (16 - k) for k in range(17) for d in "123456789"),
+               *("".join(rng.choice("0123456789") for _ in range(17)) for _ in range(2000))]
+    for first17 in samples:
+        assert check_char(first17) == "10X98765432"[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
 
 
 def test_id_stored_as_number_is_refused_not_repaired():

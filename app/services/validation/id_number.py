@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from operator import mul
 
 from app.errors import ValidationError
 from app.services.validation.controls import describe, invisible_in
@@ -22,7 +21,6 @@ PROVINCES = {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
 _FIFTEEN = re.compile(r"\d{15}")
 _SPACES_DASHES = re.compile(r"[\s\-]")
-_WEIGHT_SUM_OF_ZEROS = 48 * sum(WEIGHTS)      # ord("0") times every weight
 
 
 def normalize_id_number(raw: object) -> str:
@@ -39,8 +37,11 @@ def normalize_id_number(raw: object) -> str:
 
 
 def check_char(first17: str) -> str:
-    if first17.isascii() and first17.isdigit():   # the digits' bytes weighted in C, less the weighted zeros
-        return CHECK_CHARS[(sum(map(mul, first17.encode(), WEIGHTS)) - _WEIGHT_SUM_OF_ZEROS) % 11]
+    if first17.isascii() and first17.isdigit():
+        # Each weight is 2**k mod 11 (k = 17 for the first digit down to 1), and 13 ≡ 2 (mod 11), so
+        # the weighted sum is twice the digits read as a base-13 number, mod 11: one int() in C
+        # (a fifth of the time of weighting them one by one; 5,000 rows an import)
+        return CHECK_CHARS[2 * int(first17, 13) % 11]
     return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
 
 
