@@ -62,7 +62,7 @@ def cmd_import(args, ws_opener) -> int:
 
         def load_checks() -> None:                # the row checks, loaded while the file is parsed
             importlib.import_module("app.services.excel.roster_import")
-        with read_with_teachers(path, ws_opener, also=load_checks) as (table, early):
+        with read_with_teachers(path, ws_opener, also=load_checks, backup=not args.dry_run) as (table, early):
             result = excel.import_roster(ws_opener(), table, dry_run=args.dry_run, skip_invalid=args.skip_invalid,
                                          early=early)
     else:                                        # hours: its columns depend on the school's programme

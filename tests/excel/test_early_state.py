@@ -1,5 +1,6 @@
-"""The teachers read while the file is parsed (roster_import.EarlyState): used by the write
-transaction only when nothing was committed to the database between the two."""
+"""The teachers read while the file is parsed (roster_import.EarlyState), and the safety backup taken
+then: used by the write transaction only when nothing was committed to the database between the
+two; the backup is kept only if the import writes."""
 
 from __future__ import annotations
 
@@ -37,22 +38,87 @@ def test_the_early_read_is_used_when_nothing_changed(plain, tmp_path, monkeypatc
 def test_a_commit_by_another_process_between_the_read_and_the_write_is_seen(plain, tmp_path, monkeypatch):
     """Someone adds 张伟 with the ID the file gives 李强 while the file is parsed: the import must
     refuse that row as a conflict, not insert a second teacher with the same ID (or crash on it)."""
-    real_init = roster_import.EarlyState.__init__
-
-    def read_then_someone_commits(self, ws):
-        real_init(self, ws)
-        other = sqlite3.connect(ws.paths.database)
-        other.execute("INSERT INTO teacher (name, gender, id_number, phone, subject, stage, staff_type, title, "
-                      "status, status_reason, note, created_at, updated_at, participation) VALUES "
-                      "('张伟', '男', ?, '', '', '', '在编', '', '在岗', '', '', "
-                      "'2026-12-07 08:00:00.000000', '2026-12-07 08:00:00.000000', '')", (make_id(2),))
-        other.commit()
-        other.close()
-    monkeypatch.setattr(roster_import.EarlyState, "__init__", read_then_someone_commits)
+    monkeypatch.setattr(roster_import.EarlyState, "__init__", _then_someone_commits(make_id(2)))
     result = import_roster(plain, write_rows(tmp_path / "b.xlsx", [ROSTER_HEADER, roster_row(2, "李强")]))
     assert not result.ok and not result.written
     assert any("张伟" in p.message for p in result.errors)
     assert [t.name for t in teachers(plain).values()] == ["张伟"]
+    assert _backups(plain) == []               # the early backup was deleted: nothing was written
+
+
+def _then_someone_commits(id_number: str):
+    """EarlyState.__init__, then another process adds 张伟 (after the early read and backup)."""
+    real_init = roster_import.EarlyState.__init__
+
+    def init(self, ws, **kw):
+        real_init(self, ws, **kw)
+        other = sqlite3.connect(ws.paths.database)
+        other.execute("INSERT INTO teacher (name, gender, id_number, phone, subject, stage, staff_type, title, "
+                      "status, status_reason, note, created_at, updated_at, participation) VALUES "
+                      "('张伟', '男', ?, '', '', '', '在编', '', '在岗', '', '', "
+                      "'2026-12-07 08:00:00.000000', '2026-12-07 08:00:00.000000', '')", (id_number,))
+        other.commit()
+        other.close()
+    return init
+
+
+def _backups(ws) -> list[str]:
+    folder = ws.paths.backups
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def _names_in(backup) -> list[str]:
+    conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        return sorted(r[0] for r in conn.execute("SELECT name FROM teacher"))
+    finally:
+        conn.close()
+
+
+def test_the_backup_taken_during_the_parse_is_the_imports_own(plain, tmp_path, monkeypatch):
+    import_roster(plain, write_rows(tmp_path / "a.xlsx", [ROSTER_HEADER, roster_row(1, "王芳")]))
+    before = _backups(plain)
+    taken = []
+    real = roster_import.EarlyState.__init__
+
+    def init(self, ws, **kw):
+        real(self, ws, **kw)
+        taken.append(self.backup)
+    monkeypatch.setattr(roster_import.EarlyState, "__init__", init)
+    result = import_roster(plain, write_rows(tmp_path / "b.xlsx", [ROSTER_HEADER, roster_row(2, "李强")]))
+    assert result.written and taken and taken[0] is not None
+    assert result.backup == taken[0]           # the one taken while the file was parsed
+    assert _backups(plain) == sorted([*before, result.backup.name])
+    assert _names_in(result.backup) == ["王芳"]  # the data as it was before this import
+
+
+def test_an_import_that_writes_nothing_leaves_no_backup(plain, tmp_path, monkeypatch):
+    f = write_rows(tmp_path / "a.xlsx", [ROSTER_HEADER, roster_row(1, "王芳")])
+    import_roster(plain, f)
+    before = _backups(plain)
+    taken = []
+    real = roster_import.EarlyState.__init__
+    monkeypatch.setattr(roster_import.EarlyState, "__init__",
+                        lambda self, ws, **kw: real(self, ws, **kw) or taken.append(self.backup))
+    assert import_roster(plain, f).unchanged == 1                      # the same file again
+    bad = write_rows(tmp_path / "bad.xlsx", [ROSTER_HEADER, roster_row(2, "李强", 身份证号="123")])
+    assert not import_roster(plain, bad).written                       # a row in error
+    assert not import_roster(plain, write_rows(tmp_path / "b.xlsx", [ROSTER_HEADER, roster_row(3, "赵敏")]),
+                             dry_run=True).written
+    assert [b is not None for b in taken] == [True, True, False]       # (none for a dry run)
+    assert _backups(plain) == before
+
+
+def test_a_commit_after_the_early_backup_makes_the_import_take_a_new_one(plain, tmp_path, monkeypatch):
+    """The backup before an import must hold what the import wrote over: 张伟, committed by another
+    process while the file was parsed, is in it."""
+    import_roster(plain, write_rows(tmp_path / "a.xlsx", [ROSTER_HEADER, roster_row(1, "王芳")]))
+    before = _backups(plain)
+    monkeypatch.setattr(roster_import.EarlyState, "__init__", _then_someone_commits(make_id(9)))
+    result = import_roster(plain, write_rows(tmp_path / "b.xlsx", [ROSTER_HEADER, roster_row(2, "李强")]))
+    assert result.written
+    assert _names_in(result.backup) == ["张伟", "王芳"]
+    assert _backups(plain) == sorted([*before, result.backup.name])    # the early one deleted
 
 
 def test_the_command_line_closes_the_early_connection_when_the_file_is_refused(tmp_path, capsys):

@@ -1,7 +1,7 @@
 """Every backup reason the app writes into a backup's name has a Chinese label in the backups list.
 
 The reasons are read from the code: each call in app/ that hands a reason to a backup function
-(`backup_before`, `snapshot`, `make_backup(reason=…)`, a migration's `backup(…)`) is resolved to
+(`backup_before`, `take_backup_before`, `snapshot`, `make_backup(reason=…)`, a migration's `backup(…)`) is resolved to
 its string(s); a reason that cannot be resolved fails the test, so a new call is never missed.
 """
 
@@ -17,7 +17,7 @@ from app.services.backup.snapshot import BackupInfo
 APP = Path(__file__).resolve().parents[2] / "app"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # function name → (position of the reason among the arguments, prefix the function adds)
-REASON_ARG = {"backup_before": (1, "before-"), "snapshot": (1, ""), "backup": (1, ""), "make_backup": (None, "")}
+REASON_ARG = {"backup_before": (1, "before-"), "take_backup_before": (1, "before-"), "snapshot": (1, ""), "backup": (1, ""), "make_backup": (None, "")}
 
 
 def _strings(node: ast.AST | None) -> list[str] | None:

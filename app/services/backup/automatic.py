@@ -77,16 +77,28 @@ def backup_before(target, reason: str) -> Path | None:
     Raises BackupFailed when the backup cannot be written: the caller should not
     go ahead with the operation then.
     """
+    path = take_backup_before(target, reason)
+    if path is not None:
+        settle_backup(target)
+    return path
+
+
+def take_backup_before(target, reason: str) -> Path | None:
+    """backup_before's copy alone, for a caller that takes it ahead of time and keeps it only if the
+    operation goes ahead (settle_backup then) – deleting it otherwise, before anything is thinned."""
     paths = paths_of(target)
     if not paths.database.exists() or paths.database.stat().st_size == 0:
         return None
-    path = snapshot(paths, reason if reason.startswith("before-") else f"before-{reason}")
+    return snapshot(paths, reason if reason.startswith("before-") else f"before-{reason}")
+
+
+def settle_backup(target) -> None:
+    """A backup was taken and kept: nothing counts as changed since, and the old ones are thinned."""
     reset_change_marker(target)
     try:
-        thin_backups(paths)
+        thin_backups(paths_of(target))
     except OSError as exc:  # thinning is housekeeping; never fail the operation for it
         log.warning("could not thin backups: %s", exc)
-    return path
 
 
 class BackupTask:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from app.errors import AppError
@@ -174,16 +175,42 @@ def audit(conn: sqlite3.Connection, action: str, detail: str, stamp: datetime) -
 class EarlyState:
     """The school's teachers, read on a connection of its own while python-calamine parses the
     file; the write transaction later takes that same connection and keeps the read only if no
-    one has committed to the database since (PRAGMA data_version). Close it when done."""
+    one has committed to the database since (PRAGMA data_version). Close it when done.
 
-    def __init__(self, ws) -> None:
+    `backup`: the safety backup is taken then too (the parse leaves the caller idle for longer
+    than the copy takes). It stands for the backup before the import only on the same test as the
+    read (adopt_backup); otherwise, or if nothing is written, close() deletes it unannounced, and
+    the import takes its own when it writes, as without one."""
+
+    def __init__(self, ws, backup: bool = False) -> None:
+        self._ws = ws
         self._connection = ws.plain_connection()
         self.conn = self._connection.__enter__()      # None when the engine is loaded (the window)
+        self.backup: Path | None = None
         try:
             self.read = read_state_early(self.conn) if self.conn is not None else None
         except BaseException:
             self.close()
             raise
+        if backup and self.read is not None:
+            from app.services.backup.automatic import take_backup_before
+            try:
+                self.backup = take_backup_before(ws, "import")
+            except AppError:                          # (taken again, and refused, if the import writes)
+                self.backup = None
+
+    def adopt_backup(self) -> Path | None:
+        """The backup taken early, now the import's own (the caller has checked the data version)."""
+        path, self.backup = self.backup, None
+        if path is not None:
+            from app.services.backup.automatic import settle_backup
+            settle_backup(self._ws)
+        return path
 
     def close(self) -> None:
-        self._connection.__exit__(None, None, None)
+        try:
+            self._connection.__exit__(None, None, None)
+        finally:
+            if self.backup is not None:               # never announced: nothing was written after it
+                self.backup.unlink(missing_ok=True)
+                self.backup = None

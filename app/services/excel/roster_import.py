@@ -97,12 +97,13 @@ def import_roster(ws, source: Path | Table, *, dry_run: bool = False, skip_inval
     while it read the Table itself."""
     def run(table: Table, early: EarlyState | None) -> ImportResult:
         return _run(ws, table, mapping, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress,
-                    conn=early.conn if early else None, early=early.read if early else None)
+                    early=early)
 
     if isinstance(source, Table):
         result = run(source, early)
     else:
-        with read_with_teachers(source, lambda: ws, limits=limits, progress=progress) as (source, early):
+        with read_with_teachers(source, lambda: ws, limits=limits, progress=progress,
+                                backup=not dry_run) as (source, early):
             result = run(source, early)
     if error_workbook and result.errors:       # openpyxl only when there is a workbook to write
         from app.services.excel.error_workbook import attach_error_workbook
@@ -455,13 +456,15 @@ def _differs(a: Any, b: Any) -> bool:
 # ---------------------------------------------------------------- writing
 
 def _run(ws, table: Table, mapping: dict[int, str | None] | None, *, dry_run: bool,
-         skip_invalid: bool, progress: Progress, conn=None, early: tuple[int, RosterState] | None = None
-         ) -> ImportResult:
+         skip_invalid: bool, progress: Progress, early: EarlyState | None = None) -> ImportResult:
     # One transaction (BEGIN IMMEDIATE) from reading the teachers to writing them, so that the
     # rows are checked against what is written next to them; committed only if it wrote. A state
-    # read earlier on the same connection stands in only if no one has committed since.
-    with ws.transaction(conn) as conn:
-        state = early[1] if early is not None and data_version(conn) == early[0] else load_state(conn)
+    # read earlier on the same connection (and the backup taken then) stands in only if no one
+    # has committed since.
+    read = early.read if early is not None else None
+    with ws.transaction(early.conn if early is not None else None) as conn:
+        current = read is not None and data_version(conn) == read[0]
+        state = read[1] if current else load_state(conn)
         plan = _plan(state, table, mapping, progress)
         result = ImportResult(KIND, table.path, ok=not plan.errors, dry_run=dry_run,
                               errors=list(plan.errors), warnings=list(plan.warnings),
@@ -477,7 +480,8 @@ def _run(ws, table: Table, mapping: dict[int, str | None] | None, *, dry_run: bo
             return result
         if not plan.adds and not plan.updates:
             return result
-        result.backup = backup_before(ws, "import")    # the window and the command line alike
+        # (the window and the command line alike)
+        result.backup = early.adopt_backup() if current and early.backup is not None else backup_before(ws, "import")
         _apply(conn, plan, table, progress)
     result.written = True
     return result

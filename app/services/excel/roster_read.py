@@ -29,18 +29,19 @@ def read_roster(path: Path, *, sheet: str | None = None, header_row: int | None 
 
 @contextmanager
 def read_with_teachers(path: Path, open_ws: Callable[[], Any], *, limits: Limits = DEFAULT_LIMITS,
-                       progress: Progress = NO_PROGRESS, also: Callable[[], Any] | None = None
-                       ) -> Iterator[tuple[Table, EarlyState]]:
+                       progress: Progress = NO_PROGRESS, also: Callable[[], Any] | None = None,
+                       backup: bool = False) -> Iterator[tuple[Table, EarlyState]]:
     """read_roster, and while python-calamine parses the file: `also()` (the caller's own loading),
     then the school's data folder (`open_ws()`) and its teachers (EarlyState, for import_roster's
-    `early`), closed when the block ends."""
+    `early`; `backup`: and the safety backup, for an import that may write), closed when the block
+    ends."""
     made: list[EarlyState] = []
 
     def meanwhile() -> None:
         from app.services.excel.roster_db import EarlyState   # (sqlite3 too: loaded during the parse)
         if also is not None:
             also()
-        made.append(EarlyState(open_ws()))
+        made.append(EarlyState(open_ws(), backup=backup))
     try:
         table = read_roster(path, limits=limits, progress=progress, meanwhile=meanwhile)
         yield table, made[0]
