@@ -43,6 +43,28 @@ def test_check_char_is_the_standard_weighted_sum():
         assert check_char(first17) == "10X98765432"[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
 
 
+class _Str(str):
+    """A str subclass: takes the general path of the checks, never the plain-text shortcut."""
+
+
+@pytest.mark.parametrize("raw", ["11010519491231002X", "11010519491231002x", "110105194912310021",
+                                 "11010519491231003X", "110105199002301234", "990105194912310023",
+                                 "110105210001010011", "440524198001010013", "110105180001010011",
+                                 "11010519491231002Y", "1101051949123100２X", "11010519491231002X ",
+                                 "110105491231002", "", "13800138000", "+86 138 0013 8000", "1380013800",
+                                 "12800138000", "138001380001", "0411-12345678", "１３８００１３８０００"])
+def test_the_plain_text_shortcuts_give_what_the_general_checks_give(raw):
+    from app.services.validation import validate_phone
+
+    def outcome(check, value):
+        try:
+            return check(value)
+        except ValidationError as exc:
+            return exc.user_message
+    for check in (validate_id_number, validate_phone):
+        assert outcome(check, raw) == outcome(check, _Str(raw))
+
+
 def test_id_stored_as_number_is_refused_not_repaired():
     with pytest.raises(ValidationError) as exc:
         validate_id_number(330102199001011000)
