@@ -152,13 +152,14 @@ def _new_teacher(m: dict[str, Any]) -> dict[str, Any]:
     status = m.get("status") or STATUS_ACTIVE
     reason = m.get("status_reason") or ""
     gender = m.get("gender") or ""
+    get = m.get
     out = {"name": m["name"], "id_number": m["id_number"], "gender": gender_for_id(gender, m["id_number"]),
-           "phone": m.get("phone") or "", "staff_type": m.get("staff_type") or "在编", "status": status,
-           "status_reason": reason, "staff_no": m.get("staff_no") or None, "retire_date": m.get("retire_date")}
+           "phone": get("phone") or "", "staff_type": get("staff_type") or "在编", "status": status,
+           "status_reason": reason, "staff_no": get("staff_no") or None, "retire_date": get("retire_date"),
+           "subject": get("subject") or "", "stage": get("stage") or "", "title": get("title") or "",
+           "teaching_point": get("teaching_point") or "", "group": get("group") or "", "note": get("note") or "",
+           "participation": ""}
     check_exempt_reason(status, reason)
-    for key in ("subject", "stage", "title", "teaching_point", "group", "note"):
-        out[key] = m.get(key) or ""
-    out["participation"] = ""
     return out
 
 
@@ -293,11 +294,14 @@ def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | Non
                 bad("phone", phone_raw, exc.user_message)
         # -- 工号
         sn_raw = row[staff_at] if staff_at is not None else None
-        try:
-            staff_no = normalize_text(format_plain(sn_raw), label="工号") if sn_raw is not None else ""
-        except ValidationError as exc:
-            staff_no = ""
-            bad("staff_no", sn_raw, exc.user_message)
+        # (printable text without an ideographic space is what normalize_text returns stripped: inline)
+        staff_no = sn_raw.strip() if sn_raw.__class__ is str and "\u3000" not in sn_raw else None
+        if staff_no is None or not staff_no.isprintable():
+            try:
+                staff_no = normalize_text(format_plain(sn_raw), label="工号") if sn_raw is not None else ""
+            except ValidationError as exc:
+                staff_no = ""
+                bad("staff_no", sn_raw, exc.user_message)
         if staff_no:
             if len(staff_no) > 20:
                 bad("staff_no", sn_raw, "工号过长（最多20位）。")
@@ -364,7 +368,7 @@ def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | Non
             owner = by_staff_no.get(staff_no) if staff_no else None
             if owner is not None and not owner.id_number and owner.name == clean["name"]:
                 candidate = owner
-            else:
+            elif no_id_by_name:
                 same = [t for t in no_id_by_name.get(clean["name"], ()) if t.id not in claimed]
                 if len(same) == 1:
                     candidate = same[0]
