@@ -146,17 +146,17 @@ ENUMS = (("gender", GENDER_SYNONYMS, GENDERS), ("staff_type", STAFF_TYPE_SYNONYM
          ("status", STATUS_SYNONYMS, STATUSES))
 
 
-def _new_teacher(m: dict[str, Any]) -> dict[str, Any]:
-    """A new teacher's fields, each already checked on its own by _plan, completed as
-    teacher_rules.validate_teacher_fields completes them, with the rules between fields."""
-    status = m.get("status") or STATUS_ACTIVE
-    reason = m.get("status_reason") or ""
-    gender = m.get("gender") or ""
-    get = m.get
-    out = {"name": m["name"], "id_number": m["id_number"], "gender": gender_for_id(gender, m["id_number"]),
+def _new_teacher(c: dict[str, Any], school_stage: str) -> dict[str, Any]:
+    """A new teacher's fields from the row's (`c`, each already checked on its own by _plan),
+    completed as teacher_rules.validate_teacher_fields completes them (the school's stage for a
+    row without one), with the rules between fields."""
+    get = c.get
+    status = get("status") or STATUS_ACTIVE
+    reason = get("status_reason") or ""
+    out = {"name": c["name"], "id_number": c["id_number"], "gender": gender_for_id(get("gender") or "", c["id_number"]),
            "phone": get("phone") or "", "staff_type": get("staff_type") or "在编", "status": status,
            "status_reason": reason, "staff_no": get("staff_no") or None, "retire_date": get("retire_date"),
-           "subject": get("subject") or "", "stage": get("stage") or "", "title": get("title") or "",
+           "subject": get("subject") or "", "stage": get("stage") or school_stage or "", "title": get("title") or "",
            "teaching_point": get("teaching_point") or "", "group": get("group") or "", "note": get("note") or "",
            "participation": ""}
     check_exempt_reason(status, reason)
@@ -398,11 +398,7 @@ def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | Non
                 else:
                     final = merged                               # nothing to write, nothing to check
             else:
-                merged = {"staff_type": "在编", "status": STATUS_ACTIVE}
-                if school_stage and not clean.get("stage"):
-                    merged["stage"] = school_stage
-                merged.update(clean)
-                final = _new_teacher(merged)
+                final = _new_teacher(clean, school_stage)
         except ValidationError as exc:
             key = exc.field if exc.field in cols else \
                 "status" if exc.field == "status_reason" and "status" in cols else \
