@@ -26,7 +26,7 @@ from app.services.excel.safety import (DEFAULT_LIMITS, XLSX_ADVICE, FileRejected
 from app.services.safezip import SafeZip, ZipDamaged
 
 from app.services.excel.sources import Row, SheetScan, SheetSource, SourceFile  # noqa: F401 (re-exported)
-from app.services.excel.sheet_scan import (DOCTYPE_MESSAGE, col_index, prescan,  # noqa: F401 (re-exported)
+from app.services.excel.sheet_scan import (DOCTYPE_MESSAGE, SCAN_CHUNK, col_index, prescan,  # noqa: F401 (re-exported)
                                            scan_sheet_part, sheet_extent)
 from app.services.excel.csv_reader import open_csv
 from app.services.excel.ooxml_text import unescape
@@ -243,7 +243,7 @@ def _with_errors(n: int, values: tuple[Any, ...], errors: dict[tuple[int, int], 
     return tuple(out)
 
 
-def _refuse_doctype(zf: SafeZip, path: Path, chunk: int = 1 << 20, skip=()) -> None:
+def _refuse_doctype(zf: SafeZip, path: Path, chunk: int = SCAN_CHUNK, skip=()) -> None:
     """No XML part of a workbook has a DOCTYPE; one that does is an entity bomb or an external
     entity (refused as defusedxml refuses it for openpyxl), never handed to a parser. `skip`:
     parts already looked at (the sheets, by _prescan)."""

@@ -27,6 +27,13 @@ _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*\bt="e"[^>]*)>(?:(?!</(?:\w+:)?c>
                          re.S)
 
 
+# The piece of a decompressed part each scan looks at at a time. Eight searches run over every
+# piece: over 128 KB, which stays in the processor's cache between them, the prescan of a 5,000-row
+# roster took 20 ms against 24 ms over 1 MB pieces, scan_sheet_part 9 ms against 14 ms (and on
+# XlsxWriter's sheets 15 against 21 ms, 7 against 15 ms).
+SCAN_CHUNK = 1 << 17
+
+
 def col_index(letters: bytes | str) -> int:
     if isinstance(letters, bytes):
         letters = letters.decode("ascii")
@@ -69,7 +76,7 @@ class _ScanFindings:
         return SheetScan(sorted(self.merged), sorted(self.uncached), self.errors)
 
 
-def scan_sheet_part(zf: SafeZip, part: str, chunk: int = 1 << 20,
+def scan_sheet_part(zf: SafeZip, part: str, chunk: int = SCAN_CHUNK,
                     overlap: int = 1 << 16) -> SheetScan:
     """Find merged ranges and formulas with no cached value by scanning bytes.
 
@@ -145,7 +152,7 @@ def _plain_and_small(region: bytes) -> bool | None:
     return None if _NOT_SMALL_POSITION.search(region) else True
 
 
-def sheet_extent(zf: SafeZip, part: str, chunk: int = 1 << 20) -> tuple[int, int]:
+def sheet_extent(zf: SafeZip, part: str, chunk: int = SCAN_CHUNK) -> tuple[int, int]:
     """(last row, last column) python-calamine would allocate its grid for, from the cells' own
     positions (`r="XFD1048576"`) or, without them, from their order, as it places them. Two
     cells far apart make a grid of billions of cells. TOO_LARGE for a sheet whose layout a byte
@@ -177,7 +184,7 @@ _COL_LETTERS = [None, *(re.compile(rb' r="[A-Z]{%d}' % k) for k in range(1, 4))]
 _WIDEST = (0, 26, 702, 18278)                  # the last column with 0, 1, 2 or 3 letters (ZZZ)
 
 
-def prescan(zf: SafeZip, part: str, cells: int, chunk: int = 1 << 20,
+def prescan(zf: SafeZip, part: str, cells: int, chunk: int = SCAN_CHUNK,
              overlap: int = 1 << 16, findings: bool = True) -> tuple[bool, SheetScan | None, bool]:
     """One pass over a sheet part for everything looked for before a parser sees it: whether
     python-calamine's grid of it stays within `cells`, what scan_sheet_part finds, and whether
