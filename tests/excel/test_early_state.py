@@ -126,8 +126,10 @@ def test_the_command_line_closes_the_early_connection_when_the_file_is_refused(t
     data = tmp_path / "data"
     assert main(["--data-dir", str(data), "import", "roster", str(
         write_rows(tmp_path / "a.xlsx", [ROSTER_HEADER, roster_row(1, "王芳")]))]) == 0
+    before = sorted(p.name for p in (data / "backups").iterdir())
     bad = write_rows(tmp_path / "b.xlsx", [["序号", "备注"], [1, "没有姓名列"]])
     assert main(["--data-dir", str(data), "import", "roster", str(bad)]) != 0
     said = capsys.readouterr()
     assert "姓名" in said.err + said.out
+    assert sorted(p.name for p in (data / "backups").iterdir()) == before    # the early backup deleted
     (data / "tisheng.sqlite3").rename(tmp_path / "moved.sqlite3")   # (Windows: only a closed file moves)
