@@ -68,7 +68,8 @@ def _backups(ws) -> list[str]:
 
 
 def _names_in(backup) -> list[str]:
-    conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    from app.dbfile import connect_readonly
+    conn = connect_readonly(backup)
     try:
         return sorted(r[0] for r in conn.execute("SELECT name FROM teacher"))
     finally:
