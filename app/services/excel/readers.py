@@ -180,8 +180,11 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS, sheet: str | None = N
                 pad = (None,) * (start[1] if start else 0)
                 convert = _calamine_value
                 for n, values in enumerate(sheet.iter_rows(), 1):
-                    # (text as it is, in the comprehension: most cells of a roster are text)
-                    out = pad + tuple([v if v.__class__ is str and v else convert(v) for v in values])
+                    # (text as it is, and whole numbers (a roster's 序号) made int, in the comprehension:
+                    # the others go through _calamine_value)
+                    out = pad + tuple([v if v.__class__ is str and v else
+                                       int(v) if v.__class__ is float and v.is_integer() and -1e15 < v < 1e15
+                                       else convert(v) for v in values])
                     if errors:
                         out = _with_errors(n, out, errors)
                     if out and out[-1] is None:              # as openpyxl: a row ends at its last value
