@@ -235,7 +235,6 @@ def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | Non
             continue
         problems: list[RowProblem] = []
         clean: dict[str, Any] = {}
-        given: set[str] = set()
         # -- name
         try:
             name = _clean_name(name_raw)
@@ -281,7 +280,6 @@ def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | Non
                 bad(key, value, f"{LABELS[key]}应为：{'、'.join(allowed)}。")
             else:
                 clean[key] = canon
-                given.add(key)
         # -- phone
         phone_raw = row[phone_at] if phone_at is not None else None
         if phone_raw not in (None, ""):
@@ -289,7 +287,6 @@ def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | Non
                 phone = validate_phone(phone_raw)
                 if phone:
                     clean["phone"] = phone
-                    given.add("phone")
             except ValidationError as exc:
                 bad("phone", phone_raw, exc.user_message)
         # -- 工号
@@ -307,13 +304,11 @@ def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | Non
                 bad("staff_no", sn_raw, "工号过长（最多20位）。")
             else:
                 clean["staff_no"] = staff_no
-                given.add("staff_no")
         # -- dates and free text
         rd_raw = row[retire_at] if retire_at is not None else None
         if rd_raw not in (None, ""):
             try:
                 clean["retire_date"] = parse_date(rd_raw, field="退休日期")
-                given.add("retire_date")
             except ValidationError as exc:
                 bad("retire_date", rd_raw, exc.user_message)
         for key, c in texts:
@@ -333,7 +328,6 @@ def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | Non
                     bad(key, value, f"{LABELS[key]}过长（最多200字）。")
                     continue
                 clean[key] = text
-                given.add(key)
         if "group" in clean and clean["group"] not in group_ids_:
             bad("group", raw("group"), f"学科研修组“{clean['group']}”不存在，请先在“团队”页面建立，"
                                        "或清空该单元格。")
@@ -389,10 +383,9 @@ def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | Non
         base = existing.values if existing is not None else None
         try:
             if base is not None:
-                given_values = {k: v for k, v in clean.items() if k in given or k in ("name", "id_number")}
                 merged = dict(base)
-                merged.update(given_values)
-                if any((base.get(k) or "") != (v or "") for k, v in given_values.items()):
+                merged.update(clean)                             # (only what the row gives)
+                if any((base.get(k) or "") != (v or "") for k, v in clean.items()):
                     from app.services.teacher_rules import validate_teacher_fields
                     final = validate_teacher_fields(merged)     # stored values are checked again too
                 else:
