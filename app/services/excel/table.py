@@ -163,7 +163,7 @@ def _collect(table: Table, head: list[Row], rest: Any, scan: SheetScan, limits: 
                 if col < len(values) and values[col] is not None:
                     active.append((col, last, values[col]))
         # (a row whose first cell holds a number, date or flag is not blank: is_blank not called)
-        if (not values or values[0] is None or values[0].__class__ is str) and is_blank(values):
+        if (not values or values[0] is None or isinstance(values[0], str)) and is_blank(values):
             table.skipped_blank += 1
             trailing_blank += 1
             return trailing_blank < MAX_TRAILING_BLANKS
