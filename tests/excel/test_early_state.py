@@ -134,3 +134,28 @@ def test_the_command_line_closes_the_early_connection_when_the_file_is_refused(t
     assert "姓名" in said.err + said.out
     assert sorted(p.name for p in (data / "backups").iterdir()) == before    # the early backup deleted
     (data / "tisheng.sqlite3").rename(tmp_path / "moved.sqlite3")   # (Windows: only a closed file moves)
+
+
+def test_an_early_backup_that_fails_leaves_the_backup_to_the_import(plain, tmp_path, monkeypatch):
+    """A backup refused during the parse (a full disk for a moment, an error of the file system):
+    the import takes it again when it writes; refused again, the import writes nothing."""
+    from app.services.backup import automatic
+    from app.services.backup.snapshot import BackupFailed
+    real, calls = automatic.take_backup_before, []
+
+    def fails_first(target, reason):
+        calls.append(reason)
+        if len(calls) == 1:
+            raise OSError(28, "No space left on device")
+        return real(target, reason)
+    monkeypatch.setattr(automatic, "take_backup_before", fails_first)
+    result = import_roster(plain, write_rows(tmp_path / "a.xlsx", [ROSTER_HEADER, roster_row(1, "王芳")]))
+    assert result.written and result.backup is not None and len(calls) == 2
+    assert _names_in(result.backup) == []
+
+    def always_fails(target, reason):
+        raise BackupFailed("写入备份失败：磁盘可能已满、只读或已拔出。")
+    monkeypatch.setattr(automatic, "take_backup_before", always_fails)
+    with pytest.raises(BackupFailed):
+        import_roster(plain, write_rows(tmp_path / "b.xlsx", [ROSTER_HEADER, roster_row(2, "李强")]))
+    assert [t.name for t in teachers(plain).values()] == ["王芳"]

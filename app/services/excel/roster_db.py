@@ -196,7 +196,7 @@ class EarlyState:
             from app.services.backup.automatic import take_backup_before
             try:
                 self.backup = take_backup_before(ws, "import")
-            except AppError:                          # (taken again, and refused, if the import writes)
+            except (AppError, OSError):               # (taken again, and refused, if the import writes)
                 self.backup = None
 
     def adopt_backup(self) -> Path | None:
