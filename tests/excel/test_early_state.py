@@ -159,3 +159,22 @@ def test_an_early_backup_that_fails_leaves_the_backup_to_the_import(plain, tmp_p
     with pytest.raises(BackupFailed):
         import_roster(plain, write_rows(tmp_path / "b.xlsx", [ROSTER_HEADER, roster_row(2, "李强")]))
     assert [t.name for t in teachers(plain).values()] == ["王芳"]
+
+
+def test_an_unused_backup_that_cannot_be_deleted_is_left_and_the_import_goes_on(plain, tmp_path, monkeypatch):
+    """Windows: a virus scanner may hold a file just written. The unused backup stays (a valid copy of
+    the data), and the import's own outcome is what the user sees."""
+    from pathlib import Path
+    f = write_rows(tmp_path / "a.xlsx", [ROSTER_HEADER, roster_row(1, "王芳")])
+    import_roster(plain, f)
+    before = _backups(plain)
+    real_unlink = Path.unlink
+
+    def held(self, missing_ok=False):
+        if self.parent == plain.paths.backups:
+            raise PermissionError(13, "The process cannot access the file")
+        return real_unlink(self, missing_ok=missing_ok)
+    monkeypatch.setattr(Path, "unlink", held)
+    again = import_roster(plain, f)                       # unchanged: its early backup is not used
+    assert again.unchanged == 1 and not again.written
+    assert len(_backups(plain)) == len(before) + 1

@@ -11,6 +11,7 @@ are stored in the text forms SQLAlchemy writes (dates `YYYY-MM-DD`, times
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import AppError
+
+log = logging.getLogger(__name__)
 
 # The teacher columns the import reads and writes (participation is left as it is).
 TEACHER_ATTRS = ("name", "gender", "id_number", "phone", "subject", "stage", "staff_type", "title",
@@ -212,5 +215,8 @@ class EarlyState:
             self._connection.__exit__(None, None, None)
         finally:
             if self.backup is not None:               # never announced: nothing was written after it
-                self.backup.unlink(missing_ok=True)
+                try:
+                    self.backup.unlink(missing_ok=True)
+                except OSError as exc:                # (Windows: a virus scanner may hold a new file a moment)
+                    log.warning("could not delete the unused backup %s: %s", self.backup.name, exc)
                 self.backup = None
