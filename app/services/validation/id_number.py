@@ -84,7 +84,7 @@ def _born_and_checked(value: str, today: date | None) -> str:
                               field="id_number") from None
     if born.year < 1900 or born > (today or date.today()):
         raise ValidationError(f"身份证号 {value} 中的出生日期 {value[6:14]} 不合理。", field="id_number")
-    expected = CHECK_CHARS[2 * int(value[:17], 13) % 11]     # check_char, for the 17 digits checked above
+    expected = check_char(value[:17])
     if value[17] != expected:
         raise ValidationError(f"身份证号 {value} 校验位错误（最后一位应为 {expected}），请核对是否输错。",
                               field="id_number")
