@@ -110,6 +110,10 @@ def _patch_openpyxl() -> None:
 # cells, which would abort the process) goes to openpyxl's streaming reader instead.
 GRID_CELLS = 2_000_000
 
+# A whole-number float below this is read as an int, as openpyxl gives it; from 10^15 on a float no
+# longer holds every digit Excel shows (an ID number typed as a number), so it stays a float.
+WHOLE_BELOW = 1e15
+
 
 def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS, sheet: str | None = None) -> SourceFile:
     """An xlsx through python-calamine (fast), on the very file handle the zip checks passed;
@@ -183,7 +187,7 @@ def open_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS, sheet: str | None = N
                     # (text as it is, and whole numbers (a roster's 序号) made int, in the comprehension:
                     # the others go through _calamine_value)
                     out = pad + tuple([v if v.__class__ is str and v else
-                                       int(v) if v.__class__ is float and v.is_integer() and -1e15 < v < 1e15
+                                       int(v) if v.__class__ is float and v.is_integer() and -WHOLE_BELOW < v < WHOLE_BELOW
                                        else convert(v) for v in values])
                     if errors:
                         out = _with_errors(n, out, errors)
@@ -227,7 +231,7 @@ def _calamine_value(v: Any) -> Any:
     if v == "" and isinstance(v, str):
         return None
     if isinstance(v, float):
-        return int(v) if v.is_integer() and abs(v) < 1e15 else v
+        return int(v) if v.is_integer() and abs(v) < WHOLE_BELOW else v
     if type(v) is date_type:
         return datetime(v.year, v.month, v.day)
     return v
@@ -497,7 +501,7 @@ def _xls_value(book: Any, cell: Any) -> Any:
         return bool(cell.value)
     if t == xlrd.XL_CELL_NUMBER:
         v = cell.value
-        return int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 1e15 else v
+        return int(v) if isinstance(v, float) and v.is_integer() and abs(v) < WHOLE_BELOW else v
     return cell.value
 
 
@@ -515,7 +519,7 @@ def cell_text(value: Any) -> str:
     """A cell as text for matching headers and messages."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+    if isinstance(value, float) and value.is_integer() and abs(value) < WHOLE_BELOW:
         return str(int(value))
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d") if value.time() == datetime.min.time() else str(value)
