@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 BLOCKING = "blocking"
 WARNING = "warning"
@@ -30,6 +30,31 @@ class Finding:
         return self.severity == BLOCKING
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        """What dataclasses.asdict gives, and the label; built directly (asdict deep-copies
+        every value through a recursive helper: 0.15 s for a large school's 7,000 findings)."""
+        d = {name: getattr(self, name) for name in _FIELDS}
+        d["data"] = _copied(self.data)
         d["severity_label"] = SEVERITY_LABEL[self.severity]
         return d
+
+
+_FIELDS = tuple(f.name for f in fields(Finding))
+_ATOMIC = (str, int, float, bool, type(None))
+
+
+@dataclass
+class _Box:
+    value: object
+
+
+def _copied(value):
+    """A finding's data copied as asdict copies it: plain values kept, dicts and lists copied
+    all the way down, anything else (tuples, dates, dataclasses) handed to asdict itself."""
+    kind = type(value)
+    if kind in _ATOMIC:
+        return value
+    if kind is dict:
+        return {k: _copied(v) for k, v in value.items()}
+    if kind is list:
+        return [_copied(v) for v in value]
+    return asdict(_Box(value))["value"]
