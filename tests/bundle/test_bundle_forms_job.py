@@ -79,6 +79,47 @@ def test_failure_stops_the_layout(school, usb, real_forms, point):
     assert verify_path(export_bundle(ws, usb, plugins=real_forms).path).ok
 
 
+def test_the_layout_starts_before_the_payload_records_are_read(school, usb, real_forms, monkeypatch):
+    # the layout is the longest piece of a many-teacher export: it must not wait for build_plan
+    ws, _ = school
+    order = []
+    real_check, real_start, real_plan = real_forms.run_check, real_forms.start_forms, export_mod.build_plan
+    real_forms.run_check = lambda *a, **k: order.append("check") or real_check(*a, **k)
+    real_forms.start_forms = lambda *a, **k: order.append("layout") or real_start(*a, **k)
+    monkeypatch.setattr(export_mod, "build_plan", lambda *a, **k: order.append("records") or real_plan(*a, **k))
+    assert verify_path(export_bundle(ws, usb, ExportOptions(allow_incomplete=True), plugins=real_forms).path).ok
+    assert order == ["check", "layout", "records"]
+
+
+@pytest.mark.parametrize("where", ["room", "records"])
+def test_a_failure_before_the_paperwork_takes_the_layout_stops_it(school, usb, real_forms, monkeypatch, where):
+    # The layout starts right after the check, before the payload's records are read and the
+    # target's room is checked: a refusal there ends it too, and leaves nothing behind.
+    import threading
+    ws, _ = school
+    started = []
+    real_start = real_forms.start_forms
+
+    def start(*a, **k):
+        job = real_start(*a, **k)
+        started.append(job)
+        return job
+    real_forms.start_forms = start
+    if where == "room":
+        monkeypatch.setattr("shutil.disk_usage", lambda p: type("U", (), {"free": 1000})())
+    else:
+        def unreadable(*a, **k):
+            raise AppError("学校记录读取失败。")
+        monkeypatch.setattr(export_mod, "build_plan", unreadable)
+    with pytest.raises(AppError):
+        export_bundle(ws, usb, ExportOptions(allow_incomplete=True), plugins=real_forms)
+    assert len(started) == 1                              # the layout had started
+    assert _no_layout_left()
+    assert not [t for t in threading.enumerate() if t.name == "tisheng-forms"]
+    assert list(usb.iterdir()) == []
+    assert not any(ws.paths.tmp.glob("export-*"))
+
+
 def test_cancel_while_laying_out(school, usb, real_forms):
     ws, _ = school
     progress = Progress(lambda d, t, s: None, min_interval=0)

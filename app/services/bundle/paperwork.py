@@ -89,37 +89,55 @@ class Paperwork:
     parts: dict[str, bool] = field(default_factory=dict)
 
 
+def forms_pdf(staging: Path) -> Path:
+    """Where the sign-off forms of an export are laid out."""
+    return staging / "forms.pdf"
+
+
+def start_layout(ws, plugins: Plugins, staging: Path, fingerprint: str, incomplete: bool,
+                 progress: Progress, warm=None, shared=None):
+    """Start laying out the sign-off forms before the seal is known; the job (None when the
+    forms module cannot, or prints only after sealing: prepare() then prints them there).
+
+    The exporter calls this as soon as the compliance check is done, before it reads the
+    payload's records: the layout is the longest piece of an export of many teachers and
+    few files, and only the incomplete flag of the seal shows in it (the seal code, the
+    bag name and the school code are printed from the final seal when the file is saved)."""
+    if plugins.start_forms is None:
+        return None
+    pending = SealInfo(seal_code="", digest_hex="", fingerprint=fingerprint, school_code="", bag_name="",
+                       allow_incomplete=incomplete)
+    try:
+        return plugins.start_forms(ws, forms_pdf(staging), seal=pending, progress=progress,
+                                   **({"shared": shared} if shared is not None else {}),
+                                   **({"warm": warm} if warm is not None else {}))
+    except NotImplementedError:
+        log.warning("the forms module cannot print before sealing; printing after the seal")
+        return None
+
+
 def prepare(ws, plan: BundlePlan, plugins: Plugins, unmask: bool, staging: Path,
                extra: dict, key: keys.SchoolKeyInfo, name: str, incomplete: bool,
-               progress: Progress, warm=None, snapshot=None) -> Paperwork:
+               progress: Progress, job=None, snapshot=None) -> Paperwork:
     """Everything the seal depends on, then the forms that print it.
 
     Every payload hash is known before a byte is copied (evidence hashes come from the
     database and the copy must reproduce them), so the manifest, the seal code and the
-    sign-off PDF are prepared while the evidence streams to the stick. With
-    `plugins.start_forms` the forms' layout starts first, in a child process (the second
-    core), and only receives the seal once the workbook, bundle.json and manifest exist;
-    a failure or cancel at any step stops it. The fault points keep their order.
+    sign-off PDF are prepared while the evidence streams to the stick. `job`: the forms'
+    layout started earlier (start_layout), in a child process (the second core); it only
+    receives the seal once the workbook, bundle.json and manifest exist; a failure or
+    cancel at any step stops it. Without a job the forms are printed after the seal
+    (plugins.write_forms). The fault points keep their order.
     """
     out = Paperwork(parts={"bundle.json": True, "报表/汇总.xlsx": False, L.FORMS_PDF: False})
     files = list(plan.files)
-    pdf = staging / "forms.pdf"
-    job = None
+    pdf = forms_pdf(staging)
     # `snapshot`: [(snapshot, report)] from the export's check, emptied here: the submitted call
     # keeps its arguments until it returns, and the rows must be freed after the workbook
     shared = {"shared": snapshot.pop()} if snapshot else {}
     try:
-        if not shared and plugins.share_snapshot is not None and (plugins.start_forms or plugins.write_report):
+        if not shared and plugins.share_snapshot is not None and plugins.write_report:
             shared = {"shared": plugins.share_snapshot(ws)}
-        if plugins.start_forms is not None:
-            # the layout (most of the work) starts now, in a child process; the seal follows
-            pending = SealInfo(seal_code="", digest_hex="", fingerprint=key.fingerprint,
-                               school_code=plan.school_code, bag_name=name, allow_incomplete=incomplete)
-            try:
-                job = plugins.start_forms(ws, pdf, seal=pending, progress=progress, **shared,
-                                          **({"warm": warm} if warm is not None else {}))
-            except NotImplementedError:
-                log.warning("the forms module cannot print before sealing; printing after the seal")
         if plugins.write_report is not None:
             xlsx = staging / "汇总.xlsx"
             if call_plugin(plugins.write_report, ws, xlsx, unmask=unmask, progress=progress, **shared):
