@@ -291,14 +291,12 @@ def _plan(state: RosterState, table: Table, mapping: dict[int, str | None] | Non
                 bad("phone", phone_raw, exc.user_message)
         # -- 工号
         sn_raw = row[staff_at] if staff_at is not None else None
-        # (printable text without an ideographic space is what normalize_text returns stripped: inline)
-        staff_no = sn_raw.strip() if sn_raw.__class__ is str and "\u3000" not in sn_raw else None
-        if staff_no is None or not staff_no.isprintable():
-            try:
-                staff_no = normalize_text(format_plain(sn_raw), label="工号") if sn_raw is not None else ""
-            except ValidationError as exc:
-                staff_no = ""
-                bad("staff_no", sn_raw, exc.user_message)
+        try:
+            staff_no = "" if sn_raw is None else normalize_text(
+                sn_raw if sn_raw.__class__ is str else format_plain(sn_raw), label="工号")
+        except ValidationError as exc:
+            staff_no = ""
+            bad("staff_no", sn_raw, exc.user_message)
         if staff_no:
             if len(staff_no) > 20:
                 bad("staff_no", sn_raw, "工号过长（最多20位）。")
