@@ -8,7 +8,9 @@ never reaches the district). Everything is on the device before the read-back, w
 drops each file from the OS cache as it opens it, so that it reads what the device
 holds (on Windows through an unbuffered handle): that is what catches fake-capacity
 sticks. The read-back starts only once the last file is written, because such a stick
-overwrites early files with later ones. On Linux the files reach the device with
+overwrites early files with later ones – or once room for the files still to come has been
+reserved and written (reserve / check_now, see reserved.py): those are then rewritten in that
+room and read back alone at the end. On Linux the files reach the device with
 syncfs, every SYNC_EVERY bytes in a flusher thread while the copy goes on and once
 more before the read-back (one journal commit instead of one fsync per file: 13,000
 small files took twice as long to copy with a fsync each); elsewhere a flusher
@@ -34,6 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from app.errors import StorageError
+from app.services.bundle import reserved
 from app.services.bundle.device_read import BUF, OnBytes, _drop_cache, hash_from_device  # noqa: F401
 from app.services.fileio import (FileSystemSync, can_sync_filesystem, fsync_dir, os_errors,  # noqa: F401
                                  remove_tree, replace_with_retry)
@@ -146,6 +149,11 @@ class DirSink:
         self._dirty = False                        # files copied since the last syncfs started
         self._made_dirs: set[Path] = set()       # folders made by this sink: one mkdir per folder, not per file
         self._fs_sync: FileSystemSync | None = None
+        # room reserved for files written after an early read-back (see reserved.py)
+        self._room: dict[str, int] = {}            # bag path → bytes reserved, until rewritten
+        self._pattern: dict[str, str] = {}         # bag path → sha256 of the pattern it holds meanwhile
+        self._checked: dict[str, str] | None = None  # what the early read-back found intact
+        self._void = False                          # a new write since then: read everything back
         with os_errors(self.root):
             if resume_from is not None and resume_from != self.root and resume_from.is_dir():
                 os.replace(resume_from, self.root)
@@ -169,8 +177,57 @@ class DirSink:
 
     def put_file(self, rel: str, src: Path, expected_sha: str, size: int,
                  on_bytes: OnBytes | None = None) -> None:
+        if self._fits(rel, size):
+            self._rewrite_file(rel, src, expected_sha, size, on_bytes)
+            return
         self._make_parent(rel)
         self._copied(rel, src, expected_sha, *self._copy_one(rel, src, expected_sha, size, on_bytes))
+
+    # ---- room reserved before the early read-back (reserved.py)
+
+    def reserve(self, rel: str, size: int) -> None:
+        """Set `size` bytes aside at `rel` for a file written after check_now(): a random pattern
+        until then, read back with everything else."""
+        self._make_parent(rel)
+        target = self._target(rel)
+        with os_errors(target):
+            self._pattern[rel] = reserved.write_pattern(target, size)
+        self._room[rel] = size
+
+    def check_now(self, on_bytes: OnBytes | None = None,
+                  progress_text: Callable[[str], None] | None = None) -> None:
+        """Read back everything written so far, reserved room included; the final read_back() then
+        reads only what was written since, as long as that went into reserved room."""
+        self.read_back(dict(self.written), on_bytes, progress_text)
+        self._checked = {**self._pattern, **self.written}
+        self._void = False
+
+    def _fits(self, rel: str, size: int) -> bool:
+        return rel in self._room and size <= self._room[rel]
+
+    def _allocating(self, rel: str) -> None:
+        """A write that may take new room on the target (a new file, or one outgrowing its room)."""
+        if rel in self._room:
+            del self._room[rel], self._pattern[rel]
+        if self._checked is not None:
+            self._void = True
+
+    def _rewrite_file(self, rel: str, src: Path, expected_sha: str, size: int, on_bytes: OnBytes | None) -> None:
+        target = self._target(rel)
+        with os_errors(target):
+            fd = os.open(target, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+            try:
+                n = copy_plain(src, fd, self.progress, on_bytes)
+                os.ftruncate(fd, n)
+                os.fsync(fd)
+                _drop_cache(fd)
+            finally:
+                os.close(fd)
+        if n != size:
+            raise _store_damaged(rel)
+        del self._room[rel], self._pattern[rel]
+        self.written[rel] = expected_sha
+        self._sources[rel] = (src, expected_sha)
 
     def put_files(self, items, on_bytes: OnBytes | None = None,
                   after_each: Callable[[str], None] | None = None) -> None:
@@ -225,6 +282,7 @@ class DirSink:
                   on_bytes: OnBytes | None) -> tuple[bool, int]:
         """Copy one file whose folder exists (any thread): (kept from an earlier attempt, bytes)."""
         target = self._target(rel)
+        self._allocating(rel)
         with os_errors(target):
             if self._resuming and target.is_file() and target.stat().st_size == size:
                 # resuming: a file an interrupted attempt already wrote is kept if intact
@@ -287,6 +345,13 @@ class DirSink:
 
     def put_bytes(self, rel: str, data: bytes) -> None:
         target = self._target(rel)
+        if self._fits(rel, len(data)):
+            with os_errors(target):
+                reserved.rewrite(target, data)
+            del self._room[rel], self._pattern[rel]
+            self.written[rel] = hashlib.sha256(data).hexdigest()
+            return
+        self._allocating(rel)
         with os_errors(target):
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "wb") as out:
@@ -324,14 +389,19 @@ class DirSink:
 
     def read_back(self, expected: dict[str, str], on_bytes: OnBytes | None = None,
                   progress_text: Callable[[str], None] | None = None) -> None:
-        """Every file from the device must match; nothing else may be there."""
+        """Every file from the device must match; nothing else may be there. Reserved room still
+        holds its pattern. After check_now(), only what was written since is read, unless something
+        was written outside reserved room."""
         self._drain_flushes()
+        expected = {**self._pattern, **expected}
         with os_errors(self.root):
             present = self.list_files()
         missing = sorted(set(expected) - present)
         extra = sorted(present - set(expected))
-        bad = sorted(rel for rel, sha in self._hash_all([r for r in expected if r not in missing], on_bytes,
-                                                        progress_text)
+        checked = self._checked if self._checked is not None and not self._void else {}
+        bad = sorted(rel for rel, sha in self._hash_all([r for r in expected if r not in missing
+                                                         and checked.get(r) != expected[r]],
+                                                        on_bytes, progress_text)
                      if sha != expected[rel])
         for rel in bad:                          # which side is damaged: the store's copy, or the stick?
             if rel in self._sources:
@@ -376,6 +446,9 @@ class DirSink:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def finish(self) -> Path:
+        if self._room:                           # never seal a bag with a pattern in it
+            raise StorageError("内部错误：为 " + "、".join(sorted(self._room)) + " 预留的位置没有写入，"
+                               f"{self.unfinished}。请重试。")
         self._drain_flushes()
         self._flusher.shutdown(wait=True)
         self._close_sync()

@@ -13,6 +13,12 @@ ones, so an earlier read-back would pass a bag it then damages) → signature,
 written last → rename. Only a finished export writes to the database (one audit
 entry).
 
+On a file system that rewrites files in place, room for the forms and the tag files
+is reserved before the evidence (reserved.py); the workbook, bundle.json and the
+manifest are written as soon as the seal is known, and everything is read back
+while the forms are still being laid out; at the end only the forms and the tag
+files, rewritten into their room, are read back.
+
 A `.partial` left by a crash or a pulled stick is picked up by the next export:
 intact payload files are kept (re-hashed), everything else is rewritten.
 """
@@ -26,7 +32,7 @@ import sys
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,7 +43,7 @@ from app.errors import AppError, StorageError
 from app.models import AuditEntry
 from app.services import faults, keys
 from app.services.bundle import layout as L
-from app.services.bundle import district_fields, minisign
+from app.services.bundle import district_fields, minisign, reserved
 from app.services.bundle.bag_writer import (DirSink, ReadbackError, ZipSink, bytes_under, hash_from_device,
                                            remove_tree)
 from app.services.bundle.destination import (Destination, check_room, human_size,  # noqa: F401
@@ -311,7 +317,11 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
                 remove_tree(p)
         reusable = bytes_under(resume / "data") if resume is not None else 0
         generated = generated_estimate(plan)
-        check_room(d, [f.size for f in plan.files] + generated, as_zip=options.as_zip, reusable=reusable)
+        # room for what is written after an early read-back (none without a layout running meanwhile)
+        rooms = ({L.FORMS_PDF: reserved.forms_room(plan.teacher_count), **reserved.TAG_ROOM}
+                 if forms is not None and not options.as_zip and reserved.rewrites_in_place(d.fs_type) else {})
+        check_room(d, [f.size for f in plan.files] + generated + list(rooms.values()), as_zip=options.as_zip,
+                   reusable=reusable)
         faults.hit("export.preflight")
 
         linked = district_fields.bundle_fields(ws)
@@ -326,8 +336,10 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
         }
         compliance_checked = bool(compliance.get("checked"))
         del compliance
+        sealed: Future | None = Future() if rooms else None     # the paperwork but the forms, once sealed
         job = pool.submit(prepare, ws, plan, plugins, options.unmask_personal, staging, extra, key, name,
-                          incomplete, Linked(progress, abort), forms, [shared] if shared else None)
+                          incomplete, Linked(progress, abort), forms, [shared] if shared else None,
+                          on_sealed=sealed.set_result if sealed is not None else None)
         shared = forms = None                  # prepare() owns the layout job now
         del extra
 
@@ -345,6 +357,8 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
         else:
             sink = DirSink(d.path, name, progress, resume_from=resume)
             sink.prune({f.path for f in plan.files} | {BUNDLE_JSON, REPORT_PATH})
+            for rel, size in rooms.items():
+                sink.reserve(rel, size)
         def after_each(rel: str) -> None:
             current[0] = f"正在写入 {rel[5:]}"
             faults.hit("export.payload")
@@ -357,20 +371,27 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
         except _PaperworkFailed:
             pass
 
+        def text(rel: str) -> None:
+            current[0] = f"正在回读校验 {rel}"
+
         if not job.done():
             progress.report(min(done, total_work - 1), total_work, "正在生成汇总表和签字确认表…", force=True)
+        early = False
+        if sealed is not None:
+            wait([sealed, job], return_when=FIRST_COMPLETED)
+            if sealed.done() and not job.done():     # the forms are still being laid out: read back now
+                _put_generated(sink, sealed.result(), on_bytes)
+                sink.check_now(on_bytes, text)
+                early = True
+                progress.report(min(done, total_work - 1), total_work, "正在生成签字确认表…", force=True)
         paper = job.result()
-        files = list(plan.files)
-        if paper.report_file is not None:
-            rf = paper.report_file
-            sink.put_file(rf.path, rf.source, rf.sha256, rf.size, on_bytes)
-            files.append(rf)
+        if not early:
+            _put_generated(sink, paper, on_bytes)
+        files = list(plan.files) + ([paper.report_file] if paper.report_file is not None else [])
         bj = paper.bundle_json
-        sink.put_file(bj.path, bj.source, bj.sha256, bj.size, on_bytes)
         payload_bytes = sum(f.size for f in files) + bj.size
         payload_count = len(files) + 1
         total_work = 2 * payload_bytes
-        sink.put_bytes(L.MANIFEST, paper.manifest)
         seal = paper.seal
         seal_code, digest = seal.seal_code, seal.digest_hex
         if paper.pdf is not None:
@@ -423,9 +444,6 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
         sink.put_bytes(L.TAGMANIFEST, tagmanifest)
         faults.hit("export.tagmanifest")
 
-        def text(rel: str) -> None:
-            current[0] = f"正在回读校验 {rel}"
-
         sink.read_back(dict(sink.written), on_bytes, text)
         faults.hit("export.readback")
 
@@ -465,6 +483,16 @@ def _export(ws, dest: str | Path, options: ExportOptions, progress: Progress,
                           seconds=time.monotonic() - started)
     _audit_export(ws, result, dest_path)
     return result
+
+
+def _put_generated(sink, paper, on_bytes) -> None:
+    """The workbook, bundle.json and the manifest onto the target."""
+    if paper.report_file is not None:
+        rf = paper.report_file
+        sink.put_file(rf.path, rf.source, rf.sha256, rf.size, on_bytes)
+    bj = paper.bundle_json
+    sink.put_file(bj.path, bj.source, bj.sha256, bj.size, on_bytes)
+    sink.put_bytes(L.MANIFEST, paper.manifest)
 
 
 def _readback_one(sink: DirSink, rel: str) -> None:

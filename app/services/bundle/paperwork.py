@@ -118,7 +118,8 @@ def start_layout(ws, plugins: Plugins, staging: Path, fingerprint: str, incomple
 
 def prepare(ws, plan: BundlePlan, plugins: Plugins, unmask: bool, staging: Path,
                extra: dict, key: keys.SchoolKeyInfo, name: str, incomplete: bool,
-               progress: Progress, job=None, snapshot=None) -> Paperwork:
+               progress: Progress, job=None, snapshot=None,
+               on_sealed: Callable[[Paperwork], None] | None = None) -> Paperwork:
     """Everything the seal depends on, then the forms that print it.
 
     Every payload hash is known before a byte is copied (evidence hashes come from the
@@ -127,7 +128,9 @@ def prepare(ws, plan: BundlePlan, plugins: Plugins, unmask: bool, staging: Path,
     layout started earlier (start_layout), in a child process (the second core); it only
     receives the seal once the workbook, bundle.json and manifest exist; a failure or
     cancel at any step stops it. Without a job the forms are printed after the seal
-    (plugins.write_forms). The fault points keep their order.
+    (plugins.write_forms). The fault points keep their order. `on_sealed(paperwork)`: called
+    once the seal is handed to the job, while the layout goes on (everything but the forms
+    is there then).
     """
     out = Paperwork(parts={"bundle.json": True, "报表/汇总.xlsx": False, L.FORMS_PDF: False})
     files = list(plan.files)
@@ -163,6 +166,8 @@ def prepare(ws, plan: BundlePlan, plugins: Plugins, unmask: bool, staging: Path,
         faults.hit("export.manifest")
         if job is not None:
             job.seal(out.seal)
+            if on_sealed is not None:
+                on_sealed(out)
             job.wait(progress)
             job.close()
             if not pdf.is_file():
