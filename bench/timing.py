@@ -56,7 +56,11 @@ def best(fn, repeat: int = 3) -> float:
 
 def drop_cache(*folders: Path) -> None:
     """Evict the files under the folders from the page cache (no root needed; per file), so
-    that both sides of a comparison start from the disk."""
+    that both sides of a comparison start from the disk, with nothing left to write back from
+    the run before (a sync first: the previous side's deleted copy of 5 GB was still being
+    written back when the next side started, and whichever side came next paid for it)."""
+    if hasattr(os, "sync"):
+        os.sync()
     if not hasattr(os, "posix_fadvise"):
         return
     for folder in folders:
