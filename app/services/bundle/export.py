@@ -44,13 +44,13 @@ from app.models import AuditEntry
 from app.services import faults, keys
 from app.services.bundle import layout as L
 from app.services.bundle import district_fields, minisign, reserved
-from app.services.bundle.bag_writer import (DirSink, ReadbackError, ZipSink, bytes_under, hash_from_device,
-                                           remove_tree)
+from app.services.bundle.bag_writer import DirSink, ReadbackError, bytes_under, hash_from_device, remove_tree
 from app.services.bundle.destination import (Destination, check_room, human_size,  # noqa: F401
                                              probe_destination, space_needed)
 from app.services.bundle.paperwork import (Linked, Plugins, check_sharing_snapshot, default_plugins,
                                            generated_estimate, prepare, readme_text, start_layout)
 from app.services.bundle.records import BUNDLE_JSON, REPORT_PATH, build_plan
+from app.services.bundle.zip_sink import ZipSink
 from app.services.fileio import describe_os_error, os_errors, sha256_file
 from app.services.memory import release_free_memory
 from app.services.progress import NO_PROGRESS, Progress
