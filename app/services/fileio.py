@@ -6,7 +6,6 @@ import errno
 import hashlib
 import logging
 import os
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -80,18 +79,10 @@ def fsync_dir(path: Path) -> None:
 @lru_cache(maxsize=1)
 def _libc_syncfs():
     """libc's syncfs(fd) on Linux, else None (looked up once)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
-        import ctypes.util
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        fn = libc.syncfs
-    except (OSError, AttributeError):
-        return None                          # not glibc, or too old a one
-    fn.argtypes = [ctypes.c_int]
-    fn.restype = ctypes.c_int
-    return fn
+    import ctypes
+
+    from app.services.clib import libc_function
+    return libc_function("syncfs", [ctypes.c_int], ctypes.c_int, use_errno=True)
 
 
 def can_sync_filesystem() -> bool:

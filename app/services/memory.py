@@ -16,25 +16,16 @@ layout process run their work on the main thread, so they still collect.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
-import sys
 import threading
 from functools import lru_cache
+
+from app.services.clib import libc_function
 
 
 @lru_cache(maxsize=1)
 def _malloc_trim():
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
-        return None                      # not glibc (e.g. musl): nothing to call
-    trim.argtypes = [ctypes.c_size_t]
-    trim.restype = ctypes.c_int
-    return trim
+    return libc_function("malloc_trim", [ctypes.c_size_t], ctypes.c_int)   # None: not glibc (e.g. musl)
 
 
 def release_free_memory() -> None:
