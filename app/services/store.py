@@ -19,8 +19,8 @@ from pathlib import Path
 
 from app.errors import StorageError, ValidationError
 from app.services import faults
-from app.services.fileio import (CHUNK, FAT32_LIMIT, fsync_dir, os_errors, replace_with_retry, sha256_file,
-                                 temp_tag)
+from app.services.fileio import (COPY_CHUNK, FAT32_LIMIT, advise_sequential, fsync_dir, os_errors,
+                                 replace_with_retry, sha256_file, temp_tag)
 from app.services.progress import NO_PROGRESS, Progress
 
 
@@ -101,12 +101,13 @@ class EvidenceStore:
             with os_errors(source):
                 src = open(source, "rb")
             with src:
+                advise_sequential(src)
                 with os_errors(self.root, f"把“{source.name}”保存到数据文件夹"):
                     dst = open(tmp, "wb")
                 with dst:
                     while True:
                         with os_errors(source):
-                            chunk = src.read(CHUNK)
+                            chunk = src.read(COPY_CHUNK)
                         if not chunk:
                             break
                         with os_errors(self.root, f"把“{source.name}”保存到数据文件夹"):

@@ -12,7 +12,7 @@ from app.dbfile import SQLITE_HEADER
 from app.errors import DatabaseTooNewError
 from app.services.backup.source import BackupRejected
 from app.services.dbcheck import describe_check_rows, describe_database_error
-from app.services.fileio import os_errors, replace_with_retry, temp_tag
+from app.services.fileio import COPY_CHUNK, advise_sequential, os_errors, replace_with_retry, temp_tag
 
 
 def copy_stream(fin, dst: Path, expected_sha: str | None, expected_size: int | None,
@@ -28,8 +28,9 @@ def copy_stream(fin, dst: Path, expected_sha: str | None, expected_size: int | N
     try:
         with os_errors(dst.parent):
             dst.parent.mkdir(parents=True, exist_ok=True)
+        advise_sequential(fin)
         with os_errors(dst), open(tmp, "wb") as out:
-            while chunk := fin.read(1024 * 1024):
+            while chunk := fin.read(COPY_CHUNK):
                 n += len(chunk)
                 if limit is not None and n > limit:
                     raise BackupRejected(f"备份中的“{what}”比清单记录的大，可能已被篡改或损坏，已停止恢复。")

@@ -36,8 +36,8 @@ from pathlib import Path
 from app.errors import StorageError
 from app.services.bundle import reserved
 from app.services.bundle.device_read import BUF, OnBytes, _drop_cache, hash_from_device  # noqa: F401
-from app.services.fileio import (FileSystemSync, can_sync_filesystem, fsync_dir, os_errors,  # noqa: F401
-                                 remove_tree, replace_with_retry)
+from app.services.fileio import (COPY_CHUNK, FileSystemSync, advise_sequential,  # noqa: F401
+                                 can_sync_filesystem, fsync_dir, os_errors, remove_tree, replace_with_retry)
 from app.services.progress import Progress
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ def copy_plain(src: Path, dst_fd: int, progress: Progress | None, on_bytes: OnBy
     returns the bytes copied. No hash: the read-back from the device checks them."""
     total = 0
     with open(src, "rb", buffering=0) as fh:
+        advise_sequential(fh)
         if sys.platform.startswith("linux"):
             in_fd = fh.fileno()
             while n := os.sendfile(dst_fd, in_fd, total, BUF):
@@ -67,7 +68,7 @@ def copy_plain(src: Path, dst_fd: int, progress: Progress | None, on_bytes: OnBy
                 if progress is not None:
                     progress.check()
             return total
-        buf = bytearray(BUF)
+        buf = bytearray(COPY_CHUNK)
         view = memoryview(buf)
         while n := fh.readinto(buf):
             written = 0

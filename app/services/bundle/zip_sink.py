@@ -12,7 +12,7 @@ from pathlib import Path
 from app.errors import StorageError
 from app.services.bundle.bag_writer import ReadbackError
 from app.services.bundle.device_read import BUF, OnBytes, _drop_cache
-from app.services.fileio import fsync_dir, os_errors, remove_tree, replace_with_retry
+from app.services.fileio import COPY_CHUNK, advise_sequential, fsync_dir, os_errors, remove_tree, replace_with_retry
 from app.services.progress import Progress
 
 
@@ -20,9 +20,10 @@ def copy_hashing(src: Path, dst, progress: Progress | None, on_bytes: OnBytes | 
     """Stream src into the open binary file dst; returns (sha256, bytes)."""
     h = hashlib.sha256()
     total = 0
-    buf = bytearray(BUF)
+    buf = bytearray(COPY_CHUNK)
     view = memoryview(buf)
     with open(src, "rb", buffering=0) as fh:
+        advise_sequential(fh)
         while n := fh.readinto(buf):
             chunk = view[:n]
             dst.write(chunk)

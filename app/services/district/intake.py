@@ -47,7 +47,7 @@ from app.services.district import bundle_doc, recording, register
 from app.services.district.discover import Candidate, find_bundles
 from app.services.district.office import district_dir, require_office
 from app.services.district.recheck import headline, recheck
-from app.services.fileio import describe_os_error
+from app.services.fileio import COPY_CHUNK, advise_sequential, describe_os_error
 from app.services.programmes.store import applied_doc
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.seal import fingerprint_for
@@ -55,7 +55,6 @@ from app.services.seal import fingerprint_for
 log = logging.getLogger(__name__)
 WORKERS = 2
 INCOMING = ".incoming"
-BUF = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -218,12 +217,13 @@ def _copy_bag(ws, cand: Candidate, progress: _BagProgress, size: int) -> tuple[P
     target = root / INCOMING / uuid.uuid4().hex[:12] / cand.path.name
     problems: list[str] = []
     done = 0
-    buf = bytearray(BUF)
+    buf = bytearray(COPY_CHUNK)
 
     def copy_file(src: Path, dst: Path) -> None:
         nonlocal done
         dst.parent.mkdir(parents=True, exist_ok=True)
         with open(src, "rb", buffering=0) as fi, open(dst, "xb") as fo:
+            advise_sequential(fi)
             while k := fi.readinto(buf):
                 fo.write(memoryview(buf)[:k])
                 done += k
