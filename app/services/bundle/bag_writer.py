@@ -188,9 +188,15 @@ class DirSink:
     def _allocating(self, rel: str) -> None:
         """A write that may take new room on the target (a new file, or one outgrowing its room)."""
         if rel in self._room:
-            del self._room[rel], self._pattern[rel]
+            self._leave_room(rel)
         if self._checked is not None:
             self._void = True
+
+    def _leave_room(self, rel: str, sha: str | None = None) -> None:
+        """`rel` no longer holds its pattern: rewritten in its room (with `sha`), or written anew."""
+        del self._room[rel], self._pattern[rel]
+        if sha is not None:
+            self.written[rel] = sha
 
     def _rewrite_file(self, rel: str, src: Path, expected_sha: str, size: int, on_bytes: OnBytes | None) -> None:
         target = self._target(rel)
@@ -204,9 +210,8 @@ class DirSink:
             finally:
                 os.close(fd)
         if n != size:
-            raise _store_damaged(rel)
-        del self._room[rel], self._pattern[rel]
-        self.written[rel] = expected_sha
+            raise store_damaged(rel)
+        self._leave_room(rel, expected_sha)
         self._sources[rel] = (src, expected_sha)
 
     def put_files(self, items, on_bytes: OnBytes | None = None,
@@ -280,7 +285,7 @@ class DirSink:
             finally:
                 os.close(fd)
         if n != size:
-            raise _store_damaged(rel)
+            raise store_damaged(rel)
         return False, n
 
     def _copied(self, rel: str, src: Path, expected_sha: str, reused: bool, n: int) -> None:
@@ -328,8 +333,7 @@ class DirSink:
         if self._fits(rel, len(data)):
             with os_errors(target):
                 reserved.rewrite(target, data)
-            del self._room[rel], self._pattern[rel]
-            self.written[rel] = hashlib.sha256(data).hexdigest()
+            self._leave_room(rel, hashlib.sha256(data).hexdigest())
             return
         self._allocating(rel)
         with os_errors(target):
@@ -388,7 +392,7 @@ class DirSink:
                 src, recorded = self._sources[rel]
                 with os_errors(src):
                     if not src.is_file() or hash_from_device(src, self.progress)[0] != recorded:
-                        raise _store_damaged(rel)
+                        raise store_damaged(rel)
         if missing or extra or bad:
             details = ([f"缺少：{p}" for p in missing] + [f"多出：{p}" for p in extra]
                        + [f"内容不符：{p}" for p in bad])
@@ -446,6 +450,6 @@ class DirSink:
         remove_tree(self.root)
 
 
-def _store_damaged(rel: str) -> StorageError:
+def store_damaged(rel: str) -> StorageError:
     return StorageError(f"本机存储中的文件已损坏（将写入 {rel}）：内容与添加时记录的校验值不符。"
                         "请从备份恢复该文件，或删除后重新添加。")
