@@ -297,7 +297,8 @@ def test_fat32_refuses_big_files_and_big_zip(school, usb, plugins, monkeypatch):
                           [5 * 1024 ** 3], as_zip=True)
 
 
-def test_corrupt_store_file_is_refused_naming_it(school, usb, plugins):
+@pytest.mark.parametrize("as_zip", [False, True])
+def test_corrupt_store_file_is_refused_naming_it(school, usb, plugins, as_zip):
     ws, info = school
     from app.models import EvidenceFile
     with ws.sessions() as s:
@@ -307,8 +308,8 @@ def test_corrupt_store_file_is_refused_naming_it(school, usb, plugins):
     data[0] ^= 1
     p.write_bytes(bytes(data))
     with pytest.raises(StorageError) as err:
-        export_bundle(ws, usb, plugins=plugins)
-    assert "_CON.docx" in err.value.user_message and "损坏" in err.value.user_message
+        export_bundle(ws, usb, ExportOptions(allow_incomplete=True, as_zip=as_zip), plugins=plugins)
+    assert "_CON.docx" in err.value.user_message and "本机存储中的文件已损坏" in err.value.user_message
     assert list(usb.iterdir()) == []
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.errors import StorageError
-from app.services.bundle.bag_writer import ReadbackError
+from app.services.bundle.bag_writer import ReadbackError, store_damaged
 from app.services.bundle.device_read import BUF, OnBytes, _drop_cache
 from app.services.fileio import COPY_CHUNK, advise_sequential, fsync_dir, os_errors, remove_tree, replace_with_retry
 from app.services.progress import Progress
@@ -73,8 +73,7 @@ class ZipSink:
             with self._zip.open(self._info(rel, size), "w", force_zip64=size >= 2 ** 31) as out:
                 sha, n = copy_hashing(src, out, self.progress, on_bytes)
         if sha != expected_sha or n != size:
-            raise StorageError(f"本机存储中的文件已损坏（将写入 {rel}）：内容与添加时记录的校验值不符。"
-                               "请从备份恢复该文件，或删除后重新添加。")
+            raise store_damaged(rel)
         self.written[rel] = sha
         self.sizes[rel] = n
 
