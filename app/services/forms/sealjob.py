@@ -33,7 +33,7 @@ from app.errors import AppError, CancelledError, StorageError
 from app.services.forms.merge import PartForms, join_parts
 from app.services.forms.part import write_part
 from app.services.forms.split import split_formset
-from app.services.forms.worker import WORKER_FLAG, SealWait, Stopped, receive, send
+from app.services.forms.worker import WORKER_FLAG, SealWait, Stopped, frame, receive, send, write_frame
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.seal import SealInfo
 
@@ -151,19 +151,34 @@ def warm_worker() -> WarmWorker | None:
 
 
 class _Child:
-    """One layout process (forms/worker.py): its part of the forms, written to `dest`."""
+    """One layout process (forms/worker.py): its part of the forms, written to `dest`.
+
+    The job goes down the pipe on a thread of its own: a job larger than the pipe holds
+    would otherwise keep the exporter waiting until the worker has loaded reportlab and
+    the fonts and reads it (0.3 s of a small export, before its copying could start).
+    Later messages wait for it (`_sending`), so the worker always gets the job first."""
 
     def __init__(self, fs, dest: Path, kinds, pending: SealInfo, proc: subprocess.Popen | None = None) -> None:
         self.dest = dest
         self.outcome = None
         self._replies: queue.Queue = queue.Queue()
+        job = frame(("job", fs, str(dest), kinds, pending))      # a job that does not pickle fails here
         self.proc = proc if proc is not None else _spawn()
         _LIVE.add(self)
-        try:
-            send(self.proc.stdin, ("job", fs, str(dest), kinds, pending))
-        except OSError:
-            pass                               # poll() reports why the worker is gone
+        self._sending = threading.Lock()
+        self._job_sent = threading.Event()
+        self._sending.acquire()
+        threading.Thread(target=self._send_job, args=(job,), name="forms-job", daemon=True).start()
         threading.Thread(target=self._read, name="forms-replies", daemon=True).start()
+
+    def _send_job(self, job: bytes) -> None:
+        try:
+            write_frame(self.proc.stdin, job)
+        except (OSError, ValueError):
+            pass                               # poll() reports why the worker is gone
+        finally:
+            self._job_sent.set()
+            self._sending.release()
 
     def _read(self) -> None:
         try:
@@ -173,10 +188,11 @@ class _Child:
         self._replies.put(msg if msg is not None else ("gone",))
 
     def send(self, msg) -> None:
-        try:
-            send(self.proc.stdin, msg)
-        except (OSError, ValueError):
-            pass                               # poll() reports why the worker is gone
+        with self._sending:
+            try:
+                send(self.proc.stdin, msg)
+            except (OSError, ValueError):
+                pass                           # poll() reports why the worker is gone
 
     def poll(self, timeout: float):
         """The worker's last word, or None while it is still working."""
@@ -188,6 +204,13 @@ class _Child:
         return self.outcome
 
     def stop(self) -> None:
+        if not self._job_sent.is_set():
+            # still loading, its job not yet taken: it has written nothing, so it is ended at once
+            # (its job's sender then fails and lets go) rather than waited for
+            try:
+                self.proc.kill()
+            except OSError:
+                pass
         self.send(("stop",))
 
     def end(self, wait: float) -> None:

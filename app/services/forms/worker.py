@@ -34,8 +34,17 @@ _POLL = 0.2
 
 
 def send(stream: BinaryIO, msg) -> None:
+    write_frame(stream, frame(msg))
+
+
+def frame(msg) -> bytes:
+    """One message as it goes down the pipe (pickling errors are raised here)."""
     data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
-    left = memoryview(_HEADER.pack(len(data)) + data)
+    return _HEADER.pack(len(data)) + data
+
+
+def write_frame(stream: BinaryIO, data: bytes) -> None:
+    left = memoryview(data)
     while left:                                # an unbuffered stream may take part of it
         left = left[stream.write(left) or 0:]
     stream.flush()
