@@ -3,8 +3,8 @@
 import sys
 
 if sys.argv[1:2] == ["--forms-worker"]:     # a forms layout process (app/services/forms/worker.py)
-    from app.services.forms.worker import run
-    sys.exit(run())
+    from app.services.forms.worker import main as forms_worker
+    forms_worker()           # ends the process
 
 from app.cli.main import main
 

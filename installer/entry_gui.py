@@ -9,8 +9,8 @@ if sys.stderr is None:
     sys.stderr = open(os.devnull, "w", encoding="utf-8")
 
 if sys.argv[1:2] == ["--forms-worker"]:     # a forms layout process (app/services/forms/worker.py)
-    from app.services.forms.worker import run
-    sys.exit(run())
+    from app.services.forms.worker import main as forms_worker
+    forms_worker()           # ends the process
 
 from app.cli.main import main  # noqa: E402
 

@@ -19,6 +19,7 @@ multiprocessing support.
 
 from __future__ import annotations
 
+import os
 import pickle
 import struct
 import sys
@@ -164,5 +165,14 @@ def run() -> int:
     return 0
 
 
+def main() -> None:
+    """run(), then end without the interpreter's teardown: by then the reply is sent and the PDF
+    written and closed, and unwinding reportlab's and the fonts' objects only kept the exporter
+    waiting for the process to end (0.04 s for 100 teachers, 0.1 s for 1,000)."""
+    code = run()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(run())
+    main()
