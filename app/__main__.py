@@ -1,8 +1,6 @@
 """Allow `python -m app` to behave exactly like the `tisheng` command."""
 
-import sys
-
-from app.cli.main import main
+from app.cli.process_end import run_command
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_command()
