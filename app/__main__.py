@@ -1,6 +1,6 @@
 """Allow `python -m app` to behave exactly like the `tisheng` command."""
 
-from app.cli.process_end import run_command
+from app.cli.entry import run_command
 
 if __name__ == "__main__":
     run_command()

@@ -6,7 +6,7 @@ if sys.argv[1:2] == ["--forms-worker"]:     # a forms layout process (app/servic
     from app.services.forms.worker import main as forms_worker
     forms_worker()           # ends the process
 
-from app.cli.process_end import run_command  # noqa: E402
+from app.cli.entry import run_command  # noqa: E402
 
 if sys.platform == "win32":
     for stream in (sys.stdout, sys.stderr):

@@ -17,7 +17,7 @@ SCRIPT = r"""
 import atexit, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from app.cli import process_end
+from app.cli import entry
 
 out = Path(sys.argv[1])
 MODE = sys.argv[2]
@@ -41,10 +41,10 @@ def fake_main():
     sys.stdout.write("残余输出")                                  # buffered, no newline
     return 7
 
-process_end.main = fake_main
+entry.main = fake_main
 if MODE == "plain-exit":
-    process_end.end_process = sys.exit
-process_end.run_command()
+    entry.end_process = sys.exit
+entry.run_command()
 """
 
 
