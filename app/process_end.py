@@ -17,7 +17,7 @@ import sys
 import threading
 
 
-def end_process(code: int) -> None:
+def end_process(code: int | None) -> None:
     """What the interpreter does at exit that anyone can see – wait for non-daemon threads, run
     the exit hooks (logging's among them), flush the output – then end the process."""
     shutdown = getattr(threading, "_shutdown", None)
@@ -32,4 +32,6 @@ def end_process(code: int) -> None:
                 stream.flush()
         except (OSError, ValueError):
             pass
-    os._exit(code if isinstance(code, int) and 0 <= code <= 255 else 1)
+    if code is None:                                   # as sys.exit(None): success
+        code = 0
+    os._exit(int(code) if isinstance(code, int) and 0 <= code <= 255 else 1)

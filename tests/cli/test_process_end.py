@@ -89,3 +89,11 @@ def test_a_real_command_keeps_its_output_and_exit_code(tmp_path):
                            capture_output=True, env=env, cwd=ROOT, timeout=120)
     doc = json.loads(empty.stdout.decode("utf-8"))
     assert empty.returncode == doc["exit"] != 0 and "学校" in doc["error"]
+
+
+def test_the_exit_code_is_the_one_sys_exit_would_give():
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for code, status in (("None", 0), ("0", 0), ("3", 3), ("True", 1)):
+        done = subprocess.run([sys.executable, "-c", f"from app.process_end import end_process; end_process({code})"],
+                              env=env, cwd=ROOT, timeout=60)
+        assert done.returncode == status, code
