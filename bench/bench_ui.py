@@ -46,13 +46,13 @@ _OFFSCREEN_NOTE = "This plugin does not support propagateSizeHints()"
 
 
 def _app():
-    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtCore import qFormatLogMessage, qInstallMessageHandler
 
     from app.ui.app import make_application
 
-    def handler(_mode, _context, message: str) -> None:
-        if message != _OFFSCREEN_NOTE:
-            sys.stderr.write(message + "\n")
+    def handler(mode, context, message: str) -> None:
+        if message != _OFFSCREEN_NOTE:             # the others as Qt's own handler writes them
+            sys.stderr.write(qFormatLogMessage(mode, context, message) + "\n")
     qInstallMessageHandler(handler)
     return make_application([])
 
